@@ -1,0 +1,62 @@
+package nn
+
+import (
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+)
+
+var seedState struct {
+	mu   sync.Mutex
+	seed uint64
+	set  bool
+}
+
+// Seed makes every random choice that follows reproducible: variable
+// initialisation, dropout masks and the shuffling of mnist batches.
+// Without it each run draws a fresh seed.
+func Seed(s int64) {
+	seedState.mu.Lock()
+	seedState.seed, seedState.set = uint64(s), true
+	seedState.mu.Unlock()
+}
+
+// NewRand returns a generator for one named stream of random numbers
+// ("dropout", "mnist/train", ...). With Seed called, the same stream name
+// gives the same sequence; each stream is independent of the others, so
+// adding a dropout layer does not change how batches are shuffled.
+func NewRand(stream string) *rand.Rand {
+	seedState.mu.Lock()
+	if !seedState.set {
+		seedState.seed, seedState.set = rand.Uint64(), true
+	}
+	s := seedState.seed
+	seedState.mu.Unlock()
+	h := fnv.New64a()
+	h.Write([]byte(stream))
+	return rand.New(rand.NewPCG(s, h.Sum64()))
+}
+
+// interrupted is set by Interrupt (the REPL's Ctrl-C) and polled by long
+// compiled work between blocks, so that a cell stops within milliseconds.
+var interrupted atomic.Bool
+
+// ErrInterrupted is the panic value (and error) of work stopped by Interrupt.
+var ErrInterrupted = &Error{Op: "interrupt", Msg: "stopped by the user; values are as they were before the step"}
+
+// Interrupt asks running nn work to stop at its next check point.
+func Interrupt() { interrupted.Store(true) }
+
+// ClearInterrupt forgets an earlier Interrupt; the REPL calls it before each cell.
+func ClearInterrupt() { interrupted.Store(false) }
+
+// Interrupted reports whether Interrupt was called since the last ClearInterrupt.
+func Interrupted() bool { return interrupted.Load() }
+
+// checkInterrupt panics with ErrInterrupted if an interrupt is pending.
+func checkInterrupt() {
+	if interrupted.Load() {
+		panic(ErrInterrupted)
+	}
+}
