@@ -1,0 +1,303 @@
+package mnist
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/nnlab/nnlab/nn"
+)
+
+// NumClasses is the number of digit classes, the width of one-hot labels.
+const NumClasses int = 10
+
+// DefaultValidationSize is how many of the 60,000 training-file images
+// ReadDataSets sets aside as the validation set (the first ones).
+const DefaultValidationSize int = 5000
+
+// NoValidation as Options.ValidationSize asks for an empty validation set.
+const NoValidation int = -1
+
+// The four files of the data set, by their canonical (LeCun) names.
+const (
+	TrainImagesFile = "train-images-idx3-ubyte"
+	TrainLabelsFile = "train-labels-idx1-ubyte"
+	TestImagesFile  = "t10k-images-idx3-ubyte"
+	TestLabelsFile  = "t10k-labels-idx1-ubyte"
+)
+
+var dataFiles = []string{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile}
+
+// DataSets holds the three parts of MNIST, as TensorFlow's read_data_sets
+// returns them.
+type DataSets struct {
+	Train      *DataSet // 55,000 examples
+	Validation *DataSet // 5,000 examples: the first of the training file
+	Test       *DataSet // 10,000 examples
+}
+
+// DataSet is one part of MNIST. Images has shape [N,784] with pixels in
+// [0,1]; Labels has shape [N,10] (one-hot) or [N] (class ids 0-9 stored
+// as float32). Images and Labels may be shared with other DataSets read
+// from the same files (see ReadDataSets): treat them as read-only.
+type DataSet struct {
+	Images      *nn.Tensor
+	Labels      *nn.Tensor
+	NumExamples int // the number of examples, N
+
+	name   string // random stream is "mnist/" + name
+	mu     sync.Mutex
+	rng    *rand.Rand
+	perm   []int
+	pos    int
+	epochs int
+}
+
+// Options tunes Read.
+type Options struct {
+	// OneHot makes labels [N,10] one-hot rows instead of [N] class ids.
+	OneHot bool
+	// ValidationSize is how many leading training-file examples form the
+	// validation set: 0 means DefaultValidationSize (5,000), NoValidation
+	// (-1) means none.
+	ValidationSize int
+}
+
+// ReadDataSets reads MNIST like TensorFlow's input_data.read_data_sets(dir,
+// one_hot=oneHot): 55,000 training, 5,000 validation and 10,000 test
+// examples. dir is a directory holding the four IDX files
+// (train-images-idx3-ubyte etc., gzipped with a .gz suffix or not); ""
+// means $MNIST_DIR if set, else the copy in the Go module cache (see
+// DefaultDir). Missing files are an error: nothing is downloaded unless
+// you call Download.
+//
+// Decoded files are cached for the life of the process, so reading the
+// same unchanged files again is instant; each call returns new DataSets
+// whose batching starts afresh, sharing the cached image tensors.
+func ReadDataSets(dir string, oneHot bool) (*DataSets, error) {
+	return Read(dir, Options{OneHot: oneHot})
+}
+
+// Read is ReadDataSets with options.
+func Read(dir string, opt Options) (*DataSets, error) {
+	if dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	raw, err := loadRaw(dir)
+	if err != nil {
+		return nil, err
+	}
+	nTrain := raw.train.n
+	val := opt.ValidationSize
+	switch {
+	case val == 0:
+		val = DefaultValidationSize
+	case val < 0:
+		val = 0
+	}
+	if val > nTrain {
+		return nil, fmt.Errorf("mnist: validation size %d exceeds the %d examples of %s", val, nTrain, raw.train.imageFile)
+	}
+	return &DataSets{
+		Train:      raw.train.dataSet("train", val, nTrain, opt.OneHot),
+		Validation: raw.train.dataSet("validation", 0, val, opt.OneHot),
+		Test:       raw.test.dataSet("test", 0, raw.test.n, opt.OneHot),
+	}, nil
+}
+
+// rawPart is one decoded file pair: all images scaled to [0,1] and the
+// labels as bytes.
+type rawPart struct {
+	n         int
+	images    *nn.Tensor // [n, rows*cols]
+	labels    []byte
+	imageFile string
+}
+
+func (p *rawPart) dataSet(name string, from, to int, oneHot bool) *DataSet {
+	n := to - from
+	var labels *nn.Tensor
+	if oneHot {
+		labels = nn.Zeros(n, NumClasses)
+		d := labels.Data()
+		for i, l := range p.labels[from:to] {
+			d[i*NumClasses+int(l)] = 1
+		}
+	} else {
+		labels = nn.Zeros(n)
+		d := labels.Data()
+		for i, l := range p.labels[from:to] {
+			d[i] = float32(l)
+		}
+	}
+	return &DataSet{Images: p.images.Slice(from, to), Labels: labels, NumExamples: n, name: name}
+}
+
+type rawSets struct{ train, test *rawPart }
+
+// cache maps a file-set signature (paths, sizes, modification times) to
+// its decoded content.
+var cache struct {
+	sync.Mutex
+	m map[string]*rawSets
+}
+
+func loadRaw(dir string) (*rawSets, error) {
+	paths := make([]string, len(dataFiles))
+	key := ""
+	for i, f := range dataFiles {
+		p, err := findFile(dir, f)
+		if err != nil {
+			return nil, err
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("mnist: %w", err)
+		}
+		paths[i] = p
+		abs, _ := filepath.Abs(p)
+		key += fmt.Sprintf("%s|%d|%d\n", abs, st.Size(), st.ModTime().UnixNano())
+	}
+	cache.Lock()
+	defer cache.Unlock()
+	if r, ok := cache.m[key]; ok {
+		return r, nil
+	}
+	train, err := readPart(paths[0], paths[1])
+	if err != nil {
+		return nil, err
+	}
+	test, err := readPart(paths[2], paths[3])
+	if err != nil {
+		return nil, err
+	}
+	if train.images.Shape()[1] != test.images.Shape()[1] {
+		return nil, fmt.Errorf("mnist: %s has %d pixels per image but %s has %d",
+			paths[0], train.images.Shape()[1], paths[2], test.images.Shape()[1])
+	}
+	if cache.m == nil {
+		cache.m = map[string]*rawSets{}
+	}
+	r := &rawSets{train, test}
+	cache.m[key] = r
+	return r, nil
+}
+
+// findFile locates one of the four files in dir under its usual names.
+func findFile(dir, name string) (string, error) {
+	alt := name[:len(name)-len("-idx3-ubyte")] + "." + name[len(name)-len("idx3-ubyte"):] // train-images.idx3-ubyte
+	for _, n := range []string{name + ".gz", name, alt + ".gz", alt} {
+		p := filepath.Join(dir, n)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("mnist: directory %s does not exist (call mnist.Download(%q, mnist.DefaultURL) to fetch the files, or pass \"\" for the bundled copy)", dir, dir)
+	}
+	return "", fmt.Errorf("mnist: %s: no %s or %s.gz (call mnist.Download(%q, mnist.DefaultURL) to fetch the files, or pass \"\" for the bundled copy)", dir, name, name, dir)
+}
+
+// pixelScale maps a byte to [0,1] exactly as numpy's float32 x * (1/255).
+var pixelScale = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(i) * float32(1.0/255.0)
+	}
+	return
+}()
+
+func readPart(imagePath, labelPath string) (*rawPart, error) {
+	if nn.Interrupted() {
+		return nil, &nn.Error{Op: "mnist.ReadDataSets", Msg: "stopped by the user"}
+	}
+	img, err := ReadIDXFile(imagePath, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(img.Dims) != 3 || img.Dims[1] == 0 || img.Dims[2] == 0 {
+		return nil, &FormatError{File: imagePath, Msg: fmt.Sprintf("image file has dimensions %v, want [count rows cols]", img.Dims)}
+	}
+	lab, err := ReadIDXFile(labelPath, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(lab.Dims) != 1 {
+		return nil, &FormatError{File: labelPath, Msg: fmt.Sprintf("label file has dimensions %v, want [count]", lab.Dims)}
+	}
+	n := img.Dims[0]
+	if lab.Dims[0] != n {
+		return nil, fmt.Errorf("mnist: %s holds %d images but %s holds %d labels", imagePath, n, labelPath, lab.Dims[0])
+	}
+	for i, l := range lab.Data {
+		if int(l) >= NumClasses {
+			return nil, &FormatError{File: labelPath, Msg: fmt.Sprintf("label %d of example %d is not a digit 0-9", l, i)}
+		}
+	}
+	pix := img.Dims[1] * img.Dims[2]
+	t := nn.Zeros(n, pix)
+	d := t.Data()
+	for i, v := range img.Data {
+		d[i] = pixelScale[v]
+	}
+	return &rawPart{n: n, images: t, labels: lab.Data, imageFile: imagePath}, nil
+}
+
+// NextBatch returns the next n examples as new tensors ([n,784] images and
+// [n,10] or [n] labels) that the caller may keep or modify. Like
+// TensorFlow's DataSet.next_batch, the examples are shuffled at the start
+// of each epoch; a batch crossing the end of an epoch takes the rest of
+// that epoch followed by the start of a freshly shuffled one. Shuffling
+// draws from nn.NewRand("mnist/train") (or "mnist/validation",
+// "mnist/test"), created at the first call, so nn.Seed makes the batches
+// reproducible. It panics with an *nn.Error if n is negative or the set
+// is empty. Safe for concurrent use.
+func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
+	if n < 0 {
+		panic(&nn.Error{Op: "NextBatch", Msg: fmt.Sprintf("negative batch size %d", n)})
+	}
+	if d.NumExamples == 0 && n > 0 {
+		panic(&nn.Error{Op: "NextBatch", Msg: "the data set is empty"})
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.rng == nil {
+		d.rng = nn.NewRand("mnist/" + d.name)
+		d.perm = d.rng.Perm(d.NumExamples)
+	}
+	imgShape := d.Images.Shape()
+	labShape := d.Labels.Shape()
+	imgW := d.Images.Len() / max(d.NumExamples, 1)
+	labW := d.Labels.Len() / max(d.NumExamples, 1)
+	imgShape[0], labShape[0] = n, n
+	images, labels = nn.Zeros(imgShape...), nn.Zeros(labShape...)
+	src, lsrc := d.Images.Data(), d.Labels.Data()
+	dst, ldst := images.Data(), labels.Data()
+	for i := 0; i < n; i++ {
+		if d.pos == d.NumExamples {
+			d.epochs++
+			d.perm = d.rng.Perm(d.NumExamples)
+			d.pos = 0
+		}
+		j := d.perm[d.pos]
+		d.pos++
+		copy(dst[i*imgW:(i+1)*imgW], src[j*imgW:(j+1)*imgW])
+		copy(ldst[i*labW:(i+1)*labW], lsrc[j*labW:(j+1)*labW])
+	}
+	return images, labels
+}
+
+// EpochsCompleted reports how many full passes NextBatch has begun after
+// the first, i.e. how many times the examples were reshuffled.
+func (d *DataSet) EpochsCompleted() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.epochs
+}

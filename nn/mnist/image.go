@@ -1,0 +1,407 @@
+package mnist
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif"  // register the GIF decoder
+	_ "image/jpeg" // register the JPEG decoder
+	_ "image/png"  // register the PNG decoder
+	"io"
+	"math"
+	"os"
+	"slices"
+
+	"github.com/nnlab/nnlab/nn"
+)
+
+// MaxImagePixels is the largest image (width x height) LoadImage decodes;
+// bigger ones are refused from their header, before decoding.
+const MaxImagePixels int = 50_000_000
+
+// Geometry of an MNIST digit: a 28x28 field, the digit scaled so that its
+// longer side is 20 pixels and its centre of mass placed at (14,14).
+const (
+	Side      int = 28
+	Pixels    int = Side * Side
+	digitBox      = 20
+	centre        = 14.0
+	blankInk      = 0.04 // below this ink level (of 1) the image is blank
+	boxThresh     = 0.2  // fraction of the peak ink that counts for the bounding box
+)
+
+// LoadImage reads a PNG, JPEG or GIF image of a digit (any size, dark ink
+// on light paper or light on dark, any colour) and returns it as MNIST
+// would present it: a [784] tensor of values in [0,1], ink high, the digit
+// scaled to a 20-pixel box and centred by its centre of mass in a 28x28
+// field (see Preprocess). Errors name the file; a blank image is an error.
+func LoadImage(path string) (*nn.Tensor, error) {
+	img, err := decodeFile(path, MaxImagePixels)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := preprocess(img)
+	if !ok {
+		return nil, fmt.Errorf("mnist: %s: no digit found: the image is blank (uniform)", path)
+	}
+	return t, nil
+}
+
+// LoadImageRaw reads an image the way the tutorial does, with
+// np.invert(Image.open(path).convert('L')).ravel(): greyscale (alpha
+// ignored), inverted as 255-v, flattened row by row, values 0-255 as
+// float32. The shape is [height*width], [784] for a 28x28 image. No
+// scaling to [0,1], cropping or centring: see LoadImage for that.
+func LoadImageRaw(path string) (*nn.Tensor, error) {
+	img, err := decodeFile(path, MaxImagePixels)
+	if err != nil {
+		return nil, err
+	}
+	return PreprocessRaw(img), nil
+}
+
+// decodeFile decodes an image after checking its size from the header.
+func decodeFile(path string, maxPixels int) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("mnist: %w", err)
+	}
+	defer f.Close()
+	img, err := decodeImage(f, maxPixels)
+	if err != nil {
+		return nil, fmt.Errorf("mnist: %s: %w", path, err)
+	}
+	return img, nil
+}
+
+func decodeImage(r io.ReadSeeker, maxPixels int) (image.Image, error) {
+	cfg, format, err := image.DecodeConfig(bufio.NewReader(r))
+	if err != nil {
+		return nil, fmt.Errorf("not a readable PNG, JPEG or GIF image: %v", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%s image has no pixels (%dx%d)", format, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return nil, fmt.Errorf("%s image of %dx%d pixels is larger than the limit of %d pixels",
+			format, cfg.Width, cfg.Height, maxPixels)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	img, _, err := image.Decode(bufio.NewReader(r))
+	if err != nil {
+		return nil, fmt.Errorf("cannot decode %s image: %v", format, err)
+	}
+	if b := img.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 {
+		return nil, fmt.Errorf("%s image has no pixels", format)
+	}
+	return img, nil
+}
+
+// PreprocessRaw is LoadImageRaw for a decoded image: PIL's 'L' conversion
+// (L = R*299/1000 + G*587/1000 + B*114/1000 of the unpremultiplied
+// colour, alpha ignored), inverted to 255-L, flattened; shape [h*w].
+func PreprocessRaw(img image.Image) *nn.Tensor {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	t := nn.Zeros(w * h)
+	d := t.Data()
+	i := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			var l uint32
+			switch c := img.At(x, y).(type) {
+			case color.Gray:
+				l = uint32(c.Y)
+			default:
+				n := color.NRGBAModel.Convert(c).(color.NRGBA)
+				l = (uint32(n.R)*19595 + uint32(n.G)*38470 + uint32(n.B)*7471 + 0x8000) >> 16
+			}
+			d[i] = float32(255 - l)
+			i++
+		}
+	}
+	return t
+}
+
+// Preprocess turns a decoded image of a digit into MNIST's form, a [784]
+// tensor with values in [0,1] and ink high:
+//
+//   - transparent pixels are composited over white, colours reduced to
+//     luma (0.299 R + 0.587 G + 0.114 B);
+//   - the background is the median of the border pixels: if it is light
+//     the image is inverted, so ink is always high, and the background
+//     level is subtracted;
+//   - the image is cropped to the bounding box of the ink (pixels above
+//     a fifth of the strongest ink);
+//   - the crop is scaled, keeping its aspect ratio, so its longer side is
+//     20 pixels, by area averaging when shrinking and bilinear
+//     interpolation when enlarging;
+//   - it is pasted into a 28x28 field with its centre of mass at (14,14)
+//     (an integer shift as for MNIST, kept inside the field);
+//   - values are divided by their maximum.
+//
+// A blank image gives all zeros.
+func Preprocess(img image.Image) *nn.Tensor {
+	t, _ := preprocess(img)
+	return t
+}
+
+func preprocess(img image.Image) (*nn.Tensor, bool) {
+	g, w, h := inkLevels(img)
+	out := nn.Zeros(Pixels)
+	if w == 0 || h == 0 {
+		return out, false
+	}
+	peak := 0.0
+	for _, v := range g {
+		peak = math.Max(peak, v)
+	}
+	if peak < blankInk {
+		return out, false
+	}
+	// Bounding box of the ink.
+	thr := boxThresh * peak
+	x0, y0, x1, y1 := w, h, -1, -1
+	for y := 0; y < h; y++ {
+		row := g[y*w : (y+1)*w]
+		for x, v := range row {
+			if v > thr {
+				x0, x1 = min(x0, x), max(x1, x)
+				y0, y1 = min(y0, y), max(y1, y)
+			}
+		}
+	}
+	cw, ch := x1-x0+1, y1-y0+1
+	// Faint noise (paper texture, JPEG ringing) weighs nothing.
+	floor := thr / 2
+	crop := make([]float64, cw*ch)
+	for y := 0; y < ch; y++ {
+		for x := 0; x < cw; x++ {
+			if v := g[(y+y0)*w+x+x0]; v > floor {
+				crop[y*cw+x] = v
+			}
+		}
+	}
+	// Scale the longer side to 20 pixels.
+	s := float64(digitBox) / float64(max(cw, ch))
+	nw := min(digitBox, max(1, int(math.Round(float64(cw)*s))))
+	nh := min(digitBox, max(1, int(math.Round(float64(ch)*s))))
+	small := resize(crop, cw, ch, nw, nh)
+	// Centre of mass, pixel x covering [x, x+1).
+	var sum, sx, sy float64
+	for y := 0; y < nh; y++ {
+		for x := 0; x < nw; x++ {
+			v := small[y*nw+x]
+			sum += v
+			sx += v * (float64(x) + 0.5)
+			sy += v * (float64(y) + 0.5)
+		}
+	}
+	if sum <= 0 {
+		return out, false
+	}
+	ox := min(max(int(math.Round(centre-sx/sum)), 0), Side-nw)
+	oy := min(max(int(math.Round(centre-sy/sum)), 0), Side-nh)
+	peak = 0
+	for _, v := range small {
+		peak = math.Max(peak, v)
+	}
+	d := out.Data()
+	for y := 0; y < nh; y++ {
+		for x := 0; x < nw; x++ {
+			d[(y+oy)*Side+x+ox] = float32(min(1, small[y*nw+x]/peak))
+		}
+	}
+	return out, true
+}
+
+// inkLevels returns the image as ink levels in [0,1], row-major: alpha
+// composited over white, luma, inverted if the border is light, minus the
+// background level, stretched so the background is 0 and full contrast 1.
+func inkLevels(img image.Image) ([]float64, int, int) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= 0 || h <= 0 {
+		return nil, 0, 0
+	}
+	g := make([]float64, w*h)
+	switch m := img.(type) {
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+w]
+			for x, v := range row {
+				g[y*w+x] = float64(v) / 255
+			}
+		}
+	case *image.YCbCr:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				g[y*w+x] = float64(m.Y[m.YOffset(x+b.Min.X, y+b.Min.Y)]) / 255
+			}
+		}
+	case *image.NRGBA:
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
+			for x := 0; x < w; x++ {
+				p := row[4*x : 4*x+4]
+				a := float64(p[3]) / 255
+				l := (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255
+				g[y*w+x] = l*a + 1 - a
+			}
+		}
+	case *image.RGBA:
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
+			for x := 0; x < w; x++ {
+				p := row[4*x : 4*x+4]
+				l := (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255
+				g[y*w+x] = l + 1 - float64(p[3])/255
+			}
+		}
+	case *image.Paletted:
+		pal := make([]float64, 256)
+		for i := range pal {
+			pal[i] = 1 // out-of-range indices read as white
+			if i < len(m.Palette) {
+				pal[i] = lumaOverWhite(m.Palette[i])
+			}
+		}
+		for y := 0; y < h; y++ {
+			row := m.Pix[y*m.Stride : y*m.Stride+w]
+			for x, v := range row {
+				g[y*w+x] = pal[v]
+			}
+		}
+	default:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				g[y*w+x] = lumaOverWhite(img.At(x+b.Min.X, y+b.Min.Y))
+			}
+		}
+	}
+	for i, v := range g {
+		g[i] = min(1, max(0, v))
+	}
+	// The background is the median of the border.
+	border := make([]float64, 0, 2*(w+h))
+	for x := 0; x < w; x++ {
+		border = append(border, g[x], g[(h-1)*w+x])
+	}
+	for y := 0; y < h; y++ {
+		border = append(border, g[y*w], g[y*w+w-1])
+	}
+	slices.Sort(border)
+	bg := border[len(border)/2]
+	invert := bg > 0.5
+	if invert {
+		bg = 1 - bg
+	}
+	span := 1 - bg
+	for i, v := range g {
+		if invert {
+			v = 1 - v
+		}
+		if span <= 1e-6 {
+			v = 0
+		} else {
+			v = max(0, (v-bg)/span)
+		}
+		g[i] = v
+	}
+	return g, w, h
+}
+
+// lumaOverWhite is the luma of c composited over white, in [0,1].
+func lumaOverWhite(c color.Color) float64 {
+	r, g, b, a := c.RGBA() // premultiplied, 16 bits
+	wr := float64(r) + float64(0xffff-a)
+	wg := float64(g) + float64(0xffff-a)
+	wb := float64(b) + float64(0xffff-a)
+	return (0.299*wr + 0.587*wg + 0.114*wb) / 0xffff
+}
+
+// resize scales a w x h image to nw x nh, one axis after the other.
+func resize(src []float64, w, h, nw, nh int) []float64 {
+	cols := weights(w, nw)
+	tmp := make([]float64, h*nw)
+	for y := 0; y < h; y++ {
+		row := src[y*w : (y+1)*w]
+		for x, ws := range cols {
+			var s float64
+			for _, t := range ws {
+				s += t.w * row[t.i]
+			}
+			tmp[y*nw+x] = s
+		}
+	}
+	rows := weights(h, nh)
+	dst := make([]float64, nh*nw)
+	for y, ws := range rows {
+		for _, t := range ws {
+			srow := tmp[t.i*nw : (t.i+1)*nw]
+			drow := dst[y*nw : (y+1)*nw]
+			for x, v := range srow {
+				drow[x] += t.w * v
+			}
+		}
+	}
+	return dst
+}
+
+type tap struct {
+	i int
+	w float64
+}
+
+// weights gives, for each of m output samples, the input samples (of n)
+// it draws from: the exact area average of the covered span when
+// shrinking, linear interpolation between pixel centres when enlarging.
+func weights(n, m int) [][]tap {
+	out := make([][]tap, m)
+	scale := float64(n) / float64(m) // input pixels per output pixel
+	if m < n {
+		for j := range out {
+			a, b := float64(j)*scale, float64(j+1)*scale
+			for i := int(a); i < n && float64(i) < b; i++ {
+				lo, hi := math.Max(a, float64(i)), math.Min(b, float64(i+1))
+				if hi > lo {
+					out[j] = append(out[j], tap{i, (hi - lo) / scale})
+				}
+			}
+		}
+		return out
+	}
+	for j := range out {
+		x := (float64(j)+0.5)*scale - 0.5
+		x = math.Min(math.Max(x, 0), float64(n-1))
+		i := int(x)
+		f := x - float64(i)
+		out[j] = append(out[j], tap{i, 1 - f})
+		if f > 0 && i+1 < n {
+			out[j] = append(out[j], tap{i + 1, f})
+		}
+	}
+	return out
+}
+
+// Stack puts images of the same length (from LoadImage or Preprocess)
+// into one [n,784] batch, copying the values. It panics with an *nn.Error
+// if the lengths differ.
+func Stack(images ...*nn.Tensor) *nn.Tensor {
+	if len(images) == 0 {
+		return nn.Zeros(0, Pixels)
+	}
+	l := images[0].Len()
+	t := nn.Zeros(len(images), l)
+	d := t.Data()
+	for i, im := range images {
+		if im.Len() != l {
+			panic(&nn.Error{Op: "mnist.Stack", Msg: fmt.Sprintf("image %d has %d values, image 0 has %d", i, im.Len(), l)})
+		}
+		copy(d[i*l:], im.Data())
+	}
+	return t
+}
