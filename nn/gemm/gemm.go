@@ -1,0 +1,491 @@
+// Package gemm is a fast single-precision matrix multiply (SGEMM) for
+// row-major matrices, in the style of BLIS/GotoBLAS.
+//
+// Sgemm packs panels of op(A) into 6-row slivers and panels of op(B) into
+// 16-column slivers (so transposition costs nothing beyond packing), blocks
+// the loops for the caches (KC×NC panel of B in L3/L2, MC×KC block of A in L2,
+// one KC×16 sliver of B in L1) and runs a 6×16 register-blocked micro-kernel:
+// AVX2+FMA assembly on amd64 CPUs that have it (detected at run time with
+// golang.org/x/sys/cpu), a portable Go kernel elsewhere. Setting the
+// environment variable NNLAB_GEMM=generic forces the Go kernel. No AVX-512
+// kernel is provided (the machines this was tuned on lack AVX-512).
+//
+// Large products are split into tiles of C that run on a persistent pool of
+// worker goroutines (see SetThreads); small ones stay on the calling
+// goroutine. Packing buffers are reused through a sync.Pool, so repeated
+// calls do not allocate in the steady state.
+package gemm
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Register tile of the micro-kernel and cache-blocking sizes (in floats).
+const (
+	mr = 6  // rows of C per micro-kernel call
+	nr = 16 // columns of C per micro-kernel call
+
+	kcMax = 256  // depth of a packed panel: a kc×nr sliver of B is 16 KiB (L1)
+	mcMax = 144  // rows of a packed A block: mc×kc×4 = 144 KiB (L2)
+	ncMax = 2048 // columns of a packed B panel: kc×nc×4 = 2 MiB (L3)
+
+)
+
+// parallelMinMACs is the m*n*k below which Sgemm stays single-threaded:
+// handing work to another goroutine costs a few microseconds. (A variable so
+// that tests can force the parallel path on small matrices.)
+var parallelMinMACs = 1 << 20
+
+// threadSetting is the value of SetThreads; 0 means runtime.GOMAXPROCS(0).
+var threadSetting atomic.Int32
+
+// SetThreads sets how many goroutines Sgemm may use for one large product.
+// n <= 0 restores the default, runtime.GOMAXPROCS(0). The effective number
+// is never more than GOMAXPROCS at the time of the call.
+func SetThreads(n int) {
+	if n < 0 {
+		n = 0
+	}
+	if n > 1<<16 {
+		n = 1 << 16
+	}
+	threadSetting.Store(int32(n))
+}
+
+// Threads reports how many goroutines Sgemm currently uses for large products.
+func Threads() int {
+	p := runtime.GOMAXPROCS(0)
+	if t := int(threadSetting.Load()); t > 0 && t < p {
+		return t
+	}
+	return p
+}
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
+// op(X) is X, or Xᵀ if the corresponding trans flag is set. op(A) is m×k,
+// op(B) is k×n and C is m×n. lda, ldb and ldc are the row strides of the
+// matrices as stored (A is stored m×k, or k×m if transA; B is stored k×n, or
+// n×k if transB). As in BLAS, when beta == 0 the old contents of C are
+// ignored (they may be NaN), and when alpha == 0 or k == 0, A and B are not
+// read.
+//
+// Sgemm panics with a message naming the shapes if a dimension is negative, a
+// stride is smaller than the stored row length, or a slice is too short.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	SgemmCheck(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+}
+
+// SgemmCheck is Sgemm with a cancellation check. stop (if not nil) is polled
+// between blocks of C, from whichever goroutines are computing them, so it
+// must be safe for concurrent use (nn.Interrupted is). Once it returns true,
+// the goroutines finish the micro-tiles in hand, SgemmCheck returns false and
+// C is left partially written: some blocks hold the result, some their old
+// values and some a partial sum; the caller must discard C. SgemmCheck
+// returns true when the product is complete.
+func SgemmCheck(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if m == 0 || n == 0 {
+		return true
+	}
+	if k == 0 || alpha == 0 {
+		if stop != nil && stop() {
+			return false
+		}
+		scaleC(m, n, beta, c, ldc)
+		return true
+	}
+
+	j := jobPool.Get().(*job)
+	j.transA, j.transB = transA, transB
+	j.m, j.n, j.k = m, n, k
+	j.alpha, j.beta = alpha, beta
+	j.a, j.b, j.c = a, b, c
+	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j.stop = stop
+	j.stopped.Store(false)
+	j.next.Store(0)
+
+	t := 1
+	if m*n*k >= parallelMinMACs {
+		t = Threads()
+	}
+	j.split(t)
+	helpers := min(t, len(j.parts)) - 1
+	if helpers > 0 {
+		startWorkers(helpers)
+		j.wg.Add(helpers)
+		for range helpers {
+			workCh <- j
+		}
+	}
+	j.work()
+	if helpers > 0 {
+		j.wg.Wait()
+	}
+	ok := !j.stopped.Load()
+	j.a, j.b, j.c, j.stop = nil, nil, nil, nil
+	jobPool.Put(j)
+	return ok
+}
+
+// checkArgs panics if the arguments do not describe valid matrices.
+func checkArgs(transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
+	// Stored shapes (rows × cols) of A and B.
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	switch {
+	case m < 0 || n < 0 || k < 0:
+		badArgs("negative dimension", transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	case lda < max(1, ac):
+		badArgs(fmt.Sprintf("lda=%d < %d, the row length of A stored %d×%d", lda, max(1, ac), ar, ac), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	case ldb < max(1, bc):
+		badArgs(fmt.Sprintf("ldb=%d < %d, the row length of B stored %d×%d", ldb, max(1, bc), br, bc), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	case ldc < max(1, n):
+		badArgs(fmt.Sprintf("ldc=%d < %d, the row length of C %d×%d", ldc, max(1, n), m, n), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	case la < need(ar, ac, lda):
+		badArgs(fmt.Sprintf("len(a)=%d < %d needed for A stored %d×%d with lda=%d", la, need(ar, ac, lda), ar, ac, lda), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	case lb < need(br, bc, ldb):
+		badArgs(fmt.Sprintf("len(b)=%d < %d needed for B stored %d×%d with ldb=%d", lb, need(br, bc, ldb), br, bc, ldb), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	case lc < need(m, n, ldc):
+		badArgs(fmt.Sprintf("len(c)=%d < %d needed for C %d×%d with ldc=%d", lc, need(m, n, ldc), m, n, ldc), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
+	}
+}
+
+// need is the minimum slice length holding rows×cols with row stride ld.
+func need(rows, cols, ld int) int {
+	if rows == 0 || cols == 0 {
+		return 0
+	}
+	return (rows-1)*ld + cols
+}
+
+func badArgs(why string, transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
+	opA, opB := "A", "B"
+	if transA {
+		opA = "Aᵀ"
+	}
+	if transB {
+		opB = "Bᵀ"
+	}
+	panic(fmt.Sprintf("gemm.Sgemm: %s: C[%d×%d] = %s[%d×%d]·%s[%d×%d] (len(a)=%d lda=%d, len(b)=%d ldb=%d, len(c)=%d ldc=%d)",
+		why, m, n, opA, m, k, opB, k, n, la, lda, lb, ldb, lc, ldc))
+}
+
+// scaleC sets C = beta*C (C = 0 when beta == 0, ignoring NaNs in C).
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+		} else if beta != 1 {
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+// part is a rectangle [m0,m1)×[n0,n1) of C computed by one goroutine.
+type part struct{ m0, m1, n0, n1 int }
+
+// job is one Sgemm call shared by the goroutines working on it.
+type job struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	stop           func() bool
+
+	parts   []part
+	next    atomic.Int32 // index of the next unclaimed part
+	stopped atomic.Bool
+	wg      sync.WaitGroup // helpers still inside work
+}
+
+var jobPool = sync.Pool{New: func() any { return new(job) }}
+
+// split divides C into t parts (fewer for small matrices), choosing a grid
+// tm×tn with tm*tn = t that minimises the total packing work, which is
+// proportional to tn*m + tm*n (each part packs its rows of A and columns of B).
+func (j *job) split(t int) {
+	mSlivers := (j.m + mr - 1) / mr
+	nSlivers := (j.n + nr - 1) / nr
+	bestM, bestN, best := 1, 1, -1
+	for tm := 1; tm <= t; tm++ {
+		if t%tm != 0 {
+			continue
+		}
+		tn := t / tm
+		if tm > mSlivers || tn > nSlivers {
+			continue
+		}
+		if cost := tn*j.m + tm*j.n; best < 0 || cost < best {
+			bestM, bestN, best = tm, tn, cost
+		}
+	}
+	if best < 0 { // t does not factor into the matrix: fall back to one axis.
+		if mSlivers >= nSlivers {
+			bestM = min(t, mSlivers)
+		} else {
+			bestN = min(t, nSlivers)
+		}
+	}
+	j.parts = j.parts[:0]
+	for bi := range bestM {
+		m0 := mr * (mSlivers * bi / bestM)
+		m1 := min(j.m, mr*(mSlivers*(bi+1)/bestM))
+		for bj := range bestN {
+			n0 := nr * (nSlivers * bj / bestN)
+			n1 := min(j.n, nr*(nSlivers*(bj+1)/bestN))
+			j.parts = append(j.parts, part{m0, m1, n0, n1})
+		}
+	}
+}
+
+// work claims parts of the job until none are left.
+func (j *job) work() {
+	ws := wsPool.Get().(*workspace)
+	for {
+		i := int(j.next.Add(1)) - 1
+		if i >= len(j.parts) {
+			break
+		}
+		if !j.run(j.parts[i], ws) {
+			break
+		}
+	}
+	wsPool.Put(ws)
+}
+
+// interrupted polls the job's stop function; it reports true once any
+// goroutine of the job has seen it return true.
+func (j *job) interrupted() bool {
+	if j.stopped.Load() {
+		return true
+	}
+	if j.stop != nil && j.stop() {
+		j.stopped.Store(true)
+		return true
+	}
+	return false
+}
+
+// blockSize returns a block length ≤ max, a multiple of unit, that splits
+// total into equal-ish blocks (so that the last block is not a sliver).
+func blockSize(total, maxBlock, unit int) int {
+	nb := (total + maxBlock - 1) / maxBlock
+	bs := (total + nb - 1) / nb
+	return (bs + unit - 1) / unit * unit
+}
+
+// run computes one part of C (GotoBLAS loop nest); it returns false if the
+// job was interrupted.
+func (j *job) run(p part, ws *workspace) bool {
+	mp, np := p.m1-p.m0, p.n1-p.n0
+	kcB := blockSize(j.k, kcMax, 1)
+	mcB := blockSize(mp, mcMax, mr)
+	ncB := blockSize(np, ncMax, nr)
+	ws.ensure(mcB*kcB, kcB*ncB)
+	for jc := p.n0; jc < p.n1; jc += ncB {
+		nc := min(ncB, p.n1-jc)
+		for pc := 0; pc < j.k; pc += kcB {
+			kc := min(kcB, j.k-pc)
+			if j.interrupted() {
+				return false
+			}
+			packB(ws.b, j.b, j.ldb, j.transB, pc, kc, jc, nc)
+			beta := j.beta
+			if pc > 0 {
+				beta = 1
+			}
+			for ic := p.m0; ic < p.m1; ic += mcB {
+				mc := min(mcB, p.m1-ic)
+				if ic > p.m0 && j.interrupted() {
+					return false
+				}
+				packA(ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
+				macroKernel(ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
+			}
+		}
+	}
+	return true
+}
+
+// macroKernel multiplies the packed mc×kc block of A by the packed kc×nc
+// panel of B into C (which starts at the block's top-left element).
+func macroKernel(ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
+	k := kernel
+	for jr := 0; jr < nc; jr += nr {
+		nrr := min(nr, nc-jr)
+		bp := &ws.b[jr*kc]
+		for ir := 0; ir < mc; ir += mr {
+			mrr := min(mr, mc-ir)
+			ap := &ws.a[ir*kc]
+			if mrr == mr && nrr == nr {
+				_ = c[(ir+mr-1)*ldc+jr+nr-1] // the kernel writes the whole tile
+				k(kc, ap, bp, &c[ir*ldc+jr], ldc, alpha, beta)
+				continue
+			}
+			// Edge tile: compute a full tile into scratch, then merge.
+			t := &ws.tile
+			k(kc, ap, bp, &t[0], nr, 1, 0)
+			for i := range mrr {
+				row := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nrr]
+				tr := t[i*nr : i*nr+nrr]
+				if beta == 0 {
+					for jj := range row {
+						row[jj] = alpha * tr[jj]
+					}
+				} else {
+					for jj := range row {
+						row[jj] = alpha*tr[jj] + beta*row[jj]
+					}
+				}
+			}
+		}
+	}
+}
+
+// packA packs op(A)[i0:i0+mc, p0:p0+kc] into dst as mr-row slivers: sliver s
+// holds, for each p, the mr values op(A)[i0+s*mr+r, p0+p], zero-padded.
+func packA(dst, a []float32, lda int, trans bool, i0, mc, p0, kc int) {
+	for ir := 0; ir < mc; ir += mr {
+		d := dst[ir*kc : ir*kc+mr*kc]
+		rows := min(mr, mc-ir)
+		if trans { // op(A)[i,p] = a[p*lda+i]: mr contiguous values per p.
+			for p := range kc {
+				src := a[(p0+p)*lda+i0+ir:]
+				q := (*[mr]float32)(d[p*mr : p*mr+mr])
+				if rows == mr {
+					*q = [mr]float32(src[:mr])
+				} else {
+					*q = [mr]float32{}
+					copy(q[:rows], src)
+				}
+			}
+			continue
+		}
+		// op(A)[i,p] = a[i*lda+p]: interleave mr rows.
+		if rows == mr {
+			base := (i0+ir)*lda + p0
+			r0 := a[base : base+kc]
+			r1 := a[base+lda : base+lda+kc]
+			r2 := a[base+2*lda : base+2*lda+kc]
+			r3 := a[base+3*lda : base+3*lda+kc]
+			r4 := a[base+4*lda : base+4*lda+kc]
+			r5 := a[base+5*lda : base+5*lda+kc]
+			for p := range r0 {
+				q := (*[mr]float32)(d[p*mr : p*mr+mr])
+				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
+		clear(d)
+		for r := range rows {
+			src := a[(i0+ir+r)*lda+p0 : (i0+ir+r)*lda+p0+kc]
+			for p, v := range src {
+				d[p*mr+r] = v
+			}
+		}
+	}
+}
+
+// packB packs op(B)[p0:p0+kc, j0:j0+nc] into dst as nr-column slivers:
+// sliver s holds, for each p, the nr values op(B)[p0+p, j0+s*nr+j],
+// zero-padded.
+func packB(dst, b []float32, ldb int, trans bool, p0, kc, j0, nc int) {
+	for jr := 0; jr < nc; jr += nr {
+		d := dst[jr*kc : jr*kc+nr*kc]
+		cols := min(nr, nc-jr)
+		if !trans { // op(B)[p,j] = b[p*ldb+j]: nr contiguous values per p.
+			if cols == nr {
+				for p := range kc {
+					src := b[(p0+p)*ldb+j0+jr:]
+					*(*[nr]float32)(d[p*nr : p*nr+nr]) = [nr]float32(src[:nr])
+				}
+				continue
+			}
+			for p := range kc {
+				q := (*[nr]float32)(d[p*nr : p*nr+nr])
+				*q = [nr]float32{}
+				copy(q[:cols], b[(p0+p)*ldb+j0+jr:])
+			}
+			continue
+		}
+		// op(B)[p,j] = b[j*ldb+p]: transpose nr rows of B.
+		if cols < nr {
+			clear(d)
+		}
+		for jj := range cols {
+			src := b[(j0+jr+jj)*ldb+p0 : (j0+jr+jj)*ldb+p0+kc]
+			for p, v := range src {
+				d[p*nr+jj] = v
+			}
+		}
+	}
+}
+
+// workspace holds one goroutine's packing buffers.
+type workspace struct {
+	a, b []float32 // 64-byte aligned
+	tile [mr * nr]float32
+}
+
+var wsPool = sync.Pool{New: func() any { return new(workspace) }}
+
+// ensure grows the buffers to hold na and nb floats.
+func (w *workspace) ensure(na, nb int) {
+	if len(w.a) < na {
+		w.a = alignedFloats(max(na, mcMax*kcMax))
+	}
+	if len(w.b) < nb {
+		w.b = alignedFloats(nb)
+	}
+}
+
+// alignedFloats returns a zeroed slice of n floats starting on a 64-byte
+// boundary.
+func alignedFloats(n int) []float32 {
+	s := make([]float32, n+16)
+	off := (64 - int(uintptr(unsafe.Pointer(&s[0]))&63)) & 63 / 4
+	return s[off : off+n : off+n]
+}
+
+// workCh feeds jobs to the persistent helper goroutines.
+var (
+	workCh    = make(chan *job, 64)
+	workersMu sync.Mutex
+	nWorkers  int
+	nStarted  atomic.Int32 // nWorkers, readable without the lock
+)
+
+// startWorkers makes sure at least n helper goroutines exist. They live for
+// the rest of the process, blocked on workCh when idle.
+func startWorkers(n int) {
+	if int(nStarted.Load()) >= n {
+		return
+	}
+	workersMu.Lock()
+	for nWorkers < n {
+		go func() {
+			for j := range workCh {
+				j.work()
+				j.wg.Done()
+			}
+		}()
+		nWorkers++
+	}
+	nStarted.Store(int32(nWorkers))
+	workersMu.Unlock()
+}

@@ -1,0 +1,28 @@
+//go:build amd64
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// kernel6x16 is the AVX2+FMA micro-kernel (kernel_amd64.s). It computes
+// C[0:6,0:16] = alpha*Apack·Bpack + beta*C for a packed 6×k sliver of A and a
+// packed k×16 sliver of B; C has row stride ldc. If beta == 0, C is not read.
+//
+//go:noescape
+func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+// fmaPeak runs n iterations of 12 independent 256-bit FMAs (192 flops each).
+// It exists only so that tests and benchmarks can measure the attainable peak.
+//
+//go:noescape
+func fmaPeak(n int)
+
+// hasAVX2FMA reports whether the CPU (and OS) support the assembly kernel.
+var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+func init() {
+	if hasAVX2FMA {
+		asmKernel = kernel6x16
+	}
+	selectKernel()
+}
