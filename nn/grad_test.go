@@ -1,0 +1,146 @@
+package nn
+
+import (
+	"math"
+	"testing"
+)
+
+// gradOf returns d loss / d v for each variable, read off one step of plain
+// gradient descent with learning rate 1 (w' = w - g).
+func gradOf(t *testing.T, loss *Node, vars []*Node, feed Feed) [][]float32 {
+	t.Helper()
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	before := make([]*Tensor, len(vars))
+	for i, v := range vars {
+		before[i] = s.Value(v)
+	}
+	s.Run(GradientDescentOptimizer(1).Minimize(loss), feed)
+	g := make([][]float32, len(vars))
+	for i, v := range vars {
+		after := s.Value(v)
+		g[i] = make([]float32, after.Len())
+		for j := range g[i] {
+			g[i][j] = before[i].data[j] - after.data[j]
+		}
+	}
+	return g
+}
+
+// numGrad estimates d loss / d v by central differences in float64 terms.
+func numGrad(t *testing.T, loss *Node, v *Node, feed Feed) []float32 {
+	t.Helper()
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	w := s.vars[v]
+	g := make([]float32, w.Len())
+	const h = 1e-2
+	for j := range w.data {
+		old := w.data[j]
+		w.data[j] = old + h
+		up := s.Run(loss, feed).Float()
+		w.data[j] = old - h
+		down := s.Run(loss, feed).Float()
+		w.data[j] = old
+		g[j] = float32((up - down) / (2 * h))
+	}
+	return g
+}
+
+func TestGradients(t *testing.T) {
+	cases := []struct {
+		name  string
+		build func(a, b, c *Node) *Node // a [3,4], b [4,5] (or [4]), c [5]
+		bRank int
+	}{
+		{"matmul+bias", func(a, b, c *Node) *Node { return Add(MatMul(a, b), c) }, 2},
+		{"relu", func(a, b, c *Node) *Node { return Relu(Add(MatMul(a, b), c)) }, 2},
+		{"sigmoid", func(a, b, c *Node) *Node { return Sigmoid(MatMul(a, b)) }, 2},
+		{"tanh", func(a, b, c *Node) *Node { return Tanh(MatMul(a, b)) }, 2},
+		{"softmax", func(a, b, c *Node) *Node { return Softmax(MatMul(a, b)) }, 2},
+		{"mul-broadcast", func(a, b, c *Node) *Node { return Mul(a, b) }, 1},
+		{"sub-broadcast", func(a, b, c *Node) *Node { return Sub(b, a) }, 1},
+		{"div", func(a, b, c *Node) *Node { return Div(a, Add(Square(b), ScalarConst(1))) }, 1},
+		{"mean-axis0", func(a, b, c *Node) *Node { return ReduceMean(MatMul(a, b), 0) }, 2},
+		{"sum-axis1", func(a, b, c *Node) *Node { return ReduceSum(Exp(MatMul(a, b)), 1) }, 2},
+		{"reshape", func(a, b, c *Node) *Node { return MatMul(Reshape(a, 6, 2), Reshape(b, 2, -1)) }, 2},
+		{"xent", func(a, b, c *Node) *Node {
+			labels := Const(NewTensor([]float32{1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0.5, 0, 0.5, 0, 0}, 3, 5))
+			return SoftmaxCrossEntropyWithLogits(labels, Add(MatMul(a, b), c))
+		}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ResetDefaultGraph()
+			Seed(1)
+			a := Variable(RandomNormal([]int{3, 4}, 1)).Named("a")
+			bShape := []int{4, 5}
+			if tc.bRank == 1 {
+				bShape = []int{4}
+			}
+			b := Variable(RandomNormal(bShape, 1)).Named("b")
+			c := Variable(RandomNormal([]int{5}, 1)).Named("c")
+			out := tc.build(a, b, c)
+			// A weighted sum makes every output element matter differently.
+			wshape := out.Shape()
+			weights := Const(Zeros(wshape...))
+			for i := range weights.value.data {
+				weights.value.data[i] = float32(i%7) - 2.5
+			}
+			loss := ReduceSum(Mul(out, weights))
+			vars := []*Node{a, b}
+			if tc.bRank == 2 {
+				vars = append(vars, c)
+			}
+			got := gradOf(t, loss, vars, nil)
+			for i, v := range vars {
+				want := numGrad(t, loss, v, nil)
+				for j := range want {
+					diff := math.Abs(float64(got[i][j] - want[j]))
+					if diff > 2e-2*math.Max(1, math.Abs(float64(want[j]))) {
+						t.Errorf("d/d%s[%d] = %g, numerically %g", v.Name(), j, got[i][j], want[j])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestShapeErrors(t *testing.T) {
+	ResetDefaultGraph()
+	x := Placeholder(None, 784)
+	w := Variable(TruncatedNormal([]int{512, 256}, 0.1))
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"matmul", func() { MatMul(x, w) }, "matmul: [?,784] x [512,256]: inner dimensions 784 and 512 differ"},
+		{"add", func() { Add(x, Variable(Constant(0.1, []int{512}))) }, "add: [?,784] x [512]: shapes do not broadcast (dimension 1: 784 vs 512)"},
+		{"loss not scalar", func() { AdamOptimizer(1e-4).Minimize(MatMul(x, Variable(Constant(0, []int{784, 2})))) }, "must be a scalar"},
+		{"dropout keep", func() { Dropout(x, x) }, "keep probability must be a scalar"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				e, ok := r.(*Error)
+				if !ok || !contains(e.Error(), tc.want) {
+					t.Fatalf("panic %v, want an *Error containing %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		})
+	}
+}
+
+func contains(s, sub string) bool { return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0) }
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}

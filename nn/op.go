@@ -1,0 +1,67 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// op is the behaviour of a computed node: its shape rule, its forward
+// computation and, next to it, its gradient.
+type op interface {
+	// shape returns the output shape for the input shapes, in which -1
+	// marks an unknown dimension while the graph is built.
+	shape(in [][]int) ([]int, error)
+	// forward writes the output value, already sized by shape.
+	forward(e *exec)
+	// backward adds e.grad's contribution to e.inGrad[i] for each input i
+	// with a non-nil entry; inputs that need no gradient are skipped.
+	backward(e *exec)
+}
+
+// exec is one node's slot in a run plan: its input and output values,
+// its gradient buffers and any scratch memory the op keeps between forward
+// and backward (a dropout mask, softmax probabilities).
+type exec struct {
+	node   *Node
+	in     []*Tensor
+	out    *Tensor
+	grad   *Tensor
+	inGrad []*Tensor
+	aux    []float32
+	rng    *rand.Rand
+}
+
+// newOp adds a node computed by o from inputs, checking shapes now so that
+// a mismatch is reported where the model is written.
+func newOp(name string, o op, dtype DType, differentiable bool, inputs ...*Node) *Node {
+	g := sameGraph(name, inputs...)
+	shapes := make([][]int, len(inputs))
+	diff := false
+	for i, in := range inputs {
+		if in.kind == kindInit || in.kind == kindTrain {
+			panic(&Error{Op: name, Msg: fmt.Sprintf("%s is an operation without a value", in)})
+		}
+		shapes[i] = in.shape
+		diff = diff || in.diff
+	}
+	s, err := o.shape(shapes)
+	if err != nil {
+		panic(&Error{Op: name, Msg: err.Error()})
+	}
+	n := &Node{kind: kindOp, op: o, inputs: inputs, shape: s, dtype: dtype, diff: differentiable && diff}
+	return g.add(n, name)
+}
+
+// dimsMatch reports whether two dimensions can be equal (-1 is unknown).
+func dimsMatch(a, b int) bool { return a < 0 || b < 0 || a == b }
+
+func shapesStr(in [][]int) string {
+	s := ""
+	for i, x := range in {
+		if i > 0 {
+			s += " x "
+		}
+		s += FormatShape(x)
+	}
+	return s
+}

@@ -1,0 +1,102 @@
+package nn
+
+import "fmt"
+
+// MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n].
+func MatMul(a, b *Node) *Node { return newOp("matmul", matmulOp{}, Float32, true, a, b) }
+
+type matmulOp struct{}
+
+func (matmulOp) shape(in [][]int) ([]int, error) {
+	a, b := in[0], in[1]
+	if len(a) != 2 || len(b) != 2 {
+		return nil, fmt.Errorf("%s: both operands must be matrices (rank 2)", shapesStr(in))
+	}
+	if !dimsMatch(a[1], b[0]) {
+		return nil, fmt.Errorf("%s: inner dimensions %d and %d differ", shapesStr(in), a[1], b[0])
+	}
+	return []int{a[0], b[1]}, nil
+}
+
+func (matmulOp) forward(e *exec) {
+	a, b := e.in[0], e.in[1]
+	m, k, n := a.shape[0], a.shape[1], b.shape[1]
+	sgemm(false, false, m, n, k, a.data, k, b.data, n, 0, e.out.data, n)
+}
+
+// The gradients are matrix products themselves: dA = dC·Bᵀ, dB = Aᵀ·dC,
+// accumulated into the buffers (beta = 1).
+func (matmulOp) backward(e *exec) {
+	a, b := e.in[0], e.in[1]
+	m, k, n := a.shape[0], a.shape[1], b.shape[1]
+	if ga := e.inGrad[0]; ga != nil {
+		sgemm(false, true, m, k, n, e.grad.data, n, b.data, n, 1, ga.data, k)
+	}
+	if gb := e.inGrad[1]; gb != nil {
+		sgemm(true, false, k, n, m, a.data, k, e.grad.data, n, 1, gb.data, n)
+	}
+}
+
+// Reshape gives x a new shape with the same number of elements; one
+// dimension may be -1 (None) and is then inferred, as numpy does.
+func Reshape(x *Node, shape ...int) *Node {
+	return newOp("reshape", reshapeOp{to: append([]int(nil), shape...)}, x.dtype, true, x)
+}
+
+// Flatten reshapes [n, ...] to [n, product of the rest].
+func Flatten(x *Node) *Node {
+	if len(x.shape) < 1 {
+		panic(&Error{Op: "flatten", Msg: "needs a batch dimension"})
+	}
+	rest := numElements(x.shape[1:])
+	if rest < 0 {
+		panic(&Error{Op: "flatten", Msg: fmt.Sprintf("shape %s has unknown inner dimensions", FormatShape(x.shape))})
+	}
+	return Reshape(x, -1, rest)
+}
+
+type reshapeOp struct{ to []int }
+
+func (r reshapeOp) shape(in [][]int) ([]int, error) {
+	out := append([]int(nil), r.to...)
+	unknown, known := -1, 1
+	for i, d := range out {
+		switch {
+		case d == -1 && unknown < 0:
+			unknown = i
+		case d < 0:
+			return nil, fmt.Errorf("%s to %s: at most one dimension may be -1", FormatShape(in[0]), FormatShape(r.to))
+		default:
+			known *= d
+		}
+	}
+	total := numElements(in[0])
+	if total < 0 { // unknown input size: trust the inferred dimension
+		return out, nil
+	}
+	if unknown >= 0 {
+		if known == 0 || total%known != 0 {
+			return nil, fmt.Errorf("%s to %s: %d elements do not divide", FormatShape(in[0]), FormatShape(r.to), total)
+		}
+		out[unknown] = total / known
+	} else if known != total {
+		return nil, fmt.Errorf("%s to %s: %d elements, not %d", FormatShape(in[0]), FormatShape(r.to), total, known)
+	}
+	return out, nil
+}
+
+func (reshapeOp) forward(e *exec) { copy(e.out.data, e.in[0].data) }
+
+func (reshapeOp) backward(e *exec) {
+	if g := e.inGrad[0]; g != nil {
+		addTo(g.data, e.grad.data)
+	}
+}
+
+// addTo adds src to dst element-wise.
+func addTo(dst, src []float32) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] += src[i]
+	}
+}

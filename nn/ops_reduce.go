@@ -1,0 +1,353 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// ReduceMean averages x over one axis, or over all elements (a scalar)
+// when no axis is given.
+func ReduceMean(x *Node, axis ...int) *Node {
+	return newOp("mean", reduceOp{axis: oneAxis("mean", axis), mean: true}, Float32, true, x)
+}
+
+// ReduceSum sums x over one axis, or over all elements when no axis is given.
+func ReduceSum(x *Node, axis ...int) *Node {
+	return newOp("sum", reduceOp{axis: oneAxis("sum", axis)}, Float32, true, x)
+}
+
+// allAxes stands for "every element" in reductions.
+const allAxes = -1 << 30
+
+func oneAxis(op string, axis []int) int {
+	switch len(axis) {
+	case 0:
+		return allAxes
+	case 1:
+		return axis[0]
+	}
+	panic(&Error{Op: op, Msg: fmt.Sprintf("one axis or none, got %v", axis)})
+}
+
+// splitAxis views a shape as [outer, n, inner] around axis.
+func splitAxis(shape []int, axis int) (outer, n, inner int) {
+	outer, inner = 1, 1
+	for i, d := range shape {
+		switch {
+		case i < axis:
+			outer *= d
+		case i > axis:
+			inner *= d
+		}
+	}
+	return outer, shape[axis], inner
+}
+
+func normAxis(shape []int, axis int) (int, error) {
+	if axis < 0 {
+		axis += len(shape)
+	}
+	if axis < 0 || axis >= len(shape) {
+		return 0, fmt.Errorf("axis out of range for shape %s", FormatShape(shape))
+	}
+	return axis, nil
+}
+
+func dropAxis(shape []int, axis int) []int {
+	out := append([]int{}, shape[:axis]...)
+	return append(out, shape[axis+1:]...)
+}
+
+type reduceOp struct {
+	axis int
+	mean bool
+}
+
+func (r reduceOp) shape(in [][]int) ([]int, error) {
+	if r.axis == allAxes {
+		return []int{}, nil
+	}
+	a, err := normAxis(in[0], r.axis)
+	if err != nil {
+		return nil, err
+	}
+	return dropAxis(in[0], a), nil
+}
+
+func (r reduceOp) forward(e *exec) {
+	x := e.in[0]
+	if r.axis == allAxes {
+		var s float64
+		for _, v := range x.data {
+			s += float64(v)
+		}
+		if r.mean && len(x.data) > 0 {
+			s /= float64(len(x.data))
+		}
+		e.out.data[0] = float32(s)
+		return
+	}
+	a, _ := normAxis(x.shape, r.axis)
+	outer, n, inner := splitAxis(x.shape, a)
+	scale := float32(1)
+	if r.mean && n > 0 {
+		scale = 1 / float32(n)
+	}
+	for o := 0; o < outer; o++ {
+		dst := e.out.data[o*inner : (o+1)*inner]
+		clear(dst)
+		for k := 0; k < n; k++ {
+			addTo(dst, x.data[(o*n+k)*inner:])
+		}
+		for i := range dst {
+			dst[i] *= scale
+		}
+	}
+}
+
+func (r reduceOp) backward(e *exec) {
+	gx := e.inGrad[0]
+	if gx == nil {
+		return
+	}
+	x := e.in[0]
+	if r.axis == allAxes {
+		g := e.grad.data[0]
+		if r.mean && len(x.data) > 0 {
+			g /= float32(len(x.data))
+		}
+		for i := range gx.data {
+			gx.data[i] += g
+		}
+		return
+	}
+	a, _ := normAxis(x.shape, r.axis)
+	outer, n, inner := splitAxis(x.shape, a)
+	scale := float32(1)
+	if r.mean && n > 0 {
+		scale = 1 / float32(n)
+	}
+	for o := 0; o < outer; o++ {
+		g := e.grad.data[o*inner : (o+1)*inner]
+		for k := 0; k < n; k++ {
+			dst := gx.data[(o*n+k)*inner : (o*n+k+1)*inner]
+			for i := range dst {
+				dst[i] += g[i] * scale
+			}
+		}
+	}
+}
+
+// ArgMax returns the index of the largest value along axis (an int64 tensor).
+func ArgMax(x *Node, axis int) *Node {
+	return newOp("argmax", argmaxOp{axis: axis}, Int64, false, x)
+}
+
+type argmaxOp struct{ axis int }
+
+func (r argmaxOp) shape(in [][]int) ([]int, error) {
+	a, err := normAxis(in[0], r.axis)
+	if err != nil {
+		return nil, err
+	}
+	return dropAxis(in[0], a), nil
+}
+
+func (r argmaxOp) forward(e *exec) {
+	x := e.in[0]
+	a, _ := normAxis(x.shape, r.axis)
+	outer, n, inner := splitAxis(x.shape, a)
+	for o := 0; o < outer; o++ {
+		for i := 0; i < inner; i++ {
+			best, bi := float32(math.Inf(-1)), 0
+			for k := 0; k < n; k++ {
+				if v := x.data[(o*n+k)*inner+i]; v > best {
+					best, bi = v, k
+				}
+			}
+			e.out.data[o*inner+i] = float32(bi)
+		}
+	}
+}
+
+func (argmaxOp) backward(*exec) {}
+
+// Softmax normalises the last axis into probabilities.
+func Softmax(x *Node) *Node { return newOp("softmax", softmaxOp{}, Float32, true, x) }
+
+type softmaxOp struct{}
+
+func (softmaxOp) shape(in [][]int) ([]int, error) {
+	if len(in[0]) == 0 {
+		return nil, fmt.Errorf("%s: needs at least one axis", FormatShape(in[0]))
+	}
+	return append([]int{}, in[0]...), nil
+}
+
+func (softmaxOp) forward(e *exec) {
+	c := e.in[0].shape[len(e.in[0].shape)-1]
+	for r := 0; r+c <= len(e.out.data); r += c {
+		softmaxRow(e.out.data[r:r+c], e.in[0].data[r:r+c])
+	}
+}
+
+func (softmaxOp) backward(e *exec) {
+	gx := e.inGrad[0]
+	if gx == nil {
+		return
+	}
+	c := e.in[0].shape[len(e.in[0].shape)-1]
+	for r := 0; r+c <= len(e.out.data); r += c {
+		y, g := e.out.data[r:r+c], e.grad.data[r:r+c]
+		var dot float32
+		for i := range y {
+			dot += y[i] * g[i]
+		}
+		for i := range y {
+			gx.data[r+i] += y[i] * (g[i] - dot)
+		}
+	}
+}
+
+// softmaxRow writes the softmax of x into p, subtracting the maximum first
+// so that large logits do not overflow.
+func softmaxRow(p, x []float32) {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var s float32
+	for i, v := range x {
+		p[i] = float32(math.Exp(float64(v - m)))
+		s += p[i]
+	}
+	for i := range p {
+		p[i] /= s
+	}
+}
+
+// SoftmaxCrossEntropyWithLogits returns, for each row, the cross-entropy
+// between the label distribution and the softmax of the logits: shape [?].
+// Average it with ReduceMean for the loss.
+func SoftmaxCrossEntropyWithLogits(labels, logits *Node) *Node {
+	return newOp("softmax_cross_entropy", xentOp{}, Float32, true, labels, logits)
+}
+
+type xentOp struct{}
+
+func (xentOp) shape(in [][]int) ([]int, error) {
+	l, y := in[0], in[1]
+	if len(l) != 2 || len(y) != 2 {
+		return nil, fmt.Errorf("labels %s, logits %s: both must be [batch, classes]", FormatShape(l), FormatShape(y))
+	}
+	if !dimsMatch(l[0], y[0]) || !dimsMatch(l[1], y[1]) {
+		return nil, fmt.Errorf("labels %s and logits %s differ", FormatShape(l), FormatShape(y))
+	}
+	n := l[0]
+	if n < 0 {
+		n = y[0]
+	}
+	return []int{n}, nil
+}
+
+// forward keeps the probabilities in aux for the gradient, p - labels.
+func (xentOp) forward(e *exec) {
+	labels, logits := e.in[0], e.in[1]
+	c := logits.shape[1]
+	if len(e.aux) != len(logits.data) {
+		e.aux = make([]float32, len(logits.data))
+	}
+	for r := 0; r < logits.shape[0]; r++ {
+		x, p, y := logits.data[r*c:(r+1)*c], e.aux[r*c:(r+1)*c], labels.data[r*c:(r+1)*c]
+		// log-sum-exp form: loss = logsumexp(x) - sum(y*x) when sum(y) = 1.
+		m := float32(math.Inf(-1))
+		for _, v := range x {
+			m = max(m, v)
+		}
+		var s float64
+		for _, v := range x {
+			s += math.Exp(float64(v - m))
+		}
+		lse := float64(m) + math.Log(s)
+		var loss float64
+		for i, v := range x {
+			p[i] = float32(math.Exp(float64(v) - lse))
+			loss -= float64(y[i]) * (float64(v) - lse)
+		}
+		e.out.data[r] = float32(loss)
+	}
+}
+
+func (xentOp) backward(e *exec) {
+	labels, logits := e.in[0], e.in[1]
+	c := logits.shape[1]
+	gl, gx := e.inGrad[0], e.inGrad[1]
+	for r := 0; r < logits.shape[0]; r++ {
+		g := e.grad.data[r]
+		p, y := e.aux[r*c:(r+1)*c], labels.data[r*c:(r+1)*c]
+		if gx != nil {
+			sumY := float32(0)
+			for _, v := range y {
+				sumY += v
+			}
+			dst := gx.data[r*c : (r+1)*c]
+			for i := range dst {
+				dst[i] += g * (p[i]*sumY - y[i])
+			}
+		}
+		if gl != nil {
+			dst := gl.data[r*c : (r+1)*c]
+			for i := range dst {
+				dst[i] -= g * float32(math.Log(float64(max(p[i], 1e-30))))
+			}
+		}
+	}
+}
+
+// Dropout zeroes each element of x with probability 1-keepProb and scales
+// the others by 1/keepProb. keepProb is a scalar node, usually a placeholder
+// fed 0.5 while training and 1.0 while testing.
+func Dropout(x, keepProb *Node) *Node {
+	if len(keepProb.shape) != 0 {
+		panic(&Error{Op: "dropout", Msg: fmt.Sprintf("keep probability must be a scalar, got shape %s", FormatShape(keepProb.shape))})
+	}
+	return newOp("dropout", dropoutOp{}, Float32, true, x, keepProb)
+}
+
+type dropoutOp struct{}
+
+func (dropoutOp) shape(in [][]int) ([]int, error) { return append([]int{}, in[0]...), nil }
+
+func (dropoutOp) forward(e *exec) {
+	x, keep := e.in[0].data, e.in[1].data[0]
+	if keep <= 0 || keep > 1 {
+		panic(&Error{Op: "dropout", Msg: fmt.Sprintf("keep probability %g is not in (0, 1]", keep)})
+	}
+	if len(e.aux) != len(x) {
+		e.aux = make([]float32, len(x))
+	}
+	if keep == 1 {
+		copy(e.out.data, x)
+		for i := range e.aux {
+			e.aux[i] = 1
+		}
+		return
+	}
+	scale := 1 / keep
+	for i, v := range x {
+		if e.rng.Float32() < keep {
+			e.aux[i] = scale
+		} else {
+			e.aux[i] = 0
+		}
+		e.out.data[i] = v * e.aux[i]
+	}
+}
+
+func (dropoutOp) backward(e *exec) {
+	if gx := e.inGrad[0]; gx != nil {
+		for i, g := range e.grad.data {
+			gx.data[i] += g * e.aux[i]
+		}
+	}
+}

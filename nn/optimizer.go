@@ -1,0 +1,155 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Optimizer turns gradients into variable updates. Its learning rate and
+// other fields may be changed between runs; the training op reads them at
+// every step, so a live session need not be rebuilt.
+type Optimizer interface {
+	// Minimize returns an operation that, each time a session runs it,
+	// takes one step that lowers loss by changing the variables it depends on.
+	Minimize(loss *Node) *Node
+	// update applies one step to value given its gradient; slots holds the
+	// optimizer's per-variable state in the session; t counts steps from 1.
+	update(value, grad []float32, slots *[2][]float32, t int)
+}
+
+// trainStep is what a training op node holds.
+type trainStep struct {
+	opt  Optimizer
+	loss *Node
+	vars []*Node
+}
+
+func minimize(o Optimizer, name string, loss *Node) *Node {
+	g := sameGraph(name, loss)
+	if len(loss.shape) != 0 {
+		panic(&Error{Op: name, Msg: fmt.Sprintf("loss %s must be a scalar; average it with ReduceMean", loss)})
+	}
+	var vars []*Node
+	for _, n := range ancestors([]*Node{loss}) {
+		if n.kind == kindVariable {
+			vars = append(vars, n)
+		}
+	}
+	if len(vars) == 0 || !loss.diff {
+		panic(&Error{Op: name, Msg: fmt.Sprintf("loss %s does not depend on any variable through differentiable ops", loss)})
+	}
+	return g.add(&Node{kind: kindTrain, inputs: []*Node{loss}, train: &trainStep{opt: o, loss: loss, vars: vars}}, name)
+}
+
+// Adam is the Adam optimizer (Kingma and Ba), with TensorFlow's defaults.
+type Adam struct {
+	LearningRate float64
+	Beta1        float64
+	Beta2        float64
+	Epsilon      float64
+}
+
+// AdamOptimizer returns Adam with beta1 0.9, beta2 0.999 and epsilon 1e-8.
+func AdamOptimizer(learningRate float64) *Adam {
+	return &Adam{LearningRate: learningRate, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}
+}
+
+// Minimize returns the training op.
+func (a *Adam) Minimize(loss *Node) *Node { return minimize(a, "Adam", loss) }
+
+func (a *Adam) String() string {
+	return fmt.Sprintf("Adam(learning rate %g, beta1 %g, beta2 %g, epsilon %g)", a.LearningRate, a.Beta1, a.Beta2, a.Epsilon)
+}
+
+func (a *Adam) update(w, g []float32, slots *[2][]float32, t int) {
+	if slots[0] == nil {
+		slots[0], slots[1] = make([]float32, len(w)), make([]float32, len(w))
+	}
+	m, v := slots[0][:len(w)], slots[1][:len(w)]
+	b1, b2 := float32(a.Beta1), float32(a.Beta2)
+	// TensorFlow folds the bias corrections into the step size.
+	lr := float32(a.LearningRate * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t))))
+	eps := float32(a.Epsilon)
+	for i, gi := range g[:len(w)] {
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		w[i] -= lr * m[i] / (sqrt32(v[i]) + eps)
+	}
+}
+
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// GradientDescent is plain stochastic gradient descent.
+type GradientDescent struct{ LearningRate float64 }
+
+// GradientDescentOptimizer returns plain gradient descent.
+func GradientDescentOptimizer(learningRate float64) *GradientDescent {
+	return &GradientDescent{LearningRate: learningRate}
+}
+
+// Minimize returns the training op.
+func (o *GradientDescent) Minimize(loss *Node) *Node { return minimize(o, "GradientDescent", loss) }
+
+func (o *GradientDescent) String() string {
+	return fmt.Sprintf("GradientDescent(learning rate %g)", o.LearningRate)
+}
+
+func (o *GradientDescent) update(w, g []float32, _ *[2][]float32, _ int) {
+	lr := float32(o.LearningRate)
+	for i, gi := range g[:len(w)] {
+		w[i] -= lr * gi
+	}
+}
+
+// Momentum is gradient descent with momentum, as TensorFlow's
+// MomentumOptimizer: acc = momentum*acc + grad; w -= lr*acc.
+type Momentum struct {
+	LearningRate float64
+	Momentum     float64
+}
+
+// MomentumOptimizer returns gradient descent with momentum.
+func MomentumOptimizer(learningRate, momentum float64) *Momentum {
+	return &Momentum{LearningRate: learningRate, Momentum: momentum}
+}
+
+// Minimize returns the training op.
+func (o *Momentum) Minimize(loss *Node) *Node { return minimize(o, "Momentum", loss) }
+
+func (o *Momentum) String() string {
+	return fmt.Sprintf("Momentum(learning rate %g, momentum %g)", o.LearningRate, o.Momentum)
+}
+
+func (o *Momentum) update(w, g []float32, slots *[2][]float32, _ int) {
+	if slots[0] == nil {
+		slots[0] = make([]float32, len(w))
+	}
+	acc := slots[0][:len(w)]
+	lr, mu := float32(o.LearningRate), float32(o.Momentum)
+	for i, gi := range g[:len(w)] {
+		acc[i] = mu*acc[i] + gi
+		w[i] -= lr * acc[i]
+	}
+}
+
+// ancestors returns the nodes that roots depend on, roots included, in
+// topological order (inputs before the nodes computed from them).
+func ancestors(roots []*Node) []*Node {
+	seen := map[*Node]bool{}
+	var order []*Node
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, in := range n.inputs {
+			visit(in)
+		}
+		order = append(order, n)
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	return order
+}

@@ -1,0 +1,411 @@
+package nn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Feed maps placeholders to the values they take in one run. A value may
+// be a *Tensor, a number (for a scalar), []float32 or [][]float32. A single
+// example ([784]) fed to a batch placeholder ([?,784]) becomes a batch of one.
+type Feed map[*Node]any
+
+// Session runs a graph. It owns the values of the variables and the
+// optimizers' state, so they stay alive between runs and a training loop can
+// be run again, with changed hyperparameters, on the same model.
+type Session struct {
+	mu    sync.Mutex
+	g     *Graph
+	vars  map[*Node]*Tensor
+	slots map[*Node]*[2][]float32 // optimizer state per variable
+	steps map[*Node]int           // steps taken per training op
+	plans map[string]*plan
+	rng   *rand.Rand // dropout masks
+	key   []byte
+}
+
+// NewSession returns a session on the default graph.
+func NewSession() *Session { return NewSessionOn(DefaultGraph()) }
+
+// NewSessionOn returns a session on g.
+func NewSessionOn(g *Graph) *Session {
+	return &Session{g: g, vars: map[*Node]*Tensor{}, slots: map[*Node]*[2][]float32{},
+		steps: map[*Node]int{}, plans: map[string]*plan{}, rng: NewRand("dropout")}
+}
+
+// String summarises the session: its graph, initialised variables and steps taken.
+func (s *Session) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	params := 0
+	for _, t := range s.vars {
+		params += len(t.data)
+	}
+	steps := 0
+	for _, n := range s.steps {
+		steps += n
+	}
+	return fmt.Sprintf("Session(%d nodes, %d variables initialised, %d parameters, %d training steps)",
+		len(s.g.Nodes()), len(s.vars), params, steps)
+}
+
+// Run computes fetch with the placeholders set from feed and returns its
+// value, or nil for an operation such as a training step. A scalar prints as
+// a plain number; Float returns it as a float64. Problems (an unfed
+// placeholder, a shape mismatch, an uninitialised variable) panic with an
+// *Error naming the op; the REPL reports them as one line.
+func (s *Session) Run(fetch *Node, feed Feed) *Tensor {
+	return s.RunAll([]*Node{fetch}, feed)[0]
+}
+
+// RunAll is Run for several fetches at once, computed in one pass:
+// loss and accuracy on the same batch, or a training step and its loss.
+func (s *Session) RunAll(fetches []*Node, feed Feed) []*Tensor {
+	out, err := s.RunContext(context.Background(), fetches, feed)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// RunContext is RunAll returning errors instead of panicking, and stopping
+// early when ctx is cancelled or Interrupt is called. A stopped training
+// step changes nothing: variables are updated only after every gradient is
+// ready, and the update itself is never interrupted.
+func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) (out []*Tensor, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*Error)
+			if !ok {
+				panic(r)
+			}
+			out, err = nil, e
+		}
+	}()
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, Interrupt)
+		defer stop()
+	}
+	return s.run(fetches, feed), nil
+}
+
+func (s *Session) run(fetches []*Node, feed Feed) []*Tensor {
+	for i, f := range fetches {
+		if f == nil {
+			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("fetch %d is nil", i)})
+		}
+		if f.g != s.g {
+			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("%s is not in this session's graph (was the default graph reset after the session was made?)", f)})
+		}
+	}
+	fed := make(map[*Node]*Tensor, len(feed))
+	for n, v := range feed {
+		if n == nil || n.kind != kindPlaceholder {
+			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("can only feed placeholders, not %s", n)})
+		}
+		fed[n] = feedValue(n, v)
+	}
+	p := s.plan(fetches, fed)
+	return p.execute(s, fed)
+}
+
+// feedValue converts a fed Go value to a tensor matching placeholder n.
+func feedValue(n *Node, v any) *Tensor {
+	var t *Tensor
+	switch x := v.(type) {
+	case *Tensor:
+		t = x
+	case float64:
+		t = Scalar(x)
+	case float32:
+		t = Scalar(float64(x))
+	case int:
+		t = Scalar(float64(x))
+	case []float32:
+		t = NewTensor(x, len(x))
+	case []float64:
+		t = Zeros(len(x))
+		for i, f := range x {
+			t.data[i] = float32(f)
+		}
+	case [][]float32:
+		t = FromRows(x)
+	default:
+		panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("cannot feed a %T to %s", v, n)})
+	}
+	if t == nil {
+		panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("nil tensor fed to %s", n)})
+	}
+	if len(t.shape)+1 == len(n.shape) && n.shape[0] == None {
+		t = t.Reshape(append([]int{1}, t.shape...)...)
+	}
+	ok := len(t.shape) == len(n.shape)
+	for i := 0; ok && i < len(t.shape); i++ {
+		ok = dimsMatch(n.shape[i], t.shape[i])
+	}
+	if !ok {
+		panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("%s fed a value of shape %s", n, FormatShape(t.shape))})
+	}
+	return t
+}
+
+// plan is a compiled schedule for one set of fetches and fed shapes: the
+// nodes to compute in order, with their output and gradient buffers
+// allocated once, so that repeated training steps allocate nothing.
+type plan struct {
+	execs   []*exec
+	index   map[*Node]int
+	inputs  [][]int // per exec: indices of its inputs in execs
+	fetches []int
+	trains  []*trainPlan
+}
+
+type trainPlan struct {
+	node     *Node
+	loss     int
+	backward []int     // execs in reverse order that need a gradient
+	vars     []int     // execs of the variables updated
+	grads    []*Tensor // all gradient buffers, zeroed before each step
+}
+
+const maxPlans = 16
+
+func (s *Session) plan(fetches []*Node, fed map[*Node]*Tensor) *plan {
+	// The key: fetched node ids and the shapes of fed placeholders.
+	k := s.key[:0]
+	for _, f := range fetches {
+		k = fmt.Appendf(k, "%d,", f.id)
+	}
+	ids := make([]int, 0, len(fed))
+	for n := range fed {
+		ids = append(ids, n.id)
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		for n, t := range fed {
+			if n.id == id {
+				k = fmt.Appendf(k, "|%d:%v", id, t.shape)
+			}
+		}
+	}
+	s.key = k
+	if p, ok := s.plans[string(k)]; ok {
+		return p
+	}
+	p := s.buildPlan(fetches, fed)
+	if len(s.plans) >= maxPlans {
+		clear(s.plans)
+	}
+	s.plans[string(k)] = p
+	return p
+}
+
+func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
+	p := &plan{index: map[*Node]int{}}
+	for _, n := range ancestors(fetches) {
+		e := &exec{node: n, rng: s.rng}
+		p.index[n] = len(p.execs)
+		p.execs = append(p.execs, e)
+		ins := make([]int, len(n.inputs))
+		shapes := make([][]int, len(n.inputs))
+		for i, in := range n.inputs {
+			ins[i] = p.index[in]
+			if x := p.execs[ins[i]].out; x != nil {
+				shapes[i] = x.shape
+			}
+		}
+		p.inputs = append(p.inputs, ins)
+		e.in = make([]*Tensor, len(n.inputs))
+		switch n.kind {
+		case kindPlaceholder:
+			t, ok := fed[n]
+			if !ok {
+				panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("placeholder %s must be fed a value", n)})
+			}
+			e.out = t
+		case kindVariable:
+			t, ok := s.vars[n]
+			if !ok {
+				panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("variable %q is not initialised: run nn.GlobalVariablesInitializer() in this session first", n.name)})
+			}
+			e.out = t
+		case kindConstant:
+			e.out = n.value
+		case kindOp:
+			shape, err := n.op.shape(shapes)
+			if err != nil {
+				panic(&Error{Op: n.name, Msg: err.Error()})
+			}
+			e.out = &Tensor{shape: shape, data: make([]float32, numElements(shape)), dtype: n.dtype}
+		case kindTrain:
+			p.trains = append(p.trains, s.buildTrain(p, n))
+		}
+	}
+	for _, f := range fetches {
+		p.fetches = append(p.fetches, p.index[f])
+	}
+	return p
+}
+
+func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
+	ts := n.train
+	tp := &trainPlan{node: n, loss: p.index[ts.loss]}
+	// A node needs a gradient if it is differentiable and lies on a path
+	// from a variable to the loss; placeholders never do.
+	needs := map[*Node]bool{}
+	for _, a := range ancestors([]*Node{ts.loss}) {
+		if a.kind == kindVariable {
+			needs[a] = true
+			continue
+		}
+		if a.kind != kindOp || !a.diff {
+			continue
+		}
+		for _, in := range a.inputs {
+			if needs[in] {
+				needs[a] = true
+			}
+		}
+	}
+	order := ancestors([]*Node{ts.loss})
+	for i := len(order) - 1; i >= 0; i-- {
+		a := order[i]
+		if !needs[a] {
+			continue
+		}
+		e := p.execs[p.index[a]]
+		if e.grad == nil {
+			e.grad = &Tensor{shape: e.out.shape, data: make([]float32, len(e.out.data))}
+		}
+		tp.grads = append(tp.grads, e.grad)
+		if a.kind == kindVariable {
+			tp.vars = append(tp.vars, p.index[a])
+			continue
+		}
+		e.inGrad = make([]*Tensor, len(a.inputs))
+		tp.backward = append(tp.backward, p.index[a])
+	}
+	// Gradient buffers of inputs are linked after every node has one.
+	for _, i := range tp.backward {
+		e := p.execs[i]
+		for j, in := range e.node.inputs {
+			if needs[in] {
+				e.inGrad[j] = p.execs[p.index[in]].grad
+			}
+		}
+	}
+	return tp
+}
+
+func (p *plan) execute(s *Session, fed map[*Node]*Tensor) []*Tensor {
+	for i, e := range p.execs {
+		n := e.node
+		switch n.kind {
+		case kindPlaceholder:
+			e.out = fed[n]
+		case kindVariable:
+			e.out = s.vars[n]
+		case kindInit:
+			s.initVariables()
+		case kindOp:
+			for j, k := range p.inputs[i] {
+				e.in[j] = p.execs[k].out
+			}
+			checkInterrupt()
+			n.op.forward(e)
+		}
+	}
+	for _, tp := range p.trains {
+		s.trainStep(p, tp)
+	}
+	out := make([]*Tensor, len(p.fetches))
+	for i, k := range p.fetches {
+		if e := p.execs[k]; e.out != nil && e.node.kind != kindTrain {
+			out[i] = e.out.Clone()
+		}
+	}
+	return out
+}
+
+func (s *Session) trainStep(p *plan, tp *trainPlan) {
+	for _, g := range tp.grads {
+		clear(g.data)
+	}
+	loss := p.execs[tp.loss]
+	if v := loss.out.data[0]; math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("loss is %v at step %d; lower the learning rate or check the inputs (variables unchanged)", v, s.steps[tp.node]+1)})
+	}
+	loss.grad.data[0] = 1
+	for _, i := range tp.backward {
+		checkInterrupt()
+		p.execs[i].node.op.backward(p.execs[i])
+	}
+	checkInterrupt()
+	// From here on the step completes: variables and slots change together.
+	s.steps[tp.node]++
+	t := s.steps[tp.node]
+	for _, i := range tp.vars {
+		e := p.execs[i]
+		sl := s.slots[e.node]
+		if sl == nil {
+			sl = new([2][]float32)
+			s.slots[e.node] = sl
+		}
+		tp.node.train.opt.update(e.out.data, e.grad.data, sl, t)
+	}
+}
+
+// initVariables (re)sets every variable of the graph to its initial value,
+// in place where it exists so that cached plans stay valid, and forgets
+// optimizer state.
+func (s *Session) initVariables() {
+	for _, v := range s.g.Variables() {
+		t := s.vars[v]
+		if t == nil {
+			t = Zeros(v.init.shape...)
+			s.vars[v] = t
+		}
+		v.init.fill(t.data, NewRand("init/"+fmt.Sprint(v.id)))
+	}
+	clear(s.slots)
+	clear(s.steps)
+}
+
+// Value returns a copy of a variable's current value.
+func (s *Session) Value(v *Node) *Tensor {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.vars[v]
+	if !ok {
+		panic(&Error{Op: "Session.Value", Msg: fmt.Sprintf("%s is not an initialised variable of this session", v)})
+	}
+	return t.Clone()
+}
+
+// Steps returns how many training steps have been run with train (a
+// Minimize op) since the variables were last initialised.
+func (s *Session) Steps(train *Node) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.steps[train]
+}
+
+// Variables lists the initialised variables by name with their shapes.
+func (s *Session) Variables() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for _, v := range s.g.Variables() {
+		if t, ok := s.vars[v]; ok {
+			fmt.Fprintf(&b, "%s %s\n", v.name, FormatShape(t.shape))
+		}
+	}
+	return b.String()
+}
