@@ -1,0 +1,174 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// Command is a REPL command, typed as ":name args" at the start of a cell.
+//
+// To add one, append it to builtinCommands below or call [REPL.Register].
+// Its handler runs like a cell: ctx is cancelled by Ctrl-C, and a returned
+// error is printed as one line (and counts as a failed cell in a pipe).
+type Command struct {
+	// Name is the command without its colon, e.g. "load".
+	Name string
+	// Args is the argument synopsis shown by :help, e.g. "FILE.go"; "" if none.
+	Args string
+	// Help is a one-line description shown by :help.
+	Help string
+	// Run does the work. args is the rest of the line, trimmed.
+	Run func(ctx context.Context, r *REPL, args string) error
+}
+
+// builtinCommands is the table of the commands every REPL has.
+func builtinCommands() []Command {
+	return []Command{
+		{Name: "help", Help: "show this help and how to start the tutorial", Run: cmdHelp},
+		{Name: "vars", Help: "list the names defined in the session, with their types", Run: cmdVars},
+		{Name: "reset", Help: "start a new session, forgetting every variable (asks first)", Run: cmdReset},
+		{Name: "load", Args: "FILE.go", Help: "run a Go script into the session; its values stay", Run: cmdLoad},
+		{Name: "quit", Help: "leave nnlab (Ctrl-D at an empty prompt does too)", Run: cmdQuit},
+	}
+}
+
+// Register adds c to the command table, replacing a command of the same
+// name.
+func (r *REPL) Register(c Command) {
+	r.commands[c.Name] = c
+}
+
+// Commands returns the command table sorted by name.
+func (r *REPL) Commands() []Command {
+	cs := make([]Command, 0, len(r.commands))
+	for _, c := range r.commands {
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Name < cs[j].Name })
+	return cs
+}
+
+// parseCommand splits a command line ":name args" into its parts; isCmd is
+// false for anything else.
+func parseCommand(line string) (name, args string, isCmd bool) {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, ":") || strings.Contains(line, "\n") {
+		return "", "", false
+	}
+	name, args, _ = strings.Cut(line[1:], " ")
+	return name, strings.TrimSpace(args), true
+}
+
+// runCommand runs the named command.
+func (r *REPL) runCommand(ctx context.Context, name, args string) error {
+	c, ok := r.commands[name]
+	if !ok {
+		if name == "" {
+			return errors.New("missing command name after ':' (:help lists the commands)")
+		}
+		return fmt.Errorf("unknown command :%s (:help lists the commands)", name)
+	}
+	return c.Run(ctx, r, args)
+}
+
+// TutorialHint is the short guide to the MNIST tutorial that :help prints
+// after the list of commands.
+var TutorialHint = `The MNIST tutorial, step by step (full text: TUTORIAL.md):
+  1. load the data:   import "github.com/nnlab/nnlab/nn/mnist"
+                      data, err := mnist.ReadDataSets("MNIST_data", true)
+  2. build the graph: import "github.com/nnlab/nnlab/nn"
+                      X := nn.Placeholder(-1, 784)
+                      w1 := nn.Variable(nn.TruncatedNormal([]int{784, 512}, 0.1))
+                      ... then layers, a loss and an optimizer's train step
+  3. train:           a for loop that feeds batches to the train step and
+                      prints the loss every 100 iterations (Ctrl-C stops it;
+                      the variables keep what they learned)`
+
+// usageText is the part of :help about typing cells.
+const usageText = `Type Go statements, declarations and expressions; a bare expression prints
+its value. A cell continues on "... " lines while brackets are open.
+Keys: Tab completes, Up recalls a whole earlier cell, Ctrl-C drops the
+input or stops a running cell (values are kept), Ctrl-D quits.`
+
+func cmdHelp(_ context.Context, r *REPL, _ string) error {
+	fmt.Fprintln(r.out, usageText)
+	fmt.Fprintln(r.out)
+	fmt.Fprintln(r.out, "Commands:")
+	tw := tabwriter.NewWriter(r.out, 0, 4, 2, ' ', 0)
+	for _, c := range r.Commands() {
+		fmt.Fprintf(tw, "  :%s\t%s\n", strings.TrimSpace(c.Name+" "+c.Args), c.Help)
+	}
+	tw.Flush()
+	fmt.Fprintln(r.out)
+	fmt.Fprintln(r.out, TutorialHint)
+	return nil
+}
+
+func cmdVars(_ context.Context, r *REPL, _ string) error {
+	names := append([]string(nil), r.sess.Names()...)
+	if len(names) == 0 {
+		fmt.Fprintln(r.out, "(no variables yet)")
+		return nil
+	}
+	sort.Strings(names)
+	typer, _ := r.sess.(TypeNamer)
+	tw := tabwriter.NewWriter(r.out, 0, 4, 2, ' ', 0)
+	for _, n := range names {
+		typ := ""
+		if typer != nil {
+			if t, ok := typer.TypeOf(n); ok {
+				typ = t
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", n, typ)
+	}
+	return tw.Flush()
+}
+
+func cmdReset(_ context.Context, r *REPL, args string) error {
+	if args != "" {
+		return errors.New("usage: :reset")
+	}
+	if !r.Confirm("Forget every variable and start a new session? [y/N] ") {
+		fmt.Fprintln(r.out, "reset cancelled")
+		return nil
+	}
+	s, err := r.cfg.NewSession()
+	if err != nil {
+		return fmt.Errorf("reset: %v", err)
+	}
+	if c, ok := r.sess.(interface{ Close() error }); ok {
+		c.Close()
+	}
+	r.sess = s
+	fmt.Fprintln(r.out, "new session")
+	return nil
+}
+
+func cmdLoad(ctx context.Context, r *REPL, args string) error {
+	if args == "" {
+		return errors.New("usage: :load FILE.go")
+	}
+	return r.sess.RunFile(ctx, expandHome(args))
+}
+
+func cmdQuit(_ context.Context, r *REPL, _ string) error {
+	r.Quit()
+	return nil
+}
+
+// expandHome replaces a leading "~/" with the home directory.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
+}

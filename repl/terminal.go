@@ -1,0 +1,104 @@
+package repl
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/chzyer/readline"
+)
+
+// Prompts of the terminal front end.
+const (
+	Prompt         = ">>> "
+	ContinuePrompt = "... "
+)
+
+// runTerminal is the interactive loop: readline with prompts, history,
+// completion and Ctrl-C handling.
+func (r *REPL) runTerminal() error {
+	cfg := &readline.Config{
+		Prompt:                 Prompt,
+		HistoryLimit:           r.cfg.HistoryLimit,
+		DisableAutoSaveHistory: true, // cells, not lines, are history entries
+		AutoComplete:           completer{r},
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "\n", // readline's spelling of "print nothing"
+		Stdout:                 r.cfg.Stdout,
+		Stderr:                 r.cfg.Stderr,
+	}
+	if r.cfg.Stdin != os.Stdin {
+		cfg.Stdin = io.NopCloser(r.cfg.Stdin)
+	}
+	rl, err := readline.NewEx(cfg)
+	if err != nil {
+		return err
+	}
+	defer rl.Close()
+
+	hist := loadHistory(r.cfg.HistoryFile, r.cfg.HistoryLimit)
+	resetReadlineHistory(rl, hist)
+	r.confirm = func(question string) bool {
+		rl.SetPrompt(question)
+		answer, err := rl.Readline()
+		return err == nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
+	}
+	defer func() { r.confirm = func(string) bool { return true } }()
+
+	fmt.Fprintln(r.out, r.banner())
+	var lines []string // the pending cell
+	for !r.quit {
+		if len(lines) == 0 {
+			rl.SetPrompt(Prompt)
+		} else {
+			rl.SetPrompt(ContinuePrompt)
+		}
+		line, err := rl.Readline()
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			lines = nil // drop the pending input, half-typed cell included
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return err
+		}
+		// A recalled multi-line cell arrives as one encoded line.
+		lines = append(lines, strings.Split(decodeHistory(line), "\n")...)
+		cell := strings.Join(lines, "\n")
+		if strings.TrimSpace(cell) == "" {
+			lines = nil
+			continue
+		}
+		_, _, isCmd := parseCommand(cell)
+		if !isCmd && r.cfg.NeedsMore(cell) {
+			continue
+		}
+		lines = nil
+		hist.add(cell)
+		resetReadlineHistory(rl, hist)
+		r.execute(cell)
+	}
+	return nil
+}
+
+// resetReadlineHistory loads hist into readline afresh. Doing so after every
+// new entry also resets readline's browsing position and any edits made to
+// recalled entries, so Up always starts from the newest cell.
+func resetReadlineHistory(rl *readline.Instance, hist *history) {
+	rl.ResetHistory()
+	for _, e := range hist.entries {
+		rl.SaveHistory(e) // in memory only: readline has no HistoryFile
+	}
+}
+
+// banner is the welcome line.
+func (r *REPL) banner() string {
+	v := r.cfg.Version
+	if v == "" {
+		v = "dev"
+	}
+	return fmt.Sprintf("nnlab %s: neural networks in Go, one cell at a time. Type :help for help, Ctrl-D to quit.", v)
+}
