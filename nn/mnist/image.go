@@ -139,8 +139,10 @@ func PreprocessRaw(img image.Image) *nn.Tensor {
 //   - the crop is scaled, keeping its aspect ratio, so its longer side is
 //     20 pixels, by area averaging when shrinking and bilinear
 //     interpolation when enlarging;
-//   - it is pasted into a 28x28 field with its centre of mass at (14,14)
-//     (an integer shift as for MNIST, kept inside the field);
+//   - it is pasted into a 28x28 field with its centre of mass (in pixel
+//     indices: row 14, column 14, where MNIST's digits have theirs on
+//     average) rounded to that point, an integer shift as for MNIST, kept
+//     inside the field;
 //   - values are divided by their maximum.
 //
 // A blank image gives all zeros.
@@ -190,14 +192,14 @@ func preprocess(img image.Image) (*nn.Tensor, bool) {
 	nw := min(digitBox, max(1, int(math.Round(float64(cw)*s))))
 	nh := min(digitBox, max(1, int(math.Round(float64(ch)*s))))
 	small := resize(crop, cw, ch, nw, nh)
-	// Centre of mass, pixel x covering [x, x+1).
+	// Centre of mass in pixel indices, as MNIST's sit at (14,14) on average.
 	var sum, sx, sy float64
 	for y := 0; y < nh; y++ {
 		for x := 0; x < nw; x++ {
 			v := small[y*nw+x]
 			sum += v
-			sx += v * (float64(x) + 0.5)
-			sy += v * (float64(y) + 0.5)
+			sx += v * float64(x)
+			sy += v * float64(y)
 		}
 	}
 	if sum <= 0 {
