@@ -93,7 +93,7 @@ func WriteFile(path string, tensors []Tensor, metadata map[string]string) error 
 //
 // It is independent of the safetensors format, so checkpoint writers in
 // other packages can use it.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
