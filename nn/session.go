@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -26,7 +27,13 @@ type Session struct {
 	steps map[*Node]int           // steps taken per training op
 	plans map[string]*plan
 	rng   *rand.Rand // dropout masks
-	key   []byte
+
+	// Scratch reused by every run, so a training step allocates nothing.
+	key []byte
+	fed map[*Node]*Tensor
+	ids []int
+	one [1]*Node
+	res [1]*Tensor
 }
 
 // NewSession returns a session on the default graph.
@@ -35,7 +42,7 @@ func NewSession() *Session { return NewSessionOn(DefaultGraph()) }
 // NewSessionOn returns a session on g.
 func NewSessionOn(g *Graph) *Session {
 	return &Session{g: g, vars: map[*Node]*Tensor{}, slots: map[*Node]*[2][]float32{},
-		steps: map[*Node]int{}, plans: map[string]*plan{}, rng: NewRand("dropout")}
+		steps: map[*Node]int{}, plans: map[string]*plan{}, rng: NewRand("dropout"), fed: map[*Node]*Tensor{}, nums: map[*Node]*Tensor{}}
 }
 
 // String summarises the session: its graph, initialised variables and steps taken.
@@ -60,7 +67,13 @@ func (s *Session) String() string {
 // placeholder, a shape mismatch, an uninitialised variable) panic with an
 // *Error naming the op; the REPL reports them as one line.
 func (s *Session) Run(fetch *Node, feed Feed) *Tensor {
-	return s.RunAll([]*Node{fetch}, feed)[0]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.one[0] = fetch
+	if err := s.safeRun(context.Background(), s.one[:], feed, s.res[:]); err != nil {
+		panic(err)
+	}
+	return s.res[0]
 }
 
 // RunAll is Run for several fetches at once, computed in one pass:
@@ -77,26 +90,36 @@ func (s *Session) RunAll(fetches []*Node, feed Feed) []*Tensor {
 // early when ctx is cancelled or Interrupt is called. A stopped training
 // step changes nothing: variables are updated only after every gradient is
 // ready, and the update itself is never interrupted.
-func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) (out []*Tensor, err error) {
+func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([]*Tensor, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	out := make([]*Tensor, len(fetches))
+	if err := s.safeRun(ctx, fetches, feed, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// safeRun runs with s.mu held and turns an *Error panic into an error.
+func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out []*Tensor) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*Error)
 			if !ok {
 				panic(r)
 			}
-			out, err = nil, e
+			err = e
 		}
 	}()
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, Interrupt)
 		defer stop()
 	}
-	return s.run(fetches, feed), nil
+	s.run(fetches, feed, out)
+	return nil
 }
 
-func (s *Session) run(fetches []*Node, feed Feed) []*Tensor {
+func (s *Session) run(fetches []*Node, feed Feed, out []*Tensor) {
 	for i, f := range fetches {
 		if f == nil {
 			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("fetch %d is nil", i)})
@@ -105,29 +128,29 @@ func (s *Session) run(fetches []*Node, feed Feed) []*Tensor {
 			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("%s is not in this session's graph (was the default graph reset after the session was made?)", f)})
 		}
 	}
-	fed := make(map[*Node]*Tensor, len(feed))
+	fed := s.fed
+	clear(fed)
 	for n, v := range feed {
 		if n == nil || n.kind != kindPlaceholder {
 			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("can only feed placeholders, not %s", n)})
 		}
-		fed[n] = feedValue(n, v)
+		fed[n] = s.feedValue(n, v)
 	}
-	p := s.plan(fetches, fed)
-	return p.execute(s, fed)
+	s.plan(fetches, fed).execute(s, fed, out)
 }
 
 // feedValue converts a fed Go value to a tensor matching placeholder n.
-func feedValue(n *Node, v any) *Tensor {
+func (s *Session) feedValue(n *Node, v any) *Tensor {
 	var t *Tensor
 	switch x := v.(type) {
 	case *Tensor:
 		t = x
 	case float64:
-		t = Scalar(x)
+		t = s.number(n, x)
 	case float32:
-		t = Scalar(float64(x))
+		t = s.number(n, float64(x))
 	case int:
-		t = Scalar(float64(x))
+		t = s.number(n, float64(x))
 	case []float32:
 		t = NewTensor(x, len(x))
 	case []float64:
@@ -156,6 +179,17 @@ func feedValue(n *Node, v any) *Tensor {
 	return t
 }
 
+// number returns a scalar tensor holding v, reusing one per placeholder.
+func (s *Session) number(n *Node, v float64) *Tensor {
+	t := s.nums[n]
+	if t == nil {
+		t = Scalar(v)
+		s.nums[n] = t
+	}
+	t.data[0] = float32(v)
+	return t
+}
+
 // plan is a compiled schedule for one set of fetches and fed shapes: the
 // nodes to compute in order, with their output and gradient buffers
 // allocated once, so that repeated training steps allocate nothing.
@@ -181,9 +215,9 @@ func (s *Session) plan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	// The key: fetched node ids and the shapes of fed placeholders.
 	k := s.key[:0]
 	for _, f := range fetches {
-		k = fmt.Appendf(k, "%d,", f.id)
+		k = strconv.AppendInt(append(k, ','), int64(f.id), 10)
 	}
-	ids := make([]int, 0, len(fed))
+	ids := s.ids[:0]
 	for n := range fed {
 		ids = append(ids, n.id)
 	}
@@ -191,11 +225,14 @@ func (s *Session) plan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	for _, id := range ids {
 		for n, t := range fed {
 			if n.id == id {
-				k = fmt.Appendf(k, "|%d:%v", id, t.shape)
+				k = strconv.AppendInt(append(k, '|'), int64(id), 10)
+				for _, d := range t.shape {
+					k = strconv.AppendInt(append(k, ':'), int64(d), 10)
+				}
 			}
 		}
 	}
-	s.key = k
+	s.key, s.ids = k, ids
 	if p, ok := s.plans[string(k)]; ok {
 		return p
 	}
@@ -304,7 +341,7 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 	return tp
 }
 
-func (p *plan) execute(s *Session, fed map[*Node]*Tensor) []*Tensor {
+func (p *plan) execute(s *Session, fed map[*Node]*Tensor, out []*Tensor) {
 	for i, e := range p.execs {
 		n := e.node
 		switch n.kind {
@@ -325,13 +362,12 @@ func (p *plan) execute(s *Session, fed map[*Node]*Tensor) []*Tensor {
 	for _, tp := range p.trains {
 		s.trainStep(p, tp)
 	}
-	out := make([]*Tensor, len(p.fetches))
 	for i, k := range p.fetches {
+		out[i] = nil
 		if e := p.execs[k]; e.out != nil && e.node.kind != kindTrain {
 			out[i] = e.out.Clone()
 		}
 	}
-	return out
 }
 
 func (s *Session) trainStep(p *plan, tp *trainPlan) {

@@ -1,0 +1,173 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// benchShape is one product C[m×n] = op(A)[m×k]·op(B)[k×n].
+type benchShape struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}
+
+// benchShapes are the products of the tutorial MLP (batch 128,
+// 784-512-256-128-10), its evaluation pass and two im2col convolutions.
+var benchShapes = []benchShape{
+	{"fwd_128x784x512", false, false, 128, 512, 784},
+	{"fwd_128x512x256", false, false, 128, 256, 512},
+	{"fwd_128x256x128", false, false, 128, 128, 256},
+	{"fwd_128x128x10", false, false, 128, 10, 128},
+	{"dW_784x128Tx512", true, false, 784, 512, 128},
+	{"dX_128x512x784T", false, true, 128, 784, 512},
+	{"eval_10000x784x512", false, false, 10000, 512, 784},
+	{"conv1_86528x9x32", false, false, 128 * 26 * 26, 32, 9},
+	{"conv2_73728x288x64", false, false, 128 * 24 * 24, 64, 288},
+}
+
+// operands returns random operands for s with minimal strides.
+func (s benchShape) operands() (a []float32, lda int, b []float32, ldb int, c []float32) {
+	r := rand.New(rand.NewPCG(7, 8))
+	a, b, c = randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), randSlice(r, s.m*s.n)
+	lda, ldb = s.k, s.n
+	if s.transA {
+		lda = s.m
+	}
+	if s.transB {
+		ldb = s.k
+	}
+	return a, lda, b, ldb, c
+}
+
+var peakOnce struct {
+	sync.Once
+	gflops float64
+}
+
+// measuredPeak is the single-core FP32 rate of a loop of independent
+// 256-bit FMAs (best of several runs), in GFLOP/s: the attainable peak,
+// clock × 2 FMA pipes × 8 lanes × 2 flops on Zen 2/3. 0 if unavailable.
+func measuredPeak() float64 {
+	peakOnce.Do(func() {
+		if !hasAVX2FMA {
+			return
+		}
+		const iters = 2_000_000
+		for range 10 {
+			t0, c0 := time.Now(), cpuNanos()
+			fmaPeak(iters)
+			ns := float64(time.Since(t0).Nanoseconds())
+			if c := float64(cpuNanos() - c0); c > ns/2 {
+				ns = min(ns, c) // CPU time excludes time other processes ran
+			}
+			peakOnce.gflops = max(peakOnce.gflops, 192*iters/ns)
+		}
+	})
+	return peakOnce.gflops
+}
+
+// BenchmarkPeakFMA measures the single-core FP32 peak with a pure FMA loop
+// (per CPU-second when that is smaller than wall time). It reports "GHz" as
+// the implied clock, GFLOP/s ÷ 32 flops/cycle.
+func BenchmarkPeakFMA(b *testing.B) {
+	if !hasAVX2FMA {
+		b.Skip("no AVX2+FMA")
+	}
+	const iters = 100_000
+	cpu0 := cpuNanos()
+	for b.Loop() {
+		fmaPeak(iters)
+	}
+	ns := float64(b.Elapsed().Nanoseconds())
+	if c := float64(cpuNanos() - cpu0); cpu0 != 0 && c > ns/2 {
+		ns = min(ns, c)
+	}
+	g := 192 * iters * float64(b.N) / ns
+	b.ReportMetric(g, "GFLOP/s")
+	b.ReportMetric(g/32, "GHz")
+}
+
+// reportFlops reports wall-clock GFLOP/s and, because the machine is shared,
+// GFLOP per CPU-second of the process (cpu0 is cpuNanos before the loop):
+// with one thread that is the rate while actually running, unaffected by
+// other processes stealing the core. %peak1 compares the latter (single
+// thread) with the measured FMA-loop peak.
+func reportFlops(b *testing.B, s benchShape, cpu0 int64, threads int) {
+	cpu := cpuNanos() - cpu0
+	flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+	g := flops / float64(b.Elapsed().Nanoseconds())
+	b.ReportMetric(g, "GFLOP/s")
+	if cpu0 == 0 || cpu <= 0 {
+		return
+	}
+	gc := flops / float64(cpu) * float64(threads)
+	b.ReportMetric(gc, "GFLOP/cpu-s")
+	if p := measuredPeak(); p > 0 && threads == 1 {
+		b.ReportMetric(100*gc/p, "%peak1")
+	}
+}
+
+// BenchmarkSgemm reports GFLOP/s for each shape with 1 and 2 threads and,
+// for one thread, the percentage of the measured single-core peak.
+func BenchmarkSgemm(b *testing.B) {
+	if p := measuredPeak(); p > 0 {
+		b.Logf("kernel %s; measured single-core FP32 peak (FMA loop) %.1f GFLOP/s ≈ %.2f GHz × 32 flops/cycle", Kernel(), p, p/32)
+	}
+	for _, s := range benchShapes {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, threads), func(b *testing.B) {
+				if runtime.GOMAXPROCS(0) < threads {
+					b.Skipf("GOMAXPROCS=%d", runtime.GOMAXPROCS(0))
+				}
+				SetThreads(threads)
+				defer SetThreads(0)
+				a, lda, bb, ldb, c := s.operands()
+				Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+				cpu0 := cpuNanos()
+				for b.Loop() {
+					Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+				}
+				reportFlops(b, s, cpu0, threads)
+			})
+		}
+	}
+}
+
+// BenchmarkGonum runs the same shapes through gonum's blas32 (pure Go, which
+// parallelises internally over GOMAXPROCS; threads=N sets GOMAXPROCS=N).
+func BenchmarkGonum(b *testing.B) {
+	for _, s := range benchShapes {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, threads), func(b *testing.B) {
+				if runtime.NumCPU() < threads {
+					b.Skip("not enough CPUs")
+				}
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+				a, lda, bb, ldb, c := s.operands()
+				tA, tB := blas.NoTrans, blas.NoTrans
+				ga := blas32.General{Rows: s.m, Cols: s.k, Stride: lda, Data: a}
+				gb := blas32.General{Rows: s.k, Cols: s.n, Stride: ldb, Data: bb}
+				if s.transA {
+					tA, ga.Rows, ga.Cols = blas.Trans, s.k, s.m
+				}
+				if s.transB {
+					tB, gb.Rows, gb.Cols = blas.Trans, s.n, s.k
+				}
+				gc := blas32.General{Rows: s.m, Cols: s.n, Stride: s.n, Data: c}
+				cpu0 := cpuNanos()
+				for b.Loop() {
+					blas32.Gemm(tA, tB, 1, ga, gb, 0, gc)
+				}
+				reportFlops(b, s, cpu0, threads)
+			})
+		}
+	}
+}
