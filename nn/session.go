@@ -29,11 +29,12 @@ type Session struct {
 	rng   *rand.Rand // dropout masks
 
 	// Scratch reused by every run, so a training step allocates nothing.
-	key []byte
-	fed map[*Node]*Tensor
-	ids []int
-	one [1]*Node
-	res [1]*Tensor
+	key  []byte
+	fed  map[*Node]*Tensor
+	nums map[*Node]*Tensor // numbers fed to scalar placeholders
+	ids  []int
+	one  [1]*Node
+	res  [1]*Tensor
 }
 
 // NewSession returns a session on the default graph.
