@@ -26,7 +26,11 @@ func Seed(s int64) {
 // ("dropout", "mnist/train", ...). With Seed called, the same stream name
 // gives the same sequence; each stream is independent of the others, so
 // adding a dropout layer does not change how batches are shuffled.
-func NewRand(stream string) *rand.Rand {
+func NewRand(stream string) *rand.Rand { return rand.New(NewSource(stream)) }
+
+// NewSource is NewRand's generator itself, whose state can be saved with
+// MarshalBinary and restored, so a checkpoint resumes the same sequence.
+func NewSource(stream string) *rand.PCG {
 	seedState.mu.Lock()
 	if !seedState.set {
 		seedState.seed, seedState.set = rand.Uint64(), true
@@ -35,7 +39,7 @@ func NewRand(stream string) *rand.Rand {
 	seedState.mu.Unlock()
 	h := fnv.New64a()
 	h.Write([]byte(stream))
-	return rand.New(rand.NewPCG(s, h.Sum64()))
+	return rand.NewPCG(s, h.Sum64())
 }
 
 // interrupted is set by Interrupt (the REPL's Ctrl-C) and polled by long

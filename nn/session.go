@@ -27,6 +27,7 @@ type Session struct {
 	steps map[*Node]int           // steps taken per training op
 	plans map[string]*plan
 	rng   *rand.Rand // dropout masks
+	src   *rand.PCG  // rng's state, saved in checkpoints
 
 	// Scratch reused by every run, so a training step allocates nothing.
 	key  []byte
@@ -42,8 +43,10 @@ func NewSession() *Session { return NewSessionOn(DefaultGraph()) }
 
 // NewSessionOn returns a session on g.
 func NewSessionOn(g *Graph) *Session {
+	src := NewSource("dropout")
 	return &Session{g: g, vars: map[*Node]*Tensor{}, slots: map[*Node]*[2][]float32{},
-		steps: map[*Node]int{}, plans: map[string]*plan{}, rng: NewRand("dropout"), fed: map[*Node]*Tensor{}, nums: map[*Node]*Tensor{}}
+		steps: map[*Node]int{}, plans: map[string]*plan{}, rng: rand.New(src), src: src,
+		fed: map[*Node]*Tensor{}, nums: map[*Node]*Tensor{}}
 }
 
 // String summarises the session: its graph, initialised variables and steps taken.

@@ -1,0 +1,107 @@
+package nn
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// trainSteps runs n training steps on batches that depend only on the step
+// number, so two runs see the same data.
+func trainSteps(s *Session, x, y, keep, train *Node, from, n int) {
+	for i := from; i < from+n; i++ {
+		bx, by := randomBatch(32 + i%3)
+		s.Run(train, Feed{x: bx, y: by, keep: 0.5})
+	}
+}
+
+func TestCheckpointResumesBitForBit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+
+	// Uninterrupted: 6 steps.
+	x, y, keep, out, _, train := tutorialNet(true)
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	trainSteps(s, x, y, keep, train, 0, 6)
+	probe, _ := randomBatch(4)
+	want := s.Run(out, Feed{x: probe, keep: 1.0})
+
+	// Interrupted: 3 steps, save, a new graph and session, restore, 3 more.
+	x, y, keep, _, _, train = tutorialNet(true)
+	s = NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	trainSteps(s, x, y, keep, train, 0, 3)
+	if err := s.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	x, y, keep, out, _, train = tutorialNet(true)
+	s = NewSession()
+	if err := s.Restore(path); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Steps(train); got != 3 {
+		t.Fatalf("restored step count %d, want 3", got)
+	}
+	trainSteps(s, x, y, keep, train, 3, 3)
+	got := s.Run(out, Feed{x: probe, keep: 1.0})
+	for i := range want.data {
+		if got.data[i] != want.data[i] {
+			t.Fatalf("output %d after resuming: %v, uninterrupted %v", i, got.data[i], want.data[i])
+		}
+	}
+}
+
+func TestRestoreMismatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+	ResetDefaultGraph()
+	Variable(Constant(1, []int{3, 4})).Named("w1")
+	Variable(Constant(1, []int{4})).Named("b1")
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	if err := s.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	ResetDefaultGraph()
+	w := Variable(Constant(2, []int{3, 5})).Named("w1")
+	Variable(Constant(2, []int{7})).Named("w2")
+	s = NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	err := s.Restore(path)
+	if err == nil {
+		t.Fatal("restore into a different graph succeeded")
+	}
+	for _, want := range []string{`"w1" has shape [3,5] in the graph, [3,4] in the file`, `"w2" [7] is not in the file`, "lacks: b1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if v := s.Value(w).data[0]; v != 2 {
+		t.Errorf("failed restore changed w1 to %v", v)
+	}
+	if err := s.Restore(filepath.Join(t.TempDir(), "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("restore of a missing file: %v", err)
+	}
+	os.WriteFile(path, []byte("not a checkpoint"), 0o644)
+	if err := s.Restore(path); err == nil {
+		t.Error("restore of a corrupt file succeeded")
+	}
+}
+
+// BenchmarkRestore loads a checkpoint of the tutorial network with Adam state.
+func BenchmarkRestore(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "model.safetensors")
+	x, y, keep, _, _, train := tutorialNet(true)
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	trainSteps(s, x, y, keep, train, 0, 1)
+	if err := s.Save(path); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.Restore(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
