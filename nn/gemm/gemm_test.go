@@ -56,17 +56,17 @@ func randSlice(r *rand.Rand, n int) []float32 {
 
 // useKernel switches the micro-kernel for one test.
 func useKernel(t testing.TB, name string) {
-	old, oldName := kernel, kernelName
+	old, oldName, oldPack := kernel, kernelName, asmPack
 	switch name {
 	case "asm":
 		if asmKernel == nil {
 			t.Skip("no AVX2+FMA kernel on this machine")
 		}
-		kernel, kernelName = asmKernel, "asm"
+		kernel, kernelName, asmPack = asmKernel, "asm", true
 	case "generic":
-		kernel, kernelName = kernelGeneric, "generic"
+		kernel, kernelName, asmPack = kernelGeneric, "generic", false
 	}
-	t.Cleanup(func() { kernel, kernelName = old, oldName })
+	t.Cleanup(func() { kernel, kernelName, asmPack = old, oldName, oldPack })
 }
 
 // useThreads sets the thread count for one test; with threads > 1 it also

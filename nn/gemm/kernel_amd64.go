@@ -17,6 +17,22 @@ func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
 //go:noescape
 func fmaPeak(n int)
 
+// Packing of one full sliver (pack_amd64.s); see packA and packB.
+// packA6N and packB16T need k to be a multiple of 8, and packA6N writes 2
+// floats past dst[6*k].
+
+//go:noescape
+func packA6N(k int, dst, src *float32, lda int)
+
+//go:noescape
+func packA6T(k int, dst, src *float32, lda int)
+
+//go:noescape
+func packB16N(k int, dst, src *float32, ldb int)
+
+//go:noescape
+func packB16T(k int, dst, src *float32, ldb int)
+
 // hasAVX2FMA reports whether the CPU (and OS) support the assembly kernel.
 var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 

@@ -17,15 +17,17 @@ var (
 	kernel kernelFunc = kernelGeneric
 	// kernelName names the kernel in use, for benchmarks and logs.
 	kernelName = "generic"
+	// asmPack selects the assembly packing routines (set with the kernel).
+	asmPack bool
 )
 
 // selectKernel picks the assembly kernel when available, unless the
 // environment variable NNLAB_GEMM=generic forces the portable Go kernel.
 func selectKernel() {
 	if asmKernel != nil && os.Getenv("NNLAB_GEMM") != "generic" {
-		kernel, kernelName = asmKernel, "avx2+fma 6x16"
+		kernel, kernelName, asmPack = asmKernel, "avx2+fma 6x16", true
 	} else {
-		kernel, kernelName = kernelGeneric, "generic"
+		kernel, kernelName, asmPack = kernelGeneric, "generic", false
 	}
 }
 

@@ -9,3 +9,9 @@ const hasAVX2FMA = false
 func fmaPeak(n int) { panic("gemm: fmaPeak is amd64-only") }
 
 func init() { selectKernel() }
+
+// The assembly packing routines do not exist off amd64 (asmPack is false).
+func packA6N(k int, dst, src *float32, lda int)  { panic("unreachable") }
+func packA6T(k int, dst, src *float32, lda int)  { panic("unreachable") }
+func packB16N(k int, dst, src *float32, ldb int) { panic("unreachable") }
+func packB16T(k int, dst, src *float32, ldb int) { panic("unreachable") }
