@@ -152,96 +152,95 @@ func Preprocess(img image.Image) *nn.Tensor {
 }
 
 func preprocess(img image.Image) (*nn.Tensor, bool) {
-	g, w, h := inkLevels(img)
+	g, w, h, peak := inkLevels(img)
 	out := nn.Zeros(Pixels)
-	if w == 0 || h == 0 {
-		return out, false
-	}
-	peak := 0.0
-	for _, v := range g {
-		peak = math.Max(peak, v)
-	}
-	if peak < blankInk {
+	if w == 0 || h == 0 || peak < blankInk {
 		return out, false
 	}
 	// Bounding box of the ink.
-	thr := boxThresh * peak
+	thr := float32(boxThresh * peak)
 	x0, y0, x1, y1 := w, h, -1, -1
 	for y := 0; y < h; y++ {
 		row := g[y*w : (y+1)*w]
+		first := -1
 		for x, v := range row {
 			if v > thr {
-				x0, x1 = min(x0, x), max(x1, x)
-				y0, y1 = min(y0, y), max(y1, y)
+				first = x
+				break
 			}
 		}
+		if first < 0 {
+			continue
+		}
+		last := first
+		for x := w - 1; x > first; x-- {
+			if row[x] > thr {
+				last = x
+				break
+			}
+		}
+		x0, x1 = min(x0, first), max(x1, last)
+		y0, y1 = min(y0, y), max(y1, y)
+	}
+	if x1 < 0 {
+		return out, false
 	}
 	cw, ch := x1-x0+1, y1-y0+1
-	// Faint noise (paper texture, JPEG ringing) weighs nothing.
-	floor := thr / 2
-	crop := make([]float64, cw*ch)
-	for y := 0; y < ch; y++ {
-		for x := 0; x < cw; x++ {
-			if v := g[(y+y0)*w+x+x0]; v > floor {
-				crop[y*cw+x] = v
-			}
-		}
-	}
-	// Scale the longer side to 20 pixels.
+	// Scale the longer side to 20 pixels; faint noise (paper texture,
+	// JPEG ringing) below half the threshold weighs nothing.
 	s := float64(digitBox) / float64(max(cw, ch))
 	nw := min(digitBox, max(1, int(math.Round(float64(cw)*s))))
 	nh := min(digitBox, max(1, int(math.Round(float64(ch)*s))))
-	small := resize(crop, cw, ch, nw, nh)
+	small := resize(g, w, x0, y0, cw, ch, nw, nh, thr/2)
 	// Centre of mass in pixel indices, as MNIST's sit at (14,14) on average.
-	var sum, sx, sy float64
+	var sum, sx, sy, top float64
 	for y := 0; y < nh; y++ {
 		for x := 0; x < nw; x++ {
 			v := small[y*nw+x]
 			sum += v
 			sx += v * float64(x)
 			sy += v * float64(y)
+			top = math.Max(top, v)
 		}
 	}
-	if sum <= 0 {
+	if sum <= 0 || top <= 0 {
 		return out, false
 	}
 	ox := min(max(int(math.Round(centre-sx/sum)), 0), Side-nw)
 	oy := min(max(int(math.Round(centre-sy/sum)), 0), Side-nh)
-	peak = 0
-	for _, v := range small {
-		peak = math.Max(peak, v)
-	}
 	d := out.Data()
 	for y := 0; y < nh; y++ {
 		for x := 0; x < nw; x++ {
-			d[(y+oy)*Side+x+ox] = float32(min(1, small[y*nw+x]/peak))
+			d[(y+oy)*Side+x+ox] = float32(min(1, small[y*nw+x]/top))
 		}
 	}
 	return out, true
 }
 
-// inkLevels returns the image as ink levels in [0,1], row-major: alpha
-// composited over white, luma, inverted if the border is light, minus the
-// background level, stretched so the background is 0 and full contrast 1.
-func inkLevels(img image.Image) ([]float64, int, int) {
+// inkLevels returns the image as ink levels in [0,1], row-major, and the
+// highest level: alpha composited over white, luma, inverted if the
+// border is light, minus the background level and stretched so the
+// background is 0 and full contrast 1.
+func inkLevels(img image.Image) (g []float32, w, h int, peak float64) {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
+	w, h = b.Dx(), b.Dy()
 	if w <= 0 || h <= 0 {
-		return nil, 0, 0
+		return nil, 0, 0, 0
 	}
-	g := make([]float64, w*h)
+	g = make([]float32, w*h)
+	const k = 1.0 / 255
 	switch m := img.(type) {
 	case *image.Gray:
 		for y := 0; y < h; y++ {
 			row := m.Pix[y*m.Stride : y*m.Stride+w]
 			for x, v := range row {
-				g[y*w+x] = float64(v) / 255
+				g[y*w+x] = float32(v) * k
 			}
 		}
 	case *image.YCbCr:
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
-				g[y*w+x] = float64(m.Y[m.YOffset(x+b.Min.X, y+b.Min.Y)]) / 255
+				g[y*w+x] = float32(m.Y[m.YOffset(x+b.Min.X, y+b.Min.Y)]) * k
 			}
 		}
 	case *image.NRGBA:
@@ -249,8 +248,8 @@ func inkLevels(img image.Image) ([]float64, int, int) {
 			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
 			for x := 0; x < w; x++ {
 				p := row[4*x : 4*x+4]
-				a := float64(p[3]) / 255
-				l := (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255
+				a := float32(p[3]) * k
+				l := (0.299*float32(p[0]) + 0.587*float32(p[1]) + 0.114*float32(p[2])) * k
 				g[y*w+x] = l*a + 1 - a
 			}
 		}
@@ -259,16 +258,16 @@ func inkLevels(img image.Image) ([]float64, int, int) {
 			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
 			for x := 0; x < w; x++ {
 				p := row[4*x : 4*x+4]
-				l := (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255
-				g[y*w+x] = l + 1 - float64(p[3])/255
+				l := (0.299*float32(p[0]) + 0.587*float32(p[1]) + 0.114*float32(p[2])) * k
+				g[y*w+x] = l + 1 - float32(p[3])*k
 			}
 		}
 	case *image.Paletted:
-		pal := make([]float64, 256)
+		var pal [256]float32
 		for i := range pal {
 			pal[i] = 1 // out-of-range indices read as white
 			if i < len(m.Palette) {
-				pal[i] = lumaOverWhite(m.Palette[i])
+				pal[i] = float32(lumaOverWhite(m.Palette[i]))
 			}
 		}
 		for y := 0; y < h; y++ {
@@ -280,15 +279,12 @@ func inkLevels(img image.Image) ([]float64, int, int) {
 	default:
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
-				g[y*w+x] = lumaOverWhite(img.At(x+b.Min.X, y+b.Min.Y))
+				g[y*w+x] = float32(lumaOverWhite(img.At(x+b.Min.X, y+b.Min.Y)))
 			}
 		}
 	}
-	for i, v := range g {
-		g[i] = min(1, max(0, v))
-	}
 	// The background is the median of the border.
-	border := make([]float64, 0, 2*(w+h))
+	border := make([]float32, 0, 2*(w+h))
 	for x := 0; x < w; x++ {
 		border = append(border, g[x], g[(h-1)*w+x])
 	}
@@ -296,24 +292,27 @@ func inkLevels(img image.Image) ([]float64, int, int) {
 		border = append(border, g[y*w], g[y*w+w-1])
 	}
 	slices.Sort(border)
-	bg := border[len(border)/2]
+	bg := min(1, max(0, border[len(border)/2]))
 	invert := bg > 0.5
 	if invert {
 		bg = 1 - bg
 	}
 	span := 1 - bg
+	if span <= 1e-6 {
+		clear(g)
+		return g, w, h, 0
+	}
+	scale := 1 / span
+	var top float32
 	for i, v := range g {
 		if invert {
 			v = 1 - v
 		}
-		if span <= 1e-6 {
-			v = 0
-		} else {
-			v = max(0, (v-bg)/span)
-		}
+		v = min(1, max(0, (v-bg)*scale))
 		g[i] = v
+		top = max(top, v)
 	}
-	return g, w, h
+	return g, w, h, float64(top)
 }
 
 // lumaOverWhite is the luma of c composited over white, in [0,1].
@@ -325,21 +324,24 @@ func lumaOverWhite(c color.Color) float64 {
 	return (0.299*wr + 0.587*wg + 0.114*wb) / 0xffff
 }
 
-// resize scales a w x h image to nw x nh, one axis after the other.
-func resize(src []float64, w, h, nw, nh int) []float64 {
-	cols := weights(w, nw)
-	tmp := make([]float64, h*nw)
-	for y := 0; y < h; y++ {
-		row := src[y*w : (y+1)*w]
+// resize scales the cw x ch window at (x0,y0) of the w-wide image src to
+// nw x nh, one axis after the other; values at or below floor count as 0.
+func resize(src []float32, w, x0, y0, cw, ch, nw, nh int, floor float32) []float64 {
+	cols := weights(cw, nw)
+	tmp := make([]float64, ch*nw)
+	for y := 0; y < ch; y++ {
+		row := src[(y+y0)*w+x0 : (y+y0)*w+x0+cw]
 		for x, ws := range cols {
 			var s float64
 			for _, t := range ws {
-				s += t.w * row[t.i]
+				if v := row[t.i]; v > floor {
+					s += t.w * float64(v)
+				}
 			}
 			tmp[y*nw+x] = s
 		}
 	}
-	rows := weights(h, nh)
+	rows := weights(ch, nh)
 	dst := make([]float64, nh*nw)
 	for y, ws := range rows {
 		for _, t := range ws {
