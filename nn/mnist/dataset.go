@@ -22,12 +22,14 @@ const DefaultValidationSize int = 5000
 // NoValidation as Options.ValidationSize asks for an empty validation set.
 const NoValidation int = -1
 
-// The four files of the data set, by their canonical (LeCun) names.
+// The four files of the data set, by their canonical (LeCun) names. In a
+// directory each may also carry a .gz suffix, or be spelled with a dot
+// (train-images.idx3-ubyte) as some mirrors do.
 const (
-	TrainImagesFile = "train-images-idx3-ubyte"
-	TrainLabelsFile = "train-labels-idx1-ubyte"
-	TestImagesFile  = "t10k-images-idx3-ubyte"
-	TestLabelsFile  = "t10k-labels-idx1-ubyte"
+	TrainImagesFile string = "train-images-idx3-ubyte"
+	TrainLabelsFile string = "train-labels-idx1-ubyte"
+	TestImagesFile  string = "t10k-images-idx3-ubyte"
+	TestLabelsFile  string = "t10k-labels-idx1-ubyte"
 )
 
 var dataFiles = []string{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile}
@@ -294,8 +296,8 @@ func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
 	return images, labels
 }
 
-// EpochsCompleted reports how many full passes NextBatch has begun after
-// the first, i.e. how many times the examples were reshuffled.
+// EpochsCompleted reports how many epochs NextBatch has finished (and so
+// how many times it reshuffled the examples after the first shuffle).
 func (d *DataSet) EpochsCompleted() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()

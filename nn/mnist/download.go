@@ -17,7 +17,7 @@ import (
 
 // DefaultURL is the mirror TensorFlow's read_data_sets downloads from.
 // Pass it, or any URL prefix serving the four .gz files, to Download.
-const DefaultURL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
+const DefaultURL string = "https://storage.googleapis.com/cvdf-datasets/mnist/"
 
 // known are the original LeCun files: SHA-256 and size of each .gz.
 var known = map[string]struct {
