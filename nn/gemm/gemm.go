@@ -35,6 +35,13 @@ const (
 
 	packSlack = 8 // spare floats after a packed A block (packA6N overshoots)
 
+	// Tall, narrow parts (n ≤ nResidentMax, so that packing and reading A
+	// dominate) whose packed op(B) (k × n) has at most bResidentMax floats
+	// use runResident, with A blocks of about aResidentMax floats (all of k).
+	nResidentMax = 128
+	bResidentMax = 1 << 20 // 4 MiB
+	aResidentMax = 1 << 16 // 256 KiB
+
 )
 
 // parallelMinMACs is the m*n*k below which Sgemm stays single-threaded:
@@ -291,9 +298,17 @@ func blockSize(total, maxBlock, unit int) int {
 	return (bs + unit - 1) / unit * unit
 }
 
-// run computes one part of C (GotoBLAS loop nest); it returns false if the
-// job was interrupted.
+// run computes one part of C; it returns false if the job was interrupted.
 func (j *job) run(p part, ws *workspace) bool {
+	if np := roundUp(p.n1-p.n0, nr); np <= nResidentMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
+		return j.runResident(p, ws)
+	}
+	return j.runGoto(p, ws)
+}
+
+// runGoto is the GotoBLAS loop nest: for each KC×NC panel of B (packed
+// once), for each MC×KC block of A (packed once), a macro-kernel.
+func (j *job) runGoto(p part, ws *workspace) bool {
 	mp, np := p.m1-p.m0, p.n1-p.n0
 	kcB := blockSize(j.k, kcMax, 1)
 	mcB := blockSize(mp, mcMax, mr)
@@ -317,23 +332,67 @@ func (j *job) run(p part, ws *workspace) bool {
 					return false
 				}
 				packA(ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
-				macroKernel(ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
+				macroKernel(ws.a, ws.b, ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
 			}
 		}
 	}
 	return true
 }
 
-// macroKernel multiplies the packed mc×kc block of A by the packed kc×nc
-// panel of B into C (which starts at the block's top-left element).
-func macroKernel(ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
+// runResident is the loop order for tall parts whose whole op(B) panel
+// (k×n, packed in KC chunks) fits in bResidentMax floats: B is packed once,
+// then each MC-row block of A is packed over all of k (reading A's rows
+// contiguously, once) and multiplied chunk by chunk while its C block stays
+// in cache.
+func (j *job) runResident(p part, ws *workspace) bool {
+	mp, np := p.m1-p.m0, p.n1-p.n0
+	kcB := blockSize(j.k, kcMax, 1)
+	mcCap := max(8*mr, min(mcMax, aResidentMax/j.k/mr*mr))
+	mcB := blockSize(mp, mcCap, mr)
+	npp := roundUp(np, nr)
+	ws.ensure(roundUp(mcB, mr)*j.k+packSlack, j.k*npp)
+	if j.interrupted() {
+		return false
+	}
+	for pc := 0; pc < j.k; pc += kcB {
+		kc := min(kcB, j.k-pc)
+		packB(ws.b[pc*npp:], j.b, j.ldb, j.transB, pc, kc, p.n0, np)
+	}
+	for ic := p.m0; ic < p.m1; ic += mcB {
+		mc := min(mcB, p.m1-ic)
+		mcp := roundUp(mc, mr)
+		if ic > p.m0 && j.interrupted() {
+			return false
+		}
+		for pc := 0; pc < j.k; pc += kcB {
+			kc := min(kcB, j.k-pc)
+			packA(ws.a[pc*mcp:], j.a, j.lda, j.transA, ic, mc, pc, kc)
+		}
+		for pc := 0; pc < j.k; pc += kcB {
+			kc := min(kcB, j.k-pc)
+			beta := j.beta
+			if pc > 0 {
+				beta = 1
+			}
+			macroKernel(ws.a[pc*mcp:], ws.b[pc*npp:], ws, mc, np, kc, j.alpha, beta, j.c[ic*j.ldc+p.n0:], j.ldc)
+		}
+	}
+	return true
+}
+
+func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
+
+// macroKernel multiplies the packed mc×kc block of A (apack) by the packed
+// kc×nc panel of B (bpack) into C (which starts at the block's top-left
+// element); ws provides the scratch tile for edges.
+func macroKernel(apack, bpack []float32, ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
 	k := kernel
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
-		bp := &ws.b[jr*kc]
+		bp := &bpack[jr*kc]
 		for ir := 0; ir < mc; ir += mr {
 			mrr := min(mr, mc-ir)
-			ap := &ws.a[ir*kc]
+			ap := &apack[ir*kc]
 			if mrr == mr && nrr == nr {
 				_ = c[(ir+mr-1)*ldc+jr+nr-1] // the kernel writes the whole tile
 				k(kc, ap, bp, &c[ir*ldc+jr], ldc, alpha, beta)

@@ -168,7 +168,8 @@ func cases(r *rand.Rand, short bool) []gemmCase {
 		{129, 511, 785},
 	}
 	if !short {
-		shapes = append(shapes, [3]int{300, 2100, 30}, [3]int{128, 512, 784})
+		shapes = append(shapes, [3]int{300, 2100, 30}, [3]int{128, 512, 784},
+			[3]int{4*mcMax + 7, 45, 70}, [3]int{4 * mcMax, 128, 300}, [3]int{1000, 20, 3})
 	}
 	for range 40 {
 		shapes = append(shapes, [3]int{1 + r.IntN(40), 1 + r.IntN(40), 1 + r.IntN(40)})
