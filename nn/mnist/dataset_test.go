@@ -153,6 +153,17 @@ func TestReadDataSetsDirectory(t *testing.T) {
 			if _, err := ReadDataSets(dir, true); err == nil || !strings.Contains(err.Error(), "validation size 5000") {
 				t.Errorf("default validation size on 12 examples: err = %v", err)
 			}
+			// Some mirrors spell the names with a dot: train-images.idx3-ubyte.
+			suffix := map[bool]string{true: ".gz"}[gz]
+			for _, f := range dataFiles {
+				dotted := strings.Replace(f, "-idx", ".idx", 1)
+				if err := os.Rename(filepath.Join(dir, f+suffix), filepath.Join(dir, dotted+suffix)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if ds, err := Read(dir, Options{ValidationSize: 2}); err != nil || ds.Test.NumExamples != 5 {
+				t.Errorf("dotted names: %v", err)
+			}
 		})
 	}
 }
