@@ -44,7 +44,7 @@ type DataSets struct {
 
 // DataSet is one part of MNIST. Images has shape [N,784] with pixels in
 // [0,1]; Labels has shape [N,10] (one-hot) or [N] (class ids 0-9 stored
-// as float32). Images and Labels may be shared with other DataSets read
+// as float32). Images may share storage with other DataSets read
 // from the same files (see ReadDataSets): treat them as read-only.
 type DataSet struct {
 	Images      *nn.Tensor
