@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -54,6 +55,7 @@ type DataSet struct {
 	name   string // random stream is "mnist/" + name
 	mu     sync.Mutex
 	rng    *rand.Rand
+	src    *rand.PCG // rng's state, for MarshalBinary
 	perm   []int
 	pos    int
 	epochs int
@@ -74,8 +76,10 @@ type Options struct {
 // examples. dir is a directory holding the four IDX files
 // (train-images-idx3-ubyte etc., gzipped with a .gz suffix or not); ""
 // means $MNIST_DIR if set, else the copy in the Go module cache (see
-// DefaultDir). Missing files are an error: nothing is downloaded unless
-// you call Download.
+// DefaultDir). Where TensorFlow downloaded into a directory that does not
+// exist yet (the tutorial's "MNIST_data/"), nnlab reads that offline copy
+// instead. Nothing is downloaded unless you call Download; an existing
+// directory with missing files is an error.
 //
 // Decoded files are cached for the life of the process, so reading the
 // same unchanged files again is instant; each call returns new DataSets
@@ -86,7 +90,7 @@ func ReadDataSets(dir string, oneHot bool) (*DataSets, error) {
 
 // Read is ReadDataSets with options.
 func Read(dir string, opt Options) (*DataSets, error) {
-	if dir == "" {
+	if _, err := os.Stat(dir); dir == "" || errors.Is(err, fs.ErrNotExist) {
 		d, err := DefaultDir()
 		if err != nil {
 			return nil, err
@@ -270,10 +274,7 @@ func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.rng == nil {
-		d.rng = nn.NewRand("mnist/" + d.name)
-		d.perm = d.rng.Perm(d.NumExamples)
-	}
+	d.start()
 	imgShape := d.Images.Shape()
 	labShape := d.Labels.Shape()
 	imgW := d.Images.Len() / max(d.NumExamples, 1)
@@ -302,4 +303,91 @@ func (d *DataSet) EpochsCompleted() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.epochs
+}
+
+// start creates the shuffling stream and the first permutation. Caller holds d.mu.
+func (d *DataSet) start() {
+	if d.rng == nil {
+		d.src = nn.NewSource("mnist/" + d.name)
+		d.rng = rand.New(d.src)
+		d.perm = d.rng.Perm(d.NumExamples)
+	}
+}
+
+// positionMagic starts an encoded batching position.
+const positionMagic = "nnlab-mnist-position-1"
+
+// MarshalBinary encodes the batching position (the shuffle, the place in
+// it and the random generator's state), so a checkpoint saved with
+// nn.Session.SaveWithPosition resumes with exactly the same batches.
+func (d *DataSet) MarshalBinary() ([]byte, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.start()
+	st, err := d.src.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	b := append([]byte(positionMagic), 0)
+	b = binary.AppendUvarint(b, uint64(d.NumExamples))
+	b = binary.AppendUvarint(b, uint64(d.pos))
+	b = binary.AppendUvarint(b, uint64(d.epochs))
+	b = binary.AppendUvarint(b, uint64(len(st)))
+	b = append(b, st...)
+	for _, p := range d.perm {
+		b = binary.AppendUvarint(b, uint64(p))
+	}
+	return b, nil
+}
+
+// UnmarshalBinary restores a position encoded by MarshalBinary for a data
+// set of the same size. It checks everything before changing anything.
+func (d *DataSet) UnmarshalBinary(b []byte) error {
+	bad := func(what string) error { return fmt.Errorf("mnist: batching position: %s", what) }
+	if len(b) <= len(positionMagic) || string(b[:len(positionMagic)]) != positionMagic || b[len(positionMagic)] != 0 {
+		return bad("not an nnlab MNIST position")
+	}
+	b = b[len(positionMagic)+1:]
+	next := func() (int, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 || v > 1<<31 {
+			return 0, false
+		}
+		b = b[n:]
+		return int(v), true
+	}
+	n, ok1 := next()
+	pos, ok2 := next()
+	epochs, ok3 := next()
+	stLen, ok4 := next()
+	if !ok1 || !ok2 || !ok3 || !ok4 || stLen > len(b) {
+		return bad("truncated")
+	}
+	if n != d.NumExamples {
+		return bad(fmt.Sprintf("saved for %d examples, this set has %d", n, d.NumExamples))
+	}
+	if pos > n {
+		return bad("position beyond the end of the epoch")
+	}
+	src := new(rand.PCG)
+	if err := src.UnmarshalBinary(b[:stLen]); err != nil {
+		return bad(err.Error())
+	}
+	b = b[stLen:]
+	perm := make([]int, n)
+	seen := make([]bool, n)
+	for i := range perm {
+		p, ok := next()
+		if !ok || p >= n || seen[p] {
+			return bad("the shuffle is not a permutation")
+		}
+		perm[i], seen[p] = p, true
+	}
+	if len(b) != 0 {
+		return bad("trailing data")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.src, d.rng, d.perm, d.pos, d.epochs = src, rand.New(src), perm, pos, epochs
+	return nil
 }

@@ -169,9 +169,9 @@ func TestReadDataSetsDirectory(t *testing.T) {
 }
 
 func TestReadDataSetsErrors(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "MNIST_data")
-	if _, err := ReadDataSets(missing, true); err == nil || !strings.Contains(err.Error(), "Download") {
-		t.Errorf("missing dir: err = %v", err)
+	empty := t.TempDir() // exists, but holds no files
+	if _, err := ReadDataSets(empty, true); err == nil || !strings.Contains(err.Error(), "Download") {
+		t.Errorf("empty dir: err = %v", err)
 	}
 	cases := []struct {
 		name    string
@@ -327,5 +327,47 @@ func TestDefaultDir(t *testing.T) {
 	}
 	if p, _ := moduleCachePath("github.com/BurntSushi/toml", "v1.0.0"); filepath.ToSlash(p) != "github.com/!burnt!sushi/toml@v1.0.0" {
 		t.Errorf("escaping: %s", p)
+	}
+}
+
+func TestPositionRoundTrip(t *testing.T) {
+	nn.Seed(7)
+	a, err := ReadDataSets("", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Validation.NextBatch(4999) // near the end of an epoch
+	state, err := a.Validation.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := a.Validation.NextBatch(10) // crosses into a new shuffle
+	b, _ := ReadDataSets("", true)
+	if err := b.Validation.UnmarshalBinary(state); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := b.Validation.NextBatch(10)
+	for i, v := range want.Data() {
+		if got.Data()[i] != v {
+			t.Fatalf("batch after restoring differs at %d", i)
+		}
+	}
+	for _, bad := range [][]byte{nil, []byte("junk"), state[:len(state)-3], append(append([]byte{}, state...), 1)} {
+		if err := b.Train.UnmarshalBinary(bad); err == nil {
+			t.Errorf("UnmarshalBinary accepted %d bad bytes", len(bad))
+		}
+	}
+	if err := b.Train.UnmarshalBinary(state); err == nil {
+		t.Error("a validation-set position was accepted by the training set")
+	}
+}
+
+func TestMissingDirReadsBundledCopy(t *testing.T) {
+	d, err := ReadDataSets("MNIST_data/", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.NumExamples != 55000 {
+		t.Errorf("%d training examples", d.Train.NumExamples)
 	}
 }
