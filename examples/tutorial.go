@@ -123,6 +123,10 @@ func main() {
 		fmt.Println(err)
 		os.Exit(1)
 	}
+	if img.Len() != n_input {
+		fmt.Println("The tutorial's literal treatment needs a 28x28 image; run with -fixed for a drawing of any size.")
+		os.Exit(1)
+	}
 	prediction := sess.Run(nn.ArgMax(output_layer, 1), nn.Feed{X: img, keep_prob: 1.0})
 	fmt.Println("Prediction for test image:", prediction.At(0))
 }
