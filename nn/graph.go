@@ -121,6 +121,8 @@ type Node struct {
 
 	// diff reports whether gradients can flow from this node to a variable.
 	diff bool
+	// frozen marks a variable that optimizers leave alone (NotTrainable).
+	frozen bool
 
 	init  *Initializer // variables
 	value *Tensor      // constants
@@ -190,6 +192,21 @@ func Variable(init *Initializer) *Node {
 	n := &Node{kind: kindVariable, shape: append([]int{}, init.shape...), init: init, diff: true}
 	return DefaultGraph().add(n, "variable")
 }
+
+// NotTrainable marks the variable n as one that optimizers do not change,
+// and returns it. It is still set by GlobalVariablesInitializer and saved in
+// checkpoints; some op updates it instead, as BatchNorm does its moving mean
+// and variance. Call it before n is used by other ops.
+func (n *Node) NotTrainable() *Node {
+	if n.kind != kindVariable {
+		panic(&Error{Op: "NotTrainable", Msg: fmt.Sprintf("%s is not a variable", n)})
+	}
+	n.frozen, n.diff = true, false
+	return n
+}
+
+// Trainable reports whether n is a variable that optimizers update.
+func (n *Node) Trainable() bool { return n.kind == kindVariable && !n.frozen }
 
 // Const returns a node with a fixed value.
 func Const(t *Tensor) *Node {

@@ -31,7 +31,7 @@ func minimize(o Optimizer, name string, loss *Node) *Node {
 	}
 	var vars []*Node
 	for _, n := range ancestors([]*Node{loss}) {
-		if n.kind == kindVariable {
+		if n.kind == kindVariable && !n.frozen {
 			vars = append(vars, n)
 		}
 	}
