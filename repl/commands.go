@@ -79,16 +79,17 @@ func (r *REPL) runCommand(ctx context.Context, name, args string) error {
 
 // TutorialHint is the short guide to the MNIST tutorial that :help prints
 // after the list of commands.
-var TutorialHint = `The MNIST tutorial, step by step (full text: TUTORIAL.md):
-  1. load the data:   import "github.com/nnlab/nnlab/nn/mnist"
-                      data, err := mnist.ReadDataSets("MNIST_data", true)
-  2. build the graph: import "github.com/nnlab/nnlab/nn"
-                      X := nn.Placeholder(-1, 784)
+var TutorialHint = `The MNIST tutorial in four cells (README.md has all of it):
+  1. load the data:   data, err := mnist.ReadDataSets("MNIST_data/", true)
+  2. build the graph: X := nn.Placeholder(nn.None, 784)
                       w1 := nn.Variable(nn.TruncatedNormal([]int{784, 512}, 0.1))
-                      ... then layers, a loss and an optimizer's train step
-  3. train:           a for loop that feeds batches to the train step and
-                      prints the loss every 100 iterations (Ctrl-C stops it;
-                      the variables keep what they learned)`
+                      layer_1 := nn.Add(nn.MatMul(X, w1), b1)   ... then a loss
+                      train_step := nn.AdamOptimizer(1e-4).Minimize(cross_entropy)
+  3. train:           sess := nn.NewSession()
+                      sess.Run(nn.GlobalVariablesInitializer(), nil)
+                      for i := 0; i < 1000; i++ { ... sess.Run(train_step, nn.Feed{...}) }
+                      (Ctrl-C stops the loop; the weights keep what they learned)
+  4. or run it all:   :load examples/tutorial.go`
 
 // usageText is the part of :help about typing cells.
 const usageText = `Type Go statements, declarations and expressions; a bare expression prints
