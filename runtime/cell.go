@@ -1,0 +1,350 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// chunk is a run of items of one kind, compiled and executed as one yaegi
+// program.
+type chunk struct {
+	decl    bool
+	display bool // a lone bare expression whose value is displayed
+	items   []item
+	src     string // final source handed to yaegi
+	node    ast.Node
+	prog    *interp.Program
+	newSyms map[string]*sym
+	imports map[string]string
+	assigns []string // existing names a ':=' or 'var' was rewritten to assign
+}
+
+// plan is the analysed cell.
+type plan struct {
+	chunks   []*chunk
+	warnings []string
+	assigned []string // existing globals the cell assigns or redeclares
+}
+
+var (
+	posInMsg  = regexp.MustCompile(`(?:_\.go:)?(\d{7,}):(\d+)`)
+	isPrinter = map[string]bool{"Print": true, "Println": true, "Printf": true, "Fprint": true, "Fprintln": true, "Fprintf": true}
+)
+
+// run analyses, compiles and executes the items of one cell (or script).
+func (s *Session) run(ctx context.Context, items []item, fname string, display bool) (string, error) {
+	if len(items) == 0 {
+		return "", nil
+	}
+	noAssign := map[string]bool{}
+	for attempt := 0; ; attempt++ {
+		pl, err := s.analyse(items, fname, display, noAssign)
+		if err != nil {
+			return "", errors.New(s.rewriteMsg(err.Error(), fname))
+		}
+		snap := s.snapshot(pl.assigned)
+		err = s.compile(pl)
+		if err != nil {
+			s.restore(snap)
+			// An assignment that replaced `x := v` may fail because v has
+			// another type: if no function uses x, declare a new x instead.
+			retry := false
+			for _, c := range pl.chunks {
+				for _, n := range c.assigns {
+					if !noAssign[n] && len(s.users(n)) == 0 {
+						noAssign[n] = true
+						retry = true
+					}
+				}
+			}
+			if retry && attempt == 0 {
+				continue
+			}
+			return "", s.explain(err, pl, fname)
+		}
+		for _, w := range pl.warnings {
+			fmt.Fprintln(s.stderr, w)
+		}
+		return s.exec(ctx, pl, fname)
+	}
+}
+
+// users lists the funcs and methods whose bodies refer to name.
+func (s *Session) users(name string) []string {
+	var out []string
+	for n, y := range s.syms {
+		if n != name && y.refs[name] {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// exec runs the compiled chunks in order and commits their declarations.
+func (s *Session) exec(ctx context.Context, pl *plan, fname string) (string, error) {
+	s.filter.take()
+	for _, c := range pl.chunks {
+		s.hasShow, s.shown = false, nil
+		err := s.execute(ctx, c.prog)
+		if err != nil {
+			if errors.Is(err, ErrInterrupted) {
+				s.commit(c)
+				return "", err
+			}
+			return "", s.panicError(err, fname)
+		}
+		s.commit(c)
+		if c.display && s.hasShow {
+			return formatValues(s.shown), nil
+		}
+	}
+	return "", nil
+}
+
+func (s *Session) commit(c *chunk) {
+	for n, y := range c.newSyms {
+		s.syms[n] = y
+	}
+}
+
+// panicError turns a runtime panic into one line naming the user's line.
+func (s *Session) panicError(err error, fname string) error {
+	lines := s.filter.take()
+	var p interp.Panic
+	val := any(err.Error())
+	if errors.As(err, &p) {
+		val = p.Value
+		var ee ExitError
+		if e, ok := p.Value.(error); ok && errors.As(e, &ee) {
+			return ee
+		}
+		if ee, ok := p.Value.(ExitError); ok {
+			return ee
+		}
+	} else {
+		return errors.New(s.rewriteMsg(err.Error(), fname))
+	}
+	msg := fmt.Sprintf("panic: %v", val)
+	if len(lines) == 0 {
+		return errors.New(msg)
+	}
+	loc := func(l string) (string, string) {
+		m := panicLine.FindStringSubmatch(l)
+		fn := strings.TrimPrefix(m[4], "main.")
+		return s.rewriteMsg(m[2]+":"+m[3], fname), fn
+	}
+	outer, _ := loc(lines[len(lines)-1])
+	for i := len(lines) - 1; i >= 0; i-- { // the outermost frame of this cell
+		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == s.cell {
+			outer, _ = loc(lines[i])
+			break
+		}
+	}
+	inner, fn := loc(lines[0])
+	if inner != outer && fn != "main" {
+		return fmt.Errorf("%s: %s (in %s, %s)", trimCol(outer), msg, fn, trimCol(inner))
+	}
+	return fmt.Errorf("%s: %s", trimCol(outer), msg)
+}
+
+func trimCol(s string) string {
+	if i := strings.LastIndexByte(s, ':'); i > 0 && strings.HasPrefix(s, "line ") {
+		return s[:i]
+	}
+	if i := strings.LastIndexByte(s, ':'); i > 0 && strings.HasPrefix(s, "cell ") {
+		return s[:i]
+	}
+	return s
+}
+
+// lineBase separates cells in the line numbers that yaegi sees: line L of
+// cell N is N*lineBase+L. All cells share one file name, because yaegi
+// scopes imports by file name.
+const lineBase = 1000000
+
+// rewriteMsg replaces yaegi's encoded "N*lineBase+L:C" positions by
+// "line L:C" (this cell) or "cell N, line L:C" / "path:L:C" (earlier ones).
+func (s *Session) rewriteMsg(msg, _ string) string {
+	return posInMsg.ReplaceAllStringFunc(msg, func(m string) string {
+		p := posInMsg.FindStringSubmatch(m)
+		n, err := strconv.Atoi(p[1])
+		if err != nil {
+			return m
+		}
+		cell, line := n/lineBase, n%lineBase
+		if path, ok := s.files[cell]; ok {
+			return fmt.Sprintf("%s:%d:%s", path, line, p[2])
+		}
+		if cell == s.cell {
+			return fmt.Sprintf("line %d:%s", line, p[2])
+		}
+		return fmt.Sprintf("cell %d, line %d:%s", cell, line, p[2])
+	})
+}
+
+// explain makes a compile error one clear line.
+func (s *Session) explain(err error, pl *plan, fname string) error {
+	var p interp.Panic
+	msg := err.Error()
+	if errors.As(err, &p) {
+		msg = fmt.Sprint(p.Value)
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if strings.Contains(msg, "nil type") {
+		for _, c := range pl.chunks {
+			if r := findRange(c); r != "" {
+				return fmt.Errorf("%s: this interpreter cannot range over an integer or a function here; write a classic loop: for i := 0; i < n; i++ { ... }", s.rewriteMsg(r, fname))
+			}
+		}
+		return errors.New("the interpreter failed on this cell (nil type)")
+	}
+	if strings.Contains(msg, "definition loop") {
+		for _, c := range pl.chunks {
+			if u := s.undefined(c); u != "" {
+				return errors.New(s.rewriteMsg(u, fname))
+			}
+		}
+	}
+	msg = s.rewriteMsg(msg, fname)
+	for _, c := range pl.chunks {
+		for _, n := range c.assigns {
+			if strings.Contains(msg, "cannot use") || strings.Contains(msg, "mismatched") || strings.Contains(msg, "cannot convert") {
+				if u := s.users(n); len(u) > 0 {
+					return fmt.Errorf("%s (%s already exists and %s use it, so it keeps its type: give the new value another name)", msg, n, strings.Join(u, ", "))
+				}
+			}
+		}
+	}
+	return errors.New(msg)
+}
+
+// findRange returns the position of the first range statement in c.
+func findRange(c *chunk) string {
+	var pos string
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", c.src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return ""
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok && pos == "" {
+			p := fset.Position(r.Pos())
+			pos = fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
+		}
+		return pos == ""
+	})
+	return pos
+}
+
+// undefined returns "pos: undefined: name" for the first identifier of c
+// that is declared nowhere.
+func (s *Session) undefined(c *chunk) string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", c.src, parser.ParseComments)
+	if err != nil {
+		return ""
+	}
+	for _, id := range f.Unresolved {
+		n := id.Name
+		if types.Universe.Lookup(n) != nil || s.syms[n] != nil || s.imports[n] != "" || strings.HasPrefix(n, hidden) {
+			continue
+		}
+		p := fset.Position(id.Pos())
+		return fmt.Sprintf("%s:%d:%d: undefined: %s", p.Filename, p.Line, p.Column, n)
+	}
+	return ""
+}
+
+// snapshot copies the values of existing globals a cell is about to assign.
+func (s *Session) snapshot(names []string) map[string]reflect.Value {
+	snap := map[string]reflect.Value{}
+	for _, n := range names {
+		if y := s.syms[n]; y == nil || y.kind != symVar {
+			continue
+		}
+		v, err := s.in.Eval(n)
+		if err != nil || !v.IsValid() {
+			continue
+		}
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		snap[n] = c
+	}
+	return snap
+}
+
+// restore puts snapshotted values back after a failed compile, which in
+// yaegi can reset a redeclared variable.
+func (s *Session) restore(snap map[string]reflect.Value) {
+	for n, old := range snap {
+		v, err := s.in.Eval(n)
+		if err != nil || !v.IsValid() {
+			continue
+		}
+		if v.CanSet() && v.Type() == old.Type() {
+			v.Set(old)
+		}
+	}
+}
+
+// compile compiles every chunk before any runs, so that a compile error
+// anywhere in the cell runs nothing.
+func (s *Session) compile(pl *plan) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	for _, c := range pl.chunks {
+		if err := s.compileChunk(c); err != nil {
+			if c.display {
+				// A void call cannot be an argument: run it as a statement.
+				c.src = strings.Replace(c.src, "__nnlab_show(", "(", 1)
+				c.display = false
+				if err2 := s.compileChunk(c); err2 == nil {
+					continue
+				}
+			}
+			return err
+		}
+		for n, p := range c.imports {
+			s.imports[n] = p
+		}
+	}
+	return nil
+}
+
+func (s *Session) compileChunk(c *chunk) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	f, err := parser.ParseFile(s.in.FileSet(), interp.DefaultSourceName, c.src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return oneLine(err)
+	}
+	var node ast.Node = f
+	if !c.decl {
+		node = f.Decls[0].(*ast.FuncDecl).Body
+	}
+	c.prog, err = s.in.CompileAST(node)
+	return err
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

@@ -1,0 +1,53 @@
+package runtime
+
+import (
+	"go/scanner"
+	"go/token"
+	"strings"
+)
+
+// NeedsMore reports whether src is an incomplete cell that the REPL should
+// keep reading: unbalanced (), [] or {}, an unterminated raw string or
+// comment, or a last token that cannot end a statement (a binary operator,
+// '=', ':=', ',' or '.').
+func NeedsMore(src string) bool {
+	if strings.TrimSpace(src) == "" {
+		return false
+	}
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var s scanner.Scanner
+	open := false
+	s.Init(file, []byte(src), func(_ token.Position, msg string) {
+		if strings.Contains(msg, "not terminated") {
+			open = true
+		}
+	}, 0)
+	depth := 0
+	last := token.ILLEGAL
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		switch tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+		}
+		if tok == token.SEMICOLON && lit == "\n" {
+			continue
+		}
+		last = tok
+	}
+	if open || depth > 0 {
+		return true
+	}
+	switch last {
+	case token.COMMA, token.PERIOD, token.ASSIGN, token.DEFINE, token.ARROW,
+		token.LAND, token.LOR:
+		return true
+	}
+	return last.IsOperator() && last.Precedence() > 0
+}
