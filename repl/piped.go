@@ -50,9 +50,9 @@ func (r *REPL) runPiped() error {
 		if strings.TrimSpace(cell) == "" {
 			return false
 		}
-		r.errPrefix = fmt.Sprintf("line %d: ", start)
+		r.firstLine = start
 		ok, intr := r.execute(cell)
-		r.errPrefix = ""
+		r.firstLine = 0
 		failed = failed || !ok
 		return intr
 	}

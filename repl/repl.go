@@ -19,6 +19,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -95,8 +97,9 @@ type REPL struct {
 	stopSig  func()
 	out, err io.Writer
 	quit     bool
-	// errPrefix starts each error line (the input line of a piped cell).
-	errPrefix string
+	// firstLine is the input line where the running piped cell starts (0
+	// on a terminal): error messages are placed at input lines with it.
+	firstLine int
 	// confirm asks a yes/no question; set by the front end in use.
 	confirm func(question string) bool
 }
@@ -213,7 +216,7 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 		})
 	} else {
 		if hint := r.quitHint(src); hint != "" {
-			fmt.Fprintln(r.err, r.errPrefix+hint)
+			fmt.Fprintln(r.err, r.locate(hint))
 			return false, false
 		}
 		err, interrupted = r.interruptible(func(ctx context.Context) error {
@@ -225,13 +228,31 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 		if r.cfg.Terminal {
 			fmt.Fprintln(r.err) // the terminal echoed ^C without a newline
 		}
-		fmt.Fprintln(r.err, r.errPrefix+"interrupted")
+		fmt.Fprintln(r.err, r.locate("interrupted"))
 		return false, true
 	case err != nil:
-		fmt.Fprintln(r.err, r.errPrefix+strings.TrimRight(err.Error(), "\n"))
+		fmt.Fprintln(r.err, r.locate(strings.TrimRight(err.Error(), "\n")))
 		return false, false
 	}
 	return true, false
+}
+
+// cellPos matches the position that starts an interpreter message about a
+// cell: "line L:C: " or "line L: ", L counted from the cell's first line.
+var cellPos = regexp.MustCompile(`^line (\d+)(:\d+)?: `)
+
+// locate places a message about the running piped cell in the input: a
+// position relative to the cell becomes one in the input, and a message
+// without one gets the cell's first line. On a terminal it changes nothing.
+func (r *REPL) locate(msg string) string {
+	if r.firstLine == 0 {
+		return msg
+	}
+	if m := cellPos.FindStringSubmatchIndex(msg); m != nil {
+		n, _ := strconv.Atoi(msg[m[2]:m[3]])
+		return fmt.Sprintf("line %d%s", r.firstLine+n-1, msg[m[3]:])
+	}
+	return fmt.Sprintf("line %d: %s", r.firstLine, msg)
 }
 
 // interruptible runs f with a context that an interrupt cancels. Stale

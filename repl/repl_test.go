@@ -42,6 +42,8 @@ func (f *fakeSession) Eval(ctx context.Context, src string) (string, error) {
 		f.blocked <- struct{}{}
 		<-ctx.Done()
 		return "", ctx.Err()
+	case strings.Contains(src, "boom"):
+		return "", errors.New("line 2:3: boom")
 	case strings.HasPrefix(src, "print "):
 		fmt.Fprintln(f.stdout, strings.TrimPrefix(src, "print "))
 		return "", nil
@@ -165,6 +167,13 @@ func TestPiped(t *testing.T) {
 			wantOut:   "7\n",
 			wantErr:   "line 2: 1:1: undefined: nope\n",
 			wantCells: []string{"x := 7", "nope", "x"},
+			wantRun:   ErrCellFailed,
+		},
+		{
+			name:      "a position in a cell becomes one in the input",
+			input:     "x := 1\n\nfor {\n  boom\n}\n",
+			wantErr:   "line 4:3: boom\n",
+			wantCells: []string{"x := 1", "for {\n  boom\n}"},
 			wantRun:   ErrCellFailed,
 		},
 		{
@@ -445,6 +454,26 @@ func TestParseCommand(t *testing.T) {
 		name, args, isCmd := parseCommand(tt.line)
 		if name != tt.name || args != tt.args || isCmd != tt.isCmd {
 			t.Errorf("parseCommand(%q) = %q, %q, %v", tt.line, name, args, isCmd)
+		}
+	}
+}
+
+func TestLocate(t *testing.T) {
+	r := &REPL{}
+	tests := []struct {
+		first     int
+		msg, want string
+	}{
+		{0, "line 2:3: boom", "line 2:3: boom"},
+		{10, "line 2:3: boom", "line 11:3: boom"},
+		{10, "line 1: panic: x", "line 10: panic: x"},
+		{10, "undefined: y", "line 10: undefined: y"},
+		{10, "lines 2: odd", "line 10: lines 2: odd"},
+	}
+	for _, tt := range tests {
+		r.firstLine = tt.first
+		if got := r.locate(tt.msg); got != tt.want {
+			t.Errorf("locate(%q) at line %d = %q, want %q", tt.msg, tt.first, got, tt.want)
 		}
 	}
 }

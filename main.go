@@ -1,0 +1,230 @@
+// Command nnlab is a notebook-style REPL for neural networks in Go: type
+// the MNIST tutorial step by step, or run a Go script.
+//
+//	nnlab                   open the REPL
+//	nnlab FILE.go [ARGS]    run a script (package main)
+//	nnlab -i FILE.go        run a script, then stay in the REPL with its values
+//	... | nnlab             run cells from a pipe, without prompts
+//
+// Run nnlab --help for details.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/chzyer/readline"
+
+	"github.com/nnlab/nnlab/repl"
+	"github.com/nnlab/nnlab/runtime"
+)
+
+// version is nnlab's release; a build from a tagged module adds its version.
+const version = "0.1.0-dev"
+
+const usage = `nnlab: neural networks in Go, one cell at a time.
+
+Usage:
+  nnlab                     open the REPL
+  nnlab FILE.go [ARGS...]   run a Go script (package main) and exit
+  nnlab -i FILE.go [ARGS]   run a script, then stay in the REPL with its values
+  nnlab --help | --version
+
+Examples:
+  nnlab
+      >>> x := 2 + 3
+      >>> x * 10
+      50
+      >>> :help
+  nnlab train.go -epochs 3  the script sees os.Args = [train.go -epochs 3]
+  nnlab -i train.go         inspect the trained weights afterwards
+  nnlab < cells.go          run cells from a file or pipe: no prompts,
+                            results on stdout, errors on stderr
+
+When stdin is not a terminal, nnlab reads cells from it, runs every one
+even after an error, and exits with status 1 if any cell failed (0 if none
+did). A script that fails exits with status 1 and one error line. Ctrl-C
+stops the running cell (the REPL keeps every value) or script (status 130).
+
+Environment:
+  NNLAB_HISTORY   history file (default ~/.nnlab_history; empty: none)
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is nnlab with its arguments; it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("nnlab", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	var help, showVersion, interactive bool
+	fs.BoolVar(&help, "help", false, "print usage")
+	fs.BoolVar(&help, "h", false, "print usage")
+	fs.BoolVar(&showVersion, "version", false, "print the version")
+	fs.BoolVar(&interactive, "i", false, "stay in the REPL after the script")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch {
+	case help:
+		fmt.Fprint(stdout, usage)
+		return 0
+	case showVersion:
+		fmt.Fprintln(stdout, "nnlab", versionString())
+		return 0
+	}
+	// Flag parsing stops at the script's name: what follows is its own.
+	rest := fs.Args()
+	if len(rest) > 0 && !interactive {
+		return runScript(rest, stdout, stderr)
+	}
+	return runREPL(rest, stdout, stderr)
+}
+
+// runScript runs args[0] with args as its os.Args.
+func runScript(args []string, stdout, stderr io.Writer) int {
+	sess, err := runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args})
+	if err != nil {
+		fmt.Fprintln(stderr, "nnlab:", err)
+		return 1
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
+	interrupted := make(chan struct{})
+	go func() {
+		if _, ok := <-sigc; !ok {
+			return
+		}
+		close(interrupted)
+		cancel()
+		<-sigc // a second Ctrl-C while a compiled call still runs: leave now
+		fmt.Fprintln(stderr, "\nnnlab: interrupted")
+		os.Exit(130)
+	}()
+	err = sess.RunFile(ctx, args[0])
+	select {
+	case <-interrupted:
+		fmt.Fprintln(stderr, "\nnnlab: interrupted")
+		return 130
+	default:
+	}
+	var exit runtime.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return exit.Code // os.Exit(n) in the script: its status, no message
+	case err != nil:
+		fmt.Fprintln(stderr, "nnlab:", err)
+		return 1
+	}
+	return 0
+}
+
+// runREPL opens the REPL; with args it first runs args[0] into the session.
+func runREPL(args []string, stdout, stderr io.Writer) int {
+	opts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: args}
+	terminal := readline.IsTerminal(int(os.Stdin.Fd())) && readline.IsTerminal(int(os.Stdout.Fd()))
+	r, err := repl.New(repl.Config{
+		NewSession: func() (repl.Session, error) {
+			s, err := runtime.New(opts)
+			if err != nil {
+				return nil, err
+			}
+			return session{s}, nil
+		},
+		NeedsMore:   runtime.NeedsMore,
+		Stdout:      stdout,
+		Stderr:      stderr,
+		Terminal:    terminal,
+		HistoryFile: repl.DefaultHistoryFile(),
+		Version:     versionString(),
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "nnlab:", err)
+		return 1
+	}
+	defer r.Close()
+	status := 0
+	if len(args) > 0 {
+		if err := r.Load(args[0]); err != nil {
+			// Stay: the values the script made before failing are there.
+			// From a pipe, the failure still shows in the exit status.
+			fmt.Fprintln(stderr, "nnlab:", err)
+			if !terminal {
+				status = 1
+			}
+		}
+	}
+	switch err := r.Run(); {
+	case errors.Is(err, repl.ErrInterrupted):
+		return 130
+	case errors.Is(err, repl.ErrCellFailed):
+		return 1
+	case err != nil:
+		fmt.Fprintln(stderr, "nnlab:", err)
+		return 1
+	}
+	return status
+}
+
+// session is a runtime session with the extras the REPL can use.
+type session struct{ *runtime.Session }
+
+// TypeOf implements repl.TypeNamer for :vars: the runtime's own answer if
+// it has one, else the value's dynamic type (%T) asked of the interpreter.
+// Types and other names that are not values have none.
+func (s session) TypeOf(name string) (string, bool) {
+	if t, ok := any(s.Session).(repl.TypeNamer); ok {
+		return t.TypeOf(name)
+	}
+	out, err := s.Eval(context.Background(), `fmt.Sprintf("%T", `+name+`)`)
+	if err != nil || out == "" {
+		return "", false
+	}
+	if u, err := strconv.Unquote(out); err == nil {
+		return u, true
+	}
+	return out, true
+}
+
+// Complete implements repl.Session's completion with the runtime's, when
+// the runtime has it; until then nothing completes but the REPL commands.
+func (s session) Complete(line string, pos int) ([]string, int) {
+	type completer interface {
+		Complete(line string, pos int) ([]string, int)
+	}
+	if c, ok := any(s.Session).(completer); ok {
+		return c.Complete(line, pos)
+	}
+	return nil, 0
+}
+
+// versionString is the version, with the module version and VCS revision
+// of the build when they are known, and the Go toolchain.
+func versionString() string {
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
+	}
+	if mv := bi.Main.Version; mv != "" && mv != "(devel)" {
+		v = mv
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += "+" + s.Value[:12]
+		}
+	}
+	return v + " (" + bi.GoVersion + ")"
+}
