@@ -5,7 +5,8 @@
 #
 #   bench/mlp.sh [ROUNDS] [THREADS] [VARIANT]      defaults: 3 1 linear
 #
-# Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch python3-numpy).
+# Needs Debian packages: apt-get install -y python3-torch python3-numpy libopenblas0-pthread
+# (without OpenBLAS, torch falls back to the slow reference BLAS).
 # PyTorch runs with OpenBLAS's AVX kernels selected (see ../shared/bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
