@@ -22,6 +22,7 @@ import (
 type chunk struct {
 	decl    bool
 	display bool // a lone bare expression whose value is displayed
+	call    bool // ... which is a call
 	items   []item
 	src     string // final source handed to yaegi
 	node    ast.Node
@@ -108,7 +109,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string) (string, err
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
-			return formatValues(s.shown), nil
+			return formatValues(s.shown, c.call), nil
 		}
 	}
 	return "", nil

@@ -14,12 +14,13 @@ const maxDisplay = 4000
 // REPL does: numbers plain, strings quoted, values with a String method
 // through it, errors through Error. A trailing nil error is dropped, so a
 // call returning only a nil error displays nothing; several values are shown
-// as a parenthesised tuple.
-func formatValues(vals []any) string {
+// as a parenthesised tuple. A call whose only result is nil displays
+// nothing (like Python's None); a nil variable displays "nil".
+func formatValues(vals []any, call bool) string {
 	if n := len(vals); n > 0 && vals[n-1] == nil && n > 1 {
 		vals = vals[:n-1]
 	}
-	if len(vals) == 1 && vals[0] == nil {
+	if len(vals) == 1 && call && isNil(vals[0]) {
 		return ""
 	}
 	parts := make([]string, len(vals))
@@ -57,4 +58,16 @@ func formatValue(v any) string {
 		return x.String()
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan:
+		return rv.IsNil()
+	}
+	return false
 }

@@ -104,8 +104,8 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 	var chunks []*chunk
 	for i, it := range items {
 		if display && i == len(items)-1 && !it.decl {
-			if expr := exprItem(it); expr != "" {
-				chunks = append(chunks, &chunk{display: true, items: []item{{src: expr, line: it.line, col: it.col}}})
+			if expr, call := exprItem(it); expr != "" {
+				chunks = append(chunks, &chunk{display: true, call: call, items: []item{{src: expr, line: it.line, col: it.col}}})
 				continue
 			}
 		}
@@ -150,33 +150,34 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 }
 
 // exprItem returns the expression text of a statement item that is a bare
-// expression worth displaying, or "".
-func exprItem(it item) string {
+// expression worth displaying, or "", and whether it is a call.
+func exprItem(it item) (string, bool) {
 	f, _, base, err := parseItem(it)
 	if err != nil {
-		return ""
+		return "", false
 	}
 	body := f.Decls[0].(*ast.FuncDecl).Body.List
 	if len(body) != 1 {
-		return ""
+		return "", false
 	}
 	es, ok := body[0].(*ast.ExprStmt)
 	if !ok {
-		return ""
+		return "", false
 	}
-	if call, ok := es.X.(*ast.CallExpr); ok {
+	call, isCall := es.X.(*ast.CallExpr)
+	if isCall {
 		switch fn := call.Fun.(type) {
 		case *ast.SelectorExpr:
 			if id, ok := fn.X.(*ast.Ident); ok && id.Name == "fmt" && isPrinter[fn.Sel.Name] {
-				return ""
+				return "", false
 			}
 		case *ast.Ident:
 			if fn.Name == "print" || fn.Name == "println" || fn.Name == "panic" {
-				return ""
+				return "", false
 			}
 		}
 	}
-	return it.src[int(es.Pos())-1-base : int(es.End())-1-base]
+	return it.src[int(es.Pos())-1-base : int(es.End())-1-base], isCall
 }
 
 func (r *rewriter) pos(p token.Pos) token.Position { return r.fset.Position(p) }
@@ -225,7 +226,7 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 	case *ast.GenDecl:
 		switch d.Tok {
 		case token.IMPORT:
-			kept := 0
+			var kept []string
 			for _, sp := range d.Specs {
 				is := sp.(*ast.ImportSpec)
 				path, _ := strconv.Unquote(is.Path.Value)
@@ -234,7 +235,7 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 					name = is.Name.Name
 				}
 				if name == "_" || name == "." {
-					kept++
+					kept = append(kept, r.text(is))
 					continue
 				}
 				old := s.imports[name]
@@ -242,9 +243,6 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 					old = p
 				}
 				if old == path {
-					if d.Lparen.IsValid() {
-						r.blank(is)
-					}
 					continue
 				}
 				if old != "" {
@@ -254,10 +252,16 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 					return r.errorf(is.Pos(), "%s is already a name in this session; import %q under another name", name, path)
 				}
 				r.c.imports[name] = path
-				kept++
+				kept = append(kept, r.text(is))
 			}
-			if kept == 0 {
-				r.blank(d)
+			if len(kept) < len(d.Specs) {
+				// Rebuild the declaration without the repeated imports,
+				// keeping its line count.
+				text := ""
+				if len(kept) > 0 {
+					text = "import (" + strings.Join(kept, "; ") + ")"
+				}
+				r.edits = append(r.edits, edit{r.off(d.Pos()), r.off(d.End()), text + strings.Repeat("\n", strings.Count(r.text(d), "\n"))})
 			}
 		case token.TYPE:
 			same := 0
