@@ -36,8 +36,8 @@ const (
 	packSlack = 8 // spare floats after a packed A block (packA6N overshoots)
 
 	// Tall, narrow parts (n ≤ nResidentMax, so that packing and reading A
-	// dominate) whose packed op(B) (k × n) has at most bResidentMax floats
-	// use runResident, with A blocks of about aResidentMax floats (all of k).
+	// dominate) with k ≤ 4*kcMax, whose packed op(B) (k × n) has at most
+	// bResidentMax floats, use runResident, with A blocks of about aResidentMax floats (all of k).
 	nResidentMax = 128
 	bResidentMax = 1 << 20 // 4 MiB
 	aResidentMax = 1 << 16 // 256 KiB
@@ -90,7 +90,8 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // SgemmCheck is Sgemm with a cancellation check. stop (if not nil) is polled
 // between blocks of C, from whichever goroutines are computing them, so it
-// must be safe for concurrent use (nn.Interrupted is). Once it returns true,
+// must be safe for concurrent use (nn.Interrupted is) and must not panic (it
+// may run on a worker goroutine). Once it returns true,
 // the goroutines finish the micro-tiles in hand, SgemmCheck returns false and
 // C is left partially written: some blocks hold the result, some their old
 // values and some a partial sum; the caller must discard C. SgemmCheck
@@ -300,7 +301,7 @@ func blockSize(total, maxBlock, unit int) int {
 
 // run computes one part of C; it returns false if the job was interrupted.
 func (j *job) run(p part, ws *workspace) bool {
-	if np := roundUp(p.n1-p.n0, nr); np <= nResidentMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
+	if np := roundUp(p.n1-p.n0, nr); np <= nResidentMax && j.k <= 4*kcMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
 		return j.runResident(p, ws)
 	}
 	return j.runGoto(p, ws)
