@@ -1,0 +1,516 @@
+package main
+
+// These tests drive the built nnlab binary as a user would: through a pipe,
+// and through a pseudo-terminal where they type keys (Tab, Ctrl-C, Up,
+// Ctrl-D) and read the screen with escape codes stripped. Deadlines only
+// guard against hangs; no test asserts a speed.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// nnlabBin is the binary under test, built once by TestMain.
+var nnlabBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nnlab-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	nnlabBin = filepath.Join(dir, "nnlab")
+	build := exec.Command("go", "build", "-o", nnlabBin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building nnlab:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// hangGuard bounds every wait: generous, since the machine is shared.
+const hangGuard = 2 * time.Minute
+
+// testEnv is an environment with a private HOME and history file.
+func testEnv(t *testing.T) (env []string, histFile string) {
+	home := t.TempDir()
+	histFile = filepath.Join(home, "history")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "NNLAB_HISTORY=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "HOME="+home, "NNLAB_HISTORY="+histFile, "TERM=xterm"), histFile
+}
+
+// runPiped runs nnlab with args and stdin from input.
+func runPiped(t *testing.T, input string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command(nnlabBin, args...)
+	cmd.Env, _ = testEnv(t)
+	cmd.Dir = t.TempDir()
+	cmd.Stdin = strings.NewReader(input)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			status = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(hangGuard):
+		cmd.Process.Kill()
+		t.Fatalf("nnlab %q hung; stdout so far: %q", args, out.String())
+	}
+	return out.String(), errb.String(), status
+}
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestPipedCells(t *testing.T) {
+	tests := []struct {
+		name       string
+		input      string
+		args       []string
+		wantOut    string   // exact stdout
+		wantErr    []string // substrings of stderr; nil: stderr empty
+		wantStatus int
+	}{
+		{
+			name:    "bare expression prints its value",
+			input:   "x := 20\nx + 22\n",
+			wantOut: "42\n",
+		},
+		{
+			name:    "multi-line cell",
+			input:   "x := 1\nfor i := 0; i < 4; i++ {\n\tx = x * 2\n}\nx\n",
+			wantOut: "16\n",
+		},
+		{
+			name:    "multi-line cell with output",
+			input:   "import \"fmt\"\nfunc greet(name string) {\n\tfmt.Println(\"hello,\",\n\t\tname)\n}\ngreet(\"nnlab\")\n",
+			wantOut: "hello, nnlab\n",
+		},
+		{
+			name:       "an error, then a later cell sees earlier values",
+			input:      "y := 5\nnotDefinedAnywhere + 1\ny + 1\n",
+			wantOut:    "6\n",
+			wantErr:    []string{"line 2:", "notDefinedAnywhere"},
+			wantStatus: 1,
+		},
+		{
+			name:       "unknown command",
+			input:      ":bogus\n",
+			wantErr:    []string{"unknown command :bogus"},
+			wantStatus: 1,
+		},
+		{
+			name:    "help",
+			input:   ":help\n",
+			wantOut: "", // checked below: not empty
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, status := runPiped(t, tt.input, tt.args...)
+			if tt.name == "help" {
+				if !strings.Contains(out, ":load FILE.go") || !strings.Contains(out, "MNIST") {
+					t.Errorf(":help printed %q", out)
+				}
+			} else if out != tt.wantOut {
+				t.Errorf("stdout = %q, want %q", out, tt.wantOut)
+			}
+			if tt.wantErr == nil && errOut != "" {
+				t.Errorf("stderr = %q, want none", errOut)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr = %q, want it to contain %q", errOut, w)
+				}
+			}
+			if status != tt.wantStatus {
+				t.Errorf("exit status %d, want %d (stderr %q)", status, tt.wantStatus, errOut)
+			}
+			if strings.Contains(out+errOut, "\x1b") || strings.Contains(out, ">>>") {
+				t.Errorf("piped output has prompts or escape codes: %q", out+errOut)
+			}
+		})
+	}
+}
+
+func TestScript(t *testing.T) {
+	ok := writeFile(t, "ok.go", `package main
+
+import (
+	"fmt"
+	"os"
+)
+
+var answer = 42
+
+func main() {
+	fmt.Println("args:", len(os.Args), os.Args[1:])
+}
+`)
+	bad := writeFile(t, "bad.go", "package main\n\nfunc main() {\n\tundefinedFunc()\n}\n")
+	tests := []struct {
+		name       string
+		args       []string
+		input      string
+		wantOut    string
+		wantErr    string
+		wantStatus int
+	}{
+		{"runs with its arguments", []string{ok, "a", "-b"}, "", "args: 3 [a -b]\n", "", 0},
+		{"failure is one line and status 1", []string{bad}, "", "", "nnlab: ", 1},
+		{"missing file", []string{"/nonexistent/x.go"}, "", "", "nnlab: ", 1},
+		{"-i keeps the script's values", []string{"-i", ok}, "answer + 1\n", "args: 1 []\n43\n", "", 0},
+		{"--help", []string{"--help"}, "", "", "", 0},
+		{"--version", []string{"--version"}, "", "nnlab " + version, "", 0},
+		{"bad flag", []string{"--bogus"}, "", "", "flag provided but not defined", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, status := runPiped(t, tt.input, tt.args...)
+			switch tt.name {
+			case "--help":
+				for _, w := range []string{"Usage:", "Examples:", "nnlab FILE.go", "-i FILE.go"} {
+					if !strings.Contains(out, w) {
+						t.Errorf("--help lacks %q: %q", w, out)
+					}
+				}
+			case "--version":
+				if !strings.HasPrefix(out, tt.wantOut) {
+					t.Errorf("--version = %q", out)
+				}
+			default:
+				if out != tt.wantOut {
+					t.Errorf("stdout = %q, want %q", out, tt.wantOut)
+				}
+			}
+			if !strings.Contains(errOut, tt.wantErr) || (tt.wantErr == "" && errOut != "") {
+				t.Errorf("stderr = %q, want %q", errOut, tt.wantErr)
+			}
+			if tt.wantStatus == 1 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("failure took more than one line: %q", errOut)
+			}
+			if status != tt.wantStatus {
+				t.Errorf("exit status %d, want %d", status, tt.wantStatus)
+			}
+		})
+	}
+}
+
+func TestScriptInterrupt(t *testing.T) {
+	script := writeFile(t, "spin.go", `package main
+
+import "fmt"
+
+func main() {
+	x := 0
+	for {
+		x++
+		if x == 1000 {
+			fmt.Println("spinning")
+		}
+	}
+}
+`)
+	cmd := exec.Command(nnlabBin, script)
+	cmd.Env, _ = testEnv(t)
+	out := &syncBuffer{}
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	if err := out.waitFor("spinning", hangGuard); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("exit: %v, want status 130", err)
+		}
+	case <-time.After(hangGuard):
+		t.Fatal("script did not stop on Ctrl-C")
+	}
+	if !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("stderr = %q, want an interrupted message", errb.String())
+	}
+}
+
+// syncBuffer collects output and lets a test wait for some text in it.
+type syncBuffer struct {
+	mu   sync.Mutex
+	buf  []byte
+	mark int // waitFor looks after this offset in the stripped output
+	ch   chan struct{}
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	b.buf = append(b.buf, p...)
+	ch := b.ch
+	b.ch = nil
+	b.mu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
+	return len(p), nil
+}
+
+// unseen is the output after the mark, with terminal escape codes
+// stripped. The caller holds b.mu.
+func (b *syncBuffer) unseen() string {
+	s := stripANSI(string(b.buf))
+	if b.mark > len(s) {
+		return ""
+	}
+	return s[b.mark:]
+}
+
+// waitFor waits until want appears after the mark, then moves the mark to
+// the end of that match.
+func (b *syncBuffer) waitFor(want string, timeout time.Duration) error {
+	deadline := time.After(timeout)
+	for {
+		b.mu.Lock()
+		if i := strings.Index(b.unseen(), want); i >= 0 {
+			b.mark += i + len(want)
+			b.mu.Unlock()
+			return nil
+		}
+		if b.ch == nil {
+			b.ch = make(chan struct{})
+		}
+		ch := b.ch
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline:
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			return fmt.Errorf("timed out waiting for %q; output after the last match: %q", want, b.unseen())
+		}
+	}
+}
+
+var ansiRE = regexp.MustCompile(`\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>78])|\r|\x07`)
+
+// stripANSI removes escape sequences, carriage returns and bells.
+func stripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+// term is nnlab running in a pseudo-terminal.
+type term struct {
+	t   *testing.T
+	f   *os.File
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+func startTerm(t *testing.T, env []string, args ...string) *term {
+	t.Helper()
+	cmd := exec.Command(nnlabBin, args...)
+	cmd.Env = env
+	cmd.Dir = t.TempDir()
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, f: f, cmd: cmd, out: &syncBuffer{}}
+	go io.Copy(tm.out, f)
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		f.Close()
+	})
+	tm.expect("Type :help for help")
+	tm.expect(">>> ")
+	return tm
+}
+
+// send types keys.
+func (tm *term) send(keys string) {
+	tm.t.Helper()
+	if _, err := tm.f.WriteString(keys); err != nil {
+		tm.t.Fatal(err)
+	}
+}
+
+// expect waits for text on the screen after the previous match.
+func (tm *term) expect(text string) {
+	tm.t.Helper()
+	if err := tm.out.waitFor(text, hangGuard); err != nil {
+		tm.t.Fatal(err)
+	}
+}
+
+// cell types a line and waits for the next primary prompt.
+func (tm *term) cell(line string) {
+	tm.t.Helper()
+	tm.send(line + "\r")
+	tm.expect(">>> ")
+}
+
+// exit presses Ctrl-D at the prompt and waits for nnlab to end well.
+func (tm *term) exit() {
+	tm.t.Helper()
+	tm.send("\x04")
+	done := make(chan error, 1)
+	go func() { done <- tm.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			tm.t.Errorf("nnlab exited with %v after Ctrl-D", err)
+		}
+	case <-time.After(hangGuard):
+		tm.t.Fatal("Ctrl-D did not end nnlab")
+	}
+}
+
+func TestTerminal(t *testing.T) {
+	env, histFile := testEnv(t)
+	tm := startTerm(t, env)
+
+	// A value, and a bare expression that shows it.
+	tm.cell("x := 41")
+	tm.send("x + 1\r")
+	tm.expect("42")
+	tm.expect(">>> ")
+
+	// Tab completion: fmt.Prin + Tab completes the shared "t".
+	tm.cell(`import "fmt"`)
+	tm.send("fmt.Prin\t")
+	tm.expect("fmt.Print")
+	tm.send("ln(\"completed\", x)\r")
+	tm.expect("completed 41")
+	tm.expect(">>> ")
+
+	// Ctrl-C at a continuation prompt drops the half-typed cell.
+	tm.send("for i := 0; i < 3; i++ {\r")
+	tm.expect("... ")
+	tm.send("x = 1000\r")
+	tm.expect("... ")
+	tm.send("\x03")
+	tm.expect(">>> ")
+	tm.send("x\r")
+	tm.expect("41")
+	tm.expect(">>> ")
+
+	// Ctrl-C during a long interpreted loop stops it; x is kept.
+	// (The marker is printed as two halves so the echo of the line does not
+	// match it.)
+	tm.send("for { x++; if x == 100000 { fmt.Println(\"spin\" + \"ning\") } }\r")
+	tm.expect("spinning")
+	start := time.Now()
+	tm.send("\x03")
+	tm.expect("interrupted")
+	tm.expect(">>> ")
+	t.Logf("prompt back %v after Ctrl-C (informational)", time.Since(start))
+	tm.send("x >= 100000\r")
+	tm.expect("true")
+	tm.expect(">>> ")
+
+	// A multi-line cell, then Up + Enter runs all of it again.
+	tm.send("for i := 0; i < 2; i++ {\r")
+	tm.expect("... ")
+	tm.send("fmt.Println(\"loop\", i)\r")
+	tm.expect("... ")
+	tm.send("}\r")
+	tm.expect("loop 1")
+	tm.expect(">>> ")
+	tm.send("\x1b[A")
+	tm.expect("fmt.Println(\"loop\", i)␤}")
+	tm.send("\r")
+	tm.expect("loop 0")
+	tm.expect("loop 1")
+	tm.expect(">>> ")
+
+	// Commands work on a terminal too, and complete with Tab.
+	tm.send(":va\t\r")
+	tm.expect("x")
+	tm.expect(">>> ")
+
+	tm.exit()
+
+	// The history file holds the multi-line cell as one entry.
+	data, err := os.ReadFile(histFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "for i := 0; i < 2; i++ {␤fmt.Println(\"loop\", i)␤}\n"
+	if !strings.Contains(string(data), want) || strings.Count(string(data), want) != 1 {
+		t.Errorf("history file %q should hold %q once", data, want)
+	}
+	if strings.Contains(string(data), "x = 1000") {
+		t.Errorf("history file %q holds the cell dropped by Ctrl-C", data)
+	}
+
+	// A new session recalls it from the file: Up twice (past :vars), Enter.
+	tm2 := startTerm(t, env)
+	tm2.cell(`import "fmt"`)
+	tm2.send("\x1b[A\x1b[A\x1b[A")
+	tm2.expect("␤}")
+	tm2.send("\r")
+	tm2.expect("loop 1")
+	tm2.expect(">>> ")
+	tm2.exit()
+}
+
+func TestTerminalReset(t *testing.T) {
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell("x := 1")
+	tm.send(":reset\r")
+	tm.expect("[y/N] ")
+	tm.send("n\r")
+	tm.expect("reset cancelled")
+	tm.expect(">>> ")
+	tm.send("x\r")
+	tm.expect("1")
+	tm.expect(">>> ")
+	tm.send(":reset\r")
+	tm.expect("[y/N] ")
+	tm.send("y\r")
+	tm.expect("new session")
+	tm.expect(">>> ")
+	tm.send(":vars\r")
+	tm.expect("(no variables yet)")
+	tm.expect(">>> ")
+	tm.exit()
+}
