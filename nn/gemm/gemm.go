@@ -44,10 +44,12 @@ const (
 
 )
 
-// parallelMinMACs is the m*n*k below which Sgemm stays single-threaded:
-// handing work to another goroutine costs a few microseconds. (A variable so
+// parallelMinMACs is the m*n*k below which Sgemm stays single-threaded
+// (about 200µs of work at one core's speed): waking a parked helper costs
+// tens of microseconds and each part repacks its share of A or B, so on the
+// tutorial's 128×256×128 product two threads did not pay off. (A variable so
 // that tests can force the parallel path on small matrices.)
-var parallelMinMACs = 1 << 20
+var parallelMinMACs = 8 << 20
 
 // threadSetting is the value of SetThreads; 0 means runtime.GOMAXPROCS(0).
 var threadSetting atomic.Int32
