@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // Optimizer turns gradients into variable updates. Its learning rate and
@@ -65,19 +67,10 @@ func (a *Adam) update(w, g []float32, slots *[2][]float32, t int) {
 	if slots[0] == nil {
 		slots[0], slots[1] = make([]float32, len(w)), make([]float32, len(w))
 	}
-	m, v := slots[0][:len(w)], slots[1][:len(w)]
-	b1, b2 := float32(a.Beta1), float32(a.Beta2)
 	// TensorFlow folds the bias corrections into the step size.
-	lr := float32(a.LearningRate * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t))))
-	eps := float32(a.Epsilon)
-	for i, gi := range g[:len(w)] {
-		m[i] = b1*m[i] + (1-b1)*gi
-		v[i] = b2*v[i] + (1-b2)*gi*gi
-		w[i] -= lr * m[i] / (sqrt32(v[i]) + eps)
-	}
+	lr := a.LearningRate * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t)))
+	vec.Adam(w, g, slots[0], slots[1], float32(lr), float32(a.Beta1), float32(a.Beta2), float32(a.Epsilon))
 }
-
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
 // GradientDescent is plain stochastic gradient descent.
 type GradientDescent struct{ LearningRate float64 }

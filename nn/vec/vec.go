@@ -1,0 +1,36 @@
+// Package vec holds the element-wise kernels that show in a training
+// profile once matrix products are fast: the optimizer updates. Each has an
+// AVX2 version on amd64 CPUs that support it and a portable Go version;
+// NNLAB_GEMM=generic (the switch package gemm honours) forces the Go one.
+package vec
+
+import "math"
+
+// Adam applies one Adam step to the weights w given their gradient g and
+// the moment estimates m and v, all of the same length:
+//
+//	m = b1*m + (1-b1)*g
+//	v = b2*v + (1-b2)*g*g
+//	w -= lr * m / (sqrt(v) + eps)
+//
+// lr already holds the step's bias correction, as in TensorFlow.
+func Adam(w, g, m, v []float32, lr, b1, b2, eps float32) {
+	n := len(w)
+	if len(g) < n || len(m) < n || len(v) < n {
+		panic("vec.Adam: slices shorter than the weights")
+	}
+	done := 0
+	if useAVX2 && n >= 8 {
+		done = n &^ 7
+		adamAVX2(&w[0], &g[0], &m[0], &v[0], done, lr, b1, 1-b1, b2, 1-b2, eps)
+	}
+	adamGo(w[done:n], g[done:n], m[done:n], v[done:n], lr, b1, b2, eps)
+}
+
+func adamGo(w, g, m, v []float32, lr, b1, b2, eps float32) {
+	for i, gi := range g[:len(w)] {
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		w[i] -= lr * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
+	}
+}

@@ -1,0 +1,14 @@
+package vec
+
+import (
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
+
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && os.Getenv("NNLAB_GEMM") != "generic"
+
+// adamAVX2 updates the first n elements (a multiple of 8); c1 = 1-b1, c2 = 1-b2.
+//
+//go:noescape
+func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)

@@ -1,0 +1,41 @@
+#include "textflag.h"
+
+// func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+TEXT ·adamAVX2(SB), NOSPLIT, $0-64
+	MOVQ         w+0(FP), DI
+	MOVQ         grad+8(FP), SI
+	MOVQ         m+16(FP), DX
+	MOVQ         v+24(FP), R8
+	MOVQ         n+32(FP), CX
+	VBROADCASTSS lr+40(FP), Y4
+	VBROADCASTSS b1+44(FP), Y0
+	VBROADCASTSS c1+48(FP), Y1
+	VBROADCASTSS b2+52(FP), Y2
+	VBROADCASTSS c2+56(FP), Y3
+	VBROADCASTSS eps+60(FP), Y5
+	XORQ         AX, AX
+
+loop:
+	CMPQ        AX, CX
+	JGE         done
+	VMOVUPS     (SI)(AX*4), Y6       // g
+	VMULPS      (DX)(AX*4), Y0, Y7   // b1*m
+	VFMADD231PS Y6, Y1, Y7           // + (1-b1)*g
+	VMULPS      Y6, Y6, Y8           // g*g
+	VMULPS      (R8)(AX*4), Y2, Y9   // b2*v
+	VFMADD231PS Y8, Y3, Y9           // + (1-b2)*g*g
+	VMOVUPS     Y7, (DX)(AX*4)
+	VMOVUPS     Y9, (R8)(AX*4)
+	VSQRTPS     Y9, Y10
+	VADDPS      Y5, Y10, Y10         // sqrt(v) + eps
+	VMULPS      Y4, Y7, Y11          // lr*m
+	VDIVPS      Y10, Y11, Y11        // lr*m / (sqrt(v)+eps)
+	VMOVUPS     (DI)(AX*4), Y12
+	VSUBPS      Y11, Y12, Y12
+	VMOVUPS     Y12, (DI)(AX*4)
+	ADDQ        $8, AX
+	JMP         loop
+
+done:
+	VZEROUPPER
+	RET

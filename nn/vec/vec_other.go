@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package vec
+
+const useAVX2 = false
+
+func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32) {
+	panic("unreachable")
+}

@@ -1,0 +1,43 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestAdamMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 1000} {
+		mk := func() []float32 {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = r.Float32()*2 - 1
+			}
+			return x
+		}
+		w, g, m, v := mk(), mk(), mk(), mk()
+		for i := range v {
+			v[i] = v[i] * v[i]
+		}
+		w2, m2, v2 := append([]float32(nil), w...), append([]float32(nil), m...), append([]float32(nil), v...)
+		Adam(w, g, m, v, 1e-3, 0.9, 0.999, 1e-8)
+		adamGo(w2, g, m2, v2, 1e-3, 0.9, 0.999, 1e-8)
+		for i := range w {
+			for _, p := range [][2]float32{{w[i], w2[i]}, {m[i], m2[i]}, {v[i], v2[i]}} {
+				if d := math.Abs(float64(p[0] - p[1])); d > 1e-6*math.Max(1, math.Abs(float64(p[1]))) {
+					t.Fatalf("n=%d i=%d: %v vs Go %v", n, i, p[0], p[1])
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkAdam(b *testing.B) {
+	const n = 567434 // parameters of the tutorial network
+	w, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	b.SetBytes(n * 4 * 6)
+	for i := 0; i < b.N; i++ {
+		Adam(w, g, m, v, 1e-3, 0.9, 0.999, 1e-8)
+	}
+}
