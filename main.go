@@ -133,11 +133,10 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 
 // runREPL opens the REPL; with args it first runs args[0] into the session.
 func runREPL(args []string, stdout, stderr io.Writer) int {
-	opts := runtime.Options{Stdout: stdout, Stderr: stderr, Args: args}
 	terminal := readline.IsTerminal(int(os.Stdin.Fd())) && readline.IsTerminal(int(os.Stdout.Fd()))
 	r, err := repl.New(repl.Config{
-		NewSession: func() (repl.Session, error) {
-			s, err := runtime.New(opts)
+		NewSession: func(stdout, stderr io.Writer) (repl.Session, error) {
+			s, err := runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args})
 			if err != nil {
 				return nil, err
 			}

@@ -413,6 +413,10 @@ func TestTerminal(t *testing.T) {
 	tm.expect("42")
 	tm.expect(">>> ")
 
+	// Output without a final newline still shows; the prompt goes below.
+	tm.send("fmt.Print(\"no new\" + \"line\")\r")
+	tm.expect("no newline\n>>> ")
+
 	// Tab completion: fmt.Prin + Tab completes the shared "t".
 	tm.cell(`import "fmt"`)
 	tm.send("fmt.Prin\t")

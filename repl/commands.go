@@ -140,14 +140,9 @@ func cmdReset(_ context.Context, r *REPL, args string) error {
 		fmt.Fprintln(r.out, "reset cancelled")
 		return nil
 	}
-	s, err := r.cfg.NewSession()
-	if err != nil {
+	if err := r.newSession(); err != nil {
 		return fmt.Errorf("reset: %v", err)
 	}
-	if c, ok := r.sess.(interface{ Close() error }); ok {
-		c.Close()
-	}
-	r.sess = s
 	fmt.Fprintln(r.out, "new session")
 	return nil
 }

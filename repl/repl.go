@@ -58,12 +58,10 @@ var ErrInterrupted = errors.New("interrupted")
 
 // Config configures a REPL. NewSession and NeedsMore are required.
 type Config struct {
-	// NewSession makes a fresh session; New calls it unless Session is set,
-	// and :reset calls it again.
-	NewSession func() (Session, error)
-	// Session, when not nil, is the session to start with (for example one
-	// that already ran a script: nnlab -i FILE.go).
-	Session Session
+	// NewSession makes a fresh session that writes to stdout and stderr
+	// (which lead to Config.Stdout and Config.Stderr). New calls it, and
+	// :reset calls it again.
+	NewSession func(stdout, stderr io.Writer) (Session, error)
 	// NeedsMore reports whether src is an incomplete cell that needs more
 	// lines (open brackets, unterminated raw string, trailing operator).
 	NeedsMore func(src string) bool
@@ -95,7 +93,8 @@ type REPL struct {
 	commands map[string]Command
 	sigc     <-chan os.Signal
 	stopSig  func()
-	out, err io.Writer
+	screen   *screen
+	out, err io.Writer // the screen's streams
 	quit     bool
 	// firstLine is the input line where the running piped cell starts (0
 	// on a terminal): error messages are placed at input lines with it.
@@ -104,8 +103,7 @@ type REPL struct {
 	confirm func(question string) bool
 }
 
-// New makes a REPL. It creates the first session unless cfg.Session is set.
-// Call Close when done with it.
+// New makes a REPL and its first session. Call Close when done with it.
 func New(cfg Config) (*REPL, error) {
 	if cfg.NewSession == nil || cfg.NeedsMore == nil {
 		return nil, errors.New("repl: Config.NewSession and Config.NeedsMore are required")
@@ -122,13 +120,10 @@ func New(cfg Config) (*REPL, error) {
 	if cfg.HistoryLimit <= 0 {
 		cfg.HistoryLimit = 1000
 	}
-	r := &REPL{cfg: cfg, sess: cfg.Session, out: cfg.Stdout, err: cfg.Stderr}
-	if r.sess == nil {
-		s, err := cfg.NewSession()
-		if err != nil {
-			return nil, err
-		}
-		r.sess = s
+	r := &REPL{cfg: cfg, screen: &screen{stdout: cfg.Stdout, stderr: cfg.Stderr}}
+	r.out, r.err = stream{s: r.screen}, stream{s: r.screen, stderr: true}
+	if err := r.newSession(); err != nil {
+		return nil, err
 	}
 	r.commands = map[string]Command{}
 	for _, c := range builtinCommands() {
@@ -143,6 +138,19 @@ func New(cfg Config) (*REPL, error) {
 	}
 	r.confirm = func(string) bool { return true }
 	return r, nil
+}
+
+// newSession replaces the session with a new one.
+func (r *REPL) newSession() error {
+	s, err := r.cfg.NewSession(r.out, r.err)
+	if err != nil {
+		return err
+	}
+	if c, ok := r.sess.(interface{ Close() error }); ok {
+		c.Close()
+	}
+	r.sess = s
+	return nil
 }
 
 // Close releases the REPL's signal subscription. It does not close the

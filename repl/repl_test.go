@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,7 +23,7 @@ import (
 //	block                  runs until cancelled
 //	anything with braces   is accepted and recorded
 type fakeSession struct {
-	stdout *bytes.Buffer
+	stdout io.Writer
 	vars   map[string]int
 	cells  []string
 	files  []string
@@ -30,7 +31,7 @@ type fakeSession struct {
 	blocked chan struct{}
 }
 
-func newFake(stdout *bytes.Buffer) *fakeSession {
+func newFake(stdout io.Writer) *fakeSession {
 	return &fakeSession{stdout: stdout, vars: map[string]int{}, blocked: make(chan struct{}, 1)}
 }
 
@@ -119,8 +120,8 @@ func newHarness(t *testing.T, input string) *harness {
 	t.Helper()
 	h := &harness{sig: make(chan os.Signal, 1)}
 	r, err := New(Config{
-		NewSession: func() (Session, error) {
-			s := newFake(&h.out)
+		NewSession: func(stdout, _ io.Writer) (Session, error) {
+			s := newFake(stdout)
 			h.sessions = append(h.sessions, s)
 			return typedFake{s}, nil
 		},
@@ -475,5 +476,29 @@ func TestLocate(t *testing.T) {
 		if got := r.locate(tt.msg); got != tt.want {
 			t.Errorf("locate(%q) at line %d = %q, want %q", tt.msg, tt.first, got, tt.want)
 		}
+	}
+}
+
+func TestScreen(t *testing.T) {
+	var out, errb, pout bytes.Buffer
+	s := &screen{stdout: &out, stderr: &errb}
+	o, e := stream{s: s}, stream{s: s, stderr: true}
+	s.endLine()
+	fmt.Fprint(o, "no newline")
+	s.endLine()
+	fmt.Fprint(e, "warning\n")
+	s.endLine()
+	s.setPrompt(true, &pout, &pout)
+	fmt.Fprint(o, "at the prompt\n")
+	s.setPrompt(false, nil, nil)
+	fmt.Fprint(o, "after")
+	if got, want := out.String(), "no newline\nafter"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+	if got, want := errb.String(), "warning\n"; got != want {
+		t.Errorf("stderr = %q, want %q", got, want)
+	}
+	if got, want := pout.String(), "at the prompt\n"; got != want {
+		t.Errorf("prompt writer = %q, want %q", got, want)
 	}
 }

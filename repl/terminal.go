@@ -37,12 +37,18 @@ func (r *REPL) runTerminal() error {
 		return err
 	}
 	defer rl.Close()
+	// Read a line; output that arrives meanwhile goes through readline.
+	readLine := func() (string, error) {
+		r.screen.setPrompt(true, rl.Stdout(), rl.Stderr())
+		defer r.screen.setPrompt(false, nil, nil)
+		return rl.Readline()
+	}
 
 	hist := loadHistory(r.cfg.HistoryFile, r.cfg.HistoryLimit)
 	resetReadlineHistory(rl, hist)
 	r.confirm = func(question string) bool {
 		rl.SetPrompt(question)
-		answer, err := rl.Readline()
+		answer, err := readLine()
 		return err == nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
 	}
 	defer func() { r.confirm = func(string) bool { return true } }()
@@ -55,7 +61,7 @@ func (r *REPL) runTerminal() error {
 		} else {
 			rl.SetPrompt(ContinuePrompt)
 		}
-		line, err := rl.Readline()
+		line, err := readLine()
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
 			lines = nil // drop the pending input, half-typed cell included
@@ -80,6 +86,7 @@ func (r *REPL) runTerminal() error {
 		hist.add(cell)
 		resetReadlineHistory(rl, hist)
 		r.execute(cell)
+		r.screen.endLine() // the next prompt on a line of its own
 	}
 	return nil
 }
