@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nnlab/nnlab/nn"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -139,6 +140,13 @@ func (s *Session) panicError(err error, fname string) error {
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
 	msg := fmt.Sprintf("panic: %v", val)
+	if e, ok := val.(*nn.Error); ok {
+		// nn's errors already say what and where; "panic" adds only alarm.
+		msg = e.Error()
+		if e == nn.ErrInterrupted {
+			return ErrInterrupted
+		}
+	}
 	if len(lines) == 0 {
 		return errors.New(msg)
 	}

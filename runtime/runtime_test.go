@@ -172,7 +172,7 @@ func TestTraps(t *testing.T) {
 			{cell: `a`, out: "1"},
 			{cell: "func bad(m map[int]int) {\n\tm[1] = 2\n}"},
 			{cell: "\n\nbad(nil)", errSub: "line 3: panic: assignment to entry in nil map (in bad"},
-			{cell: `nn.NewTensor([]float32{1}, 2)`, errSub: "line 1: panic:"},
+			{cell: `nn.NewTensor([]float32{1}, 2)`, errSub: "line 1: NewTensor: 1 values do not fill shape [2]"},
 			{cell: `panic("mine")`, errSub: "line 1: panic: mine"},
 			{cell: `a + 1`, out: "2"},
 		}},
