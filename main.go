@@ -14,11 +14,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 
 	"github.com/chzyer/readline"
 
@@ -136,11 +141,11 @@ func runREPL(args []string, stdout, stderr io.Writer) int {
 	terminal := readline.IsTerminal(int(os.Stdin.Fd())) && readline.IsTerminal(int(os.Stdout.Fd()))
 	r, err := repl.New(repl.Config{
 		NewSession: func(stdout, stderr io.Writer) (repl.Session, error) {
-			s, err := runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args})
+			s, err := newSession(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args})
 			if err != nil {
 				return nil, err
 			}
-			return session{s}, nil
+			return s, nil
 		},
 		NeedsMore:   runtime.NeedsMore,
 		Stdout:      stdout,
@@ -177,17 +182,74 @@ func runREPL(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// session is a runtime session with the extras the REPL can use.
-type session struct{ *runtime.Session }
+// session is a runtime session with what the REPL's :vars needs on top: a
+// type for each name. It notes the names that cells and scripts declare as
+// types, since the interpreter cannot be asked about those.
+type session struct {
+	*runtime.Session
+	types map[string]bool
+}
 
-// TypeOf implements repl.TypeNamer for :vars: the runtime's own answer if
-// it has one, else the value's dynamic type (%T) asked of the interpreter.
-// Types and other names that are not values have none.
-func (s session) TypeOf(name string) (string, bool) {
-	if t, ok := any(s.Session).(repl.TypeNamer); ok {
-		return t.TypeOf(name)
+func newSession(opts runtime.Options) (*session, error) {
+	s, err := runtime.New(opts)
+	if err != nil {
+		return nil, err
 	}
-	out, err := s.Eval(context.Background(), `fmt.Sprintf("%T", `+name+`)`)
+	return &session{Session: s, types: map[string]bool{}}, nil
+}
+
+// Eval runs a cell and notes the types it declared.
+func (s *session) Eval(ctx context.Context, src string) (string, error) {
+	out, err := s.Session.Eval(ctx, src)
+	if err == nil {
+		s.noteTypes(src)
+	}
+	return out, err
+}
+
+// RunFile runs a script and notes the types it declared.
+func (s *session) RunFile(ctx context.Context, path string) error {
+	err := s.Session.RunFile(ctx, path)
+	if src, rerr := os.ReadFile(path); rerr == nil {
+		s.noteTypes(string(src))
+	}
+	return err
+}
+
+// typeDecl finds a "type Name" declaration at the start of a line or
+// after a semicolon.
+var typeDecl = regexp.MustCompile(`(?m)(?:^|;)\s*type\s+([\pL_][\pL\pN_]*)`)
+
+// noteTypes records the type names that src declares at top level: parsed
+// as a file when it is one (a script, or a cell of declarations), else by
+// their "type Name" lines.
+func (s *session) noteTypes(src string) {
+	if !strings.HasPrefix(strings.TrimSpace(src), "package ") {
+		src = "package main\n" + src
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		for _, m := range typeDecl.FindAllStringSubmatch(src, -1) {
+			s.types[m[1]] = true
+		}
+		return
+	}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+			for _, spec := range g.Specs {
+				s.types[spec.(*ast.TypeSpec).Name.Name] = true
+			}
+		}
+	}
+}
+
+// TypeOf implements repl.TypeNamer for :vars: "type" for a declared type,
+// else the value's type (%T) asked of the interpreter.
+func (s *session) TypeOf(name string) (string, bool) {
+	if s.types[name] {
+		return "type", true
+	}
+	out, err := s.Session.Eval(context.Background(), `fmt.Sprintf("%T", `+name+`)`)
 	if err != nil || out == "" {
 		return "", false
 	}
@@ -195,18 +257,6 @@ func (s session) TypeOf(name string) (string, bool) {
 		return u, true
 	}
 	return out, true
-}
-
-// Complete implements repl.Session's completion with the runtime's, when
-// the runtime has it; until then nothing completes but the REPL commands.
-func (s session) Complete(line string, pos int) ([]string, int) {
-	type completer interface {
-		Complete(line string, pos int) ([]string, int)
-	}
-	if c, ok := any(s.Session).(completer); ok {
-		return c.Complete(line, pos)
-	}
-	return nil, 0
 }
 
 // versionString is the version, with the module version and VCS revision

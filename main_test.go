@@ -129,6 +129,11 @@ func TestPipedCells(t *testing.T) {
 			wantStatus: 1,
 		},
 		{
+			name:    ":vars lists names with types",
+			input:   "x := 3\ntype T struct{}\nfunc f(a int) int { return a }\ny := 2.5; type U int\n:vars\n",
+			wantOut: "T  type\nU  type\nf  func(int) int\nx  int\ny  float64\n",
+		},
+		{
 			name:       "unknown command",
 			input:      ":bogus\n",
 			wantErr:    []string{"unknown command :bogus"},
