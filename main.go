@@ -139,6 +139,9 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 // runREPL opens the REPL; with args it first runs args[0] into the session.
 func runREPL(args []string, stdout, stderr io.Writer) int {
 	terminal := readline.IsTerminal(int(os.Stdin.Fd())) && readline.IsTerminal(int(os.Stdout.Fd()))
+	if len(args) == 0 {
+		args = nil // the runtime's default os.Args for the REPL
+	}
 	r, err := repl.New(repl.Config{
 		NewSession: func(stdout, stderr io.Writer) (repl.Session, error) {
 			s, err := newSession(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args})

@@ -200,6 +200,7 @@ func main() {
 		{"failure is one line and status 1", []string{bad}, "", "", "nnlab: ", 1},
 		{"missing file", []string{"/nonexistent/x.go"}, "", "", "nnlab: ", 1},
 		{"-i keeps the script's values", []string{"-i", ok}, "answer + 1\n", "args: 1 []\n43\n", "", 0},
+		{":load runs a script into the REPL", nil, ":load " + ok + "\nanswer * 2\n", "args: 1 []\n84\n", "", 0},
 		{"--help", []string{"--help"}, "", "", "", 0},
 		{"--version", []string{"--version"}, "", "nnlab " + version, "", 0},
 		{"bad flag", []string{"--bogus"}, "", "", "flag provided but not defined", 2},
