@@ -191,7 +191,7 @@ func (r *REPL) Run() error {
 
 // Load runs a Go script into the session, as :load does; Ctrl-C stops it.
 func (r *REPL) Load(path string) error {
-	err, intr := r.interruptible(func(ctx context.Context) error {
+	intr, err := r.interruptible(func(ctx context.Context) error {
 		return r.sess.RunFile(ctx, path)
 	})
 	if intr {
@@ -219,7 +219,7 @@ func (r *REPL) Eval(ctx context.Context, src string) error {
 func (r *REPL) execute(src string) (ok, interrupted bool) {
 	var err error
 	if name, args, isCmd := parseCommand(src); isCmd {
-		err, interrupted = r.interruptible(func(ctx context.Context) error {
+		interrupted, err = r.interruptible(func(ctx context.Context) error {
 			return r.runCommand(ctx, name, args)
 		})
 	} else {
@@ -227,7 +227,7 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 			fmt.Fprintln(r.err, r.locate(hint))
 			return false, false
 		}
-		err, interrupted = r.interruptible(func(ctx context.Context) error {
+		interrupted, err = r.interruptible(func(ctx context.Context) error {
 			return r.Eval(ctx, src)
 		})
 	}
@@ -267,28 +267,26 @@ func (r *REPL) locate(msg string) string {
 // interrupts are dropped first, so only a Ctrl-C pressed while f runs counts.
 // It returns after f did, whatever the number of interrupts; if f does not
 // stop promptly (a long compiled call), a further Ctrl-C says so.
-func (r *REPL) interruptible(f func(ctx context.Context) error) (err error, interrupted bool) {
+// interrupted reports that f failed after an interrupt: one that came as f
+// was completing anyway does not count.
+func (r *REPL) interruptible(f func(ctx context.Context) error) (interrupted bool, err error) {
 	drain(r.sigc)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
-	var mu sync.Mutex
+	signalled := 0
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		n := 0
 		for {
 			select {
 			case <-done:
 				return
 			case <-r.sigc:
-				n++
-				mu.Lock()
-				interrupted = true
-				mu.Unlock()
+				signalled++
 				cancel()
-				if n == 2 {
+				if signalled == 2 {
 					fmt.Fprintln(r.err, "\nstopping: waiting for the running compiled call to return")
 				}
 			}
@@ -296,10 +294,8 @@ func (r *REPL) interruptible(f func(ctx context.Context) error) (err error, inte
 	}()
 	err = f(ctx)
 	close(done)
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	return err, interrupted
+	wg.Wait() // signalled is final
+	return signalled > 0 && err != nil, err
 }
 
 // drain drops pending signals.
