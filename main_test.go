@@ -352,6 +352,12 @@ type term struct {
 
 func startTerm(t *testing.T, env []string, args ...string) *term {
 	t.Helper()
+	if ptmx, tty, err := pty.Open(); err != nil {
+		t.Skipf("no pseudo-terminal on this machine: %v", err)
+	} else {
+		ptmx.Close()
+		tty.Close()
+	}
 	cmd := exec.Command(nnlabBin, args...)
 	cmd.Env = env
 	cmd.Dir = t.TempDir()
