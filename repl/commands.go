@@ -13,7 +13,8 @@ import (
 
 // Command is a REPL command, typed as ":name args" at the start of a cell.
 //
-// To add one, append it to builtinCommands below or call [REPL.Register].
+// To add one, append it to builtinCommands (repl/commands.go) or call
+// [REPL.Register].
 // Its handler runs like a cell: ctx is cancelled by Ctrl-C, and a returned
 // error is printed as one line (and counts as a failed cell in a pipe).
 type Command struct {
@@ -79,7 +80,7 @@ func (r *REPL) runCommand(ctx context.Context, name, args string) error {
 
 // TutorialHint is the short guide to the MNIST tutorial that :help prints
 // after the list of commands.
-var TutorialHint = `The MNIST tutorial in four cells (README.md has all of it):
+var TutorialHint = `The MNIST tutorial in four steps (README.md has all of it):
   1. load the data:   data, err := mnist.ReadDataSets("MNIST_data/", true)
   2. build the graph: X := nn.Placeholder(nn.None, 784)
                       w1 := nn.Variable(nn.TruncatedNormal([]int{784, 512}, 0.1))
