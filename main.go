@@ -55,8 +55,10 @@ Examples:
 
 When stdin is not a terminal, nnlab reads cells from it, runs every one
 even after an error, and exits with status 1 if any cell failed (0 if none
-did). A script that fails exits with status 1 and one error line. Ctrl-C
-stops the running cell (the REPL keeps every value) or script (status 130).
+did). A script that fails exits with status 1 and one error line; one that
+calls os.Exit(n) exits with status n. Ctrl-C stops the running cell (the
+REPL keeps every value) or script (status 130). In the REPL, :help lists
+the commands.
 
 Environment:
   NNLAB_HISTORY   history file (default ~/.nnlab_history; empty: none)
@@ -70,7 +72,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nnlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() { fmt.Fprintln(stderr, "run 'nnlab --help' for usage") }
 	var help, showVersion, interactive bool
 	fs.BoolVar(&help, "help", false, "print usage")
 	fs.BoolVar(&help, "h", false, "print usage")

@@ -188,6 +188,7 @@ func main() {
 }
 `)
 	bad := writeFile(t, "bad.go", "package main\n\nfunc main() {\n\tundefinedFunc()\n}\n")
+	exit3 := writeFile(t, "exit.go", "package main\n\nimport \"os\"\n\nfunc main() {\n\tos.Exit(3)\n}\n")
 	tests := []struct {
 		name       string
 		args       []string
@@ -199,6 +200,7 @@ func main() {
 		{"runs with its arguments", []string{ok, "a", "-b"}, "", "args: 3 [a -b]\n", "", 0},
 		{"failure is one line and status 1", []string{bad}, "", "", "nnlab: ", 1},
 		{"missing file", []string{"/nonexistent/x.go"}, "", "", "nnlab: ", 1},
+		{"os.Exit(3) is status 3", []string{exit3}, "", "", "", 3},
 		{"-i keeps the script's values", []string{"-i", ok}, "answer + 1\n", "args: 1 []\n43\n", "", 0},
 		{":load runs a script into the REPL", nil, ":load " + ok + "\nanswer * 2\n", "args: 1 []\n84\n", "", 0},
 		{"--help", []string{"--help"}, "", "", "", 0},
