@@ -70,7 +70,8 @@ type Config struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// Terminal selects the interactive front end (readline, prompts,
-	// history, completion). When false, cells are read from Stdin with no
+	// history, completion), which reads the process's terminal on os.Stdin
+	// and ignores Stdin. When false, cells are read from Stdin with no
 	// prompts or escape codes.
 	Terminal bool
 	// HistoryFile is where the terminal front end keeps its history; ""

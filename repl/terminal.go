@@ -31,9 +31,6 @@ func (r *REPL) runTerminal() error {
 		Stdout:                 r.cfg.Stdout,
 		Stderr:                 r.cfg.Stderr,
 	}
-	if r.cfg.Stdin != os.Stdin {
-		cfg.Stdin = io.NopCloser(r.cfg.Stdin)
-	}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		return err
