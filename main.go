@@ -248,9 +248,13 @@ func (s *session) noteTypes(src string) {
 	}
 }
 
-// TypeOf implements repl.TypeNamer for :vars: "type" for a declared type,
-// else the value's type (%T) asked of the interpreter.
+// TypeOf implements repl.TypeNamer for :vars: the runtime's answer once it
+// has a TypeOf of its own; until then "type" for a declared type, else the
+// value's type (%T) asked of the interpreter.
 func (s *session) TypeOf(name string) (string, bool) {
+	if t, ok := any(s.Session).(repl.TypeNamer); ok {
+		return t.TypeOf(name)
+	}
 	if s.types[name] {
 		return "type", true
 	}
