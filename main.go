@@ -18,6 +18,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"regexp"
@@ -65,6 +66,9 @@ Environment:
 `
 
 func main() {
+	// yaegi logs some compile-phase failures through the standard logger,
+	// after the runtime has already reported them as one clear line.
+	log.SetOutput(io.Discard)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
