@@ -110,7 +110,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string) (string, err
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
-			return formatValues(s.shown, c.call), nil
+			return s.display(s.shown, c.call), nil
 		}
 	}
 	return "", nil

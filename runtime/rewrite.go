@@ -346,6 +346,15 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 // declares globals, and on an existing global becomes an assignment so that
 // the functions using x see the new value (yaegi would fork x).
 func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
+	switch st.(type) {
+	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt:
+		// yaegi treats `a, b := f()` in a block of a top-level statement as
+		// a global it then cannot find ("undefined: a"); inside a function
+		// literal the block's variables are ordinary locals.
+		r.edits = append(r.edits, edit{r.off(st.Pos()), r.off(st.Pos()), "func() { "})
+		r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), " }()"})
+		return
+	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return

@@ -151,6 +151,13 @@ func TestTraps(t *testing.T) {
 			{cell: `func seq(yield func(int) bool) { yield(1) }`},
 			{cell: `for x := range seq { _ = x }`, errSub: "cannot range over an integer or a function"},
 		}},
+		{"multi-value := inside a top-level block", []step{
+			{cell: `f := func() (int, int) { return 1, 2 }; n := 0`},
+			{cell: "for i := 0; i < 3; i++ {\n\ta, b := f()\n\tn += a + b\n}"},
+			{cell: "if n > 0 {\n\ta, b := f()\n\tn += a * b\n}"},
+			{cell: `n`, out: "11"},
+			{cell: "for i := 0; i < 1; i++ {\n\tnope()\n}", errSub: "line 2:2: undefined: nope"},
+		}},
 		{"display", []step{
 			{cell: `n_train := 55000`},
 			{cell: `n_train`, out: "55000"},

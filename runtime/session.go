@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/nnlab/nnlab/nn"
+	"github.com/nnlab/nnlab/nn/plot"
 	"github.com/nnlab/nnlab/stdlib"
 	"github.com/traefik/yaegi/interp"
 )
@@ -39,6 +40,12 @@ import (
 type Options struct {
 	Stdout, Stderr io.Writer // where the user's program writes; nil means os.Stdout / os.Stderr
 	Args           []string  // os.Args as the interpreted program sees it (for scripts)
+	// Terminal says that Stdout ends on a terminal even though it is not an
+	// *os.File (the REPL's screen writer): displayed values may then use
+	// colour, Unicode and inline images (see package plot). An *os.File
+	// Stdout is checked by itself. Without a terminal, displays are plain
+	// ASCII with no escape sequences.
+	Terminal bool
 }
 
 // ExitError is returned (wrapped) by Eval and RunFile when user code calls
@@ -101,6 +108,7 @@ type Session struct {
 	hasShow bool
 	mainN   int
 	files   map[int]string // cell number -> script path, for messages
+	term    bool           // Stdout is a terminal (see Options.Terminal)
 }
 
 // New returns a session whose interpreter knows stdlib.Symbols and has
@@ -114,6 +122,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr}
 	s.filter = &panicFilter{w: opts.Stderr}
+	s.term = opts.Terminal || plot.IsTerminal(opts.Stdout)
 	_, outFile := opts.Stdout.(*os.File)
 	_, errFile := opts.Stderr.(*os.File)
 	args := opts.Args
@@ -162,6 +171,8 @@ var newMu sync.Mutex
 // that rewritten cells call. Generic helpers cannot be extracted (#1601),
 // so they live here as source.
 const prelude = `
+var ` + ansName + ` any
+
 func __nnlab_show(v ...any) { ` + rtName + `.Show(v) }
 
 func __nnlab_go(cell, line int, f func()) {
@@ -269,7 +280,8 @@ func (s *Session) Names() []string {
 
 // Eval runs one cell. out is the display of the cell's value when the cell
 // ends with a bare expression ("" for statements, declarations and void
-// calls). err is one line: a compile error with the user's line:col, a
+// calls, and when the expression is followed by ';'); the value is kept in
+// the global ans (see display.go). err is one line: a compile error with the user's line:col, a
 // runtime panic naming the user's line, or ErrInterrupted when ctx was
 // cancelled; in every case the session's state is kept.
 func (s *Session) Eval(ctx context.Context, src string) (out string, err error) {
@@ -279,7 +291,11 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		return "", err
 	}
 	s.cell++
-	return s.run(ctx, splitCell(src), fmt.Sprintf("cell%d", s.cell), true)
+	out, err = s.run(ctx, splitCell(src), fmt.Sprintf("cell%d", s.cell), true)
+	if hidesOutput(src) {
+		out = ""
+	}
+	return out, err
 }
 
 // RunFile runs a script: a `package main` file with imports, declarations
