@@ -532,3 +532,60 @@ func TestTerminalReset(t *testing.T) {
 	tm.expect(">>> ")
 	tm.exit()
 }
+
+// TestTutorialInREPL types the tutorial cell by cell into nnlab through a
+// pipe, as a user pastes it, then saves the trained model and loads it into
+// a second nnlab process.
+func TestTutorialInREPL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	model := filepath.Join(t.TempDir(), "tutorial.safetensors")
+	cells := `nn.Seed(1)
+data, err := mnist.ReadDataSets("MNIST_data/", true)
+data.Train.NumExamples
+X := nn.Placeholder(nn.None, 784)
+Y := nn.Placeholder(nn.None, 10)
+keep_prob := nn.Placeholder()
+w1 := nn.Variable(nn.TruncatedNormal([]int{784, 512}, 0.1)).Named("w1")
+b1 := nn.Variable(nn.Constant(0.1, []int{512})).Named("b1")
+w2 := nn.Variable(nn.TruncatedNormal([]int{512, 10}, 0.1)).Named("w2")
+b2 := nn.Variable(nn.Constant(0.1, []int{10})).Named("b2")
+layer_1 := nn.Add(nn.MatMul(X, w1), b1)
+layer_1
+output_layer := nn.Add(nn.MatMul(nn.Dropout(nn.Relu(layer_1), keep_prob), w2), b2)
+cross_entropy := nn.ReduceMean(nn.SoftmaxCrossEntropyWithLogits(Y, output_layer))
+opt := nn.AdamOptimizer(1e-4)
+train_step := opt.Minimize(cross_entropy)
+accuracy := nn.ReduceMean(nn.Cast(nn.Equal(nn.ArgMax(output_layer, 1), nn.ArgMax(Y, 1)), nn.Float32))
+sess := nn.NewSession()
+sess.Run(nn.GlobalVariablesInitializer(), nil)
+for i := 0; i < 200; i++ {
+	batch_x, batch_y := data.Train.NextBatch(128)
+	sess.Run(train_step, nn.Feed{X: batch_x, Y: batch_y, keep_prob: 0.5})
+}
+opt.LearningRate = 1e-3
+for i := range 100 {
+	batch_x, batch_y := data.Train.NextBatch(128)
+	sess.Run(train_step, nn.Feed{X: batch_x, Y: batch_y, keep_prob: 0.5})
+}
+sess.Steps(train_step)
+acc := sess.Run(accuracy, nn.Feed{X: data.Test.Images, Y: data.Test.Labels, keep_prob: 1.0}).Float()
+acc > 0.9
+:save-model ` + model + "\n"
+	out, errs, status := runPiped(t, cells)
+	if status != 0 {
+		t.Fatalf("status %d, stderr:\n%s", status, errs)
+	}
+	for _, want := range []string{"55000\n", `Tensor("add", shape=[?,512], float32)`, "300\n", "true\n", "saved sess"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// A new process: the same graph, the saved weights, the same accuracy.
+	rebuild := cells[:strings.Index(cells, "sess.Run(nn.GlobalVariablesInitializer(), nil)")]
+	out2, errs2, status2 := runPiped(t, rebuild+":load-model "+model+"\nsess.Steps(train_step)\nsess.Run(accuracy, nn.Feed{X: data.Test.Images, Y: data.Test.Labels, keep_prob: 1.0}).Float() > 0.9\n")
+	if status2 != 0 || !strings.Contains(out2, "restored sess") || !strings.Contains(out2, "300\ntrue\n") {
+		t.Errorf("reloading: status %d\n%s\n%s", status2, out2, errs2)
+	}
+}

@@ -28,15 +28,19 @@ type Command struct {
 	Run func(ctx context.Context, r *REPL, args string) error
 }
 
+// extraCommands are added by other files of this package, each owning a
+// concern (models, documentation, timing).
+var extraCommands []Command
+
 // builtinCommands is the table of the commands every REPL has.
 func builtinCommands() []Command {
-	return []Command{
+	return append([]Command{
 		{Name: "help", Help: "show this help and how to start the tutorial", Run: cmdHelp},
 		{Name: "vars", Help: "list the names defined in the session, with their types", Run: cmdVars},
 		{Name: "reset", Help: "start a new session, forgetting every variable (asks first)", Run: cmdReset},
 		{Name: "load", Args: "FILE.go", Help: "run a Go script into the session; its values stay", Run: cmdLoad},
 		{Name: "quit", Help: "leave nnlab (Ctrl-D at an empty prompt does too)", Run: cmdQuit},
-	}
+	}, extraCommands...)
 }
 
 // Register adds c to the command table, replacing a command of the same
