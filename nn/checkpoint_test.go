@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,24 @@ func BenchmarkRestore(b *testing.B) {
 		if err := s.Restore(path); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestTrainingStopsOnNaN(t *testing.T) {
+	x, y, keep, _, loss, _ := tutorialNet(true)
+	train := GradientDescentOptimizer(1e9).Minimize(loss)
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	bx, by := randomBatch(16)
+	var err error
+	step := 0
+	for ; step < 50 && err == nil; step++ {
+		_, err = s.RunContext(context.Background(), []*Node{train}, Feed{x: bx, y: by, keep: 1.0})
+	}
+	if err == nil || !strings.Contains(err.Error(), "at step") {
+		t.Fatalf("after %d steps: err = %v, want a NaN/Inf loss error naming the step", step, err)
+	}
+	if got := s.Steps(train); got != step-1 {
+		t.Errorf("%d steps counted, %d succeeded", got, step-1)
 	}
 }
