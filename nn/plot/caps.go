@@ -123,3 +123,12 @@ func Width(w io.Writer) int {
 	}
 	return 80
 }
+
+// Displayer is implemented by values that draw themselves when the nnlab
+// REPL displays them (a training history, a model): width is the
+// terminal's width in columns and caps what it can draw. With the zero Caps
+// (output that is not a terminal) the result must be plain ASCII without
+// escape sequences; the renderers of this package already obey caps.
+type Displayer interface {
+	Display(width int, caps Caps) string
+}

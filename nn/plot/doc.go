@@ -24,8 +24,8 @@
 // The nnlab REPL (package runtime) shows the value of a bare expression.
 // Beyond String(), it recognises, in this order:
 //
-//   - a value with a method Display(width int, caps plot.Caps) string: its
-//     result is shown as is. width is the terminal's width in columns and
+//   - a Displayer, a value with a method Display(width int, caps plot.Caps)
+//     string: its result is shown as is. width is the terminal's width in columns and
 //     caps what the terminal can draw; a value returns what fits, for
 //     example a History draws its curves with Braille and a Model its
 //     summary with Table. Caps is the zero value when the output is not a
@@ -35,5 +35,17 @@
 //   - an *nn.Tensor of 784 values in [0,1] or [0,255] (shape [784],
 //     [28,28], [1,784], [28,28,1], ...): its summary line, then the digit.
 //
-// Other values print as before.
+// Other values print as before. Only compiled types (packages such as
+// nn/model) can take part: methods of types declared in REPL cells are not
+// visible to the runtime. A method that panics falls back to the plain
+// display. The REPL keeps the last displayed value in the global ans
+// (type any); a cell ending in ';' hides its value but still sets ans.
+//
+// For example, a training history shows its curves and a model its layers:
+//
+//	func (h *History) Display(width int, caps plot.Caps) string {
+//		return plot.Braille([]plot.Series{{Name: "loss", Y: h.Loss()}}, width-10, 10, caps)
+//	}
+//
+//	func (m *Model) Summary() string { return plot.Table(header, rows) }
 package plot
