@@ -4,7 +4,10 @@
 // NNLAB_GEMM=generic (the switch package gemm honours) forces the Go one.
 package vec
 
-import "math"
+import (
+	"math"
+	"runtime"
+)
 
 // Adam applies one Adam step to the weights w given their gradient g and
 // the moment estimates m and v, all of the same length:
@@ -19,6 +22,19 @@ func Adam(w, g, m, v []float32, lr, b1, b2, eps float32) {
 	if len(g) < n || len(m) < n || len(v) < n {
 		panic("vec.Adam: slices shorter than the weights")
 	}
+	if n >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+		// Large updates are memory-bound: a second core halves them.
+		h := (n / 2) &^ 7
+		helper.Do(func() { adam(w[h:n], g[h:n], m[h:n], v[h:n], lr, b1, b2, eps) })
+		adam(w[:h], g[:h], m[:h], v[:h], lr, b1, b2, eps)
+		helper.Wait()
+		return
+	}
+	adam(w, g, m, v, lr, b1, b2, eps)
+}
+
+func adam(w, g, m, v []float32, lr, b1, b2, eps float32) {
+	n := len(w)
 	done := 0
 	if useAVX2 && n >= 8 {
 		done = n &^ 7
@@ -34,3 +50,30 @@ func adamGo(w, g, m, v []float32, lr, b1, b2, eps float32) {
 		w[i] -= lr * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
 	}
 }
+
+// parallelMin is the length from which an update is split over two cores.
+const parallelMin = 1 << 16
+
+// helper is one persistent goroutine that runs the second half of a split
+// update, so splitting allocates nothing.
+var helper = newWorker()
+
+type worker struct {
+	work chan func()
+	done chan struct{}
+}
+
+func newWorker() *worker {
+	w := &worker{work: make(chan func()), done: make(chan struct{})}
+	go func() {
+		for f := range w.work {
+			f()
+			w.done <- struct{}{}
+		}
+	}()
+	return w
+}
+
+// Do starts f on the worker; Wait waits for it.
+func (w *worker) Do(f func()) { w.work <- f }
+func (w *worker) Wait()       { <-w.done }
