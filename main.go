@@ -150,7 +150,7 @@ func runREPL(args []string, stdout, stderr io.Writer) int {
 	}
 	r, err := repl.New(repl.Config{
 		NewSession: func(stdout, stderr io.Writer) (repl.Session, error) {
-			s, err := newSession(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args})
+			s, err := newSession(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args, Terminal: terminal})
 			if err != nil {
 				return nil, err
 			}
