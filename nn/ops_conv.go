@@ -3,7 +3,10 @@ package nn
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Conv2D convolves a batch of images x, NHWC [batch, height, width,
@@ -119,21 +122,13 @@ func (c convOp) shape(in [][]int) ([]int, error) {
 }
 
 // convChunkFloats bounds the im2col matrix of one group of images, in
-// floats. Whole-batch patches (about 85 MB for the second layer of the
-// classic MNIST net at batch 128) do not fit any cache; groups of images
-// this size keep the patches in L2/L3 between im2col and the product, at the
-// price of recomputing them in backward. A batch that fits in one group keeps
-// its patches from forward to backward. (A variable for benchmarks.)
-var convChunkFloats = 1 << 18
-
-// chunk returns how many images go into one matrix product.
-func (g *geom) chunk() int {
-	per := g.oh * g.ow * g.kh * g.kw * g.c
-	if per == 0 {
-		return max(g.n, 1)
-	}
-	return max(1, min(g.n, convChunkFloats/per))
-}
+// floats, per core. Whole-batch patches (about 85 MB for the second layer of
+// the classic MNIST net at batch 128) do not fit any cache; smaller groups
+// keep the patches in L2/L3 between im2col and the product, at the price of
+// recomputing them in backward. When each core's share of the batch fits in
+// one group its patches are kept from forward to backward. (A variable for
+// benchmarks.)
+var convChunkFloats = 1 << 20
 
 // direct reports whether the patches are the input itself (a 1×1 filter
 // with stride 1), so im2col is skipped.
@@ -145,13 +140,81 @@ func convGeom(e *exec, c convOp) (geom, int) {
 	return g, f[3]
 }
 
-// cols returns e.aux as the patch buffer for nb images, sized on first use.
-func (g *geom) cols(e *exec, nb int) []float32 {
-	n := nb * g.oh * g.ow * g.kh * g.kw * g.c
-	if len(e.aux) != n {
-		e.aux = make([]float32, n)
+// convPlan is how a convolution splits its batch: into parts contiguous
+// blocks of images, one per core, each processed in groups of nb images.
+// Its buffers live in e.aux: a two-float header (the number of parts, and
+// whether the patches of forward are still there), then a patch buffer
+// per part, then a filter-gradient buffer for every part but the first.
+type convPlan struct {
+	g         geom
+	cout, k   int // output channels, patch length kh*kw*cin
+	rows      int // output pixels per image
+	parts, nb int
+	colsLen   int // floats of one part's patch buffer
+	whole     bool
+	aux       []float32
+	x, f, out []float32
+	dout      []float32
+	gx, gf    *Tensor
+	backward  bool
+}
+
+// convPlans recycles convPlans, which runParts hands to other goroutines:
+// allocating one per step would make training steps allocate.
+var convPlans = sync.Pool{New: func() any { return new(convPlan) }}
+
+// minParallelMACs is the work below which a layer stays on one core.
+const minParallelMACs = 1 << 20
+
+// convParts, if positive, overrides the number of parts a convolution
+// splits its batch into (for tests).
+var convParts = 0
+
+func newConvPlan(e *exec, c convOp, parts int) *convPlan {
+	g, cout := convGeom(e, c)
+	p := convPlans.Get().(*convPlan)
+	*p = convPlan{g: g, cout: cout, k: g.kh * g.kw * g.c, rows: g.oh * g.ow}
+	if parts <= 0 {
+		parts = 1
+		if g.n*p.rows*p.k*cout >= minParallelMACs {
+			parts = max(1, min(runtime.GOMAXPROCS(0), g.n))
+		}
 	}
-	return e.aux
+	p.parts = parts
+	block := (g.n + parts - 1) / parts
+	p.nb = block
+	if per := p.rows * p.k; per > 0 {
+		p.nb = max(1, min(block, convChunkFloats/per))
+	}
+	p.whole = p.nb == block
+	if !g.direct() {
+		p.colsLen = p.nb * p.rows * p.k
+	}
+	need := 2 + parts*p.colsLen + (parts-1)*p.k*cout
+	if len(e.aux) != need {
+		e.aux = make([]float32, need)
+	}
+	p.aux = e.aux
+	p.x, p.f, p.out = e.in[0].data, e.in[1].data, e.out.data
+	return p
+}
+
+func (p *convPlan) cols(part int) []float32 {
+	return p.aux[2+part*p.colsLen : 2+(part+1)*p.colsLen]
+}
+
+// filterGrad returns where part accumulates its filter gradient.
+func (p *convPlan) filterGrad(part int) []float32 {
+	if part == 0 {
+		return p.gf.data
+	}
+	off := 2 + p.parts*p.colsLen + (part-1)*p.k*p.cout
+	return p.aux[off : off+p.k*p.cout]
+}
+
+// block returns the images [lo, hi) of part.
+func (p *convPlan) block(part int) (lo, hi int) {
+	return part * p.g.n / p.parts, (part + 1) * p.g.n / p.parts
 }
 
 // im2col writes the patches of images [n0, n0+nb) of x into cols, one row
@@ -209,75 +272,179 @@ func (g *geom) col2im(dx, cols []float32, n0, nb int) {
 				i++
 				for ky := ky0; ky < ky1; ky++ {
 					src := row[ky*rowLen+kx0*g.c : ky*rowLen+kx1*g.c]
-					addTo(img[((y0+ky)*g.w+x0+kx0)*g.c:][:len(src)], src)
+					accum(img[((y0+ky)*g.w+x0+kx0)*g.c:][:len(src)], src)
 				}
 			}
 		}
 	}
 }
 
+// forward: out = im2col(x)·filter, each core on its block of images,
+// group by group.
 func (c convOp) forward(e *exec) {
-	g, cout := convGeom(e, c)
-	x, f, out := e.in[0].data, e.in[1].data, e.out.data
-	k := g.kh * g.kw * g.c
-	rows := g.oh * g.ow
-	nb := g.chunk()
-	var cols []float32
-	if !g.direct() {
-		cols = g.cols(e, nb)
+	p := newConvPlan(e, c, convParts)
+	p.aux[0] = float32(p.parts)
+	p.aux[1] = 0
+	runParts(p.parts, p)
+	if p.whole && !p.g.direct() {
+		p.aux[1] = 1 // backward may reuse the patches
 	}
-	for n0 := 0; n0 < g.n; n0 += nb {
-		b := min(nb, g.n-n0)
-		m := b * rows
+	p.release()
+}
+
+// release returns p to convPlans without references to tensors.
+func (p *convPlan) release() {
+	*p = convPlan{}
+	convPlans.Put(p)
+}
+
+func (p *convPlan) runPart(part int) {
+	if p.backward {
+		p.backwardPart(part)
+	} else {
+		p.forwardPart(part)
+	}
+}
+
+func (p *convPlan) forwardPart(part int) {
+	lo, hi := p.block(part)
+	cols := p.cols(part)
+	for n0 := lo; n0 < hi; n0 += p.nb {
+		b := min(p.nb, hi-n0)
 		a := cols
-		if g.direct() {
-			a = x[n0*rows*k:]
+		if p.g.direct() {
+			a = p.x[n0*p.rows*p.k:]
 		} else {
-			g.im2col(cols, x, n0, b)
+			p.g.im2col(cols, p.x, n0, b)
 		}
-		sgemm(false, false, m, cout, k, a, k, f, cout, 0, out[n0*rows*cout:], cout)
+		sgemm(false, false, b*p.rows, p.cout, p.k, a, p.k, p.f, p.cout, 0, p.out[n0*p.rows*p.cout:], p.cout)
 	}
 }
 
 // backward: dFilter += colsᵀ·dOut and dCols = dOut·filterᵀ, scattered back
-// into dX by col2im, group by group. The patches are recomputed unless the
-// whole batch was one group, whose patches forward left in e.aux.
+// into dX by col2im, each core on the block of images it had in forward.
+// The patches are recomputed unless forward left them (one group per core).
+// Each core but the first sums its filter gradient apart; they are added up
+// at the end.
 func (c convOp) backward(e *exec) {
 	gx, gf := e.inGrad[0], e.inGrad[1]
 	if gx == nil && gf == nil {
 		return
 	}
-	g, cout := convGeom(e, c)
-	x, f, dout := e.in[0].data, e.in[1].data, e.grad.data
-	k := g.kh * g.kw * g.c
-	rows := g.oh * g.ow
-	nb := g.chunk()
-	var cols []float32
-	if !g.direct() {
-		cols = g.cols(e, nb)
-	}
-	for n0 := 0; n0 < g.n; n0 += nb {
-		b := min(nb, g.n-n0)
-		m := b * rows
-		d := dout[n0*rows*cout:]
-		if gf != nil {
-			a := cols
-			if g.direct() {
-				a = x[n0*rows*k:]
-			} else if nb < g.n {
-				g.im2col(cols, x, n0, b)
-			}
-			sgemm(true, false, k, cout, m, a, k, d, cout, 1, gf.data, cout)
+	p := newConvPlan(e, c, int(e.aux[0]))
+	p.dout, p.gx, p.gf, p.backward = e.grad.data, gx, gf, true
+	if gf != nil {
+		for part := 1; part < p.parts; part++ {
+			clear(p.filterGrad(part))
 		}
-		if gx != nil {
-			if g.direct() {
-				sgemm(false, true, m, k, cout, d, cout, f, cout, 1, gx.data[n0*rows*k:], k)
+	}
+	runParts(p.parts, p)
+	if gf != nil {
+		for part := 1; part < p.parts; part++ {
+			accum(gf.data, p.filterGrad(part))
+		}
+	}
+	if gx != nil {
+		p.aux[1] = 0 // the patch buffers now hold gradients
+	}
+	p.release()
+}
+
+func (p *convPlan) backwardPart(part int) {
+	lo, hi := p.block(part)
+	cols := p.cols(part)
+	kept := p.aux[1] == 1
+	for n0 := lo; n0 < hi; n0 += p.nb {
+		b := min(p.nb, hi-n0)
+		m := b * p.rows
+		d := p.dout[n0*p.rows*p.cout:]
+		if p.gf != nil {
+			a := cols
+			if p.g.direct() {
+				a = p.x[n0*p.rows*p.k:]
+			} else if !kept {
+				p.g.im2col(cols, p.x, n0, b)
+			}
+			sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
+		}
+		if p.gx != nil {
+			if p.g.direct() {
+				sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 1, p.gx.data[n0*p.rows*p.k:], p.k)
 				continue
 			}
-			sgemm(false, true, m, k, cout, d, cout, f, cout, 0, cols, k)
-			g.col2im(gx.data, cols, n0, b)
+			sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
+			p.g.col2im(p.gx.data, cols, n0, b)
 		}
 	}
+}
+
+// partRunner is work split into parts that may run in parallel.
+type partRunner interface{ runPart(part int) }
+
+// partJob is one call of runParts shared by the goroutines working on it.
+type partJob struct {
+	f     partRunner
+	next  atomic.Int32
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	panic any // the first panic of a part, re-raised by the caller
+}
+
+var (
+	partJobs    = sync.Pool{New: func() any { return new(partJob) }}
+	partCh      = make(chan *partJob, 64)
+	partMu      sync.Mutex
+	partHelpers int
+)
+
+// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel: the caller runs some
+// and persistent helper goroutines the others. A panic in any part (such as
+// ErrInterrupted from sgemm) is re-raised on the caller once all parts have
+// stopped, so no helper is left writing buffers.
+func runParts(parts int, f partRunner) {
+	if parts <= 1 {
+		f.runPart(0)
+		return
+	}
+	partMu.Lock()
+	for ; partHelpers < parts-1; partHelpers++ {
+		go func() {
+			for j := range partCh {
+				j.work()
+				j.wg.Done()
+			}
+		}()
+	}
+	partMu.Unlock()
+	j := partJobs.Get().(*partJob)
+	j.f, j.panic = f, nil
+	j.next.Store(0)
+	j.wg.Add(parts - 1)
+	for range parts - 1 {
+		partCh <- j
+	}
+	j.work()
+	j.wg.Wait()
+	p := j.panic
+	j.f, j.panic = nil, nil
+	partJobs.Put(j)
+	if p != nil {
+		panic(p)
+	}
+}
+
+// work runs the next unclaimed part, recording a panic instead of dying.
+func (j *partJob) work() {
+	defer func() {
+		if r := recover(); r != nil {
+			j.mu.Lock()
+			if j.panic == nil {
+				j.panic = r
+			}
+			j.mu.Unlock()
+		}
+	}()
+	j.f.runPart(int(j.next.Add(1)) - 1)
 }
 
 // MaxPool takes the largest value of each size×size window of NHWC images
@@ -320,17 +487,68 @@ func (p poolOp) geom(e *exec) geom {
 	return newGeom(e.in[0].shape, p.size, p.size, p.stride, p.same)
 }
 
+// maxPoolFast is the largest window (in pixels) whose offsets forward keeps
+// in an array on the stack.
+const maxPoolFast = 16
+
 // forward of max pooling records in e.aux, for each output, the flat index
 // of the input element that won (stored as float32 bits).
 func (p poolOp) forward(e *exec) {
-	g := p.geom(e)
-	x, out := e.in[0].data, e.out.data
-	if p.max && len(e.aux) != len(out) {
-		e.aux = make([]float32, len(out))
+	if p.max && len(e.aux) != len(e.out.data) {
+		e.aux = make([]float32, len(e.out.data))
 	}
+	p.run(e, false)
+}
+
+func (p poolOp) backward(e *exec) {
+	if e.inGrad[0] != nil {
+		p.run(e, true)
+	}
+}
+
+// poolPlan is one pass of a pooling op, split by images over the cores.
+type poolPlan struct {
+	op       poolOp
+	e        *exec
+	g        geom
+	parts    int
+	backward bool
+}
+
+var poolPlans = sync.Pool{New: func() any { return new(poolPlan) }}
+
+func (p poolOp) run(e *exec, backward bool) {
+	g := p.geom(e)
+	parts := 1
+	if g.n*g.oh*g.ow*g.c*g.kh*g.kw >= 1<<18 {
+		parts = max(1, min(runtime.GOMAXPROCS(0), g.n))
+	}
+	if convParts > 0 {
+		parts = min(convParts, max(g.n, 1))
+	}
+	pl := poolPlans.Get().(*poolPlan)
+	*pl = poolPlan{op: p, e: e, g: g, parts: parts, backward: backward}
+	runParts(parts, pl)
+	*pl = poolPlan{}
+	poolPlans.Put(pl)
+}
+
+func (pl *poolPlan) runPart(part int) {
+	lo, hi := part*pl.g.n/pl.parts, (part+1)*pl.g.n/pl.parts
+	if pl.backward {
+		pl.op.backwardImages(pl.e, &pl.g, lo, hi)
+	} else {
+		pl.op.forwardImages(pl.e, &pl.g, lo, hi)
+	}
+}
+
+// forwardImages pools images [n0, n1).
+func (p poolOp) forwardImages(e *exec, g *geom, n0, n1 int) {
+	x, out := e.in[0].data, e.out.data
 	c := g.c
-	o := 0
-	for n := 0; n < g.n; n++ {
+	var offs [maxPoolFast]int
+	o := n0 * g.oh * g.ow * c
+	for n := n0; n < n1; n++ {
 		for oy := 0; oy < g.oh; oy++ {
 			y0 := oy*g.s - g.padT
 			ky0, ky1 := span(y0, g.kh, g.h)
@@ -338,19 +556,28 @@ func (p poolOp) forward(e *exec) {
 				x0 := ox*g.s - g.padL
 				kx0, kx1 := span(x0, g.kw, g.w)
 				dst := out[o : o+c]
-				if p.max {
+				switch {
+				case p.max && (ky1-ky0)*(kx1-kx0) <= maxPoolFast:
+					// Offsets of the window's pixels, then one pass per channel.
+					k := 0
+					for ky := ky0; ky < ky1; ky++ {
+						for kx := kx0; kx < kx1; kx++ {
+							offs[k] = ((n*g.h+y0+ky)*g.w + x0 + kx) * c
+							k++
+						}
+					}
+					maxWindow(dst, e.aux[o:o+c], x, offs[:k])
+				case p.max:
 					idx := e.aux[o : o+c]
-					first := true
 					for ky := ky0; ky < ky1; ky++ {
 						for kx := kx0; kx < kx1; kx++ {
 							base := ((n*g.h+y0+ky)*g.w + x0 + kx) * c
 							src := x[base : base+c]
-							if first {
+							if ky == ky0 && kx == kx0 {
 								copy(dst, src)
 								for i := range idx {
 									idx[i] = math.Float32frombits(uint32(base + i))
 								}
-								first = false
 								continue
 							}
 							for i, v := range src {
@@ -361,12 +588,12 @@ func (p poolOp) forward(e *exec) {
 							}
 						}
 					}
-				} else {
+				default:
 					clear(dst)
 					for ky := ky0; ky < ky1; ky++ {
 						base := ((n*g.h+y0+ky)*g.w + x0 + kx0) * c
 						for kx := kx0; kx < kx1; kx++ {
-							addTo(dst, x[base+(kx-kx0)*c:])
+							accum(dst, x[base+(kx-kx0)*c:])
 						}
 					}
 					inv := 1 / float32((ky1-ky0)*(kx1-kx0))
@@ -380,22 +607,62 @@ func (p poolOp) forward(e *exec) {
 	}
 }
 
-func (p poolOp) backward(e *exec) {
-	gx := e.inGrad[0]
-	if gx == nil {
-		return
+// maxWindow sets dst[i] to the largest x[off+i] over the window offsets
+// and idx[i] to the flat index of the first such element. The loop is
+// written so that the compiler selects the index with a conditional move
+// and the value with MAXSS: a branch on the comparison would mispredict a
+// third of the time on real data, doubling the cost.
+func maxWindow(dst, idx, x []float32, offs []int) {
+	idx = idx[:len(dst)]
+	o0, rest := offs[0], offs[1:]
+	for i := range dst {
+		best, k := x[o0+i], o0
+		for _, off := range rest {
+			v := x[off+i]
+			if v > best {
+				k = off
+			}
+			best = max(best, v)
+		}
+		dst[i] = best
+		idx[i] = math.Float32frombits(uint32(k + i))
 	}
-	grad := e.grad.data
+}
+
+// accum adds src to dst element-wise, eight at a time.
+func accum(dst, src []float32) {
+	src = src[:len(dst)]
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		d, s := (*[8]float32)(dst[i:i+8]), (*[8]float32)(src[i:i+8])
+		d[0] += s[0]
+		d[1] += s[1]
+		d[2] += s[2]
+		d[3] += s[3]
+		d[4] += s[4]
+		d[5] += s[5]
+		d[6] += s[6]
+		d[7] += s[7]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += src[i]
+	}
+}
+
+// backwardImages adds the gradient of images [n0, n1) into e.inGrad[0].
+func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {
+	gx, grad := e.inGrad[0], e.grad.data
+	c := g.c
+	per := g.oh * g.ow * c
 	if p.max {
-		for i, gi := range grad {
-			gx.data[math.Float32bits(e.aux[i])] += gi
+		idx := e.aux[n0*per : n1*per]
+		for i, gi := range grad[n0*per : n1*per] {
+			gx.data[math.Float32bits(idx[i])] += gi
 		}
 		return
 	}
-	g := p.geom(e)
-	c := g.c
-	o := 0
-	for n := 0; n < g.n; n++ {
+	o := n0 * per
+	for n := n0; n < n1; n++ {
 		for oy := 0; oy < g.oh; oy++ {
 			y0 := oy*g.s - g.padT
 			ky0, ky1 := span(y0, g.kh, g.h)

@@ -19,6 +19,7 @@ func (c convCase) String() string {
 
 var convCases = []convCase{
 	{2, 5, 5, 1, 3, 3, 2, 1, "VALID"},
+	{5, 5, 5, 1, 3, 3, 2, 1, "VALID"}, // 5 images in 3 parts
 	{2, 5, 5, 1, 3, 3, 2, 1, "SAME"},
 	{2, 7, 6, 3, 3, 3, 4, 2, "SAME"},
 	{2, 7, 6, 3, 3, 3, 4, 2, "VALID"},
@@ -73,16 +74,17 @@ func randTensor(seed string, shape ...int) *Tensor {
 	return t
 }
 
-// withChunk runs f with convChunkFloats set to each of: one image per
-// group, and the whole batch in one group.
+// withChunk runs f with the batch processed in each of several ways: one
+// image per group, in three parts; the whole batch in one group; whole parts
+// of a three-way split.
 func withChunk(t *testing.T, f func(t *testing.T)) {
-	old := convChunkFloats
-	defer func() { convChunkFloats = old }()
+	oldChunk, oldParts := convChunkFloats, convParts
+	defer func() { convChunkFloats, convParts = oldChunk, oldParts }()
 	for _, ch := range []struct {
-		name string
-		v    int
-	}{{"chunked", 1}, {"whole", 1 << 40}} {
-		convChunkFloats = ch.v
+		name         string
+		chunk, parts int
+	}{{"chunked", 1, 3}, {"whole", 1 << 40, 1}, {"parts", 1 << 40, 3}} {
+		convChunkFloats, convParts = ch.chunk, ch.parts
 		t.Run(ch.name, f)
 	}
 }
@@ -258,9 +260,17 @@ var poolCases = []struct {
 }
 
 func TestPool(t *testing.T) {
+	defer func(old int) { convParts = old }(convParts)
+	for _, parts := range []int{0, 2} {
+		convParts = parts
+		testPool(t, fmt.Sprintf("parts=%d/", parts))
+	}
+}
+
+func testPool(t *testing.T, prefix string) {
 	for _, isMax := range []bool{true, false} {
 		for _, c := range poolCases {
-			name := fmt.Sprintf("max=%v/%dx%dx%dx%d_%d_s%d_%s", isMax, c.n, c.h, c.w, c.c, c.size, c.s, c.padding)
+			name := fmt.Sprintf("%smax=%v/%dx%dx%dx%d_%d_s%d_%s", prefix, isMax, c.n, c.h, c.w, c.c, c.size, c.s, c.padding)
 			t.Run(name, func(t *testing.T) {
 				pool := AvgPool
 				if isMax {
@@ -320,6 +330,55 @@ func TestConvShapeErrors(t *testing.T) {
 				}
 			}()
 			tc.f()
+		})
+	}
+}
+
+// convNet builds the classic Keras MNIST CNN on a fresh default graph:
+// conv 32 3×3 VALID relu, conv 64 3×3 VALID relu, max pool 2, dropout,
+// flatten, dense 128 relu, dropout, dense 10; Adam 1e-3.
+func convNet() (x, y, keep1, keep2, loss, train *Node) {
+	ResetDefaultGraph()
+	Seed(1)
+	x, y = Placeholder(None, 28, 28, 1), Placeholder(None, 10)
+	keep1, keep2 = Placeholder(), Placeholder()
+	conv := func(h *Node, cin, cout int) *Node {
+		w := Variable(GlorotUniform([]int{3, 3, cin, cout}))
+		b := Variable(Constant(0, []int{cout}))
+		return Relu(Add(Conv2D(h, w, 1, "VALID"), b))
+	}
+	dense := func(h *Node, in, out int) *Node {
+		return Add(MatMul(h, Variable(GlorotUniform([]int{in, out}))), Variable(Constant(0, []int{out})))
+	}
+	h := conv(conv(x, 1, 32), 32, 64)
+	h = Dropout(MaxPool(h, 2, 2, "VALID"), keep1)
+	h = Dropout(Relu(dense(Flatten(h), 12*12*64, 128)), keep2)
+	logits := dense(h, 128, 10)
+	loss = ReduceMean(SoftmaxCrossEntropyWithLogits(y, logits))
+	train = AdamOptimizer(1e-3).Minimize(loss)
+	return
+}
+
+func randomImages(n int) (*Tensor, *Tensor) {
+	bx, by := randomBatch(n)
+	return bx.Reshape(n, 28, 28, 1), by
+}
+
+func TestConvTrainStepAllocs(t *testing.T) {
+	for _, chunk := range []int{1 << 16, 1 << 40} {
+		t.Run(fmt.Sprint(chunk), func(t *testing.T) {
+			old := convChunkFloats
+			convChunkFloats = chunk
+			defer func() { convChunkFloats = old }()
+			x, y, keep1, keep2, _, train := convNet()
+			s := NewSession()
+			s.Run(GlobalVariablesInitializer(), nil)
+			bx, by := randomImages(16)
+			feed := Feed{x: bx, y: by, keep1: 0.75, keep2: 0.5}
+			s.Run(train, feed)
+			if n := testing.AllocsPerRun(3, func() { s.Run(train, feed) }); n != 0 {
+				t.Errorf("a conv training step allocates %v times, want 0", n)
+			}
 		})
 	}
 }
