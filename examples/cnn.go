@@ -1,0 +1,108 @@
+//go:build ignore
+
+// A convolutional network for MNIST with the Keras-style model package:
+// two 3x3 convolutions with max-pooling, a dense layer with dropout,
+// trained with random shifts and rotations of the digits and a decaying
+// learning rate, keeping the epoch with the best validation accuracy.
+// About 99.5% on the test set in under ten minutes on two cores.
+//
+//	go run examples/cnn.go [-epochs N] [OUT.safetensors]
+//	go run . examples/cnn.go                # with nnlab's script runner
+//
+// The trained model is saved to cnn.safetensors (or OUT); use it with
+//
+//	go run examples/predict.go cnn.safetensors my_digit.png
+//
+// Ctrl-C stops training at the end of a batch; the best model so far is
+// then evaluated and kept.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/nnlab/nnlab/nn"
+	"github.com/nnlab/nnlab/nn/mnist"
+	"github.com/nnlab/nnlab/nn/model"
+)
+
+func main() {
+	out := "cnn.safetensors"
+	epochs := 7
+	args := os.Args[1:]
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; a {
+		case "-epochs", "--epochs":
+			if i+1 < len(args) {
+				n, err := strconv.Atoi(args[i+1])
+				if err != nil || n < 1 {
+					fmt.Println("cnn: -epochs needs a positive number")
+					os.Exit(2)
+				}
+				epochs = n
+				i++
+			}
+		default:
+			out = a
+		}
+	}
+	defer model.CatchInterrupts()() // Ctrl-C stops Fit cleanly
+	nn.Seed(1)
+	data, err := mnist.ReadDataSets("MNIST_data/", true)
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+
+	m := model.Sequential(
+		model.Input(28, 28, 1),
+		model.Conv2D(32, 3, "relu").Padding("same"),
+		model.MaxPool(2),
+		model.Conv2D(64, 3, "relu").Padding("same"),
+		model.MaxPool(2),
+		model.Flatten(),
+		model.Dense(256, "relu"),
+		model.Dropout(0.4),
+		model.Dense(10, "softmax"),
+	)
+	m.Compile(nn.AdamOptimizer(2e-3))
+	fmt.Print(m.Summary())
+
+	batch := 128
+	stepsPerEpoch := (data.Train.NumExamples + batch - 1) / batch
+	start := time.Now()
+	h := m.Fit(data.Train, model.FitOptions{
+		Epochs:     epochs,
+		BatchSize:  batch,
+		Validation: data.Validation,
+		Augment:    &model.Augmentation{Shift: 2, Rotate: 10, Scale: 0.08},
+		// From 2e-3 down by a factor 0.6 per epoch.
+		Schedule:   model.ExponentialDecay(2e-3, 0.6, stepsPerEpoch),
+		Checkpoint: out,
+	})
+	fmt.Printf("trained in %s\n", time.Since(start).Round(time.Second))
+	fmt.Print(h)
+	if h.Interrupted {
+		nn.ClearInterrupt() // evaluate and keep what was learnt so far
+		if _, err := os.Stat(out); err != nil {
+			if err := m.Save(out); err != nil {
+				fmt.Println(err)
+				os.Exit(1)
+			}
+		}
+	}
+
+	// The checkpoint holds the epoch with the best validation accuracy.
+	if err := m.Restore(out); err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	loss, acc := m.Evaluate(data.Test.Images, data.Test.Labels)
+	fmt.Printf("test loss %.4f  test accuracy %.4f  (model saved in %s)\n", loss, acc, out)
+	probs := m.Predict(data.Test.Images)
+	fmt.Print(model.ConfusionMatrix(probs, data.Test.Labels))
+	fmt.Println("worst test predictions:")
+	fmt.Print(model.WorstPredictions(probs, data.Test.Labels, 10))
+}
