@@ -7,15 +7,13 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"strings"
 	"time"
 
-	"github.com/chzyer/readline"
-
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/mnist"
+	"github.com/nnlab/nnlab/nn/plot"
 )
 
 // FitOptions tunes Fit. The zero value trains one epoch with batches of 32
@@ -466,10 +464,7 @@ func newProgress(w io.Writer, verbose int) *progress {
 }
 
 // isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && readline.IsTerminal(int(f.Fd()))
-}
+func isTerminal(w io.Writer) bool { return plot.IsTerminal(w) }
 
 func (p *progress) startEpoch(epoch, target, nb, batch int) {
 	p.epoch, p.target, p.nb = epoch, target, nb
@@ -555,4 +550,22 @@ func fmtDuration(s float64) string {
 	default:
 		return fmt.Sprintf("%dh%02dm", d/3600, d%3600/60)
 	}
+}
+
+// Display draws the history for nnlab's REPL (see plot.Displayer): the
+// table of String, then the loss and accuracy curves, training and
+// validation, side by side when width allows.
+func (h *History) Display(width int, caps plot.Caps) string {
+	s := h.String()
+	if len(h.Epochs) < 2 {
+		return s
+	}
+	loss := []plot.Series{{Name: "loss", Y: h.Loss()}}
+	acc := []plot.Series{{Name: "acc", Y: h.Acc()}}
+	if v := h.ValAcc(); !math.IsNaN(v[len(v)-1]) {
+		loss = append(loss, plot.Series{Name: "val_loss", Y: h.ValLoss()})
+		acc = append(acc, plot.Series{Name: "val_acc", Y: v})
+	}
+	w := max(min(width-12, 70), 20)
+	return s + plot.Braille(loss, w, 8, caps) + plot.Braille(acc, w, 8, caps)
 }

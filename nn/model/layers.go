@@ -355,7 +355,9 @@ func (l *Layer) apply(x *nn.Node, in []int, b *builder) (out, pre *nn.Node) {
 		return v
 	}
 	switch c.Type {
-	case typeInput, typeReshape:
+	case typeInput:
+		pre = x // the input placeholder has the declared shape already
+	case typeReshape:
 		pre = nn.Reshape(x, append([]int{-1}, c.Shape...)...)
 	case typeFlatten:
 		pre = nn.Reshape(x, -1, numElements(in))

@@ -15,6 +15,7 @@ import (
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/mnist"
 	"github.com/nnlab/nnlab/nn/model"
+	"github.com/nnlab/nnlab/nn/plot"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/summary.golden")
@@ -415,5 +416,23 @@ func TestAugmentationKeepsDigits(t *testing.T) {
 		Validation: d.Validation})
 	if a := h.Epochs[1].ValAcc; a < 0.8 {
 		t.Errorf("validation accuracy %.4f with augmentation", a)
+	}
+}
+
+func TestHistoryDisplay(t *testing.T) {
+	h := &model.History{Epochs: []model.EpochStats{
+		{Epoch: 1, Loss: 0.5, Acc: 0.8, ValLoss: 0.4, ValAcc: 0.85, LearningRate: 1e-3, Seconds: 10},
+		{Epoch: 2, Loss: 0.3, Acc: 0.9, ValLoss: 0.35, ValAcc: 0.88, LearningRate: 1e-3, Seconds: 10},
+		{Epoch: 3, Loss: 0.2, Acc: 0.93, ValLoss: 0.3, ValAcc: 0.9, LearningRate: 5e-4, Seconds: 10},
+	}}
+	var caps plot.Caps // not a terminal: plain ASCII
+	s := h.Display(80, caps)
+	if !strings.HasPrefix(s, h.String()) || !strings.Contains(s, "val_acc") || strings.ContainsAny(s, "\x1b") {
+		t.Errorf("Display:\n%s", s)
+	}
+	for _, r := range s {
+		if r > 127 {
+			t.Fatalf("non-ASCII %q in plain display:\n%s", r, s)
+		}
 	}
 }
