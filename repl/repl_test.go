@@ -425,7 +425,7 @@ func TestComplete(t *testing.T) {
 		{"", []string{indent}, 0},
 		{"  ", []string{indent}, 0},
 		{":he", []string{"lp"}, 2},
-		{":", []string{"help", "load", "load-model", "quit", "reset", "save-model", "vars"}, 0},
+		{":", []string{"apropos", "doc", "help", "load", "load-model", "quit", "reset", "save-model", "timeit", "vars"}, 0},
 		{":load " + dir + "/t", []string{"dir/", "est.go", "rain.go"}, len(dir) + 2},
 		{":vars x", nil, 0},
 	}
