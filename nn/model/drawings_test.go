@@ -69,7 +69,8 @@ func bilinear(img []float32, x, y float64) float64 {
 // size, position, ink and paper, writes them as PNG and JPEG files, and
 // checks that the trained CNN (examples/cnn.go's cnn.safetensors, or
 // $NNLAB_CNN) reads them back through mnist.LoadImage with at least 97%
-// accuracy.
+// accuracy. With $NNLAB_DRAWINGS_OUT set, the images are written there
+// (digitK.png or .jpg, K the drawing's number) and kept.
 func TestOwnDrawings(t *testing.T) {
 	path := cnnPath()
 	if _, err := os.Stat(path); err != nil {
@@ -86,6 +87,9 @@ func TestOwnDrawings(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(42, 1))
 	dir := t.TempDir()
+	if d := os.Getenv("NNLAB_DRAWINGS_OUT"); d != "" {
+		dir = d // keep the drawings, e.g. for examples/predict.go
+	}
 	labels := model.ClassIDs(d.Test.Labels)
 	var inputs []*nn.Tensor
 	var want []int
@@ -114,6 +118,15 @@ func TestOwnDrawings(t *testing.T) {
 		}
 		inputs = append(inputs, x)
 		want = append(want, int(labels.Data()[i]))
+	}
+	if out := os.Getenv("NNLAB_DRAWINGS_OUT"); out != "" {
+		var b []byte
+		for k, w := range want {
+			b = append(b, "digit"+itoa(k)+"\t"+itoa(w)+"\n"...)
+		}
+		if err := os.WriteFile(filepath.Join(out, "labels.txt"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	pred := m.PredictClasses(mnist.Stack(inputs...)).Data()
 	right := 0
