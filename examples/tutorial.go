@@ -7,7 +7,10 @@
 //	go run . examples/tutorial.go -fixed          # with the tutorial's defects fixed
 //	go run . examples/tutorial.go my_digit.png    # predict your own drawing
 //
-// or type it cell by cell into the REPL (go run .).
+// or, in the REPL (go run .), `:run examples/tutorial.go` runs main cell by
+// cell (the "// %%" markers) into the live session, so that data, sess and
+// the weights stay there to explore; `:run examples/tutorial.go:5` runs
+// only cell 5. The cells follow the tutorial's steps.
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 )
 
 func main() {
+	// %% Step 1 - set-up
 	// -fixed repairs the tutorial's known defects: no activation between
 	// layers, dropout computed but never used, a hard-coded learning rate and
 	// an own image fed without MNIST's preprocessing.
@@ -33,7 +37,8 @@ func main() {
 	}
 	nn.Seed(1)
 
-	// Step 2: MNIST. Without a MNIST_data/ folder, nnlab reads the copy that
+	// %% Step 2 - MNIST
+	// Without a MNIST_data/ folder, nnlab reads the copy that
 	// came with the Go module download; nothing is fetched at run time.
 	data, err := mnist.ReadDataSets("MNIST_data/", true)
 	if err != nil {
@@ -45,7 +50,7 @@ func main() {
 	n_test := data.Test.NumExamples
 	fmt.Println("train", n_train, "validation", n_validation, "test", n_test)
 
-	// Step 3: architecture and hyperparameters.
+	// %% Step 3 - architecture and hyperparameters
 	n_input := 784
 	n_hidden1 := 512
 	n_hidden2 := 256
@@ -56,7 +61,7 @@ func main() {
 	batch_size := 128
 	dropout := 0.5
 
-	// Step 4: the graph.
+	// %% Step 4 - the graph
 	X := nn.Placeholder(nn.None, n_input)
 	Y := nn.Placeholder(nn.None, n_output)
 	keep_prob := nn.Placeholder()
@@ -92,7 +97,7 @@ func main() {
 	cross_entropy := nn.ReduceMean(nn.SoftmaxCrossEntropyWithLogits(Y, output_layer))
 	train_step := nn.AdamOptimizer(train_rate).Minimize(cross_entropy)
 
-	// Step 5: train and test.
+	// %% Step 5 - train and test
 	correct_pred := nn.Equal(nn.ArgMax(output_layer, 1), nn.ArgMax(Y, 1))
 	accuracy := nn.ReduceMean(nn.Cast(correct_pred, nn.Float32))
 
@@ -113,7 +118,8 @@ func main() {
 	test_accuracy := sess.Run(accuracy, nn.Feed{X: data.Test.Images, Y: data.Test.Labels, keep_prob: 1.0})
 	fmt.Println("\nAccuracy on test set:", test_accuracy)
 
-	// Step 6: your own image. The tutorial inverts the raw 0-255 pixels;
+	// %% Step 6 - your own image
+	// The tutorial inverts the raw 0-255 pixels;
 	// -fixed prepares the drawing as MNIST's digits were.
 	img, err := mnist.LoadImageRaw(image)
 	if fixed {

@@ -102,6 +102,8 @@ type REPL struct {
 	firstLine int
 	// confirm asks a yes/no question; set by the front end in use.
 	confirm func(question string) bool
+	// cells are the cells run so far, for :history and :save.
+	cells []cellRecord
 }
 
 // New makes a REPL and its first session. Call Close when done with it.
@@ -231,6 +233,7 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 		interrupted, err = r.interruptible(func(ctx context.Context) error {
 			return r.Eval(ctx, src)
 		})
+		r.record(src, err == nil && !interrupted)
 	}
 	switch {
 	case interrupted:
