@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -414,6 +415,11 @@ func TestComplete(t *testing.T) {
 	}
 	os.Mkdir(filepath.Join(dir, "tdir"), 0o700)
 	h := newHarness(t, "")
+	var allCommands []string // every command completes after a bare ':'
+	for _, c := range builtinCommands() {
+		allCommands = append(allCommands, c.Name)
+	}
+	sort.Strings(allCommands)
 	tests := []struct {
 		line    string
 		want    []string
@@ -425,7 +431,7 @@ func TestComplete(t *testing.T) {
 		{"", []string{indent}, 0},
 		{"  ", []string{indent}, 0},
 		{":he", []string{"lp"}, 2},
-		{":", []string{"apropos", "doc", "help", "load", "load-model", "quit", "reset", "save-model", "timeit", "vars"}, 0},
+		{":", allCommands, 0},
 		{":load " + dir + "/t", []string{"dir/", "est.go", "rain.go"}, len(dir) + 2},
 		{":vars x", nil, 0},
 	}
