@@ -20,8 +20,12 @@ import (
 // any odd padding pixel at the bottom and right.
 //
 // Like TensorFlow's conv2d it computes a cross-correlation (the filter is
-// not flipped). It runs as one matrix product per group of images: the
-// image patches (im2col) times the filter seen as a matrix.
+// not flipped). It runs as matrix products: the image patches (im2col, one
+// row per output pixel) times the filter seen as a [kh*kw*cin, cout]
+// matrix. The batch is split into one block of images per core, and each
+// block is processed a few images at a time so that its patches (at most 4
+// MB per core) stay in cache; the gradient of x is computed only if
+// something needs it (not for a first layer fed from a placeholder).
 func Conv2D(x, filter *Node, stride int, padding string) *Node {
 	same := parsePadding("conv2d", padding)
 	if stride < 1 {
@@ -397,10 +401,10 @@ var (
 	partHelpers int
 )
 
-// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel: the caller runs some
-// and persistent helper goroutines the others. A panic in any part (such as
-// ErrInterrupted from sgemm) is re-raised on the caller once all parts have
-// stopped, so no helper is left writing buffers.
+// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel: the
+// caller runs some and persistent helper goroutines the others. A panic in
+// any part (such as ErrInterrupted from sgemm) is re-raised on the caller
+// once all parts have stopped, so no helper is left writing buffers.
 func runParts(parts int, f partRunner) {
 	if parts <= 1 {
 		f.runPart(0)
