@@ -1,9 +1,11 @@
 package nn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"testing"
+	"time"
 )
 
 // convCase is one convolution geometry used by the tests.
@@ -380,5 +382,31 @@ func TestConvTrainStepAllocs(t *testing.T) {
 				t.Errorf("a conv training step allocates %v times, want 0", n)
 			}
 		})
+	}
+}
+
+// TestConvInterrupt interrupts convolutions running on several cores: the
+// interrupt reaches the caller as ErrInterrupted, and the session works
+// afterwards.
+func TestConvInterrupt(t *testing.T) {
+	x, y, keep1, keep2, loss, train := convNet()
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	bx, by := randomImages(64)
+	feed := Feed{x: bx, y: by, keep1: 0.75, keep2: 0.5}
+	defer ClearInterrupt()
+	for _, delay := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
+		ClearInterrupt()
+		timer := time.AfterFunc(delay, Interrupt)
+		_, err := s.RunContext(context.Background(), []*Node{train}, feed)
+		timer.Stop()
+		if err != nil && err != ErrInterrupted {
+			t.Fatalf("interrupted after %v: %v", delay, err)
+		}
+		t.Logf("interrupt after %v: %v", delay, err)
+	}
+	ClearInterrupt()
+	if l := s.Run(loss, feed).Float(); math.IsNaN(l) {
+		t.Fatalf("loss after interrupts is %v", l)
 	}
 }
