@@ -589,3 +589,157 @@ acc > 0.9
 		t.Errorf("reloading: status %d\n%s\n%s", status2, out2, errs2)
 	}
 }
+
+// TestTerminalTutorial types the tutorial into nnlab in a pseudo-terminal
+// as a learner would: sizes print as expressions, the training loop runs,
+// Ctrl-C stops it and nothing moves afterwards, a typo and a panic cost
+// nothing, and the loop re-runs from history after a hyperparameter change,
+// continuing from the current weights.
+func TestTerminalTutorial(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell("nn.Seed(1)")
+	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
+	tm.send("n_train := data.Train.NumExamples; n_train\r")
+	tm.expect("55000")
+	tm.expect(">>> ")
+
+	// Tab completes package members.
+	tm.send("nn.Ad\t")
+	tm.expect("AdamOptimizer")
+	tm.send("amOptimizer(1e-3)\r")
+	tm.expect("Adam(learning rate 0.001")
+	tm.expect(">>> ")
+	tm.send("mnist.NumCl\t")
+	tm.expect("mnist.NumClasses")
+	tm.send("\r")
+	tm.expect("10")
+	tm.expect(">>> ")
+
+	for _, c := range []string{
+		"n_iterations := 1000",
+		"X := nn.Placeholder(nn.None, 784)",
+		"Y := nn.Placeholder(nn.None, 10)",
+		`w1 := nn.Variable(nn.TruncatedNormal([]int{784, 512}, 0.1)).Named("w1")`,
+		`b1 := nn.Variable(nn.Constant(0.1, []int{512})).Named("b1")`,
+		`w2 := nn.Variable(nn.TruncatedNormal([]int{512, 10}, 0.1)).Named("w2")`,
+		`b2 := nn.Variable(nn.Constant(0.1, []int{10})).Named("b2")`,
+		"output_layer := nn.Add(nn.MatMul(nn.Add(nn.MatMul(X, w1), b1), w2), b2)",
+		"cross_entropy := nn.ReduceMean(nn.SoftmaxCrossEntropyWithLogits(Y, output_layer))",
+		"opt := nn.AdamOptimizer(1e-4)",
+		"train_step := opt.Minimize(cross_entropy)",
+		"sess := nn.NewSession()",
+		"sess.Run(nn.GlobalVariablesInitializer(), nil)",
+		"it := 0",
+	} {
+		tm.cell(c)
+	}
+	// The training loop, typed over several lines.
+	tm.send("for i := 0; i < n_iterations; i++ {\r")
+	tm.expect("... ")
+	tm.send("batch_x, batch_y := data.Train.NextBatch(128)\r")
+	tm.expect("... ")
+	tm.send("sess.Run(train_step, nn.Feed{X: batch_x, Y: batch_y})\r")
+	tm.expect("... ")
+	tm.send("it++\r")
+	tm.expect("... ")
+	tm.send("if i%100 == 0 { fmt.Println(\"Iter\"+\"ation\", i) }\r")
+	tm.expect("... ")
+	tm.send("}\r")
+	tm.expect("Iteration 100")
+	start := time.Now()
+	tm.send("\x03")
+	tm.expect("interrupted")
+	tm.expect(">>> ")
+	t.Logf("prompt back %v after Ctrl-C (informational)", time.Since(start))
+
+	// Nothing moves after the interrupt: read the counters twice, a second apart.
+	probe := func() string {
+		tm.send("fmt.Println(\"state\", it, sess.Steps(train_step), sess.Value(w1).At(0, 0))\r")
+		tm.expect("state ")
+		tm.expect(">>> ")
+		return lastLine(t, tm, "state ")
+	}
+	first := probe()
+	time.Sleep(time.Second)
+	second := probe()
+	if first != second {
+		t.Fatalf("state moved after Ctrl-C: %q then %q", first, second)
+	}
+	var itN, steps int
+	var w float64
+	if _, err := fmt.Sscanf(first, "state %d %d %g", &itN, &steps, &w); err != nil || itN < 100 || itN >= 1000 || steps < itN || steps > itN+1 {
+		// The loop may stop between a step and the it++ that counts it.
+		t.Fatalf("after Ctrl-C: %q (err %v): want 100 <= it < 1000 and one Adam step per iteration", first, err)
+	}
+
+	// A typo and a panic: one error line each, nothing lost.
+	tm.send("sess.Rnu(train_step, nil)\r")
+	tm.expect("undefined method: Rnu")
+	tm.expect(">>> ")
+	tm.send("data.Test.Images.Row(999999)\r")
+	tm.expect("row 999999 out of range")
+	tm.expect(">>> ")
+
+	// Change the learning rate and the iteration count, then Up recalls
+	// the loop (past the 5 history entries since: the two identical probes
+	// are one) and Enter runs it again.
+	tm.cell("opt.LearningRate = 1e-3")
+	tm.cell("n_iterations = 50")
+	tm.send(strings.Repeat("\x1b[A", 6))
+	tm.expect("it++")
+	tm.send("\r")
+	tm.expect("Iteration 0")
+	tm.expect(">>> ")
+	after := probe()
+	var itN2, steps2 int
+	if _, err := fmt.Sscanf(after, "state %d %d %g", &itN2, &steps2, &w); err != nil || itN2 != itN+50 || steps2 != steps+50 {
+		t.Fatalf("after re-running the loop: %q, want it and steps both %d", after, itN+50)
+	}
+	tm.exit()
+}
+
+// lastLine returns the last screen line that starts with prefix.
+func lastLine(t *testing.T, tm *term, prefix string) string {
+	t.Helper()
+	tm.out.mu.Lock()
+	defer tm.out.mu.Unlock()
+	lines := strings.Split(stripANSI(string(tm.out.buf)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, prefix) && !strings.Contains(l, "Println") {
+			return l
+		}
+	}
+	t.Fatalf("no line starting with %q", prefix)
+	return ""
+}
+
+// TestRunAndSave runs the tutorial's cells into a session with :run, then
+// saves the session's cells with :save and runs the saved script.
+func TestRunAndSave(t *testing.T) {
+	tutorial, err := filepath.Abs("examples/tutorial.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errs, status := runPiped(t, ":run "+tutorial+":2\nn_train\n:run "+tutorial+":3\nn_hidden1 + n_hidden2\n")
+	if status != 0 || !strings.Contains(out, "train 55000 validation 5000 test 10000") || !strings.Contains(out, "55000\n768\n") {
+		t.Errorf(":run: status %d\n%s\n%s", status, out, errs)
+	}
+	out, errs, status = runPiped(t, ":run "+tutorial+":9\n")
+	if status == 0 || !strings.Contains(errs, "has 6 cells") {
+		t.Errorf(":run of a missing cell: status %d, stderr %q", status, errs)
+	}
+
+	script := filepath.Join(t.TempDir(), "saved.go")
+	out, errs, status = runPiped(t, "x := 2\ny := x * 3\nnope()\nx := 5\nfunc sq(a int) int { return a * a }\nsq(x) + y\ny\n:save "+script+"\n")
+	if status != 1 || !strings.Contains(out, "31\n6\n") || !strings.Contains(out, "saved") {
+		t.Fatalf(":save session: status %d\n%s\n%s", status, out, errs)
+	}
+	out, errs, status = runPiped(t, "", script)
+	if status != 0 || out != "31\n6\n" {
+		t.Errorf("the saved script printed %q (status %d, stderr %q), want the values the REPL showed, 31 and 6", out, status, errs)
+	}
+}
