@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 )
 
 // Batch normalisation constants, Keras's defaults.
@@ -53,7 +55,8 @@ func BatchNorm(x, training *Node) *Node {
 
 // bnOp's inputs: x, training, gamma, beta, moving mean, moving variance.
 // Its aux holds, per channel, the mean and 1/sqrt(variance+eps) used by
-// forward, then two accumulators, then the mode (1 for training).
+// forward, two accumulators, the mode (1 for training), and then two
+// channel-sized buffers per core for partial sums.
 type bnOp struct{}
 
 func (bnOp) shape(in [][]int) ([]int, error) {
@@ -71,8 +74,9 @@ func (bnOp) shape(in [][]int) ([]int, error) {
 // to the total, which bounds float32 rounding over large batches.
 const bnBlock = 256
 
-// channelSums sets sum[c] to the sum over rows of f(x[r, c]) for an [m, C]
-// view of x, summing blocks of rows into part first.
+// channelSums sets sum[c] to the sum over the rows of the [m, C] matrix x
+// of x[r, c], or of (x[r, c] - sub[c])² if sub is not nil, summing blocks of
+// rows into part first.
 func channelSums(sum, part, x []float32, sub []float32) {
 	c := len(sum)
 	clear(sum)
@@ -82,9 +86,7 @@ func channelSums(sum, part, x []float32, sub []float32) {
 		for r := r0; r < min(m, r0+bnBlock); r++ {
 			row := x[r*c : (r+1)*c]
 			if sub == nil {
-				for i, v := range row {
-					part[i] += v
-				}
+				accum(part, row)
 			} else {
 				for i, v := range row {
 					d := v - sub[i]
@@ -92,54 +94,177 @@ func channelSums(sum, part, x []float32, sub []float32) {
 				}
 			}
 		}
-		addTo(sum, part)
+		accum(sum, part)
+	}
+}
+
+// bnStage is one pass of BatchNorm over the rows, which runParts splits.
+type bnStage int
+
+const (
+	bnSum      bnStage = iota // partial sums of x
+	bnSquares                 // partial sums of (x - mean)²
+	bnApply                   // y = x*scale + shift
+	bnGradSums                // partial sums of g and g*xhat
+	bnGradX                   // dx
+)
+
+// bnPlan is a BatchNorm pass split by rows over the cores.
+type bnPlan struct {
+	e           *exec
+	stage       bnStage
+	parts, m, c int
+	train       bool
+}
+
+var bnPlans = sync.Pool{New: func() any { return new(bnPlan) }}
+
+// bnHeader is the number of floats of aux before the partial sums.
+func bnHeader(c int) int { return 4*c + 1 }
+
+// newBNPlan returns a plan for e, sizing aux for the partial sums of every
+// core (only in forward: backward needs forward's statistics and uses as
+// many cores as forward made room for).
+func newBNPlan(e *exec, forward bool) *bnPlan {
+	c := e.in[0].shape[len(e.in[0].shape)-1]
+	m := len(e.in[0].data) / max(c, 1)
+	parts := 1
+	if m*c >= 1<<18 {
+		parts = max(1, min(runtime.GOMAXPROCS(0), m))
+	}
+	if convParts > 0 {
+		parts = min(convParts, max(m, 1))
+	}
+	if need := bnHeader(c) + parts*2*c; forward && len(e.aux) != need {
+		e.aux = make([]float32, need)
+	}
+	parts = max(1, min(parts, (len(e.aux)-bnHeader(c))/max(2*c, 1)))
+	p := bnPlans.Get().(*bnPlan)
+	*p = bnPlan{e: e, parts: parts, m: m, c: c}
+	return p
+}
+
+func (p *bnPlan) release() {
+	*p = bnPlan{}
+	bnPlans.Put(p)
+}
+
+// partial returns part's two channel-sized buffers.
+func (p *bnPlan) partial(part int) (a, b []float32) {
+	off := bnHeader(p.c) + part*2*p.c
+	return p.e.aux[off : off+p.c], p.e.aux[off+p.c : off+2*p.c]
+}
+
+// run runs stage on every part and, for the sums, adds the parts' results
+// into dst1 (and dst2).
+func (p *bnPlan) run(stage bnStage, dst1, dst2 []float32) {
+	p.stage = stage
+	runParts(p.parts, p)
+	if dst1 == nil {
+		return
+	}
+	clear(dst1)
+	clear(dst2)
+	for part := 0; part < p.parts; part++ {
+		a, b := p.partial(part)
+		accum(dst1, a)
+		if stage == bnGradSums {
+			accum(dst2, b)
+		}
+	}
+}
+
+func (p *bnPlan) runPart(part int) {
+	c := p.c
+	lo, hi := part*p.m/p.parts, (part+1)*p.m/p.parts
+	x := p.e.in[0].data[lo*c : hi*c]
+	aux := p.e.aux
+	mean, inv := aux[:c], aux[c:2*c]
+	s1, s2 := aux[2*c:3*c], aux[3*c:4*c]
+	a, b := p.partial(part)
+	switch p.stage {
+	case bnSum:
+		channelSums(a, b, x, nil)
+	case bnSquares:
+		channelSums(a, b, x, mean)
+	case bnApply:
+		scale, shift := s1, s2
+		y := p.e.out.data[lo*c : hi*c]
+		for r := 0; r < hi-lo; r++ {
+			src, dst := x[r*c:(r+1)*c], y[r*c:(r+1)*c]
+			for i, v := range src {
+				dst[i] = v*scale[i] + shift[i]
+			}
+		}
+	case bnGradSums:
+		g := p.e.grad.data[lo*c : hi*c]
+		clear(a)
+		clear(b)
+		for r := 0; r < hi-lo; r++ {
+			xr, gr := x[r*c:(r+1)*c], g[r*c:(r+1)*c]
+			for i, gi := range gr {
+				a[i] += gi
+				b[i] += gi * (xr[i] - mean[i]) * inv[i]
+			}
+		}
+	case bnGradX:
+		g := p.e.grad.data[lo*c : hi*c]
+		dx := p.e.inGrad[0].data[lo*c : hi*c]
+		gamma := p.e.in[2].data
+		if !p.train {
+			for r := 0; r < hi-lo; r++ {
+				gr, dst := g[r*c:(r+1)*c], dx[r*c:(r+1)*c]
+				for i, gi := range gr {
+					dst[i] += gamma[i] * inv[i] * gi
+				}
+			}
+			return
+		}
+		// s1 and s2 hold the per-channel constants a and b of backward.
+		for r := 0; r < hi-lo; r++ {
+			xr, gr, dst := x[r*c:(r+1)*c], g[r*c:(r+1)*c], dx[r*c:(r+1)*c]
+			for i, gi := range gr {
+				dst[i] += gamma[i]*inv[i]*gi - s1[i] - s2[i]*xr[i]
+			}
+		}
 	}
 }
 
 func (bnOp) forward(e *exec) {
-	x := e.in[0]
-	train := e.in[1].data[0] != 0
+	p := newBNPlan(e, true)
+	defer p.release()
+	train := e.in[1].data[0] != 0 && p.m > 0
 	gamma, beta := e.in[2].data, e.in[3].data
 	movMean, movVar := e.in[4].data, e.in[5].data
-	c := len(gamma)
-	m := len(x.data) / c
-	if len(e.aux) != 4*c+1 {
-		e.aux = make([]float32, 4*c+1)
-	}
+	c := p.c
 	mean, inv := e.aux[:c], e.aux[c:2*c]
 	s1, s2 := e.aux[2*c:3*c], e.aux[3*c:4*c]
-	if train && m > 0 {
+	e.aux[4*c] = 0
+	if train {
 		e.aux[4*c] = 1
-		channelSums(s1, s2, x.data, nil)
+		p.run(bnSum, s1, s2)
 		for i := range mean {
-			mean[i] = s1[i] / float32(m)
+			mean[i] = s1[i] / float32(p.m)
 		}
-		channelSums(s1, s2, x.data, mean)
+		p.run(bnSquares, s1, s2)
 		for i := range inv {
-			v := s1[i] / float32(m)
+			v := s1[i] / float32(p.m)
 			inv[i] = float32(1 / math.Sqrt(float64(v)+bnEpsilon))
 			movMean[i] = bnMomentum*movMean[i] + (1-bnMomentum)*mean[i]
 			movVar[i] = bnMomentum*movVar[i] + (1-bnMomentum)*v
 		}
 	} else {
-		e.aux[4*c] = 0
 		copy(mean, movMean)
 		for i := range inv {
 			inv[i] = float32(1 / math.Sqrt(float64(movVar[i])+bnEpsilon))
 		}
 	}
 	// y = x*scale + shift, with scale = gamma*inv and shift = beta - mean*scale.
-	scale, shift := s1, s2
-	for i := range scale {
-		scale[i] = gamma[i] * inv[i]
-		shift[i] = beta[i] - mean[i]*scale[i]
+	for i := range s1 {
+		s1[i] = gamma[i] * inv[i]
+		s2[i] = beta[i] - mean[i]*s1[i]
 	}
-	for r := 0; r < m; r++ {
-		src, dst := x.data[r*c:(r+1)*c], e.out.data[r*c:(r+1)*c]
-		for i, v := range src {
-			dst[i] = v*scale[i] + shift[i]
-		}
-	}
+	p.run(bnApply, nil, nil)
 }
 
 // backward, with xhat = (x-mean)*inv, dbeta = Σg and dgamma = Σg·xhat over
@@ -148,54 +273,39 @@ func (bnOp) forward(e *exec) {
 // dx = gamma*inv*g.
 func (bnOp) backward(e *exec) {
 	gx, ggamma, gbeta := e.inGrad[0], e.inGrad[2], e.inGrad[3]
-	x, g := e.in[0].data, e.grad.data
+	if gx == nil && ggamma == nil && gbeta == nil {
+		return
+	}
+	p := newBNPlan(e, false)
+	defer p.release()
+	c := p.c
 	gamma := e.in[2].data
-	c := len(gamma)
-	m := len(x) / c
 	mean, inv := e.aux[:c], e.aux[c:2*c]
 	dbeta, dgamma := e.aux[2*c:3*c], e.aux[3*c:4*c]
-	train := e.aux[4*c] != 0
-	clear(dbeta)
-	clear(dgamma)
-	if ggamma != nil || gbeta != nil || (gx != nil && train) {
-		for r := 0; r < m; r++ {
-			xr, gr := x[r*c:(r+1)*c], g[r*c:(r+1)*c]
-			for i, gi := range gr {
-				dbeta[i] += gi
-				dgamma[i] += gi * (xr[i] - mean[i]) * inv[i]
-			}
-		}
+	p.train = e.aux[4*c] != 0
+	if ggamma != nil || gbeta != nil || (gx != nil && p.train) {
+		p.run(bnGradSums, dbeta, dgamma)
 	}
 	if gbeta != nil {
-		addTo(gbeta.data, dbeta)
+		accum(gbeta.data, dbeta)
 	}
 	if ggamma != nil {
-		addTo(ggamma.data, dgamma)
+		accum(ggamma.data, dgamma)
 	}
 	if gx == nil {
 		return
 	}
-	if !train {
-		for r := 0; r < m; r++ {
-			gr, dst := g[r*c:(r+1)*c], gx.data[r*c:(r+1)*c]
-			for i, gi := range gr {
-				dst[i] += gamma[i] * inv[i] * gi
-			}
-		}
-		return
-	}
-	// Fold the constants per channel: dx = k*g - a - b*x, where k = gamma*inv,
-	// a = k*(dbeta - mean*inv*dgamma)/m and b = k*inv*dgamma/m.
-	for i := range dbeta {
-		k := gamma[i] * inv[i]
-		a := k * (dbeta[i] - mean[i]*inv[i]*dgamma[i]) / float32(m)
-		b := k * inv[i] * dgamma[i] / float32(m)
-		dbeta[i], dgamma[i] = a, b
-	}
-	for r := 0; r < m; r++ {
-		xr, gr, dst := x[r*c:(r+1)*c], g[r*c:(r+1)*c], gx.data[r*c:(r+1)*c]
-		for i, gi := range gr {
-			dst[i] += gamma[i]*inv[i]*gi - dbeta[i] - dgamma[i]*xr[i]
+	if p.train {
+		// Fold the constants per channel: dx = k*g - a - b*x, where
+		// k = gamma*inv, a = k*(dbeta - mean*inv*dgamma)/m and
+		// b = k*inv*dgamma/m.
+		m := float32(p.m)
+		for i := range dbeta {
+			k := gamma[i] * inv[i]
+			a := k * (dbeta[i] - mean[i]*inv[i]*dgamma[i]) / m
+			b := k * inv[i] * dgamma[i] / m
+			dbeta[i], dgamma[i] = a, b
 		}
 	}
+	p.run(bnGradX, nil, nil)
 }

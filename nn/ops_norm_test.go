@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -11,7 +12,21 @@ func bnParams(bn *Node) (gamma, beta, mean, variance *Node) {
 	return in[2], in[3], in[4], in[5]
 }
 
+// withParts runs f with BatchNorm (and the convolutions) on one core and
+// split three ways.
+func withParts(t *testing.T, f func(t *testing.T)) {
+	defer func(old int) { convParts = old }(convParts)
+	for _, parts := range []int{1, 3} {
+		convParts = parts
+		t.Run(fmt.Sprintf("parts=%d", parts), f)
+	}
+}
+
 func TestBatchNormGradients(t *testing.T) {
+	withParts(t, testBatchNormGradients)
+}
+
+func testBatchNormGradients(t *testing.T) {
 	for _, shape := range [][]int{{6, 3}, {2, 3, 3, 2}} {
 		for _, training := range []float64{1, 0} {
 			t.Run(FormatShape(shape)+map[float64]string{1: "/training", 0: "/inference"}[training], func(t *testing.T) {
@@ -33,6 +48,10 @@ func TestBatchNormGradients(t *testing.T) {
 }
 
 func TestBatchNormForward(t *testing.T) {
+	withParts(t, testBatchNormForward)
+}
+
+func testBatchNormForward(t *testing.T) {
 	ResetDefaultGraph()
 	x := Placeholder(None, 2, 2, 3)
 	train := Placeholder()
@@ -125,5 +144,20 @@ func TestBatchNormShapeErrors(t *testing.T) {
 			}()
 			tc.f()
 		})
+	}
+}
+
+func TestBatchNormAllocs(t *testing.T) {
+	ResetDefaultGraph()
+	x, train := Placeholder(None, 12, 12, 64), Placeholder()
+	f := Variable(GlorotUniform([]int{3, 3, 64, 64}))
+	loss := ReduceMean(Square(BatchNorm(Conv2D(x, f, 1, "SAME"), train)))
+	step := AdamOptimizer(1e-3).Minimize(loss)
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	feed := Feed{x: randTensor("x", 64, 12, 12, 64), train: 1}
+	s.Run(step, feed)
+	if n := testing.AllocsPerRun(3, func() { s.Run(step, feed) }); n != 0 {
+		t.Errorf("a training step with BatchNorm allocates %v times, want 0", n)
 	}
 }
