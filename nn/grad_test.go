@@ -6,16 +6,22 @@ import (
 )
 
 // gradOf returns d loss / d v for each variable, read off one step of plain
-// gradient descent with learning rate 1 (w' = w - g).
+// gradient descent with learning rate 1 (w' = w - g). A first step with
+// learning rate 0 leaves last step's gradients in the buffers, so a buffer
+// that is added to instead of overwritten would double the result.
 func gradOf(t *testing.T, loss *Node, vars []*Node, feed Feed) [][]float32 {
 	t.Helper()
 	s := NewSession()
 	s.Run(GlobalVariablesInitializer(), nil)
+	opt := GradientDescentOptimizer(0)
+	train := opt.Minimize(loss)
+	s.Run(train, feed)
+	opt.LearningRate = 1
 	before := make([]*Tensor, len(vars))
 	for i, v := range vars {
 		before[i] = s.Value(v)
 	}
-	s.Run(GradientDescentOptimizer(1).Minimize(loss), feed)
+	s.Run(train, feed)
 	g := make([][]float32, len(vars))
 	for i, v := range vars {
 		after := s.Value(v)
@@ -63,6 +69,8 @@ func TestGradients(t *testing.T) {
 		{"div", func(a, b, c *Node) *Node { return Div(a, Add(Square(b), ScalarConst(1))) }, 1},
 		{"mean-axis0", func(a, b, c *Node) *Node { return ReduceMean(MatMul(a, b), 0) }, 2},
 		{"sum-axis1", func(a, b, c *Node) *Node { return ReduceSum(Exp(MatMul(a, b)), 1) }, 2},
+		{"shared weight", func(a, b, c *Node) *Node { return Add(MatMul(a, b), Relu(MatMul(a, b))) }, 2},
+		{"square", func(a, b, c *Node) *Node { return Mul(MatMul(a, b), MatMul(a, b)) }, 2},
 		{"reshape", func(a, b, c *Node) *Node { return MatMul(Reshape(a, 6, 2), Reshape(b, 2, -1)) }, 2},
 		{"xent", func(a, b, c *Node) *Node {
 			labels := Const(NewTensor([]float32{1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0.5, 0, 0.5, 0, 0}, 3, 5))

@@ -18,6 +18,12 @@ type op interface {
 	backward(e *exec)
 }
 
+// overwriter is an op whose backward can write an input's gradient
+// outright instead of adding to it, when exec.overwrite says it may.
+type overwriter interface {
+	canOverwrite(input int) bool
+}
+
 // exec is one node's slot in a run plan: its input and output values,
 // its gradient buffers and any scratch memory the op keeps between forward
 // and backward (a dropout mask, softmax probabilities).
@@ -27,8 +33,12 @@ type exec struct {
 	out    *Tensor
 	grad   *Tensor
 	inGrad []*Tensor
-	aux    []float32
-	rng    *rand.Rand
+	// overwrite[i] tells an op that supports it (see overwriter) that it
+	// is the only contributor to inGrad[i], which then holds garbage to be
+	// overwritten rather than zeros to add to.
+	overwrite []bool
+	aux       []float32
+	rng       *rand.Rand
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

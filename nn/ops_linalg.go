@@ -30,11 +30,22 @@ func (matmulOp) backward(e *exec) {
 	a, b := e.in[0], e.in[1]
 	m, k, n := a.shape[0], a.shape[1], b.shape[1]
 	if ga := e.inGrad[0]; ga != nil {
-		sgemm(false, true, m, k, n, e.grad.data, n, b.data, n, 1, ga.data, k)
+		sgemm(false, true, m, k, n, e.grad.data, n, b.data, n, accumulate(e, 0), ga.data, k)
 	}
 	if gb := e.inGrad[1]; gb != nil {
-		sgemm(true, false, k, n, m, a.data, k, e.grad.data, n, 1, gb.data, n)
+		sgemm(true, false, k, n, m, a.data, k, e.grad.data, n, accumulate(e, 1), gb.data, n)
 	}
+}
+
+func (matmulOp) canOverwrite(int) bool { return true }
+
+// accumulate is the beta for writing input i's gradient with a GEMM: 0 to
+// overwrite a buffer this op alone fills, 1 to add to it.
+func accumulate(e *exec, i int) float32 {
+	if i < len(e.overwrite) && e.overwrite[i] {
+		return 0
+	}
+	return 1
 }
 
 // Reshape gives x a new shape with the same number of elements; one

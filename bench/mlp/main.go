@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -22,6 +23,7 @@ func main() {
 	variant := flag.String("variant", "linear", "linear (the tutorial) or relu_dropout")
 	threads := flag.Int("threads", runtime.GOMAXPROCS(0), "worker threads for matrix products")
 	iters := flag.Int("iters", 1000, "training iterations")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the training loop to this file")
 	flag.Parse()
 	gemm.SetThreads(*threads)
 	runtime.GOMAXPROCS(*threads)
@@ -61,6 +63,14 @@ func main() {
 	}
 	var log []entry
 	fetch := []*nn.Node{loss, acc}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+	}
 	t0 := time.Now()
 	for i := 0; i < *iters; i++ {
 		bx, by := data.Train.NextBatch(128)
@@ -71,6 +81,7 @@ func main() {
 		}
 	}
 	trainWall := time.Since(t0).Seconds()
+	pprof.StopCPUProfile()
 
 	var evals []float64
 	var testAcc float64
