@@ -743,3 +743,16 @@ func TestRunAndSave(t *testing.T) {
 		t.Errorf("the saved script printed %q (status %d, stderr %q), want the values the REPL showed, 31 and 6", out, status, errs)
 	}
 }
+
+// BenchmarkStartup starts nnlab on an empty pipe and waits for it to end:
+// process start, a new interpreter session with nn, mnist and fmt
+// imported, and exit. The prompt appears at the same point on a terminal.
+func BenchmarkStartup(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(nnlabBin)
+		cmd.Stdin = strings.NewReader("")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+	}
+}
