@@ -39,7 +39,8 @@ type FitOptions struct {
 
 	// Checkpoint, when set, is a path the model is saved to (see Save)
 	// after every epoch; with validation data, only when the validation
-	// accuracy is the best so far, so the file keeps the best model.
+	// accuracy is at least as good as the best so far, so the file keeps
+	// the best model (the later one of equals).
 	Checkpoint string
 
 	// Verbose: 0 shows a progress bar updated in place when Output is a
@@ -329,7 +330,7 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		if verr != nil {
 			return stop(fmt.Sprintf("stopped after epoch %d, during validation", e.Epoch))
 		}
-		if opt.Checkpoint != "" && (vx == nil || e.ValAcc > st.bestVal) {
+		if opt.Checkpoint != "" && (vx == nil || e.ValAcc >= st.bestVal) {
 			if vx != nil {
 				st.bestVal = e.ValAcc
 			}
