@@ -262,14 +262,25 @@ func (reluOp) backward(e *exec) {
 	y := e.out.data
 	g := e.grad.data[:len(y)]
 	dx := gx.data[:len(y)]
-	for i, v := range y {
-		// Branch-free: a mask of ones where y > 0 (as a signed integer, the
-		// bits of a float are positive exactly when the float is), because
-		// the sign of activations is a coin toss the branch predictor loses.
-		b := int64(int32(math.Float32bits(v)))
-		mask := uint32(^((b - 1) >> 63))
-		dx[i] += math.Float32frombits(math.Float32bits(g[i]) & mask)
+	if accumulate(e, 0) == 0 {
+		for i, v := range y {
+			dx[i] = math.Float32frombits(math.Float32bits(g[i]) & positiveMask(v))
+		}
+		return
 	}
+	for i, v := range y {
+		dx[i] += math.Float32frombits(math.Float32bits(g[i]) & positiveMask(v))
+	}
+}
+
+func (reluOp) canOverwrite(int) bool { return true }
+
+// positiveMask is all ones when v > 0 and zero otherwise, without a branch:
+// as a signed integer, a float's bits are positive exactly when the float
+// is, and the sign of activations is a coin toss the branch predictor loses.
+func positiveMask(v float32) uint32 {
+	b := int64(int32(math.Float32bits(v)))
+	return uint32(^((b - 1) >> 63))
 }
 
 // Sigmoid returns 1/(1+exp(-x)) element-wise.

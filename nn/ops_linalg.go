@@ -100,9 +100,15 @@ func (reshapeOp) forward(e *exec) { copy(e.out.data, e.in[0].data) }
 
 func (reshapeOp) backward(e *exec) {
 	if g := e.inGrad[0]; g != nil {
+		if accumulate(e, 0) == 0 {
+			copy(g.data, e.grad.data)
+			return
+		}
 		addTo(g.data, e.grad.data)
 	}
 }
+
+func (reshapeOp) canOverwrite(int) bool { return true }
 
 // addTo adds src to dst element-wise.
 func addTo(dst, src []float32) {

@@ -345,9 +345,20 @@ func (dropoutOp) forward(e *exec) {
 }
 
 func (dropoutOp) backward(e *exec) {
-	if gx := e.inGrad[0]; gx != nil {
+	gx := e.inGrad[0]
+	if gx == nil {
+		return
+	}
+	if accumulate(e, 0) == 0 {
 		for i, g := range e.grad.data {
-			gx.data[i] += g * e.aux[i]
+			gx.data[i] = g * e.aux[i]
 		}
+		return
+	}
+	for i, g := range e.grad.data {
+		gx.data[i] += g * e.aux[i]
 	}
 }
+
+// canOverwrite is true for x only: the keep probability has no gradient.
+func (dropoutOp) canOverwrite(i int) bool { return i == 0 }
