@@ -313,7 +313,7 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 	needs := map[*Node]bool{}
 	for _, a := range ancestors([]*Node{ts.loss}) {
 		if a.kind == kindVariable {
-			needs[a] = true
+			needs[a] = !a.frozen // moving statistics are not trained
 			continue
 		}
 		if a.kind != kindOp || !a.diff {
