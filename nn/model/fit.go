@@ -142,6 +142,7 @@ func orDash(format string, v float64) string {
 type fitState struct {
 	epoch    int // completed epochs
 	batch    int // batches done in the current epoch (0: none)
+	done     int // examples done in the current epoch
 	rows     int // examples per epoch of the data the epoch started with
 	perm     []int
 	lossSum  float64 // over the current epoch's batches
@@ -239,12 +240,13 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		st.shuffle = nn.NewSource("model/shuffle")
 		st.augment = nn.NewSource("augment")
 	}
-	if st.batch > 0 && st.rows != n {
+	if st.done > 0 && st.rows != n {
 		// The unfinished epoch was on other data: start afresh.
-		st.batch = 0
+		st.done = 0
 	}
 	bs := opt.BatchSize
 	nb := (n + bs - 1) / bs
+	st.batch = (st.done + bs - 1) / bs // batches of this size
 	h := &History{}
 	target := st.epoch + opt.Epochs
 	classes := m.y.Shape()[1]
@@ -265,7 +267,7 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		return h
 	}
 	for st.epoch < target {
-		if st.batch == 0 {
+		if st.done == 0 {
 			st.rows = n
 			st.shuffleS, _ = st.shuffle.MarshalBinary()
 			st.perm = epochOrder(n, !opt.NoShuffle, st.shuffle)
@@ -274,12 +276,12 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		p.startEpoch(st.epoch+1, target, nb, st.batch)
 		t0 := time.Now()
 		done0 := st.images
-		for st.batch < nb {
+		for st.done < n {
 			if nn.Interrupted() {
 				st.seconds += time.Since(t0).Seconds()
 				return stop(fmt.Sprintf("stopped at epoch %d, batch %d/%d", st.epoch+1, st.batch, nb))
 			}
-			lo := st.batch * bs
+			lo := st.done
 			hi := min(lo+bs, n)
 			xb, yb := bx, by
 			if hi-lo != bs {
@@ -310,6 +312,7 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 			st.lossSum += r[1].Float() * k
 			st.accSum += r[2].Float() * k
 			st.images += hi - lo
+			st.done = hi
 			st.batch++
 			m.publish()
 			p.update(st.batch, st.images-done0, time.Since(t0), st.lossSum/float64(st.images), st.accSum/float64(st.images))
@@ -318,7 +321,7 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		e := EpochStats{Epoch: st.epoch + 1, Loss: st.lossSum / float64(st.images), Acc: st.accSum / float64(st.images),
 			ValLoss: math.NaN(), ValAcc: math.NaN(), LearningRate: st.lr, Seconds: st.seconds, Images: st.images}
 		st.epoch++
-		st.batch = 0
+		st.batch, st.done = 0, 0
 		m.publish()
 		var verr error
 		if vx != nil {

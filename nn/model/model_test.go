@@ -356,6 +356,11 @@ func TestInterruptAndResume(t *testing.T) {
 	if steps != b {
 		t.Errorf("%d optimizer steps for %d batches: state inconsistent", steps, b)
 	}
+	// Saved now, the model resumes from the file in a new model too.
+	path := filepath.Join(t.TempDir(), "partial.safetensors")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
 	// While the interrupt is pending, Fit stops at once.
 	if h := m.FitArrays(x, y, model.FitOptions{Epochs: 1, BatchSize: 64, Verbose: -1}); !h.Interrupted {
 		t.Error("Fit ran with an interrupt pending")
@@ -377,6 +382,24 @@ func TestInterruptAndResume(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("resumed training differs from uninterrupted at %d: %v vs %v", i, got[i], want[i])
+		}
+	}
+
+	l, err := model.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, lb := l.Epoch(); e != 0 || lb != b {
+		t.Errorf("loaded model at epoch %d batch %d, want 0 and %d", e, lb, b)
+	}
+	h = l.FitArrays(x, y, model.FitOptions{Epochs: 2, BatchSize: 64, Verbose: -1})
+	if len(h.Epochs) != 2 || h.Epochs[1].Epoch != 2 {
+		t.Fatalf("history after loading %+v", h)
+	}
+	got = l.Predict(probe).Data()
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("training resumed from the file differs from uninterrupted at %d: %v vs %v", i, got[i], want[i])
 		}
 	}
 }

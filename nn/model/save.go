@@ -28,7 +28,8 @@ type saved struct {
 	Loss       string          `json:"loss"`
 	Optimizer  *savedOptimizer `json:"optimizer,omitempty"`
 	Epoch      int             `json:"epoch"`
-	Batch      int             `json:"batch,omitempty"`
+	Batch      int             `json:"batch,omitempty"` // batches done in the unfinished epoch
+	Done       int             `json:"done,omitempty"`  // examples done in it
 	Rows       int             `json:"rows,omitempty"`
 	BestValAcc float64         `json:"best_val_acc,omitempty"`
 	Shuffle    string          `json:"shuffle,omitempty"` // generator state before the current epoch's shuffle
@@ -122,11 +123,11 @@ func (m *Model) save(path string) error {
 
 func (m *Model) describe() *saved {
 	s := &saved{Format: modelFormat, Name: m.name, Input: m.inShape, Loss: m.loss, Optimizer: describeOptimizer(m.opt),
-		Epoch: m.state.epoch, Batch: m.state.batch, BestValAcc: m.state.bestVal}
+		Epoch: m.state.epoch, Batch: m.state.batch, Done: m.state.done, BestValAcc: m.state.bestVal}
 	for _, l := range m.layers {
 		s.Layers = append(s.Layers, l.Config())
 	}
-	if s.Batch > 0 {
+	if s.Done > 0 {
 		s.Rows = m.state.rows
 		s.Shuffle = base64.StdEncoding.EncodeToString(m.state.shuffleS)
 	}
@@ -231,7 +232,7 @@ func (m *Model) Restore(path string) error {
 		return &nn.Error{Op: "model.Restore", Msg: fmt.Sprintf("%s holds a different model (%d layers, input %v); use model.Load", path, len(s.Layers), s.Input)}
 	}
 	var shuffle, augment []byte
-	if s.Batch > 0 {
+	if s.Done > 0 {
 		if shuffle, err = base64.StdEncoding.DecodeString(s.Shuffle); err != nil {
 			return &nn.Error{Op: "model.Restore", Msg: fmt.Sprintf("%s: shuffle state: %v", path, err)}
 		}
@@ -245,7 +246,7 @@ func (m *Model) Restore(path string) error {
 		return err
 	}
 	st := &m.state
-	st.epoch, st.batch, st.bestVal = s.Epoch, s.Batch, s.BestValAcc
+	st.epoch, st.batch, st.done, st.bestVal = s.Epoch, s.Batch, s.Done, s.BestValAcc
 	st.lossSum, st.accSum, st.images, st.seconds = 0, 0, 0, 0
 	if st.shuffle == nil {
 		st.shuffle, st.augment = nn.NewSource("model/shuffle"), nn.NewSource("augment")
@@ -253,11 +254,11 @@ func (m *Model) Restore(path string) error {
 	if augment != nil {
 		_ = st.augment.UnmarshalBinary(augment)
 	}
-	if s.Batch > 0 && st.shuffle.UnmarshalBinary(shuffle) == nil {
+	if s.Done > 0 && st.shuffle.UnmarshalBinary(shuffle) == nil {
 		st.rows, st.shuffleS = s.Rows, shuffle
 		st.perm = rand.New(st.shuffle).Perm(s.Rows)
 	} else {
-		st.batch = 0
+		st.batch, st.done = 0, 0
 	}
 	m.publish()
 	return nil
