@@ -607,6 +607,12 @@ func TestTerminalTutorial(t *testing.T) {
 	tm.expect("55000")
 	tm.expect(">>> ")
 
+	// A bare MNIST image is drawn as a digit, in grey half-blocks.
+	tm.send("data.Test.Images.Row(0)\r")
+	tm.expect("Tensor(shape=[784], float32)")
+	tm.expect("▀▀▀▀")
+	tm.expect(">>> ")
+
 	// Tab completes package members.
 	tm.send("nn.Ad\t")
 	tm.expect("AdamOptimizer")
