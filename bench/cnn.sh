@@ -57,8 +57,10 @@ def load(name):
     b0, b1, t0, t1 = map(float, open(f"{d}/{name}.load").read().split())
     return (b1 - b0) / (t1 - t0)
 for r in range(1, n + 1):
-    print(f"round {r}: torch {t[r-1]['epoch_wall_s']:.1f} s ({t[r-1]['images_per_s']:.0f} img/s, bg {t[r-1].get('background_cores', float('nan')):.2f} cores)"
-          f"  nnlab {g[r-1]['epoch_wall_s']:.1f} s ({g[r-1]['images_per_s']:.0f} img/s, machine busy {load(f'nnlab.{r}'):.2f} cores)")
+    # CPU seconds per wall second of each run, and the machine's busy cores during it:
+    # busy minus the run's own cores is what other processes took.
+    print(f"round {r}: torch {t[r-1]['epoch_wall_s']:.1f} s ({t[r-1]['images_per_s']:.0f} img/s, {t[r-1]['epoch_cpu_s']/t[r-1]['epoch_wall_s']:.2f} cores, machine {load(f'torch.{r}'):.2f})"
+          f"  nnlab {g[r-1]['epoch_wall_s']:.1f} s ({g[r-1]['images_per_s']:.0f} img/s, {g[r-1]['epoch_cpu_s']/g[r-1]['epoch_wall_s']:.2f} cores, machine {load(f'nnlab.{r}'):.2f})")
 def med(xs, k): return statistics.median(x[k] for x in xs)
 tt, gt = med(t, "epoch_wall_s"), med(g, "epoch_wall_s")
 te, ge = med(t, "eval_wall_s"), med(g, "eval_wall_s")
