@@ -600,6 +600,7 @@ func TestTerminalTutorial(t *testing.T) {
 		t.Skip("trains on MNIST")
 	}
 	env, _ := testEnv(t)
+	env = append(env, "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=", "NNLAB_DISPLAY=") // a UTF-8 terminal with 256 colours
 	tm := startTerm(t, env)
 	tm.cell("nn.Seed(1)")
 	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
