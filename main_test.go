@@ -735,7 +735,7 @@ func TestRunAndSave(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "train 55000 validation 5000 test 10000") || !strings.Contains(out, "55000\n768\n") {
 		t.Errorf(":run: status %d\n%s\n%s", status, out, errs)
 	}
-	out, errs, status = runPiped(t, ":run "+tutorial+":9\n")
+	_, errs, status = runPiped(t, ":run "+tutorial+":9\n")
 	if status == 0 || !strings.Contains(errs, "has 6 cells") {
 		t.Errorf(":run of a missing cell: status %d, stderr %q", status, errs)
 	}

@@ -26,7 +26,6 @@ type chunk struct {
 	call    bool // ... which is a call
 	items   []item
 	src     string // final source handed to yaegi
-	node    ast.Node
 	prog    *interp.Program
 	newSyms map[string]*sym
 	imports map[string]string
@@ -126,7 +125,7 @@ func (s *Session) commit(c *chunk) {
 func (s *Session) panicError(err error, fname string) error {
 	lines := s.filter.take()
 	var p interp.Panic
-	val := any(err.Error())
+	var val any
 	if errors.As(err, &p) {
 		val = p.Value
 		var ee ExitError

@@ -413,10 +413,6 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 		return ErrInterrupted
 	}
 	nnClearInterrupt()
-	type result struct {
-		id  uint64
-		err error
-	}
 	idc := make(chan uint64, 1)
 	done := make(chan error, 1)
 	go func() {

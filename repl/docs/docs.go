@@ -6,7 +6,7 @@
 // The data (data.json, embedded) is extracted from the sources with go/doc
 // by `go generate ./repl/docs`: the package list comes from the yaegi
 // extract lines of stdlib/stdlib.go plus the import paths on the
-// go:generate line below. Never edit data.json by hand; `go test
+// generate directive below. Never edit data.json by hand; `go test
 // ./repl/docs` (without -short) fails when it is stale.
 package docs
 
