@@ -14,17 +14,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"log"
 	"os"
 	"os/signal"
-	"regexp"
 	"runtime/debug"
-	"strconv"
-	"strings"
 
 	"github.com/chzyer/readline"
 
@@ -150,7 +144,7 @@ func runREPL(args []string, stdout, stderr io.Writer) int {
 	}
 	r, err := repl.New(repl.Config{
 		NewSession: func(stdout, stderr io.Writer) (repl.Session, error) {
-			s, err := newSession(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args, Terminal: terminal})
+			s, err := runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr, Args: args, Terminal: terminal})
 			if err != nil {
 				return nil, err
 			}
@@ -189,87 +183,6 @@ func runREPL(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return status
-}
-
-// session is a runtime session with what the REPL's :vars needs on top: a
-// type for each name. It notes the names that cells and scripts declare as
-// types, since the interpreter cannot be asked about those.
-type session struct {
-	*runtime.Session
-	types map[string]bool
-}
-
-func newSession(opts runtime.Options) (*session, error) {
-	s, err := runtime.New(opts)
-	if err != nil {
-		return nil, err
-	}
-	return &session{Session: s, types: map[string]bool{}}, nil
-}
-
-// Eval runs a cell and notes the types it declared.
-func (s *session) Eval(ctx context.Context, src string) (string, error) {
-	out, err := s.Session.Eval(ctx, src)
-	if err == nil {
-		s.noteTypes(src)
-	}
-	return out, err
-}
-
-// RunFile runs a script and notes the types it declared.
-func (s *session) RunFile(ctx context.Context, path string) error {
-	err := s.Session.RunFile(ctx, path)
-	if src, rerr := os.ReadFile(path); rerr == nil {
-		s.noteTypes(string(src))
-	}
-	return err
-}
-
-// typeDecl finds a "type Name" declaration at the start of a line or
-// after a semicolon.
-var typeDecl = regexp.MustCompile(`(?m)(?:^|;)\s*type\s+([\pL_][\pL\pN_]*)`)
-
-// noteTypes records the type names that src declares at top level: parsed
-// as a file when it is one (a script, or a cell of declarations), else by
-// their "type Name" lines.
-func (s *session) noteTypes(src string) {
-	if !strings.HasPrefix(strings.TrimSpace(src), "package ") {
-		src = "package main\n" + src
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
-	if err != nil {
-		for _, m := range typeDecl.FindAllStringSubmatch(src, -1) {
-			s.types[m[1]] = true
-		}
-		return
-	}
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
-			for _, spec := range g.Specs {
-				s.types[spec.(*ast.TypeSpec).Name.Name] = true
-			}
-		}
-	}
-}
-
-// TypeOf implements repl.TypeNamer for :vars: the runtime's answer once it
-// has a TypeOf of its own; until then "type" for a declared type, else the
-// value's type (%T) asked of the interpreter.
-func (s *session) TypeOf(name string) (string, bool) {
-	if t, ok := any(s.Session).(repl.TypeNamer); ok {
-		return t.TypeOf(name)
-	}
-	if s.types[name] {
-		return "type", true
-	}
-	out, err := s.Session.Eval(context.Background(), `fmt.Sprintf("%T", `+name+`)`)
-	if err != nil || out == "" {
-		return "", false
-	}
-	if u, err := strconv.Unquote(out); err == nil {
-		return u, true
-	}
-	return out, true
 }
 
 // versionString is the version, with the module version and VCS revision

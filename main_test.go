@@ -131,7 +131,7 @@ func TestPipedCells(t *testing.T) {
 		{
 			name:    ":vars lists names with types",
 			input:   "x := 3\ntype T struct{}\nfunc f(a int) int { return a }\ny := 2.5; type U int\n:vars\n",
-			wantOut: "T  type\nU  type\nf  func(int) int\nx  int\ny  float64\n",
+			wantOut: "T  type\nU  type\nf  func(int) int\nx  int            3\ny  float64        2.5\n",
 		},
 		{
 			name:       "unknown command",

@@ -124,17 +124,28 @@ func cmdVars(_ context.Context, r *REPL, _ string) error {
 	}
 	sort.Strings(names)
 	typer, _ := r.sess.(TypeNamer)
-	tw := tabwriter.NewWriter(r.out, 0, 4, 2, ' ', 0)
+	describer, _ := r.sess.(Describer)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	for _, n := range names {
-		typ := ""
+		typ, desc := "", ""
 		if typer != nil {
 			if t, ok := typer.TypeOf(n); ok {
 				typ = t
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", n, typ)
+		if describer != nil {
+			desc = describer.Describe(n)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", n, typ, desc)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n") {
+		fmt.Fprintln(r.out, strings.TrimRight(line, " "))
+	}
+	return nil
 }
 
 func cmdReset(_ context.Context, r *REPL, args string) error {

@@ -47,6 +47,12 @@ type TypeNamer interface {
 	TypeOf(name string) (typ string, ok bool)
 }
 
+// Describer is an optional interface of a Session: a short account of a
+// name's value for :vars (a tensor's shape, a number's value).
+type Describer interface {
+	Describe(name string) string
+}
+
 // ErrCellFailed is returned by [REPL.Run] when reading from a pipe and at
 // least one cell or command failed (the others still ran).
 var ErrCellFailed = errors.New("one or more cells failed")
