@@ -4,7 +4,8 @@
 // two 3x3 convolutions with max-pooling, a dense layer with dropout,
 // trained with random shifts and rotations of the digits and a decaying
 // learning rate, keeping the epoch with the best validation accuracy.
-// About 99.5% on the test set in under ten minutes on two cores.
+// Measured on a shared two-core machine: 99.49% on the test set after 8
+// epochs of 43-57 s each (6.5 minutes); the own-drawings test reads 99.5%.
 //
 //	go run examples/cnn.go [-epochs N] [OUT.safetensors]
 //	go run . examples/cnn.go                # with nnlab's script runner
@@ -30,7 +31,7 @@ import (
 
 func main() {
 	out := "cnn.safetensors"
-	epochs := 7
+	epochs := 8
 	args := os.Args[1:]
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; a {
