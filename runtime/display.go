@@ -198,6 +198,10 @@ func formatValue(v any) string {
 	case nil:
 		return "nil"
 	case string:
+		if strings.Contains(x, "\n") && strconv.CanBackquote(strings.ReplaceAll(x, "\n", "")) {
+			// A text such as a model summary reads better printed than quoted.
+			return x
+		}
 		return strconv.Quote(x)
 	case float32:
 		return strconv.FormatFloat(float64(x), 'g', -1, 32)

@@ -8,7 +8,7 @@ import (
 func TestTypeOfAndDescribe(t *testing.T) {
 	s, _, _ := newSession(t)
 	for _, c := range []string{
-		"x := 3", "t := nn.Zeros(2, 3)", "one := nn.Scalar(0.5)", "type P struct{}",
+		"nn.ResetDefaultGraph()", "x := 3", "t := nn.Zeros(2, 3)", "one := nn.Scalar(0.5)", "type P struct{}",
 		"func sq(a int) int { return a * a }", "X := nn.Placeholder(nn.None, 784)",
 		"var e error", "l := []int{1, 2}", `import "strings"`, `long := strings.Repeat("ab", 50)`,
 	} {

@@ -16,4 +16,4 @@ var Symbols = map[string]map[string]reflect.Value{}
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract bufio bytes context errors fmt io math math/rand math/rand/v2 os path/filepath sort strconv strings sync time unicode/utf8
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract image image/color image/draw image/gif image/jpeg image/png
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/nnlab/nnlab/nn github.com/nnlab/nnlab/nn/mnist
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/nnlab/nnlab/nn github.com/nnlab/nnlab/nn/mnist github.com/nnlab/nnlab/nn/model github.com/nnlab/nnlab/nn/plot

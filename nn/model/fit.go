@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -445,16 +446,24 @@ func learningRate(opt nn.Optimizer) float64 {
 // progress prints Fit's progress: a bar redrawn in place on a terminal,
 // a line per epoch otherwise.
 type progress struct {
-	w       io.Writer
-	quiet   bool
-	bar     bool
-	epoch   int
-	target  int
-	nb      int
-	last    time.Time
-	dirty   bool // a bar is on the current line
-	lastMsg string
+	w      io.Writer
+	quiet  bool
+	bar    bool
+	epoch  int
+	target int
+	nb     int
+	last   time.Time
+	dirty  bool // a bar is on the current line
+
+	// On a terminal the bar sits above a live chart of the running loss
+	// and accuracy, redrawn in place.
+	chart     *plot.LiveChart
+	loss, acc []float64
 }
+
+// chartWidth and chartHeight size the live chart in character cells;
+// chartPoints caps the samples it keeps (older ones are thinned out).
+const chartWidth, chartHeight, chartPoints = 60, 6, 240
 
 func newProgress(w io.Writer, verbose int) *progress {
 	p := &progress{w: w, quiet: verbose < 0}
@@ -464,7 +473,21 @@ func newProgress(w io.Writer, verbose int) *progress {
 	case 0:
 		p.bar = isTerminal(w)
 	}
+	if p.bar && !p.quiet && isTerminal(w) {
+		p.chart = plot.NewLiveChart(w, chartWidth, chartHeight)
+	}
 	return p
+}
+
+// sample adds the running loss and accuracy to the chart's series.
+func (p *progress) sample(loss, acc float64) {
+	p.loss, p.acc = append(p.loss, loss), append(p.acc, acc)
+	if len(p.loss) > chartPoints { // keep every other point
+		for i := 0; i < len(p.loss)/2; i++ {
+			p.loss[i], p.acc[i] = p.loss[2*i], p.acc[2*i]
+		}
+		p.loss, p.acc = p.loss[:len(p.loss)/2], p.acc[:len(p.acc)/2]
+	}
 }
 
 // isTerminal reports whether w is a terminal.
@@ -485,6 +508,9 @@ func (p *progress) update(batch, images int, elapsed time.Duration, loss, acc fl
 	if p.quiet || !p.bar {
 		return
 	}
+	if p.chart != nil {
+		p.sample(loss, acc)
+	}
 	now := time.Now()
 	if batch < p.nb && now.Sub(p.last) < 100*time.Millisecond {
 		return
@@ -503,8 +529,13 @@ func (p *progress) update(batch, images int, elapsed time.Duration, loss, acc fl
 		eta = "ETA " + fmtDuration(left) + "  "
 	}
 	w := len(fmt.Sprint(p.nb))
-	fmt.Fprintf(p.w, "\rEpoch %d/%d  %*d/%d [%s] %s%.0f img/s  loss %.4f  acc %.4f\x1b[K",
+	status := fmt.Sprintf("Epoch %d/%d  %*d/%d [%s] %s%.0f img/s  loss %.4f  acc %.4f",
 		p.epoch, p.target, w, batch, p.nb, bar, eta, rate, loss, acc)
+	if p.chart != nil {
+		p.chart.Update(status, plot.Series{Name: "loss", Y: p.loss}, plot.Series{Name: "acc", Y: p.acc})
+		return
+	}
+	fmt.Fprintf(p.w, "\r%s\x1b[K", status)
 	p.dirty = true
 }
 
@@ -534,6 +565,10 @@ func (p *progress) stopped(msg string) {
 
 // line prints a whole line, replacing a bar drawn on the current one.
 func (p *progress) line(s string) {
+	if p.chart != nil {
+		p.chart.Println(s)
+		return
+	}
 	if p.dirty {
 		fmt.Fprintf(p.w, "\r%s\x1b[K\n", s)
 		p.dirty = false
@@ -564,12 +599,34 @@ func (h *History) Display(width int, caps plot.Caps) string {
 	if len(h.Epochs) < 2 {
 		return s
 	}
-	loss := []plot.Series{{Name: "loss", Y: h.Loss()}}
-	acc := []plot.Series{{Name: "acc", Y: h.Acc()}}
-	if v := h.ValAcc(); !math.IsNaN(v[len(v)-1]) {
+	loss, acc := h.series()
+	w := max(min(width-12, 70), 20)
+	return s + plot.Braille(loss, w, 8, caps) + plot.Braille(acc, w, 8, caps)
+}
+
+// series returns the loss and accuracy curves, with validation ones when
+// the history has them.
+func (h *History) series() (loss, acc []plot.Series) {
+	loss = []plot.Series{{Name: "loss", Y: h.Loss()}}
+	acc = []plot.Series{{Name: "acc", Y: h.Acc()}}
+	if v := h.ValAcc(); len(v) > 0 && !math.IsNaN(v[len(v)-1]) {
 		loss = append(loss, plot.Series{Name: "val_loss", Y: h.ValLoss()})
 		acc = append(acc, plot.Series{Name: "val_acc", Y: v})
 	}
-	w := max(min(width-12, 70), 20)
-	return s + plot.Braille(loss, w, 8, caps) + plot.Braille(acc, w, 8, caps)
+	return loss, acc
+}
+
+// SavePlot writes the loss and accuracy curves per epoch to a PNG file
+// (atomically), for reports: path gets the loss, and the same name with
+// "_acc" before the extension the accuracy.
+func (h *History) SavePlot(path string) error {
+	if len(h.Epochs) == 0 {
+		return &nn.Error{Op: "History.SavePlot", Msg: "no epochs to plot"}
+	}
+	loss, acc := h.series()
+	if err := plot.SavePNG(path, "Loss", "epoch", "loss", loss...); err != nil {
+		return err
+	}
+	ext := filepath.Ext(path)
+	return plot.SavePNG(strings.TrimSuffix(path, ext)+"_acc"+ext, "Accuracy", "epoch", "accuracy", acc...)
 }

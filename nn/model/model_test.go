@@ -3,6 +3,7 @@ package model_test
 import (
 	"bytes"
 	"flag"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -457,5 +458,33 @@ func TestHistoryDisplay(t *testing.T) {
 		if r > 127 {
 			t.Fatalf("non-ASCII %q in plain display:\n%s", r, s)
 		}
+	}
+}
+
+func TestHistorySavePlot(t *testing.T) {
+	h := &model.History{Epochs: []model.EpochStats{
+		{Epoch: 1, Loss: 0.5, Acc: 0.8, ValLoss: 0.4, ValAcc: 0.85},
+		{Epoch: 2, Loss: 0.3, Acc: 0.9, ValLoss: 0.35, ValAcc: 0.88},
+	}}
+	dir := t.TempDir()
+	if err := h.SavePlot(filepath.Join(dir, "curves.png")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"curves.png", "curves_acc.png"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b := img.Bounds(); b.Dx() < 100 || b.Dy() < 100 {
+			t.Errorf("%s is %v", name, b)
+		}
+	}
+	if err := (&model.History{}).SavePlot(filepath.Join(dir, "empty.png")); err == nil {
+		t.Error("an empty history was plotted")
 	}
 }

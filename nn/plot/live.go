@@ -80,3 +80,27 @@ func (c *LiveChart) Done() error {
 	c.last = ""
 	return err
 }
+
+// Println prints s as a permanent line above the drawing: on a terminal
+// the drawing is erased, s printed, and the drawing redrawn below it, so
+// epoch summaries accumulate while the chart stays under them. Elsewhere s
+// is simply written.
+func (c *LiveChart) Println(s string) error {
+	if !c.terminal {
+		_, err := io.WriteString(c.w, s+"\n")
+		return err
+	}
+	var out strings.Builder
+	if c.lines > 0 {
+		out.WriteString("\r\x1b[" + strconv.Itoa(c.lines) + "A\x1b[J")
+	}
+	out.WriteString(plainText(s, c.caps) + "\n")
+	if c.last != "" {
+		out.WriteString(c.last)
+		if !strings.HasSuffix(c.last, "\n") {
+			out.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(c.w, out.String())
+	return err
+}
