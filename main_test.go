@@ -763,3 +763,30 @@ func BenchmarkStartup(b *testing.B) {
 		}
 	}
 }
+
+// TestTerminalFitChart trains a small model in a UTF-8 terminal: the
+// progress bar runs above a live Braille chart of loss and accuracy, and the
+// history then prints as a table with curves.
+func TestTerminalFitChart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	env, _ := testEnv(t)
+	env = append(env, "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=", "NNLAB_DISPLAY=")
+	tm := startTerm(t, env)
+	tm.cell(`import "github.com/nnlab/nnlab/nn/model"`)
+	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
+	tm.cell(`m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))`)
+	tm.send("m.Compile(nn.AdamOptimizer(1e-3));\r")
+	tm.expect(">>> ")
+	tm.send("h := m.Fit(data.Validation, model.FitOptions{Epochs: 2, BatchSize: 32})\r")
+	tm.expect("Epoch 2/2")
+	tm.expect("── loss")
+	tm.expect("── acc")
+	tm.expect(">>> ")
+	tm.send("h\r")
+	tm.expect("epoch")
+	tm.expect("┤")
+	tm.expect(">>> ")
+	tm.exit()
+}
