@@ -2,7 +2,9 @@ package nn
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +125,61 @@ func TestTrainingStopsOnNaN(t *testing.T) {
 	}
 	if got := s.Steps(train); got != step-1 {
 		t.Errorf("%d steps counted, %d succeeded", got, step-1)
+	}
+}
+
+// TestCheckpointReadByPython has an independent reader (json, struct and
+// numpy only: bench/safetensors_check.py) read a session checkpoint and
+// checks every tensor's values against the session's.
+func TestCheckpointReadByPython(t *testing.T) {
+	const py = "/usr/bin/python3"
+	if err := osexec.Command(py, "-c", "import numpy").Run(); err != nil {
+		t.Skipf("needs %s with numpy (apt-get install -y python3-numpy): %v", py, err)
+	}
+	x, y, keep, _, _, train := tutorialNet(true)
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	trainSteps(s, x, y, keep, train, 0, 2)
+	path := filepath.Join(t.TempDir(), "ckpt.safetensors")
+	if err := s.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	out, err := osexec.Command(py, "../bench/safetensors_check.py", "read", path).Output()
+	if err != nil {
+		t.Fatalf("python reader: %v", err)
+	}
+	var summary struct {
+		Metadata map[string]string
+		Tensors  []struct {
+			Name  string
+			Shape []int
+			First []float64
+		}
+	}
+	if err := json.Unmarshal(out, &summary); err != nil {
+		t.Fatal(err)
+	}
+	if summary.Metadata["format"] != "nnlab-checkpoint-1" || summary.Metadata["nnlab.steps.Adam"] != "2" {
+		t.Errorf("metadata as Python reads it: %v", summary.Metadata)
+	}
+	values := map[string]*Tensor{}
+	for _, v := range DefaultGraph().Variables() {
+		values[v.Name()] = s.Value(v)
+	}
+	seen := 0
+	for _, ten := range summary.Tensors {
+		v, ok := values[ten.Name]
+		if !ok {
+			continue // optimizer slots
+		}
+		seen++
+		for i, f := range ten.First {
+			if float32(f) != v.data[i] {
+				t.Errorf("%s[%d]: Python reads %v, the session holds %v", ten.Name, i, f, v.data[i])
+			}
+		}
+	}
+	if seen != len(values) {
+		t.Errorf("Python saw %d of the %d variables", seen, len(values))
 	}
 }
