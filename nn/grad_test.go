@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -118,39 +119,34 @@ func TestShapeErrors(t *testing.T) {
 	ResetDefaultGraph()
 	x := Placeholder(None, 784)
 	w := Variable(TruncatedNormal([]int{512, 256}, 0.1))
-	cases := []struct {
-		name string
-		f    func()
-		want string
-	}{
+	cases := []errCase{
 		{"matmul", func() { MatMul(x, w) }, "matmul: [?,784] x [512,256]: inner dimensions 784 and 512 differ"},
 		{"add", func() { Add(x, Variable(Constant(0.1, []int{512}))) }, "add: [?,784] x [512]: shapes do not broadcast (dimension 1: 784 vs 512)"},
 		{"loss not scalar", func() { AdamOptimizer(1e-4).Minimize(MatMul(x, Variable(Constant(0, []int{784, 2})))) }, "must be a scalar"},
 		{"dropout keep", func() { Dropout(x, x) }, "keep probability must be a scalar"},
 	}
+	expectErrors(t, cases)
+}
+
+// errCase is an action that must panic with an *Error saying want.
+type errCase struct {
+	name string
+	f    func()
+	want string
+}
+
+func expectErrors(t *testing.T, cases []errCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
 				r := recover()
 				e, ok := r.(*Error)
-				if !ok || !contains(e.Error(), tc.want) {
+				if !ok || !strings.Contains(e.Error(), tc.want) {
 					t.Fatalf("panic %v, want an *Error containing %q", r, tc.want)
 				}
 			}()
 			tc.f()
 		})
 	}
-}
-
-func contains(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }

@@ -304,11 +304,7 @@ func testPool(t *testing.T, prefix string) {
 func TestConvShapeErrors(t *testing.T) {
 	ResetDefaultGraph()
 	x := Placeholder(None, 28, 28, 1)
-	cases := []struct {
-		name string
-		f    func()
-		want string
-	}{
+	cases := []errCase{
 		{"channels", func() { Conv2D(x, Variable(Constant(0, []int{3, 3, 3, 32})), 1, "SAME") },
 			"conv2d: input [?,28,28,1], filter [3,3,3,32]: input has 1 channels, filter expects 3"},
 		{"rank", func() { Conv2D(Placeholder(None, 784), Variable(Constant(0, []int{3, 3, 1, 32})), 1, "SAME") },
@@ -322,18 +318,7 @@ func TestConvShapeErrors(t *testing.T) {
 		{"pool rank", func() { MaxPool(Placeholder(None, 784), 2, 2, "VALID") }, "max_pool: input [?,784], window 2×2: input must be NHWC"},
 		{"pool small", func() { AvgPool(Placeholder(None, 1, 5, 3), 2, 2, "VALID") }, "avg_pool: input [?,1,5,3], window 2×2: with VALID padding the 1×5 input"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			defer func() {
-				r := recover()
-				e, ok := r.(*Error)
-				if !ok || !contains(e.Error(), tc.want) {
-					t.Fatalf("panic %v, want an *Error containing %q", r, tc.want)
-				}
-			}()
-			tc.f()
-		})
-	}
+	expectErrors(t, cases)
 }
 
 // convNet builds the classic Keras MNIST CNN on a fresh default graph:

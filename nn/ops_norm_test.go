@@ -120,11 +120,7 @@ func testBatchNormForward(t *testing.T) {
 
 func TestBatchNormShapeErrors(t *testing.T) {
 	ResetDefaultGraph()
-	cases := []struct {
-		name string
-		f    func()
-		want string
-	}{
+	cases := []errCase{
 		{"flag", func() { BatchNorm(Placeholder(None, 4), Placeholder(1)) }, "batch_norm: training flag must be a scalar, got shape [1]"},
 		{"rank", func() { BatchNorm(Placeholder(4), Placeholder()) }, "batch_norm: input [4] needs a batch axis and a channel axis"},
 		{"channels", func() { BatchNorm(Placeholder(None, None), Placeholder()) }, "the last (channel) dimension must be known"},
@@ -133,18 +129,7 @@ func TestBatchNormShapeErrors(t *testing.T) {
 			AdamOptimizer(1e-3).Minimize(ReduceSum(v))
 		}, "does not depend on any variable"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			defer func() {
-				r := recover()
-				e, ok := r.(*Error)
-				if !ok || !contains(e.Error(), tc.want) {
-					t.Fatalf("panic %v, want an *Error containing %q", r, tc.want)
-				}
-			}()
-			tc.f()
-		})
-	}
+	expectErrors(t, cases)
 }
 
 func TestBatchNormAllocs(t *testing.T) {
