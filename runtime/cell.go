@@ -139,6 +139,10 @@ func (s *Session) panicError(err error, fname string) error {
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
 	msg := fmt.Sprintf("panic: %v", val)
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
+		// yaegi indexes through reflect; say it as Go would.
+		msg = "panic: index out of range"
+	}
 	if e, ok := val.(*nn.Error); ok {
 		// nn's errors already say what and where; "panic" adds only alarm.
 		msg = e.Error()
