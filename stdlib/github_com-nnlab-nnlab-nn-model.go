@@ -41,6 +41,7 @@ func init() {
 		// type definitions
 		"Augmentation": reflect.ValueOf((*model.Augmentation)(nil)),
 		"Confusion":    reflect.ValueOf((*model.Confusion)(nil)),
+		"DigitGrid":    reflect.ValueOf((*model.DigitGrid)(nil)),
 		"EpochStats":   reflect.ValueOf((*model.EpochStats)(nil)),
 		"FitOptions":   reflect.ValueOf((*model.FitOptions)(nil)),
 		"History":      reflect.ValueOf((*model.History)(nil)),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nnlab/nnlab/nn"
+	"github.com/nnlab/nnlab/nn/plot"
 )
 
 // Confusion counts predictions against true classes: Counts[t][p] is how
@@ -210,3 +211,38 @@ func ClassIDs(t *nn.Tensor) *nn.Tensor {
 	}
 	return argmaxRows(t)
 }
+
+// Digits pairs the predictions with the images they were made on (rows of
+// images, e.g. the test set's), so that the REPL draws them as a grid of
+// digits captioned "true→predicted (confidence)".
+func (ps Predictions) Digits(images *nn.Tensor) *DigitGrid {
+	g := &DigitGrid{}
+	for _, p := range ps {
+		g.Images = append(g.Images, images.Row(p.Index).Data())
+		g.True = append(g.True, p.True)
+		g.Predicted = append(g.Predicted, p.Predicted)
+		g.Confidence = append(g.Confidence, p.Confidence)
+	}
+	return g
+}
+
+// DigitGrid is a set of classified images to look at.
+type DigitGrid struct {
+	Images     [][]float32
+	True       []int
+	Predicted  []int
+	Confidence []float64
+}
+
+// Display draws the grid for nnlab's REPL (see plot.Displayer).
+func (g *DigitGrid) Display(width int, caps plot.Caps) string {
+	cols := max(1, min(len(g.Images), width/30))
+	labels := make([]string, len(g.Images))
+	for i := range labels {
+		labels[i] = plot.Caption(g.True[i], g.Predicted[i], g.Confidence[i], caps)
+	}
+	return plot.DigitGrid(g.Images, labels, cols, caps)
+}
+
+// String draws the grid in ASCII.
+func (g *DigitGrid) String() string { return g.Display(120, plot.Caps{}) }

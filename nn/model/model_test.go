@@ -488,3 +488,20 @@ func TestHistorySavePlot(t *testing.T) {
 		t.Error("an empty history was plotted")
 	}
 }
+
+func TestWorstPredictionsAsDigits(t *testing.T) {
+	images := nn.Zeros(3, 784)
+	for i := 300; i < 500; i++ {
+		images.Data()[784+i] = 1 // a blob in image 1
+	}
+	probs := nn.NewTensor([]float32{0.9, 0.1, 0.2, 0.8, 0.6, 0.4}, 3, 2)
+	labels := nn.NewTensor([]float32{0, 0, 1}, 3)
+	worst := model.WorstPredictions(probs, labels, 2)
+	if worst[0].Index != 1 || worst[0].Predicted != 1 {
+		t.Fatalf("worst: %v", worst)
+	}
+	s := worst.Digits(images).String()
+	if !strings.Contains(s, "0->1 (0.80)") || !strings.Contains(s, "@") {
+		t.Errorf("digit grid:\n%s", s)
+	}
+}
