@@ -19,16 +19,8 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=${2:-2}
 maxb=${3:-0}
-ref=${NNLAB_REF_BENCH:-../shared/bench}
-py=/usr/bin/python3
-out=$(mktemp -d)
+. bench/reference_env.sh
 go build -o "$out/cnnbench" ./bench/cnnbench
-export MNIST_DIR
-MNIST_DIR=$(go run ./bench/mnistdir)
-
-if grep -q avx512f /proc/cpuinfo; then core=SkylakeX; else core=Haswell; fi
-torch_env=(env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads)
-if [ "$threads" -gt 1 ]; then torch_env+=(OMP_WAIT_POLICY=PASSIVE); fi
 
 # busy: CPU seconds the whole machine has spent busy so far.
 busy() { awk '/^cpu /{print ($2+$3+$4+$7+$8+$9)/100}' /proc/stat; }

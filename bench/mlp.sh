@@ -13,17 +13,8 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=${2:-1}
 variant=${3:-linear}
-ref=${NNLAB_REF_BENCH:-../shared/bench}
-py=/usr/bin/python3
-out=$(mktemp -d)
+. bench/reference_env.sh
 go build -o "$out/mlp" ./bench/mlp
-export MNIST_DIR
-MNIST_DIR=$(go run ./bench/mnistdir)
-
-# OpenBLAS on this machine: pick the fastest kernel this CPU runs (Haswell = AVX2+FMA; SkylakeX needs AVX-512).
-if grep -q avx512f /proc/cpuinfo; then core=SkylakeX; else core=Haswell; fi
-torch_env=(env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads)
-if [ "$threads" -gt 1 ]; then torch_env+=(OMP_WAIT_POLICY=PASSIVE); fi
 
 for r in $(seq "$rounds"); do
   "${torch_env[@]}" $py "$ref/torch_mlp.py" --variant "$variant" --threads "$threads" --quiet > "$out/torch.$r.json"

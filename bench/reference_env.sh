@@ -1,0 +1,15 @@
+# Sourced by the side-by-side benchmarks after they set $threads: the
+# reference scripts' folder ($ref), Debian's python ($py), a scratch folder
+# ($out), the MNIST files both sides read ($MNIST_DIR) and the environment
+# that gives PyTorch its best setting here (${torch_env[@]}).
+ref=${NNLAB_REF_BENCH:-../shared/bench}
+py=/usr/bin/python3
+out=$(mktemp -d)
+export MNIST_DIR
+MNIST_DIR=$(go run ./bench/mnistdir)
+
+# OpenBLAS: the fastest kernel this CPU runs (Haswell = AVX2+FMA; SkylakeX needs AVX-512).
+if grep -q avx512f /proc/cpuinfo; then core=SkylakeX; else core=Haswell; fi
+torch_env=(env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads)
+# With several threads, OpenMP's spin-waiting collapses under load.
+if [ "$threads" -gt 1 ]; then torch_env+=(OMP_WAIT_POLICY=PASSIVE); fi
