@@ -116,8 +116,24 @@ func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out [
 		}
 	}()
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, Interrupt)
-		defer stop()
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		// The cancel reaches the kernels through the interrupt flag. AfterFunc
+		// runs its function on another goroutine, so wait for it to finish
+		// and clear the flag it set: a late Interrupt must not stop the next,
+		// unrelated run.
+		fired := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			Interrupt()
+			close(fired)
+		})
+		defer func() {
+			if !stop() {
+				<-fired
+				ClearInterrupt()
+			}
+		}()
 	}
 	s.run(fetches, feed, out)
 	return nil
