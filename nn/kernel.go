@@ -11,3 +11,11 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 		panic(ErrInterrupted)
 	}
 }
+
+// sparseMul computes C = S·B + beta·C for a CSR matrix S and dense B (n
+// columns) and C, with the same interrupt behaviour as sgemm.
+func sparseMul(s *gemm.CSR, n int, b []float32, beta float32, c []float32) {
+	if !gemm.SparseMul(s, n, b, n, beta, c, n, Interrupted) {
+		panic(ErrInterrupted)
+	}
+}

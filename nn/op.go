@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/nnlab/nnlab/nn/gemm"
 )
 
 // op is the behaviour of a computed node: its shape rule, its forward
@@ -39,6 +41,10 @@ type exec struct {
 	overwrite []bool
 	aux       []float32
 	rng       *rand.Rand
+	// sparse holds a matmul's left operand in CSR form when it is mostly
+	// zeros (see sparseLeft), and sparseT its transpose for the gradient.
+	sparse, sparseT *gemm.CSR
+	isSparse        bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

@@ -553,9 +553,18 @@ func alignedFloats(n int) []float32 {
 	return s[off : off+n : off+n]
 }
 
-// workCh feeds jobs to the persistent helper goroutines.
+// task is a product shared among goroutines (*job or *spJob): each helper
+// calls work, which claims parts until none are left, then finished.
+type task interface {
+	work()
+	finished()
+}
+
+func (j *job) finished() { j.wg.Done() }
+
+// workCh feeds tasks to the persistent helper goroutines.
 var (
-	workCh    = make(chan *job, 64)
+	workCh    = make(chan task, 64)
 	workersMu sync.Mutex
 	nWorkers  int
 	nStarted  atomic.Int32 // nWorkers, readable without the lock
@@ -570,9 +579,9 @@ func startWorkers(n int) {
 	workersMu.Lock()
 	for nWorkers < n {
 		go func() {
-			for j := range workCh {
-				j.work()
-				j.wg.Done()
+			for t := range workCh {
+				t.work()
+				t.finished()
 			}
 		}()
 		nWorkers++

@@ -56,17 +56,17 @@ func randSlice(r *rand.Rand, n int) []float32 {
 
 // useKernel switches the micro-kernel for one test.
 func useKernel(t testing.TB, name string) {
-	old, oldName, oldPack := kernel, kernelName, asmPack
+	old, oldName, oldPack, oldSp := kernel, kernelName, asmPack, spKernel
 	switch name {
 	case "asm":
 		if asmKernel == nil {
 			t.Skip("no AVX2+FMA kernel on this machine")
 		}
-		kernel, kernelName, asmPack = asmKernel, "asm", true
+		kernel, kernelName, asmPack, spKernel = asmKernel, "asm", true, asmSpKernel
 	case "generic":
-		kernel, kernelName, asmPack = kernelGeneric, "generic", false
+		kernel, kernelName, asmPack, spKernel = kernelGeneric, "generic", false, nil
 	}
-	t.Cleanup(func() { kernel, kernelName, asmPack = old, oldName, oldPack })
+	t.Cleanup(func() { kernel, kernelName, asmPack, spKernel = old, oldName, oldPack, oldSp })
 }
 
 // useThreads sets the thread count for one test; with threads > 1 it also

@@ -39,6 +39,12 @@ var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
+		asmSpKernel = spmmRow64
 	}
 	selectKernel()
 }
+
+// spmmRow64 is the AVX2+FMA sparse kernel (sparse_amd64.s); see spKernelFunc.
+//
+//go:noescape
+func spmmRow64(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, beta float32)

@@ -17,6 +17,8 @@ var (
 	kernel kernelFunc = kernelGeneric
 	// kernelName names the kernel in use, for benchmarks and logs.
 	kernelName = "generic"
+	// asmSpKernel is the assembly sparse kernel if the CPU supports it.
+	asmSpKernel spKernelFunc
 	// asmPack selects the assembly packing routines (set with the kernel).
 	asmPack bool
 )
@@ -26,8 +28,10 @@ var (
 func selectKernel() {
 	if asmKernel != nil && os.Getenv("NNLAB_GEMM") != "generic" {
 		kernel, kernelName, asmPack = asmKernel, "avx2+fma 6x16", true
+		spKernel = asmSpKernel
 	} else {
 		kernel, kernelName, asmPack = kernelGeneric, "generic", false
+		spKernel = nil
 	}
 }
 

@@ -1,0 +1,400 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// CSR is a sparse matrix in compressed sparse row form. It is built from a
+// dense matrix (FromDense) or as the transpose of another CSR (Transpose),
+// reusing its memory, and multiplied by dense matrices with SparseMul.
+//
+// Sparse products pay off for inputs that are mostly zeros, such as MNIST
+// images (about 81% of their pixels are 0): the first layer of a network
+// then does a fifth of the multiply-adds of a dense product.
+type CSR struct {
+	rows, cols int
+	rowPtr     []int32 // rows+1 offsets into colIdx and val
+	colIdx     []int32
+	val        []float32
+	cursor     []int32 // scratch for Transpose
+
+	// Rows of B are consumed in chunks of chunkRows, whose packed 64-column
+	// panel fits in L1 (see split); chunkPtr[r*(chunks+1)+c] is where chunk
+	// c of row r starts in colIdx.
+	chunkRows, chunks int
+	chunkPtr          []int32
+}
+
+// spPanelRows is the most rows of B whose 64-column panel (24 KiB) is
+// multiplied at once: larger panels spill from L1, and then every nonzero
+// reads its 256 bytes of B from L2, which is slower than the arithmetic.
+const spPanelRows = 96
+
+// split prepares the chunks of B's rows that SparseMul works on.
+func (s *CSR) split() {
+	s.chunkRows, s.chunks = max(s.cols, 1), 1
+	if s.cols <= spPanelRows*4/3 {
+		return
+	}
+	s.chunks = (s.cols + spPanelRows - 1) / spPanelRows
+	s.chunkRows = (s.cols + s.chunks - 1) / s.chunks
+	n := s.chunks + 1
+	s.chunkPtr = grow(s.chunkPtr, s.rows*n)
+	for r := range s.rows {
+		ptr := s.chunkPtr[r*n : r*n+n]
+		p, end := s.rowPtr[r], s.rowPtr[r+1]
+		for c := range s.chunks {
+			ptr[c] = p
+			limit := int32((c + 1) * s.chunkRows)
+			for p < end && s.colIdx[p] < limit {
+				p++
+			}
+		}
+		ptr[s.chunks] = end
+	}
+}
+
+// spTransBlock is the number of rows of the result Transpose fills at a time.
+const spTransBlock = 64
+
+// Rows and Cols return the matrix's dimensions; NNZ its number of stored values.
+func (s *CSR) Rows() int { return s.rows }
+
+// Cols returns the number of columns.
+func (s *CSR) Cols() int { return s.cols }
+
+// NNZ returns the number of stored (nonzero) values.
+func (s *CSR) NNZ() int { return int(s.rowPtr[s.rows]) }
+
+// FromDense stores the nonzeros of the m×k row-major matrix a (row stride
+// lda) in s, unless there are more than maxNNZ of them: it then stops
+// scanning and returns false, leaving s unusable. Memory is reused between
+// calls.
+func (s *CSR) FromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
+	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
+		panic(fmt.Sprintf("gemm: CSR.FromDense: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
+	}
+	s.rows, s.cols = m, k
+	s.rowPtr = grow(s.rowPtr, m+1)
+	if k == 0 {
+		clear(s.rowPtr)
+		return true
+	}
+	// Values are written unconditionally and the count advanced only for
+	// nonzeros, so the scan has few data-dependent branches; that needs
+	// room for one row beyond the limit.
+	capNNZ := min(maxNNZ, m*k) + k + 8
+	s.colIdx = grow(s.colIdx, capNNZ)
+	s.val = grow(s.val, capNNZ)
+	idx, val := s.colIdx, s.val
+	p := 0
+	for i := range m {
+		s.rowPtr[i] = int32(p)
+		row := a[i*lda : i*lda+k]
+		j := 0
+		// Groups of 8 zeros (the common case in images) are skipped with
+		// one test; -0 counts as zero, as it does for ==.
+		for ; j+8 <= k; j += 8 {
+			g := (*[8]float32)(row[j : j+8])
+			or := math.Float32bits(g[0]) | math.Float32bits(g[1]) | math.Float32bits(g[2]) | math.Float32bits(g[3]) |
+				math.Float32bits(g[4]) | math.Float32bits(g[5]) | math.Float32bits(g[6]) | math.Float32bits(g[7])
+			if or&0x7fffffff == 0 {
+				continue
+			}
+			d := (*[8]int32)(idx[p : p+8])
+			dv := (*[8]float32)(val[p : p+8])
+			q := 0
+			for t, v := range g {
+				d[q&7] = int32(j + t)
+				dv[q&7] = v
+				q += nonzero(v)
+			}
+			p += q
+		}
+		for ; j < k; j++ {
+			idx[p] = int32(j)
+			val[p] = row[j]
+			if row[j] != 0 {
+				p++
+			}
+		}
+		if p > maxNNZ {
+			return false
+		}
+	}
+	s.rowPtr[m] = int32(p)
+	return true
+}
+
+// Transpose stores tᵀ in s, reusing s's memory.
+func (s *CSR) Transpose(t *CSR) {
+	nnz := t.NNZ()
+	s.rows, s.cols = t.cols, t.rows
+	s.rowPtr = grow(s.rowPtr, s.rows+1)
+	s.colIdx = grow(s.colIdx, nnz)
+	s.val = grow(s.val, nnz)
+	clear(s.rowPtr)
+	for _, j := range t.colIdx[:nnz] {
+		s.rowPtr[j+1]++
+	}
+	for i := range s.rows {
+		s.rowPtr[i+1] += s.rowPtr[i]
+	}
+	// Fill by blocks of spTransBlock rows of s, so that the rows being
+	// written stay in L1: written all at once, each row of s is its own
+	// stream and the streams evict each other. cur[i] is row i of t's
+	// position in the current block; rowPtr[j] serves as the insertion
+	// cursor of row j of s and ends up holding the start of row j+1, hence
+	// the shift after.
+	s.cursor = grow(s.cursor, t.rows)
+	cur := s.cursor
+	copy(cur, t.rowPtr[:t.rows])
+	for j0 := 0; j0 < s.rows; j0 += spTransBlock {
+		j1 := int32(min(j0+spTransBlock, s.rows))
+		for i := range t.rows {
+			p, end := cur[i], t.rowPtr[i+1]
+			for ; p < end; p++ {
+				j := t.colIdx[p]
+				if j >= j1 {
+					break
+				}
+				q := s.rowPtr[j]
+				s.colIdx[q] = int32(i)
+				s.val[q] = t.val[p]
+				s.rowPtr[j] = q + 1
+			}
+			cur[i] = p
+		}
+	}
+	copy(s.rowPtr[1:], s.rowPtr[:s.rows])
+	s.rowPtr[0] = 0
+}
+
+// nonzero is 1 if v != 0 and 0 otherwise, without a branch (nonzero
+// pixels come in unpredictable runs).
+func nonzero(v float32) int {
+	b := math.Float32bits(v) & 0x7fffffff
+	return int((b | -b) >> 31)
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
+}
+
+// Register tile of the sparse kernel: columns of C computed per call.
+const spCols = 64
+
+// spRowBlock is the number of rows of S (and C) processed against all of
+// B before moving to the next rows, so that the 64-column slab of C that
+// each panel of B adds to stays in L2 (128 KiB).
+const spRowBlock = 512
+
+// spKernelFunc computes c[0:spCols] = Σ_p val[p]·b[idx[p]*ldb : +spCols] +
+// beta·c for nnz entries; if beta == 0, c is not read.
+type spKernelFunc func(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, beta float32)
+
+// spKernel is the assembly sparse kernel when the CPU has AVX2+FMA and the
+// Go kernel is not forced (see selectKernel), else nil.
+var spKernel spKernelFunc
+
+// spRowGeneric is the portable kernel for width ≤ any columns.
+func spRowGeneric(idx []int32, val []float32, b []float32, ldb int, c []float32, beta float32) {
+	if beta == 0 {
+		clear(c)
+	} else if beta != 1 {
+		for j := range c {
+			c[j] *= beta
+		}
+	}
+	w := len(c)
+	for p, i := range idx {
+		v := val[p]
+		row := b[int(i)*ldb : int(i)*ldb+w]
+		for j, x := range row {
+			c[j] += v * x
+		}
+	}
+}
+
+// SparseMul computes C = S·B + beta·C, where S is an m×k CSR matrix, B a
+// dense k×n row-major matrix (stride ldb) and C a dense m×n one (stride
+// ldc). With beta == 0 the old contents of C are ignored. Rows of S are
+// shared among goroutines as in Sgemm; stop (if not nil) is polled between
+// blocks of rows, with the same contract as in SgemmCheck. SparseMul returns
+// false if stopped, leaving C partially written.
+func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	m, k := s.rows, s.cols
+	if n < 0 || ldb < max(n, 1) || ldc < max(n, 1) || len(b) < need(k, n, ldb) || len(c) < need(m, n, ldc) {
+		panic(fmt.Sprintf("gemm: SparseMul: %d×%d sparse · %d×%d (ldb %d, %d floats) into ldc %d, %d floats",
+			m, k, k, n, ldb, len(b), ldc, len(c)))
+	}
+	if m == 0 || n == 0 {
+		return true
+	}
+	s.split()
+	j := spJobPool.Get().(*spJob)
+	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop = s, n, b, ldb, beta, c, ldc, stop
+	j.stopped.Store(false)
+	j.next.Store(0)
+	t := 1
+	if s.NNZ()*n >= parallelMinMACs/4 {
+		t = Threads()
+	}
+	// Goroutines take whole 64-column slabs when there are enough (each
+	// then packs only its own slabs of B), else rows of equal nonzero counts.
+	j.parts = j.parts[:0]
+	slabs := n / spCols
+	if spKernel == nil {
+		slabs = 0
+	}
+	if t > 1 && slabs >= 2*t {
+		for i := range t {
+			c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
+			if i == t-1 {
+				c1 = n
+			}
+			j.parts = append(j.parts, spPart{0, m, c0, c1})
+		}
+	} else {
+		nnz := s.NNZ()
+		r := 0
+		for i := range t {
+			end := m
+			if i < t-1 {
+				target := int32(nnz * (i + 1) / t)
+				for end = r; end < m && s.rowPtr[end] < target; end++ {
+				}
+			}
+			if end > r {
+				j.parts = append(j.parts, spPart{r, end, 0, n})
+			}
+			r = end
+		}
+	}
+	helpers := len(j.parts) - 1
+	if helpers > 0 {
+		startWorkers(helpers)
+		j.wg.Add(helpers)
+		for range helpers {
+			workCh <- j
+		}
+	}
+	j.work()
+	if helpers > 0 {
+		j.wg.Wait()
+	}
+	ok := !j.stopped.Load()
+	j.s, j.b, j.c, j.stop = nil, nil, nil, nil
+	spJobPool.Put(j)
+	return ok
+}
+
+// spJob is one SparseMul call shared by the goroutines working on it.
+type spJob struct {
+	s           *CSR
+	n, ldb, ldc int
+	b, c        []float32
+	beta        float32
+	stop        func() bool
+	parts       []spPart
+	next        atomic.Int32
+	stopped     atomic.Bool
+	wg          sync.WaitGroup
+}
+
+// spPart is the block [r0,r1)×[c0,c1) of C computed by one goroutine.
+type spPart struct{ r0, r1, c0, c1 int }
+
+var spJobPool = sync.Pool{New: func() any { return new(spJob) }}
+
+func (j *spJob) finished() { j.wg.Done() }
+
+// work claims parts until none are left.
+func (j *spJob) work() {
+	ws := wsPool.Get().(*workspace)
+	for {
+		i := int(j.next.Add(1)) - 1
+		if i >= len(j.parts) || !j.run(j.parts[i], ws) {
+			break
+		}
+	}
+	wsPool.Put(ws)
+}
+
+func (j *spJob) interrupted() bool {
+	if j.stopped.Load() {
+		return true
+	}
+	if j.stop != nil && j.stop() {
+		j.stopped.Store(true)
+		return true
+	}
+	return false
+}
+
+// run computes one part. Each 64-column slab of B is first copied into a
+// contiguous k×64 panel: read in place, B's rows (often 2 KiB apart) would
+// all fall into a few cache sets and evict each other.
+func (j *spJob) run(p spPart, ws *workspace) bool {
+	s, ldc := j.s, j.ldc
+	k := s.cols
+	kern := spKernel
+	full := p.c0 + (p.c1-p.c0)/spCols*spCols
+	if kern == nil {
+		full = p.c0
+	}
+	var panel []float32
+	if full > p.c0 {
+		ws.ensure(0, k*spCols)
+		panel = ws.b[:k*spCols]
+	}
+	kc, nch := s.chunkRows, s.chunks
+	for rb := p.r0; rb < p.r1; rb += spRowBlock {
+		re := min(rb+spRowBlock, p.r1)
+		for c0 := p.c0; c0 < full; c0 += spCols {
+			for ch := range nch {
+				if j.interrupted() {
+					return false
+				}
+				k0, k1 := ch*kc, min(k, (ch+1)*kc)
+				for i := k0; i < k1; i++ {
+					copy(panel[i*spCols:(i+1)*spCols], j.b[i*j.ldb+c0:])
+				}
+				beta := j.beta
+				if ch > 0 {
+					beta = 1
+				}
+				for r := rb; r < re; r++ {
+					p0, p1 := s.rowPtr[r], s.rowPtr[r+1]
+					if nch > 1 {
+						p0, p1 = s.chunkPtr[r*(nch+1)+ch], s.chunkPtr[r*(nch+1)+ch+1]
+					}
+					out := j.c[r*ldc+c0 : r*ldc+c0+spCols]
+					if p0 == p1 {
+						if ch == 0 {
+							spRowGeneric(nil, nil, nil, spCols, out, beta)
+						}
+						continue
+					}
+					kern(int(p1-p0), &s.colIdx[p0], &s.val[p0], &panel[0], spCols, &out[0], beta)
+				}
+			}
+		}
+	}
+	if full < p.c1 {
+		if j.interrupted() {
+			return false
+		}
+		for r := p.r0; r < p.r1; r++ {
+			p0, p1 := s.rowPtr[r], s.rowPtr[r+1]
+			spRowGeneric(s.colIdx[p0:p1], s.val[p0:p1], j.b[full:], j.ldb, j.c[r*ldc+full:r*ldc+p.c1], j.beta)
+		}
+	}
+	return true
+}

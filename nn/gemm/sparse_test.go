@@ -1,0 +1,197 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+)
+
+// sparseSlice returns n values of which about a fraction density are
+// nonzero, the rest exactly 0.
+func sparseSlice(r *rand.Rand, n int, density float64) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		if r.Float64() < density {
+			s[i] = float32(r.NormFloat64())
+		}
+	}
+	return s
+}
+
+// TestSparseMul compares S·B + beta·C, with S built by FromDense (and by
+// Transpose), against the reference GEMM for both kernels and thread counts,
+// on shapes around the 64-column tile and the row blocks, with empty rows.
+func TestSparseMul(t *testing.T) {
+	shapes := [][3]int{ // m, n, k
+		{1, 1, 1}, {3, 64, 5}, {5, 65, 17}, {130, 63, 40}, {128, 512, 784},
+		{300, 130, 7}, {784, 128, 128}, {7, 200, 1}, {0, 8, 8}, {4, 0, 3},
+	}
+	for _, kern := range []string{"asm", "generic"} {
+		for _, threads := range []int{1, 2} {
+			for _, sh := range shapes {
+				for _, density := range []float64{0, 0.2, 1} {
+					for _, beta := range []float32{0, 1, 0.5} {
+						for _, trans := range []bool{false, true} {
+							m, n, k := sh[0], sh[1], sh[2]
+							if m*n*k > 1<<20 && (density != 0.2 || beta != 0.5) {
+								continue // large shapes: one case each, for time
+							}
+							name := fmt.Sprintf("%s/threads=%d/%dx%dx%d/d=%g/beta=%g/trans=%v", kern, threads, m, n, k, density, beta, trans)
+							t.Run(name, func(t *testing.T) {
+								useKernel(t, kern)
+								useThreads(t, threads)
+								checkSparse(t, m, n, k, density, beta, trans)
+							})
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func checkSparse(t *testing.T, m, n, k int, density float64, beta float32, trans bool) {
+	r := rand.New(rand.NewPCG(uint64(m*n+k), 7))
+	ldb, ldc := n+3, n+1
+	b := randSlice(r, max(0, k*ldb))
+	c := randSlice(r, max(0, m*ldc))
+	if beta == 0 {
+		for i := range c {
+			c[i] = float32(math.NaN()) // must not be read
+		}
+	}
+	var s CSR
+	var a []float32 // op(S) as a dense m×k matrix
+	if trans {
+		// S = Aᵀ for a k×m matrix A, built as the transpose of A's CSR.
+		at := sparseSlice(r, k*m, density)
+		var sa CSR
+		if !sa.FromDense(k, m, at, max(m, 1), k*m) {
+			t.Fatal("FromDense refused a matrix within its limit")
+		}
+		s.Transpose(&sa)
+		a = make([]float32, m*k)
+		for i := range k {
+			for j := range m {
+				a[j*k+i] = at[i*m+j]
+			}
+		}
+	} else {
+		a = sparseSlice(r, m*k, density)
+		if !s.FromDense(m, k, a, max(k, 1), m*k) {
+			t.Fatal("FromDense refused a matrix within its limit")
+		}
+	}
+	if s.Rows() != m || s.Cols() != k {
+		t.Fatalf("CSR is %dx%d, want %dx%d", s.Rows(), s.Cols(), m, k)
+	}
+	want, mag := refGemm(false, false, m, n, k, 1, a, max(k, 1), b, ldb, beta, c, ldc)
+	if !SparseMul(&s, n, b, ldb, beta, c, ldc, nil) {
+		t.Fatal("SparseMul reported an interrupt")
+	}
+	for i := range m {
+		for j := range n {
+			got := float64(c[i*ldc+j])
+			if d := math.Abs(got - want[i*n+j]); d > 1e-5*(mag[i*n+j]+1) || math.IsNaN(got) {
+				t.Fatalf("C[%d,%d] = %v, want %v", i, j, got, want[i*n+j])
+			}
+		}
+	}
+}
+
+func TestFromDenseLimit(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	a := sparseSlice(r, 100*50, 0.3)
+	nnz := 0
+	for _, v := range a {
+		if v != 0 {
+			nnz++
+		}
+	}
+	var s CSR
+	if s.FromDense(100, 50, a, 50, nnz-1) {
+		t.Errorf("FromDense accepted %d nonzeros with a limit of %d", nnz, nnz-1)
+	}
+	if !s.FromDense(100, 50, a, 50, nnz) || s.NNZ() != nnz {
+		t.Errorf("FromDense at the limit: NNZ %d, want %d", s.NNZ(), nnz)
+	}
+}
+
+func TestSparseInterrupt(t *testing.T) {
+	useThreads(t, 2)
+	r := rand.New(rand.NewPCG(3, 4))
+	const m, n, k = 1000, 256, 300
+	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
+	var s CSR
+	s.FromDense(m, k, a, k, m*k)
+	var calls atomic.Int32
+	if SparseMul(&s, n, b, n, 0, c, n, func() bool { return calls.Add(1) > 2 }) {
+		t.Fatal("SparseMul completed despite stop")
+	}
+	if !SparseMul(&s, n, b, n, 0, c, n, func() bool { return false }) {
+		t.Fatal("SparseMul reported an interrupt that did not happen")
+	}
+}
+
+func TestSparseAllocs(t *testing.T) {
+	useThreads(t, 2)
+	r := rand.New(rand.NewPCG(5, 6))
+	const m, n, k = 128, 512, 784
+	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
+	var s, st CSR
+	s.FromDense(m, k, a, k, m*k)
+	st.Transpose(&s)
+	n2 := testing.AllocsPerRun(10, func() {
+		s.FromDense(m, k, a, k, m*k)
+		st.Transpose(&s)
+		SparseMul(&s, n, b, n, 0, c, n, nil)
+	})
+	if n2 != 0 {
+		t.Errorf("FromDense, Transpose and SparseMul allocate %v times, want 0", n2)
+	}
+}
+
+func BenchmarkSparseMul(b *testing.B) {
+	// The tutorial's first layer on MNIST-like input (19% nonzero pixels):
+	// forward S·W (128×784 · 784×512) and the weight gradient Sᵀ·dY.
+	r := rand.New(rand.NewPCG(1, 1))
+	const m, n, k = 128, 512, 784
+	a, w, dy := sparseSlice(r, m*k, 0.19), randSlice(r, k*n), randSlice(r, m*n)
+	c, dw := make([]float32, m*n), make([]float32, k*n)
+	var s, st CSR
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("forward/threads=%d", threads), func(b *testing.B) {
+			useThreads(b, threads)
+			parallelMinMACs = 8 << 20
+			for b.Loop() {
+				s.FromDense(m, k, a, k, m*k)
+				SparseMul(&s, n, w, n, 0, c, n, nil)
+			}
+		})
+		b.Run(fmt.Sprintf("weightgrad/threads=%d", threads), func(b *testing.B) {
+			useThreads(b, threads)
+			parallelMinMACs = 8 << 20
+			s.FromDense(m, k, a, k, m*k)
+			for b.Loop() {
+				st.Transpose(&s)
+				SparseMul(&st, n, dy, n, 0, dw, n, nil)
+			}
+		})
+		b.Run(fmt.Sprintf("dense-forward/threads=%d", threads), func(b *testing.B) {
+			useThreads(b, threads)
+			parallelMinMACs = 8 << 20
+			for b.Loop() {
+				Sgemm(false, false, m, n, k, 1, a, k, w, n, 0, c, n)
+			}
+		})
+		b.Run(fmt.Sprintf("dense-weightgrad/threads=%d", threads), func(b *testing.B) {
+			useThreads(b, threads)
+			parallelMinMACs = 8 << 20
+			for b.Loop() {
+				Sgemm(true, false, k, n, m, 1, a, k, dy, n, 0, dw, n)
+			}
+		})
+	}
+}
