@@ -39,12 +39,12 @@ var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
-		asmSpKernel = spmmRow64
+		asmSpKernel = spmmRows
 	}
 	selectKernel()
 }
 
-// spmmRow64 is the AVX2+FMA sparse kernel (sparse_amd64.s); see spKernelFunc.
+// spmmRows is the AVX2+FMA sparse kernel (sparse_amd64.s); see spKernelFunc.
 //
 //go:noescape
-func spmmRow64(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, beta float32)
+func spmmRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)

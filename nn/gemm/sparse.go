@@ -134,8 +134,8 @@ func (s *CSR) Transpose(t *CSR) {
 	nnz := t.NNZ()
 	s.rows, s.cols = t.cols, t.rows
 	s.rowPtr = grow(s.rowPtr, s.rows+1)
-	s.colIdx = grow(s.colIdx, nnz)
-	s.val = grow(s.val, nnz)
+	s.colIdx = grow(s.colIdx, max(nnz, 1)) // never empty: the kernel takes &colIdx[0]
+	s.val = grow(s.val, max(nnz, 1))
 	clear(s.rowPtr)
 	for _, j := range t.colIdx[:nnz] {
 		s.rowPtr[j+1]++
@@ -195,9 +195,12 @@ const spCols = 64
 // each panel of B adds to stays in L2 (128 KiB).
 const spRowBlock = 512
 
-// spKernelFunc computes c[0:spCols] = Σ_p val[p]·b[idx[p]*ldb : +spCols] +
-// beta·c for nnz entries; if beta == 0, c is not read.
-type spKernelFunc func(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, beta float32)
+// spKernelFunc computes, for each of rows rows of S and C, the row's 64
+// columns of C = S·B + beta·C, where B is a packed panel of 64-float rows
+// and row r's entries are idx[p], val[p] for ptr[r*pstride] ≤ p <
+// ptr[r*pstride+1]. If beta == 0, C is not read; a row without entries is
+// left alone if beta == 1.
+type spKernelFunc func(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
 
 // spKernel is the assembly sparse kernel when the CPU has AVX2+FMA and the
 // Go kernel is not forced (see selectKernel), else nil.
@@ -370,20 +373,13 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 				if ch > 0 {
 					beta = 1
 				}
-				for r := rb; r < re; r++ {
-					p0, p1 := s.rowPtr[r], s.rowPtr[r+1]
-					if nch > 1 {
-						p0, p1 = s.chunkPtr[r*(nch+1)+ch], s.chunkPtr[r*(nch+1)+ch+1]
-					}
-					out := j.c[r*ldc+c0 : r*ldc+c0+spCols]
-					if p0 == p1 {
-						if ch == 0 {
-							spRowGeneric(nil, nil, nil, spCols, out, beta)
-						}
-						continue
-					}
-					kern(int(p1-p0), &s.colIdx[p0], &s.val[p0], &panel[0], spCols, &out[0], beta)
+				ptr, stride := s.rowPtr[rb:], 1
+				if nch > 1 {
+					ptr, stride = s.chunkPtr[rb*(nch+1)+ch:], nch+1
 				}
+				_ = ptr[(re-1-rb)*stride+1]
+				_ = j.c[(re-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
+				kern(re-rb, &ptr[0], stride, &s.colIdx[0], &s.val[0], &panel[0], &j.c[rb*ldc+c0], ldc, beta)
 			}
 		}
 	}

@@ -1,26 +1,49 @@
 // AVX2+FMA kernel for SparseMul (amd64 only).
 //
-// Register use in spmmRow64:
-//   Y0..Y7  accumulators for the 64 columns of one row of C
-//   Y8      the broadcast value of the current nonzero
-//   SI, DI  cursors in the row's column indices and values
-//   BX, R8  B's first element (of this 64-column slab) and row stride in bytes
+// Register use in spmmRows:
+//   Y0..Y7   accumulators for the 64 columns of one row of C
+//   Y8       the broadcast value of the current nonzero
+//   Y9       beta; X10 zero; X11 one
+//   R13      rows left; R12 the row's segment bounds; R11 their stride (bytes)
+//   R10, R9  column indices and values of S; SI, DI cursors in them
+//   BX       the packed 64-column panel of B; DX the row of C; R8 C's stride (bytes)
 
 #include "textflag.h"
 
-// func spmmRow64(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, beta float32)
+// func spmmRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
 //
-// c[0:64] = Σ_{p<nnz} val[p]·b[idx[p]*ldb : idx[p]*ldb+64] + beta·c[0:64];
-// if beta == 0, c is not read.
-TEXT ·spmmRow64(SB), NOSPLIT, $0-52
-	MOVQ nnz+0(FP), CX
-	MOVQ idx+8(FP), SI
-	MOVQ val+16(FP), DI
-	MOVQ b+24(FP), BX
-	MOVQ ldb+32(FP), R8
+// For each row r < rows, with p0 = ptr[r*pstride] and p1 = ptr[r*pstride+1]:
+// c[r*ldc : r*ldc+64] = Σ_{p0≤p<p1} val[p]·b[idx[p]*64 : idx[p]*64+64] + beta·c[...].
+// If beta == 0, c is not read; rows without entries are left alone if beta == 1.
+TEXT ·spmmRows(SB), NOSPLIT, $0-68
+	MOVQ rows+0(FP), R13
+	MOVQ ptr+8(FP), R12
+	MOVQ pstride+16(FP), R11
+	SHLQ $2, R11
+	MOVQ idx+24(FP), R10
+	MOVQ val+32(FP), R9
+	MOVQ b+40(FP), BX
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $2, R8
-	MOVQ c+40(FP), DX
+	VBROADCASTSS beta+64(FP), Y9
+	VXORPS X10, X10, X10
+	MOVL   $0x3f800000, AX
+	MOVD   AX, X11
+	TESTQ  R13, R13
+	JEQ    done
 
+row:
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	SUBQ    SI, CX
+	JNE     entries
+	VUCOMISS X11, X9
+	JEQ     next      // no entries and beta == 1: nothing to do
+
+entries:
+	LEAQ (R9)(SI*4), DI
+	LEAQ (R10)(SI*4), SI
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -34,7 +57,7 @@ TEXT ·spmmRow64(SB), NOSPLIT, $0-52
 
 loop:
 	MOVLQSX      (SI), AX
-	IMULQ        R8, AX
+	SHLQ         $8, AX
 	ADDQ         BX, AX
 	VBROADCASTSS (DI), Y8
 	VFMADD231PS  (AX), Y8, Y0
@@ -51,18 +74,16 @@ loop:
 	JNE          loop
 
 store:
-	VBROADCASTSS beta+48(FP), Y9
-	VXORPS       X10, X10, X10
-	VUCOMISS     X10, X9
-	JEQ          write
-	VFMADD231PS  (DX), Y9, Y0
-	VFMADD231PS  32(DX), Y9, Y1
-	VFMADD231PS  64(DX), Y9, Y2
-	VFMADD231PS  96(DX), Y9, Y3
-	VFMADD231PS  128(DX), Y9, Y4
-	VFMADD231PS  160(DX), Y9, Y5
-	VFMADD231PS  192(DX), Y9, Y6
-	VFMADD231PS  224(DX), Y9, Y7
+	VUCOMISS    X10, X9
+	JEQ         write
+	VFMADD231PS (DX), Y9, Y0
+	VFMADD231PS 32(DX), Y9, Y1
+	VFMADD231PS 64(DX), Y9, Y2
+	VFMADD231PS 96(DX), Y9, Y3
+	VFMADD231PS 128(DX), Y9, Y4
+	VFMADD231PS 160(DX), Y9, Y5
+	VFMADD231PS 192(DX), Y9, Y6
+	VFMADD231PS 224(DX), Y9, Y7
 
 write:
 	VMOVUPS Y0, (DX)
@@ -73,5 +94,13 @@ write:
 	VMOVUPS Y5, 160(DX)
 	VMOVUPS Y6, 192(DX)
 	VMOVUPS Y7, 224(DX)
+
+next:
+	ADDQ R11, R12
+	ADDQ R8, DX
+	DECQ R13
+	JNE  row
+
+done:
 	VZEROUPPER
 	RET
