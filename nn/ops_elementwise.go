@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // Add returns a + b element-wise, broadcasting as numpy does: a bias of
@@ -92,10 +94,7 @@ func (o binaryOp) forward(e *exec) {
 		w := len(b.data)
 		if o.kind == opAdd {
 			for r := 0; r < len(out.data); r += w {
-				dst, src := out.data[r:r+w], a.data[r:r+w]
-				for j, bj := range b.data {
-					dst[j] = src[j] + bj
-				}
+				vec.Add(out.data[r:r+w], a.data[r:r+w], b.data)
 			}
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n].
@@ -161,9 +162,4 @@ func (reshapeOp) backward(e *exec) {
 func (reshapeOp) canOverwrite(int) bool { return true }
 
 // addTo adds src to dst element-wise.
-func addTo(dst, src []float32) {
-	src = src[:len(dst)]
-	for i := range dst {
-		dst[i] += src[i]
-	}
-}
+func addTo(dst, src []float32) { vec.Add(dst, dst, src) }

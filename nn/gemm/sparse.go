@@ -33,6 +33,10 @@ type CSR struct {
 // reads its 256 bytes of B from L2, which is slower than the arithmetic.
 const spPanelRows = 96
 
+// spInnerRows is the number of rows of C that meet one chunk of B's panel
+// before the next chunk.
+const spInnerRows = 32
+
 // split prepares the chunks of B's rows that SparseMul works on.
 func (s *CSR) split() {
 	s.chunkRows, s.chunks = max(s.cols, 1), 1
@@ -357,29 +361,34 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 		ws.ensure(0, k*spCols)
 		panel = ws.b[:k*spCols]
 	}
-	kc, nch := s.chunkRows, s.chunks
+	nch := s.chunks
 	for rb := p.r0; rb < p.r1; rb += spRowBlock {
 		re := min(rb+spRowBlock, p.r1)
 		for c0 := p.c0; c0 < full; c0 += spCols {
-			for ch := range nch {
-				if j.interrupted() {
-					return false
+			if j.interrupted() {
+				return false
+			}
+			for i := range k {
+				copy(panel[i*spCols:(i+1)*spCols], j.b[i*j.ldb+c0:])
+			}
+			// A few rows of C at a time stay in L1 while they
+			// meet each chunk of the panel, loaded from L2 once
+			// per few rows rather than once per nonzero.
+			for r0 := rb; r0 < re; r0 += spInnerRows {
+				r1 := min(r0+spInnerRows, re)
+				_ = j.c[(r1-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
+				for ch := range nch {
+					ptr, stride := s.rowPtr[r0:], 1
+					if nch > 1 {
+						ptr, stride = s.chunkPtr[r0*(nch+1)+ch:], nch+1
+					}
+					_ = ptr[(r1-1-r0)*stride+1]
+					beta := j.beta
+					if ch > 0 {
+						beta = 1
+					}
+					kern(r1-r0, &ptr[0], stride, &s.colIdx[0], &s.val[0], &panel[0], &j.c[r0*ldc+c0], ldc, beta)
 				}
-				k0, k1 := ch*kc, min(k, (ch+1)*kc)
-				for i := k0; i < k1; i++ {
-					copy(panel[i*spCols:(i+1)*spCols], j.b[i*j.ldb+c0:])
-				}
-				beta := j.beta
-				if ch > 0 {
-					beta = 1
-				}
-				ptr, stride := s.rowPtr[rb:], 1
-				if nch > 1 {
-					ptr, stride = s.chunkPtr[rb*(nch+1)+ch:], nch+1
-				}
-				_ = ptr[(re-1-rb)*stride+1]
-				_ = j.c[(re-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
-				kern(re-rb, &ptr[0], stride, &s.colIdx[0], &s.val[0], &panel[0], &j.c[rb*ldc+c0], ldc, beta)
 			}
 		}
 	}

@@ -77,3 +77,21 @@ func newWorker() *worker {
 // Do starts f on the worker; Wait waits for it.
 func (w *worker) Do(f func()) { w.work <- f }
 func (w *worker) Wait()       { <-w.done }
+
+// Add sets dst[i] = a[i] + b[i] for every i < len(dst); a and b may be dst.
+// It is the bias add and the gradient accumulation of a training step,
+// which the Go compiler does not vectorise.
+func Add(dst, a, b []float32) {
+	n := len(dst)
+	if len(a) < n || len(b) < n {
+		panic("vec.Add: slices shorter than dst")
+	}
+	done := 0
+	if useAVX2 && n >= 8 {
+		done = n &^ 7
+		addAVX2(&dst[0], &a[0], &b[0], done)
+	}
+	for i := done; i < n; i++ {
+		dst[i] = a[i] + b[i]
+	}
+}

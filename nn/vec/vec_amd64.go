@@ -12,3 +12,8 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && os.Getenv("NNLAB_GEMM") != "g
 //
 //go:noescape
 func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+
+// addAVX2 sets dst[i] = a[i] + b[i] for the first n elements (a multiple of 8).
+//
+//go:noescape
+func addAVX2(dst, a, b *float32, n int)

@@ -41,3 +41,25 @@ func BenchmarkAdam(b *testing.B) {
 		Adam(w, g, m, v, 1e-3, 0.9, 0.999, 1e-8)
 	}
 }
+
+func TestAdd(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 100, 1000} {
+		a, b := make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i], b[i] = float32(i)*0.5, float32(n-i)*0.25
+		}
+		dst := make([]float32, n)
+		Add(dst, a, b)
+		for i := range dst {
+			if want := a[i] + b[i]; dst[i] != want {
+				t.Fatalf("n=%d: dst[%d] = %v, want %v", n, i, dst[i], want)
+			}
+		}
+		Add(a, a, b) // in place
+		for i := range a {
+			if a[i] != dst[i] {
+				t.Fatalf("n=%d in place: a[%d] = %v, want %v", n, i, a[i], dst[i])
+			}
+		}
+	}
+}
