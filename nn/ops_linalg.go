@@ -44,7 +44,7 @@ func (matmulOp) backward(e *exec) {
 	}
 	if gb := e.inGrad[1]; gb != nil {
 		if e.isSparse {
-			e.sparseT.Transpose(e.sparse)
+			e.sparseT.FromDenseT(m, k, a.data, k)
 			sparseMul(e.sparseT, n, e.grad.data, accumulate(e, 1), gb.data)
 			return
 		}

@@ -56,17 +56,17 @@ func randSlice(r *rand.Rand, n int) []float32 {
 
 // useKernel switches the micro-kernel for one test.
 func useKernel(t testing.TB, name string) {
-	old, oldName, oldPack, oldSp := kernel, kernelName, asmPack, spKernel
+	old, oldName, oldPack, oldSp, oldC := kernel, kernelName, asmPack, spKernel, compressKernel
 	switch name {
 	case "asm":
 		if asmKernel == nil {
 			t.Skip("no AVX2+FMA kernel on this machine")
 		}
-		kernel, kernelName, asmPack, spKernel = asmKernel, "asm", true, asmSpKernel
+		kernel, kernelName, asmPack, spKernel, compressKernel = asmKernel, "asm", true, asmSpKernel, asmCompress
 	case "generic":
-		kernel, kernelName, asmPack, spKernel = kernelGeneric, "generic", false, nil
+		kernel, kernelName, asmPack, spKernel, compressKernel = kernelGeneric, "generic", false, nil, nil
 	}
-	t.Cleanup(func() { kernel, kernelName, asmPack, spKernel = old, oldName, oldPack, oldSp })
+	t.Cleanup(func() { kernel, kernelName, asmPack, spKernel, compressKernel = old, oldName, oldPack, oldSp, oldC })
 }
 
 // useThreads sets the thread count for one test; with threads > 1 it also

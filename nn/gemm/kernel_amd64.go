@@ -33,6 +33,11 @@ func packB16N(k int, dst, src *float32, ldb int)
 //go:noescape
 func packB16T(k int, dst, src *float32, ldb int)
 
+// compressAVX2 is compress's assembly kernel (sparse_amd64.s).
+//
+//go:noescape
+func compressAVX2(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+
 // hasAVX2FMA reports whether the CPU (and OS) support the assembly kernel.
 var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
@@ -40,6 +45,9 @@ func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
 		asmSpKernel = spmmRows
+		if cpu.X86.HasPOPCNT {
+			asmCompress = compressAVX2
+		}
 	}
 	selectKernel()
 }

@@ -17,8 +17,10 @@ var (
 	kernel kernelFunc = kernelGeneric
 	// kernelName names the kernel in use, for benchmarks and logs.
 	kernelName = "generic"
-	// asmSpKernel is the assembly sparse kernel if the CPU supports it.
+	// asmSpKernel and asmCompress are the assembly sparse kernels if the
+	// CPU supports them.
 	asmSpKernel spKernelFunc
+	asmCompress func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
 	// asmPack selects the assembly packing routines (set with the kernel).
 	asmPack bool
 )
@@ -28,10 +30,10 @@ var (
 func selectKernel() {
 	if asmKernel != nil && os.Getenv("NNLAB_GEMM") != "generic" {
 		kernel, kernelName, asmPack = asmKernel, "avx2+fma 6x16", true
-		spKernel = asmSpKernel
+		spKernel, compressKernel = asmSpKernel, asmCompress
 	} else {
 		kernel, kernelName, asmPack = kernelGeneric, "generic", false
-		spKernel = nil
+		spKernel, compressKernel = nil, nil
 	}
 }
 

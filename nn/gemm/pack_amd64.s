@@ -88,10 +88,10 @@ TEXT ·packA6T(SB), NOSPLIT, $0-32
 	JZ   a6tdone
 
 a6tloop:
-	MOVUPS (SI), X0
-	MOVQ   16(SI), X1
-	MOVUPS X0, (DI)
-	MOVQ   X1, 16(DI)
+	VMOVUPS (SI), X0
+	VMOVQ   16(SI), X1
+	VMOVUPS X0, (DI)
+	VMOVQ   X1, 16(DI)
 	ADDQ   BX, SI
 	ADDQ   $24, DI
 	DECQ   CX

@@ -7,25 +7,39 @@ import (
 	"sync/atomic"
 )
 
-// CSR is a sparse matrix in compressed sparse row form. It is built from a
-// dense matrix (FromDense) or as the transpose of another CSR (Transpose),
-// reusing its memory, and multiplied by dense matrices with SparseMul.
+// CSR is a sparse matrix in compressed sparse row form, built from a dense
+// matrix (FromDense) or from the transpose of one (FromDenseT), reusing its
+// memory, and multiplied by dense matrices with SparseMul.
 //
 // Sparse products pay off for inputs that are mostly zeros, such as MNIST
 // images (about 81% of their pixels are 0): the first layer of a network
 // then does a fifth of the multiply-adds of a dense product.
 type CSR struct {
 	rows, cols int
-	rowPtr     []int32 // rows+1 offsets into colIdx and val
+	nnz        int
 	colIdx     []int32
 	val        []float32
-	cursor     []int32 // scratch for Transpose
 
-	// Rows of B are consumed in chunks of chunkRows, whose packed 64-column
-	// panel fits in L1 (see split); chunkPtr[r*(chunks+1)+c] is where chunk
-	// c of row r starts in colIdx.
-	chunkRows, chunks int
-	chunkPtr          []int32
+	// Each row's entries are contiguous and split by column into chunks of
+	// chunkRows (the rows of B they meet, whose packed panel fits in L1):
+	// chunk c of row r is colIdx[bounds[r*stride+c] : bounds[r*stride+c+1]].
+	bounds            []int32
+	stride            int
+	chunks, chunkRows int
+}
+
+// Rows returns the number of rows.
+func (s *CSR) Rows() int { return s.rows }
+
+// Cols returns the number of columns.
+func (s *CSR) Cols() int { return s.cols }
+
+// NNZ returns the number of stored (nonzero) values.
+func (s *CSR) NNZ() int { return s.nnz }
+
+// span returns where row r's entries start and end.
+func (s *CSR) span(r int) (int32, int32) {
+	return s.bounds[r*s.stride], s.bounds[r*s.stride+s.chunks]
 }
 
 // spPanelRows is the most rows of B whose 64-column panel (24 KiB) is
@@ -33,45 +47,18 @@ type CSR struct {
 // reads its 256 bytes of B from L2, which is slower than the arithmetic.
 const spPanelRows = 96
 
-// spInnerRows is the number of rows of C that meet one chunk of B's panel
-// before the next chunk.
-const spInnerRows = 32
-
-// split prepares the chunks of B's rows that SparseMul works on.
-func (s *CSR) split() {
-	s.chunkRows, s.chunks = max(s.cols, 1), 1
-	if s.cols <= spPanelRows*4/3 {
-		return
+// setShape sets the dimensions and the column chunks.
+func (s *CSR) setShape(rows, cols int) {
+	s.rows, s.cols = rows, cols
+	s.chunks, s.chunkRows = 1, max(cols, 1)
+	if cols > spPanelRows*4/3 {
+		s.chunks = (cols + spPanelRows - 1) / spPanelRows
+		s.chunkRows = ((cols+s.chunks-1)/s.chunks + 7) &^ 7 // whole groups of 8 for compress
+		s.chunks = (cols + s.chunkRows - 1) / s.chunkRows
 	}
-	s.chunks = (s.cols + spPanelRows - 1) / spPanelRows
-	s.chunkRows = (s.cols + s.chunks - 1) / s.chunks
-	n := s.chunks + 1
-	s.chunkPtr = grow(s.chunkPtr, s.rows*n)
-	for r := range s.rows {
-		ptr := s.chunkPtr[r*n : r*n+n]
-		p, end := s.rowPtr[r], s.rowPtr[r+1]
-		for c := range s.chunks {
-			ptr[c] = p
-			limit := int32((c + 1) * s.chunkRows)
-			for p < end && s.colIdx[p] < limit {
-				p++
-			}
-		}
-		ptr[s.chunks] = end
-	}
+	s.stride = s.chunks + 1
+	s.bounds = grow(s.bounds, rows*s.stride)
 }
-
-// spTransBlock is the number of rows of the result Transpose fills at a time.
-const spTransBlock = 64
-
-// Rows and Cols return the matrix's dimensions; NNZ its number of stored values.
-func (s *CSR) Rows() int { return s.rows }
-
-// Cols returns the number of columns.
-func (s *CSR) Cols() int { return s.cols }
-
-// NNZ returns the number of stored (nonzero) values.
-func (s *CSR) NNZ() int { return int(s.rowPtr[s.rows]) }
 
 // FromDense stores the nonzeros of the m×k row-major matrix a (row stride
 // lda) in s, unless there are more than maxNNZ of them: it then stops
@@ -81,100 +68,133 @@ func (s *CSR) FromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
 	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
 		panic(fmt.Sprintf("gemm: CSR.FromDense: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
 	}
-	s.rows, s.cols = m, k
-	s.rowPtr = grow(s.rowPtr, m+1)
-	if k == 0 {
-		clear(s.rowPtr)
-		return true
-	}
-	// Values are written unconditionally and the count advanced only for
-	// nonzeros, so the scan has few data-dependent branches; that needs
-	// room for one row beyond the limit.
-	capNNZ := min(maxNNZ, m*k) + k + 8
+	s.setShape(m, k)
+	// compress writes up to 8 values past the ones it keeps, and a row may
+	// pass the limit before it is checked.
+	capNNZ := min(maxNNZ, m*k) + k + 16
 	s.colIdx = grow(s.colIdx, capNNZ)
 	s.val = grow(s.val, capNNZ)
-	idx, val := s.colIdx, s.val
 	p := 0
 	for i := range m {
-		s.rowPtr[i] = int32(p)
 		row := a[i*lda : i*lda+k]
-		j := 0
-		// Groups of 8 zeros (the common case in images) are skipped with
-		// one test; -0 counts as zero, as it does for ==.
-		for ; j+8 <= k; j += 8 {
-			g := (*[8]float32)(row[j : j+8])
-			or := math.Float32bits(g[0]) | math.Float32bits(g[1]) | math.Float32bits(g[2]) | math.Float32bits(g[3]) |
-				math.Float32bits(g[4]) | math.Float32bits(g[5]) | math.Float32bits(g[6]) | math.Float32bits(g[7])
-			if or&0x7fffffff == 0 {
-				continue
-			}
-			d := (*[8]int32)(idx[p : p+8])
-			dv := (*[8]float32)(val[p : p+8])
-			q := 0
-			for t, v := range g {
-				d[q&7] = int32(j + t)
-				dv[q&7] = v
-				q += nonzero(v)
-			}
-			p += q
+		b := s.bounds[i*s.stride : (i+1)*s.stride]
+		for c := range s.chunks {
+			b[c] = int32(p)
+			j0, j1 := c*s.chunkRows, min(k, (c+1)*s.chunkRows)
+			p += compress(row[j0:j1], j0, s.colIdx[p:], s.val[p:])
 		}
-		for ; j < k; j++ {
-			idx[p] = int32(j)
-			val[p] = row[j]
-			if row[j] != 0 {
-				p++
-			}
-		}
+		b[s.chunks] = int32(p)
 		if p > maxNNZ {
 			return false
 		}
 	}
-	s.rowPtr[m] = int32(p)
+	s.nnz = p
 	return true
 }
 
-// Transpose stores tᵀ in s, reusing s's memory.
-func (s *CSR) Transpose(t *CSR) {
-	nnz := t.NNZ()
-	s.rows, s.cols = t.cols, t.rows
-	s.rowPtr = grow(s.rowPtr, s.rows+1)
-	s.colIdx = grow(s.colIdx, max(nnz, 1)) // never empty: the kernel takes &colIdx[0]
-	s.val = grow(s.val, max(nnz, 1))
-	clear(s.rowPtr)
-	for _, j := range t.colIdx[:nnz] {
-		s.rowPtr[j+1]++
-	}
-	for i := range s.rows {
-		s.rowPtr[i+1] += s.rowPtr[i]
-	}
-	// Fill by blocks of spTransBlock rows of s, so that the rows being
-	// written stay in L1: written all at once, each row of s is its own
-	// stream and the streams evict each other. cur[i] is row i of t's
-	// position in the current block; rowPtr[j] serves as the insertion
-	// cursor of row j of s and ends up holding the start of row j+1, hence
-	// the shift after.
-	s.cursor = grow(s.cursor, t.rows)
-	cur := s.cursor
-	copy(cur, t.rowPtr[:t.rows])
-	for j0 := 0; j0 < s.rows; j0 += spTransBlock {
-		j1 := int32(min(j0+spTransBlock, s.rows))
-		for i := range t.rows {
-			p, end := cur[i], t.rowPtr[i+1]
-			for ; p < end; p++ {
-				j := t.colIdx[p]
-				if j >= j1 {
-					break
-				}
-				q := s.rowPtr[j]
-				s.colIdx[q] = int32(i)
-				s.val[q] = t.val[p]
-				s.rowPtr[j] = q + 1
+// compress stores the nonzeros of x as (base+position, value) pairs in idx
+// and val and returns how many there are; it may write up to 8 entries
+// beyond those. -0 counts as zero, as it does for ==.
+func compress(x []float32, base int, idx []int32, val []float32) int {
+	q := 0
+	n8 := len(x) &^ 7
+	if compressKernel != nil && n8 > 0 {
+		_, _ = idx[n8+7], val[n8+7]
+		q = compressKernel(&x[0], n8, base, &idx[0], &val[0], &compressLUT)
+	} else {
+		for j := 0; j < n8; j += 8 {
+			g := (*[8]float32)(x[j : j+8])
+			or := math.Float32bits(g[0]) | math.Float32bits(g[1]) | math.Float32bits(g[2]) | math.Float32bits(g[3]) |
+				math.Float32bits(g[4]) | math.Float32bits(g[5]) | math.Float32bits(g[6]) | math.Float32bits(g[7])
+			if or&0x7fffffff == 0 {
+				continue // 8 zeros, the common case in images
 			}
-			cur[i] = p
+			d := (*[8]int32)(idx[q : q+8])
+			dv := (*[8]float32)(val[q : q+8])
+			r := 0
+			for t, v := range g {
+				d[r&7] = int32(base + j + t)
+				dv[r&7] = v
+				r += nonzero(v)
+			}
+			q += r
 		}
 	}
-	copy(s.rowPtr[1:], s.rowPtr[:s.rows])
-	s.rowPtr[0] = 0
+	for j := n8; j < len(x); j++ {
+		idx[q] = int32(base + j)
+		val[q] = x[j]
+		q += nonzero(x[j])
+	}
+	return q
+}
+
+// compressLUT[mask] lists the positions of mask's set bits, for the
+// assembly compress (a left-packing permutation); entry 255 is 0..7.
+var compressLUT = func() (lut [256][8]int32) {
+	for mask := range lut {
+		n := 0
+		for b := range 8 {
+			if mask&(1<<b) != 0 {
+				lut[mask][n] = int32(b)
+				n++
+			}
+		}
+	}
+	return lut
+}()
+
+// compressKernel is the assembly compress for n (a multiple of 8) values,
+// or nil.
+var compressKernel func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+
+// FromDenseT stores the transpose of the m×k row-major matrix a (row stride
+// lda) in s, a k×m matrix, reusing s's memory. Each row of s (a column of a)
+// has room for m entries, so that a is read row by row, 8 columns at a time,
+// and the 8 rows of s being written stay in L1.
+func (s *CSR) FromDenseT(m, k int, a []float32, lda int) {
+	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
+		panic(fmt.Sprintf("gemm: CSR.FromDenseT: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
+	}
+	s.setShape(k, m)
+	s.colIdx = grow(s.colIdx, max(k*m, 1)) // never empty: the kernel takes &colIdx[0]
+	s.val = grow(s.val, max(k*m, 1))
+	nnz := 0
+	var cur [8]int32
+	for k0 := 0; k0 < k; k0 += 8 {
+		w := min(8, k-k0)
+		for t := range w {
+			cur[t] = int32((k0 + t) * m)
+		}
+		for c := range s.chunks {
+			for t := range w {
+				s.bounds[(k0+t)*s.stride+c] = cur[t]
+			}
+			for i := c * s.chunkRows; i < min(m, (c+1)*s.chunkRows); i++ {
+				row := a[i*lda+k0 : i*lda+k0+w]
+				if w == 8 {
+					g := (*[8]float32)(row)
+					or := math.Float32bits(g[0]) | math.Float32bits(g[1]) | math.Float32bits(g[2]) | math.Float32bits(g[3]) |
+						math.Float32bits(g[4]) | math.Float32bits(g[5]) | math.Float32bits(g[6]) | math.Float32bits(g[7])
+					if or&0x7fffffff == 0 {
+						continue
+					}
+				}
+				// Written unconditionally, kept if nonzero: row i of a is
+				// at most the (i+1)th entry of each list, within its room.
+				for t, v := range row {
+					q := cur[t]
+					s.colIdx[q] = int32(i)
+					s.val[q] = v
+					cur[t] = q + int32(nonzero(v))
+				}
+			}
+		}
+		for t := range w {
+			s.bounds[(k0+t)*s.stride+s.chunks] = cur[t]
+			nnz += int(cur[t]) - (k0+t)*m
+		}
+	}
+	s.nnz = nnz
 }
 
 // nonzero is 1 if v != 0 and 0 otherwise, without a branch (nonzero
@@ -190,6 +210,10 @@ func grow[T any](s []T, n int) []T {
 	}
 	return s[:n]
 }
+
+// spInnerRows is the number of rows of C that meet one chunk of B's panel
+// before the next chunk.
+const spInnerRows = 32
 
 // Register tile of the sparse kernel: columns of C computed per call.
 const spCols = 64
@@ -244,7 +268,6 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 	if m == 0 || n == 0 {
 		return true
 	}
-	s.split()
 	j := spJobPool.Get().(*spJob)
 	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop = s, n, b, ldb, beta, c, ldc, stop
 	j.stopped.Store(false)
@@ -270,12 +293,14 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 		}
 	} else {
 		nnz := s.NNZ()
-		r := 0
+		r, seen := 0, 0
 		for i := range t {
 			end := m
 			if i < t-1 {
-				target := int32(nnz * (i + 1) / t)
-				for end = r; end < m && s.rowPtr[end] < target; end++ {
+				target := nnz * (i + 1) / t
+				for end = r; end < m && seen < target; end++ {
+					p0, p1 := s.span(end)
+					seen += int(p1 - p0)
 				}
 			}
 			if end > r {
@@ -361,7 +386,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 		ws.ensure(0, k*spCols)
 		panel = ws.b[:k*spCols]
 	}
-	nch := s.chunks
+	nch, stride := s.chunks, s.stride
 	for rb := p.r0; rb < p.r1; rb += spRowBlock {
 		re := min(rb+spRowBlock, p.r1)
 		for c0 := p.c0; c0 < full; c0 += spCols {
@@ -378,10 +403,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 				r1 := min(r0+spInnerRows, re)
 				_ = j.c[(r1-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
 				for ch := range nch {
-					ptr, stride := s.rowPtr[r0:], 1
-					if nch > 1 {
-						ptr, stride = s.chunkPtr[r0*(nch+1)+ch:], nch+1
-					}
+					ptr := s.bounds[r0*stride+ch:]
 					_ = ptr[(r1-1-r0)*stride+1]
 					beta := j.beta
 					if ch > 0 {
@@ -397,7 +419,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 			return false
 		}
 		for r := p.r0; r < p.r1; r++ {
-			p0, p1 := s.rowPtr[r], s.rowPtr[r+1]
+			p0, p1 := s.span(r)
 			spRowGeneric(s.colIdx[p0:p1], s.val[p0:p1], j.b[full:], j.ldb, j.c[r*ldc+full:r*ldc+p.c1], j.beta)
 		}
 	}

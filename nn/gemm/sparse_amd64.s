@@ -29,7 +29,7 @@ TEXT ·spmmRows(SB), NOSPLIT, $0-68
 	VBROADCASTSS beta+64(FP), Y9
 	VXORPS X10, X10, X10
 	MOVL   $0x3f800000, AX
-	MOVD   AX, X11
+	VMOVD  AX, X11
 	TESTQ  R13, R13
 	JEQ    done
 
@@ -102,5 +102,57 @@ next:
 	JNE  row
 
 done:
+	VZEROUPPER
+	RET
+
+// func compressAVX2(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+//
+// Stores the nonzeros of x[0:n] (n a multiple of 8) left-packed in val and
+// their positions plus base in idx, 8 at a time: a compare gives the mask of
+// nonzeros, lut[mask] the permutation that packs them, and the count
+// advances by the mask's population. Writes up to 8 entries beyond the count.
+TEXT ·compressAVX2(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ base+16(FP), BX
+	MOVQ idx+24(FP), DI
+	MOVQ val+32(FP), R8
+	MOVQ lut+40(FP), R9
+	XORQ AX, AX
+	VXORPS Y5, Y5, Y5
+	VMOVDQU 8160(R9), Y7   // lut[255] = 0, 1, ..., 7
+	VMOVQ   BX, X6
+	VPBROADCASTD X6, Y6
+	VPADDD  Y7, Y6, Y6     // positions of the current 8 values
+	MOVL    $8, BX
+	VMOVQ   BX, X8
+	VPBROADCASTD X8, Y8
+	TESTQ   CX, CX
+	JEQ     cdone
+
+cloop:
+	VMOVUPS   (SI), Y0
+	VCMPPS    $4, Y5, Y0, Y1 // x != 0 (NaN counts as nonzero, like Go's !=)
+	VMOVMSKPS Y1, BX
+	TESTL     BX, BX
+	JEQ       cnext
+	MOVQ      BX, R10
+	SHLQ      $5, R10
+	VMOVDQU   (R9)(R10*1), Y2
+	VPERMPS   Y0, Y2, Y3
+	VPERMD    Y6, Y2, Y4
+	VMOVUPS   Y3, (R8)(AX*4)
+	VMOVDQU   Y4, (DI)(AX*4)
+	POPCNTL   BX, BX
+	ADDQ      BX, AX
+
+cnext:
+	VPADDD Y8, Y6, Y6
+	ADDQ   $32, SI
+	SUBQ   $8, CX
+	JNE    cloop
+
+cdone:
+	MOVQ AX, ret+48(FP)
 	VZEROUPPER
 	RET

@@ -21,7 +21,7 @@ func sparseSlice(r *rand.Rand, n int, density float64) []float32 {
 }
 
 // TestSparseMul compares S·B + beta·C, with S built by FromDense (and by
-// Transpose), against the reference GEMM for both kernels and thread counts,
+// FromDenseT), against the reference GEMM for both kernels and thread counts,
 // on shapes around the 64-column tile and the row blocks, with empty rows.
 func TestSparseMul(t *testing.T) {
 	shapes := [][3]int{ // m, n, k
@@ -65,13 +65,9 @@ func checkSparse(t *testing.T, m, n, k int, density float64, beta float32, trans
 	var s CSR
 	var a []float32 // op(S) as a dense m×k matrix
 	if trans {
-		// S = Aᵀ for a k×m matrix A, built as the transpose of A's CSR.
+		// S = Aᵀ for a k×m matrix A.
 		at := sparseSlice(r, k*m, density)
-		var sa CSR
-		if !sa.FromDense(k, m, at, max(m, 1), k*m) {
-			t.Fatal("FromDense refused a matrix within its limit")
-		}
-		s.Transpose(&sa)
+		s.FromDenseT(k, m, at, max(m, 1))
 		a = make([]float32, m*k)
 		for i := range k {
 			for j := range m {
@@ -142,14 +138,14 @@ func TestSparseAllocs(t *testing.T) {
 	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
 	var s, st CSR
 	s.FromDense(m, k, a, k, m*k)
-	st.Transpose(&s)
+	st.FromDenseT(m, k, a, k)
 	n2 := testing.AllocsPerRun(10, func() {
 		s.FromDense(m, k, a, k, m*k)
-		st.Transpose(&s)
+		st.FromDenseT(m, k, a, k)
 		SparseMul(&s, n, b, n, 0, c, n, nil)
 	})
 	if n2 != 0 {
-		t.Errorf("FromDense, Transpose and SparseMul allocate %v times, want 0", n2)
+		t.Errorf("FromDense, FromDenseT and SparseMul allocate %v times, want 0", n2)
 	}
 }
 
@@ -173,9 +169,8 @@ func BenchmarkSparseMul(b *testing.B) {
 		b.Run(fmt.Sprintf("weightgrad/threads=%d", threads), func(b *testing.B) {
 			useThreads(b, threads)
 			parallelMinMACs = 8 << 20
-			s.FromDense(m, k, a, k, m*k)
 			for b.Loop() {
-				st.Transpose(&s)
+				st.FromDenseT(m, k, a, k)
 				SparseMul(&st, n, dy, n, 0, dw, n, nil)
 			}
 		})
@@ -191,6 +186,45 @@ func BenchmarkSparseMul(b *testing.B) {
 			parallelMinMACs = 8 << 20
 			for b.Loop() {
 				Sgemm(true, false, k, n, m, 1, a, k, dy, n, 0, dw, n)
+			}
+		})
+	}
+}
+
+// TestCompress checks both compress kernels on values that include -0
+// (zero) and NaN (nonzero, as for Go's !=), at lengths around 8.
+func TestCompress(t *testing.T) {
+	for _, kern := range []string{"asm", "generic"} {
+		t.Run(kern, func(t *testing.T) {
+			useKernel(t, kern)
+			r := rand.New(rand.NewPCG(9, 9))
+			for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 96, 784} {
+				x := sparseSlice(r, n, 0.3)
+				for i := range x {
+					switch r.IntN(20) {
+					case 0:
+						x[i] = float32(math.Copysign(0, -1))
+					case 1:
+						x[i] = float32(math.NaN())
+					}
+				}
+				idx, val := make([]int32, n+8), make([]float32, n+8)
+				got := compress(x, 5, idx, val)
+				var want []int32
+				for i, v := range x {
+					if v != 0 {
+						want = append(want, int32(i+5))
+					}
+				}
+				if got != len(want) {
+					t.Fatalf("n=%d: %d nonzeros, want %d", n, got, len(want))
+				}
+				for q, i := range want {
+					v := x[i-5]
+					if idx[q] != i || (val[q] != v && !math.IsNaN(float64(v))) {
+						t.Fatalf("n=%d: entry %d = (%d, %v), want (%d, %v)", n, q, idx[q], val[q], i, v)
+					}
+				}
 			}
 		})
 	}
