@@ -130,13 +130,14 @@ func SgemmCheck(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 	if helpers > 0 {
 		startWorkers(helpers)
 		j.wg.Add(helpers)
+		j.left.Store(int32(helpers))
 		for range helpers {
 			workCh <- j
 		}
 	}
 	j.work()
 	if helpers > 0 {
-		j.wg.Wait()
+		waitHelpers(&j.left, &j.wg)
 	}
 	ok := !j.stopped.Load()
 	j.a, j.b, j.c, j.stop = nil, nil, nil, nil
@@ -223,6 +224,7 @@ type job struct {
 	next    atomic.Int32 // index of the next unclaimed part
 	stopped atomic.Bool
 	wg      sync.WaitGroup // helpers still inside work
+	left    atomic.Int32   // the same count, for spinning
 }
 
 var jobPool = sync.Pool{New: func() any { return new(job) }}
@@ -560,7 +562,38 @@ type task interface {
 	finished()
 }
 
-func (j *job) finished() { j.wg.Done() }
+func (j *job) finished() { j.left.Add(-1); j.wg.Done() }
+
+// spinIters bounds how long (a few hundred microseconds) an idle helper
+// polls for its next task, and a caller for its helpers, before parking:
+// waking a parked goroutine takes tens of microseconds on virtual machines,
+// as long as the tutorial's smaller products, and a training step hands out
+// work every few hundred microseconds.
+const spinIters = 2000
+
+// waitSpins is the same bound for a caller's plain loop on an atomic load.
+const waitSpins = 200000
+
+// waitHelpers waits until left drops to 0 (then wg is done too), spinning
+// at first.
+func waitHelpers(left *atomic.Int32, wg *sync.WaitGroup) {
+	for i := 0; i < waitSpins && left.Load() > 0; i++ {
+	}
+	wg.Wait()
+}
+
+// nextTask returns the next task for a helper, polling before blocking.
+func nextTask() task {
+	for range spinIters {
+		select {
+		case t := <-workCh:
+			return t
+		default:
+			runtime.Gosched() // let other goroutines of this P run
+		}
+	}
+	return <-workCh
+}
 
 // workCh feeds tasks to the persistent helper goroutines.
 var (
@@ -579,7 +612,8 @@ func startWorkers(n int) {
 	workersMu.Lock()
 	for nWorkers < n {
 		go func() {
-			for t := range workCh {
+			for {
+				t := nextTask()
 				t.work()
 				t.finished()
 			}

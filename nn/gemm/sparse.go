@@ -313,13 +313,14 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 	if helpers > 0 {
 		startWorkers(helpers)
 		j.wg.Add(helpers)
+		j.left.Store(int32(helpers))
 		for range helpers {
 			workCh <- j
 		}
 	}
 	j.work()
 	if helpers > 0 {
-		j.wg.Wait()
+		waitHelpers(&j.left, &j.wg)
 	}
 	ok := !j.stopped.Load()
 	j.s, j.b, j.c, j.stop = nil, nil, nil, nil
@@ -338,6 +339,7 @@ type spJob struct {
 	next        atomic.Int32
 	stopped     atomic.Bool
 	wg          sync.WaitGroup
+	left        atomic.Int32
 }
 
 // spPart is the block [r0,r1)×[c0,c1) of C computed by one goroutine.
@@ -345,7 +347,7 @@ type spPart struct{ r0, r1, c0, c1 int }
 
 var spJobPool = sync.Pool{New: func() any { return new(spJob) }}
 
-func (j *spJob) finished() { j.wg.Done() }
+func (j *spJob) finished() { j.left.Add(-1); j.wg.Done() }
 
 // work claims parts until none are left.
 func (j *spJob) work() {
