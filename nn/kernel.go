@@ -7,7 +7,12 @@ import "github.com/nnlab/nnlab/nn/gemm"
 // blocks, so a large product stops within milliseconds of a Ctrl-C; the
 // partial result is then abandoned by panicking with ErrInterrupted.
 func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !gemm.SgemmCheck(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, Interrupted) {
+	sgemmOn(0, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+// sgemmOn is sgemm on at most threads goroutines (all if threads <= 0).
+func sgemmOn(threads int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if !gemm.SgemmCheckThreads(threads, transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, Interrupted) {
 		panic(ErrInterrupted)
 	}
 }

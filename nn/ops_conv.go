@@ -6,7 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/nnlab/nnlab/nn/gemm"
 )
 
 // Conv2D convolves a batch of images x, NHWC [batch, height, width,
@@ -296,6 +297,16 @@ func (c convOp) forward(e *exec) {
 	p.release()
 }
 
+// sgemm runs a product of one part: on one goroutine when the parts
+// already share the cores.
+func (p *convPlan) sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	threads := 0
+	if p.parts > 1 {
+		threads = 1
+	}
+	sgemmOn(threads, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
 // release returns p to convPlans without references to tensors.
 func (p *convPlan) release() {
 	*p = convPlan{}
@@ -321,7 +332,7 @@ func (p *convPlan) forwardPart(part int) {
 		} else {
 			p.g.im2col(cols, p.x, n0, b)
 		}
-		sgemm(false, false, b*p.rows, p.cout, p.k, a, p.k, p.f, p.cout, 0, p.out[n0*p.rows*p.cout:], p.cout)
+		p.sgemm(false, false, b*p.rows, p.cout, p.k, a, p.k, p.f, p.cout, 0, p.out[n0*p.rows*p.cout:], p.cout)
 	}
 }
 
@@ -369,14 +380,14 @@ func (p *convPlan) backwardPart(part int) {
 			} else if !kept {
 				p.g.im2col(cols, p.x, n0, b)
 			}
-			sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
+			p.sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
 		}
 		if p.gx != nil {
 			if p.g.direct() {
-				sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 1, p.gx.data[n0*p.rows*p.k:], p.k)
+				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 1, p.gx.data[n0*p.rows*p.k:], p.k)
 				continue
 			}
-			sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
+			p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
 			p.g.col2im(p.gx.data, cols, n0, b)
 		}
 	}
@@ -385,50 +396,27 @@ func (p *convPlan) backwardPart(part int) {
 // partRunner is work split into parts that may run in parallel.
 type partRunner interface{ runPart(part int) }
 
-// partJob is one call of runParts shared by the goroutines working on it.
+// partJob is one call of runParts: it records the first panic of a part.
 type partJob struct {
 	f     partRunner
-	next  atomic.Int32
-	wg    sync.WaitGroup
 	mu    sync.Mutex
 	panic any // the first panic of a part, re-raised by the caller
 }
 
-var (
-	partJobs    = sync.Pool{New: func() any { return new(partJob) }}
-	partCh      = make(chan *partJob, 64)
-	partMu      sync.Mutex
-	partHelpers int
-)
+var partJobs = sync.Pool{New: func() any { return new(partJob) }}
 
-// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel: the
-// caller runs some and persistent helper goroutines the others. A panic in
-// any part (such as ErrInterrupted from sgemm) is re-raised on the caller
-// once all parts have stopped, so no helper is left writing buffers.
+// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel on the
+// goroutines of package gemm's pool. A panic in any part (such as
+// ErrInterrupted from sgemm) is re-raised on the caller once all parts have
+// stopped, so no helper is left writing buffers.
 func runParts(parts int, f partRunner) {
 	if parts <= 1 {
 		f.runPart(0)
 		return
 	}
-	partMu.Lock()
-	for ; partHelpers < parts-1; partHelpers++ {
-		go func() {
-			for j := range partCh {
-				j.work()
-				j.wg.Done()
-			}
-		}()
-	}
-	partMu.Unlock()
 	j := partJobs.Get().(*partJob)
 	j.f, j.panic = f, nil
-	j.next.Store(0)
-	j.wg.Add(parts - 1)
-	for range parts - 1 {
-		partCh <- j
-	}
-	j.work()
-	j.wg.Wait()
+	gemm.RunParts(parts, j)
 	p := j.panic
 	j.f, j.panic = nil, nil
 	partJobs.Put(j)
@@ -437,8 +425,8 @@ func runParts(parts int, f partRunner) {
 	}
 }
 
-// work runs the next unclaimed part, recording a panic instead of dying.
-func (j *partJob) work() {
+// RunPart runs part i, recording a panic instead of dying.
+func (j *partJob) RunPart(i int) {
 	defer func() {
 		if r := recover(); r != nil {
 			j.mu.Lock()
@@ -448,7 +436,7 @@ func (j *partJob) work() {
 			j.mu.Unlock()
 		}
 	}()
-	j.f.runPart(int(j.next.Add(1)) - 1)
+	j.f.runPart(i)
 }
 
 // MaxPool takes the largest value of each size×size window of NHWC images

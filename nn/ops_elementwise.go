@@ -3,8 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-
-	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // Add returns a + b element-wise, broadcasting as numpy does: a bias of
@@ -93,9 +91,9 @@ func (o binaryOp) forward(e *exec) {
 		// The bias case: b repeats along the leading dimensions.
 		w := len(b.data)
 		if o.kind == opAdd {
-			for r := 0; r < len(out.data); r += w {
-				vec.Add(out.data[r:r+w], a.data[r:r+w], b.data)
-			}
+			j := ewJobs.Get().(*ewJob)
+			*j = ewJob{kind: ewBiasAdd, parts: ewParts(len(out.data)), n: len(out.data), w: w, x: a.data, y: out.data, b: b.data}
+			j.run()
 			return
 		}
 		for r := 0; r < len(out.data); r += w {
@@ -119,14 +117,25 @@ func (o binaryOp) backward(e *exec) {
 	}
 	// Fast path for the bias add: dA = dC, dB = column sums of dC.
 	if o.kind == opAdd && len(a.data) == len(out.data) && (len(b.data) == len(out.data) || isRowOf(b.shape, out.shape)) {
-		if ga != nil {
+		if gb == nil {
 			addTo(ga.data, g)
+			return
 		}
-		if gb != nil {
-			w := len(b.data)
-			for r := 0; r < len(g); r += w {
-				addTo(gb.data, g[r:r+w])
-			}
+		// Each part sums its rows apart (in e.aux) and adds its share of
+		// dA; the partial sums are added up after.
+		w := len(b.data)
+		parts := ewParts(len(g))
+		if len(e.aux) != parts*w {
+			e.aux = make([]float32, parts*w)
+		}
+		j := ewJobs.Get().(*ewJob)
+		*j = ewJob{kind: ewBiasGrad, parts: parts, n: len(g), w: w, g: g, partial: e.aux}
+		if ga != nil {
+			j.dx = ga.data
+		}
+		j.run()
+		for part := range parts {
+			addTo(gb.data, e.aux[part*w:(part+1)*w])
 		}
 		return
 	}
@@ -245,10 +254,9 @@ func (reluOp) shape(in [][]int) ([]int, error) { return append([]int{}, in[0]...
 
 func (reluOp) forward(e *exec) {
 	x := e.in[0].data
-	y := e.out.data[:len(x)]
-	for i, v := range x {
-		y[i] = max(v, 0)
-	}
+	j := ewJobs.Get().(*ewJob)
+	*j = ewJob{kind: ewRelu, parts: ewParts(len(x)), n: len(x), x: x, y: e.out.data[:len(x)]}
+	j.run()
 }
 
 // backward passes the gradient where the output is positive (reading y,
@@ -259,17 +267,10 @@ func (reluOp) backward(e *exec) {
 		return
 	}
 	y := e.out.data
-	g := e.grad.data[:len(y)]
-	dx := gx.data[:len(y)]
-	if accumulate(e, 0) == 0 {
-		for i, v := range y {
-			dx[i] = math.Float32frombits(math.Float32bits(g[i]) & positiveMask(v))
-		}
-		return
-	}
-	for i, v := range y {
-		dx[i] += math.Float32frombits(math.Float32bits(g[i]) & positiveMask(v))
-	}
+	j := ewJobs.Get().(*ewJob)
+	*j = ewJob{kind: ewReluGrad, parts: ewParts(len(y)), n: len(y), y: y,
+		g: e.grad.data[:len(y)], dx: gx.data[:len(y)], acc: accumulate(e, 0) != 0}
+	j.run()
 }
 
 func (reluOp) canOverwrite(int) bool { return true }

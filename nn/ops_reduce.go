@@ -334,6 +334,13 @@ func (dropoutOp) forward(e *exec) {
 		return
 	}
 	scale := 1 / keep
+	if len(x) >= ewMinParallel {
+		j := ewJobs.Get().(*ewJob)
+		*j = ewJob{kind: ewDropout, parts: ewParts(len(x)), n: len(x), x: x, y: e.out.data, mask: e.aux,
+			keep: keep, scale: scale, seed: e.rng.Uint64()}
+		j.run()
+		return
+	}
 	for i, v := range x {
 		if e.rng.Float32() < keep {
 			e.aux[i] = scale
@@ -349,15 +356,11 @@ func (dropoutOp) backward(e *exec) {
 	if gx == nil {
 		return
 	}
-	if accumulate(e, 0) == 0 {
-		for i, g := range e.grad.data {
-			gx.data[i] = g * e.aux[i]
-		}
-		return
-	}
-	for i, g := range e.grad.data {
-		gx.data[i] += g * e.aux[i]
-	}
+	g := e.grad.data
+	j := ewJobs.Get().(*ewJob)
+	*j = ewJob{kind: ewScaleGrad, parts: ewParts(len(g)), n: len(g), g: g, mask: e.aux[:len(g)],
+		dx: gx.data[:len(g)], acc: accumulate(e, 0) != 0}
+	j.run()
 }
 
 // canOverwrite is true for x only: the keep probability has no gradient.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/nnlab/nnlab/nn"
@@ -25,6 +26,7 @@ func main() {
 	epochs := flag.Int("epochs", 1, "epochs to train")
 	seed := flag.Int64("seed", 0, "random seed")
 	maxBatches := flag.Int("max-batches", 0, "train only this many batches per epoch (timing probes)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of training to this file")
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
 	gemm.SetThreads(*threads)
@@ -54,10 +56,19 @@ func main() {
 		x, y = x.Slice(0, n), y.Slice(0, n)
 	}
 	for ep := 1; ep <= *epochs; ep++ {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			pprof.StartCPUProfile(f)
+		}
 		t0 := time.Now()
 		c0 := cpuSeconds()
 		h := m.FitArrays(x, y, model.FitOptions{Epochs: 1, BatchSize: 128, Verbose: -1})
 		wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
+		pprof.StopCPUProfile()
 		t1 := time.Now()
 		_, acc := m.Evaluate(data.Test.Images, data.Test.Labels)
 		ev := time.Since(t1).Seconds()

@@ -99,6 +99,12 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // values and some a partial sum; the caller must discard C. SgemmCheck
 // returns true when the product is complete.
 func SgemmCheck(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	return SgemmCheckThreads(0, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, stop)
+}
+
+// SgemmCheckThreads is SgemmCheck on at most threads goroutines (if
+// threads > 0), for callers that already run products in parallel.
+func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {
 		return true
@@ -124,6 +130,9 @@ func SgemmCheck(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 	t := 1
 	if m*n*k >= parallelMinMACs {
 		t = Threads()
+		if threads > 0 {
+			t = min(t, threads)
+		}
 	}
 	j.split(t)
 	helpers := min(t, len(j.parts)) - 1
