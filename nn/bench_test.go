@@ -88,4 +88,17 @@ func TestTrainStepAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { s.Run(train, feed) }); n != 0 {
 		t.Errorf("a training step allocates %v times, want 0", n)
 	}
+	// Images that are mostly zeros take the sparse first layer.
+	for i := range bx.data {
+		if i%5 != 0 {
+			bx.data[i] = 0
+		}
+	}
+	s.Run(train, feed)
+	if !sparseTaken(s) {
+		t.Fatal("the sparse path was not taken")
+	}
+	if n := testing.AllocsPerRun(20, func() { s.Run(train, feed) }); n != 0 {
+		t.Errorf("a training step with a sparse first layer allocates %v times, want 0", n)
+	}
 }

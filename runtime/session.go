@@ -108,6 +108,9 @@ type Session struct {
 	hasShow bool
 	mainN   int
 	files   map[int]string // cell number -> script path, for messages
+	// whereMu guards cell and files for goroutines of user code that
+	// report a panic (hookGoPanic) while a later cell runs.
+	whereMu sync.Mutex
 	term    bool           // Stdout is a terminal (see Options.Terminal)
 }
 
@@ -212,8 +215,20 @@ func (s *Session) hookGoPanic(cell, line int, r any) {
 	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %v\n", s.where(cell, line), r)
 }
 
+// nextCell numbers a new cell, read from the script path if not "".
+func (s *Session) nextCell(path string) {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	s.cell++
+	if path != "" {
+		s.files[s.cell] = path
+	}
+}
+
 // where names a line of a cell for messages.
 func (s *Session) where(cell, line int) string {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
 	if path, ok := s.files[cell]; ok {
 		return fmt.Sprintf("%s:%d", path, line)
 	}
@@ -290,7 +305,7 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	if err := s.waitAbandoned(ctx, 0); err != nil {
 		return "", err
 	}
-	s.cell++
+	s.nextCell("")
 	out, err = s.run(ctx, splitCell(src), fmt.Sprintf("cell%d", s.cell), true)
 	if hidesOutput(src) {
 		out = ""
@@ -311,8 +326,7 @@ func (s *Session) RunFile(ctx context.Context, path string) error {
 	if err := s.waitAbandoned(ctx, 0); err != nil {
 		return err
 	}
-	s.cell++
-	s.files[s.cell] = path
+	s.nextCell(path)
 	src := string(b)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
