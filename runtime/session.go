@@ -111,7 +111,7 @@ type Session struct {
 	// whereMu guards cell and files for goroutines of user code that
 	// report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
-	term    bool           // Stdout is a terminal (see Options.Terminal)
+	term    bool // Stdout is a terminal (see Options.Terminal)
 }
 
 // New returns a session whose interpreter knows stdlib.Symbols and has
