@@ -135,19 +135,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 		}
 	}
 	j.split(t)
-	helpers := min(t, len(j.parts)) - 1
-	if helpers > 0 {
-		startWorkers(helpers)
-		j.wg.Add(helpers)
-		j.left.Store(int32(helpers))
-		for range helpers {
-			workCh <- j
-		}
-	}
-	j.work()
-	if helpers > 0 {
-		waitHelpers(&j.left, &j.wg)
-	}
+	j.share(j, min(t, len(j.parts))-1)
 	ok := !j.stopped.Load()
 	j.a, j.b, j.c, j.stop = nil, nil, nil, nil
 	jobPool.Put(j)
@@ -232,8 +220,7 @@ type job struct {
 	parts   []part
 	next    atomic.Int32 // index of the next unclaimed part
 	stopped atomic.Bool
-	wg      sync.WaitGroup // helpers still inside work
-	left    atomic.Int32   // the same count, for spinning
+	crew
 }
 
 var jobPool = sync.Pool{New: func() any { return new(job) }}
@@ -571,7 +558,33 @@ type task interface {
 	finished()
 }
 
-func (j *job) finished() { j.left.Add(-1); j.wg.Done() }
+// crew counts the helpers still working on a task; tasks embed it.
+type crew struct {
+	wg   sync.WaitGroup
+	left atomic.Int32 // the same count, for spinning
+}
+
+func (c *crew) finished() { c.left.Add(-1); c.wg.Done() }
+
+// share runs t on the caller and on helpers helper goroutines, and
+// returns when all have finished with it. c is t's crew.
+func (c *crew) share(t task, helpers int) {
+	if helpers > 0 {
+		startWorkers(helpers)
+		c.wg.Add(helpers)
+		c.left.Store(int32(helpers))
+		for range helpers {
+			workCh <- t
+		}
+	}
+	t.work()
+	if helpers > 0 {
+		// Spin at first: the helpers often finish within microseconds.
+		for i := 0; i < waitSpins && c.left.Load() > 0; i++ {
+		}
+		c.wg.Wait()
+	}
+}
 
 // spinIters bounds how long (a few hundred microseconds) an idle helper
 // polls for its next task, and a caller for its helpers, before parking:
@@ -582,14 +595,6 @@ const spinIters = 2000
 
 // waitSpins is the same bound for a caller's plain loop on an atomic load.
 const waitSpins = 200000
-
-// waitHelpers waits until left drops to 0 (then wg is done too), spinning
-// at first.
-func waitHelpers(left *atomic.Int32, wg *sync.WaitGroup) {
-	for i := 0; i < waitSpins && left.Load() > 0; i++ {
-	}
-	wg.Wait()
-}
 
 // nextTask returns the next task for a helper, polling before blocking.
 func nextTask() task {

@@ -22,15 +22,7 @@ func RunParts(parts int, r PartRunner) {
 	j := partsPool.Get().(*partsJob)
 	j.r, j.parts = r, parts
 	j.next.Store(0)
-	helpers := parts - 1
-	startWorkers(helpers)
-	j.wg.Add(helpers)
-	j.left.Store(int32(helpers))
-	for range helpers {
-		workCh <- j
-	}
-	j.work()
-	waitHelpers(&j.left, &j.wg)
+	j.share(j, parts-1)
 	j.r = nil
 	partsPool.Put(j)
 }
@@ -40,8 +32,7 @@ type partsJob struct {
 	r     PartRunner
 	parts int
 	next  atomic.Int32
-	left  atomic.Int32
-	wg    sync.WaitGroup
+	crew
 }
 
 var partsPool = sync.Pool{New: func() any { return new(partsJob) }}
@@ -55,5 +46,3 @@ func (j *partsJob) work() {
 		j.r.RunPart(i)
 	}
 }
-
-func (j *partsJob) finished() { j.left.Add(-1); j.wg.Done() }

@@ -309,19 +309,7 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 			r = end
 		}
 	}
-	helpers := len(j.parts) - 1
-	if helpers > 0 {
-		startWorkers(helpers)
-		j.wg.Add(helpers)
-		j.left.Store(int32(helpers))
-		for range helpers {
-			workCh <- j
-		}
-	}
-	j.work()
-	if helpers > 0 {
-		waitHelpers(&j.left, &j.wg)
-	}
+	j.share(j, len(j.parts)-1)
 	ok := !j.stopped.Load()
 	j.s, j.b, j.c, j.stop = nil, nil, nil, nil
 	spJobPool.Put(j)
@@ -338,16 +326,13 @@ type spJob struct {
 	parts       []spPart
 	next        atomic.Int32
 	stopped     atomic.Bool
-	wg          sync.WaitGroup
-	left        atomic.Int32
+	crew
 }
 
 // spPart is the block [r0,r1)×[c0,c1) of C computed by one goroutine.
 type spPart struct{ r0, r1, c0, c1 int }
 
 var spJobPool = sync.Pool{New: func() any { return new(spJob) }}
-
-func (j *spJob) finished() { j.left.Add(-1); j.wg.Done() }
 
 // work claims parts until none are left.
 func (j *spJob) work() {

@@ -6,7 +6,9 @@ package vec
 
 import (
 	"math"
-	"runtime"
+	"sync"
+
+	"github.com/nnlab/nnlab/nn/gemm"
 )
 
 // Adam applies one Adam step to the weights w given their gradient g and
@@ -22,12 +24,13 @@ func Adam(w, g, m, v []float32, lr, b1, b2, eps float32) {
 	if len(g) < n || len(m) < n || len(v) < n {
 		panic("vec.Adam: slices shorter than the weights")
 	}
-	if n >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+	if n >= parallelMin && gemm.Threads() > 1 {
 		// Large updates are memory-bound: a second core halves them.
-		h := (n / 2) &^ 7
-		helper.Do(func() { adam(w[h:n], g[h:n], m[h:n], v[h:n], lr, b1, b2, eps) })
-		adam(w[:h], g[:h], m[:h], v[:h], lr, b1, b2, eps)
-		helper.Wait()
+		j := adamJobs.Get().(*adamJob)
+		*j = adamJob{w: w[:n], g: g, m: m, v: v, lr: lr, b1: b1, b2: b2, eps: eps, half: (n / 2) &^ 7}
+		gemm.RunParts(2, j)
+		*j = adamJob{}
+		adamJobs.Put(j)
 		return
 	}
 	adam(w, g, m, v, lr, b1, b2, eps)
@@ -54,47 +57,23 @@ func adamGo(w, g, m, v []float32, lr, b1, b2, eps float32) {
 // parallelMin is the length from which an update is split over two cores.
 const parallelMin = 1 << 16
 
-// helper is one persistent goroutine that runs the second half of a split
-// update, so splitting allocates nothing.
-var helper = newWorker()
-
-type worker struct {
-	work chan func()
-	done chan struct{}
+// adamJob is an update split in two halves for gemm.RunParts.
+type adamJob struct {
+	w, g, m, v      []float32
+	lr, b1, b2, eps float32
+	half            int
 }
 
-func newWorker() *worker {
-	w := &worker{work: make(chan func(), 1), done: make(chan struct{}, 1)}
-	go func() {
-		for {
-			f := poll(w.work)
-			f()
-			w.done <- struct{}{}
-		}
-	}()
-	return w
-}
+var adamJobs = sync.Pool{New: func() any { return new(adamJob) }}
 
-// Do starts f on the worker; Wait waits for it. Both sides poll for a
-// while before parking: waking a parked goroutine costs tens of
-// microseconds on virtual machines, as much as a split update saves.
-func (w *worker) Do(f func()) { w.work <- f }
-func (w *worker) Wait()       { poll(w.done) }
-
-// poll receives from c, polling spinIters times before blocking.
-func poll[T any](c chan T) T {
-	for range spinIters {
-		select {
-		case v := <-c:
-			return v
-		default:
-			runtime.Gosched() // let other goroutines of this P run
-		}
+// RunPart updates the first (part 0) or second half.
+func (j *adamJob) RunPart(part int) {
+	lo, hi := 0, j.half
+	if part == 1 {
+		lo, hi = j.half, len(j.w)
 	}
-	return <-c
+	adam(j.w[lo:hi], j.g[lo:hi], j.m[lo:hi], j.v[lo:hi], j.lr, j.b1, j.b2, j.eps)
 }
-
-const spinIters = 2000
 
 // Add sets dst[i] = a[i] + b[i] for every i < len(dst); a and b may be dst.
 // It is the bias add and the gradient accumulation of a training step,
