@@ -215,11 +215,10 @@ type job struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	stop           func() bool
 
-	parts   []part
-	next    atomic.Int32 // index of the next unclaimed part
-	stopped atomic.Bool
+	parts []part
+	next  atomic.Int32 // index of the next unclaimed part
+	stopper
 	crew
 }
 
@@ -278,14 +277,21 @@ func (j *job) work() {
 	wsPool.Put(ws)
 }
 
-// interrupted polls the job's stop function; it reports true once any
-// goroutine of the job has seen it return true.
-func (j *job) interrupted() bool {
-	if j.stopped.Load() {
+// stopper is a task's cancellation: the caller's stop function and
+// whether any goroutine of the task has seen it return true.
+type stopper struct {
+	stop    func() bool
+	stopped atomic.Bool
+}
+
+// interrupted polls the stop function; it reports true once any goroutine
+// of the task has seen it return true.
+func (s *stopper) interrupted() bool {
+	if s.stopped.Load() {
 		return true
 	}
-	if j.stop != nil && j.stop() {
-		j.stopped.Store(true)
+	if s.stop != nil && s.stop() {
+		s.stopped.Store(true)
 		return true
 	}
 	return false

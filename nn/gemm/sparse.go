@@ -322,10 +322,9 @@ type spJob struct {
 	n, ldb, ldc int
 	b, c        []float32
 	beta        float32
-	stop        func() bool
 	parts       []spPart
 	next        atomic.Int32
-	stopped     atomic.Bool
+	stopper
 	crew
 }
 
@@ -344,17 +343,6 @@ func (j *spJob) work() {
 		}
 	}
 	wsPool.Put(ws)
-}
-
-func (j *spJob) interrupted() bool {
-	if j.stopped.Load() {
-		return true
-	}
-	if j.stop != nil && j.stop() {
-		j.stopped.Store(true)
-		return true
-	}
-	return false
 }
 
 // run computes one part. Each 64-column slab of B is first copied into a
