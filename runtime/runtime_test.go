@@ -238,7 +238,7 @@ func TestCancelStopsTheCell(t *testing.T) {
 		if !errors.Is(err, ErrInterrupted) {
 			t.Fatalf("%q: err = %v, want ErrInterrupted", cell, err)
 		}
-		if d := time.Since(at); d > 100*time.Millisecond {
+		if d := time.Since(at); d > time.Second { // generous: CI runs packages in parallel
 			t.Fatalf("%q: stopped %v after the cancel", cell, d)
 		}
 		a, _ := s.Eval(context.Background(), `cnt`)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/mnist"
@@ -328,25 +327,33 @@ func TestInterruptAndResume(t *testing.T) {
 	nn.Seed(11)
 	m := dense()
 	var out bytes.Buffer
-	// Interrupt from another goroutine while the first epoch runs.
-	stop := make(chan struct{})
-	go func() {
-		defer close(stop)
-		for {
-			if e, b := m.Epoch(); e >= 1 || b >= 15 {
-				nn.Interrupt()
-				return
+	// Interrupt from another goroutine while the first epoch runs: a
+	// schedule (of the reference's constant rate) lets it know when step
+	// 15 is about to run and waits for it, so that a loaded machine cannot
+	// delay the interrupt past the epoch.
+	reached, stop := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	interruptAt15 := func(out *bytes.Buffer) model.FitOptions {
+		o := opts(out)
+		o.Schedule = func(epoch, step int) float64 {
+			if step == 15 {
+				once.Do(func() { close(reached); <-stop })
 			}
-			time.Sleep(200 * time.Microsecond)
+			return 2e-3
 		}
+		return o
+	}
+	go func() {
+		<-reached
+		nn.Interrupt()
+		close(stop)
 	}()
-	h := m.FitArrays(x, y, opts(&out))
-	<-stop
+	h := m.FitArrays(x, y, interruptAt15(&out))
 	if !h.Interrupted || !nn.Interrupted() {
 		t.Fatalf("not interrupted: %+v", h)
 	}
 	e, b := m.Epoch()
-	if e != 0 || b < 15 || b >= 40 {
+	if e != 0 || b != 15 {
 		t.Fatalf("stopped at epoch %d batch %d", e, b)
 	}
 	wantMsg := "stopped at epoch 1, batch " + strconv.Itoa(b) + "/40"
