@@ -42,9 +42,9 @@ type exec struct {
 	aux       []float32
 	rng       *rand.Rand
 	// sparse holds a matmul's left operand in CSR form when it is mostly
-	// zeros (see sparseLeft), and sparseT its transpose for the gradient.
-	sparse, sparseT *gemm.CSR
-	isSparse        bool
+	// zeros (see sparseLeft).
+	sparse   *gemm.CSR
+	isSparse bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

@@ -44,8 +44,9 @@ func (matmulOp) backward(e *exec) {
 	}
 	if gb := e.inGrad[1]; gb != nil {
 		if e.isSparse {
-			e.sparseT.FromDenseT(m, k, a.data, k)
-			sparseMul(e.sparseT, n, e.grad.data, accumulate(e, 1), gb.data)
+			if !gemm.SparseTMul(e.sparse, n, e.grad.data, n, accumulate(e, 1), gb.data, n, Interrupted) {
+				panic(ErrInterrupted)
+			}
 			return
 		}
 		sgemm(true, false, k, n, m, a.data, k, e.grad.data, n, accumulate(e, 1), gb.data, n)
@@ -82,7 +83,7 @@ func sparseLeft(e *exec, m, n, k int) bool {
 		return false
 	}
 	if e.sparse == nil {
-		e.sparse, e.sparseT = new(gemm.CSR), new(gemm.CSR)
+		e.sparse = new(gemm.CSR)
 	}
 	e.isSparse = e.sparse.FromDense(m, k, a, k, int(sparseMaxDensity*float64(m*k)))
 	return e.isSparse

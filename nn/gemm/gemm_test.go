@@ -56,17 +56,19 @@ func randSlice(r *rand.Rand, n int) []float32 {
 
 // useKernel switches the micro-kernel for one test.
 func useKernel(t testing.TB, name string) {
-	old, oldName, oldPack, oldSp, oldC := kernel, kernelName, asmPack, spKernel, compressKernel
+	old, oldName, oldPack, oldSp, oldC, oldS := kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel
 	switch name {
 	case "asm":
 		if asmKernel == nil {
 			t.Skip("no AVX2+FMA kernel on this machine")
 		}
-		kernel, kernelName, asmPack, spKernel, compressKernel = asmKernel, "asm", true, asmSpKernel, asmCompress
+		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = asmKernel, "asm", true, asmSpKernel, asmCompress, asmScatter
 	case "generic":
-		kernel, kernelName, asmPack, spKernel, compressKernel = kernelGeneric, "generic", false, nil, nil
+		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = kernelGeneric, "generic", false, nil, nil, nil
 	}
-	t.Cleanup(func() { kernel, kernelName, asmPack, spKernel, compressKernel = old, oldName, oldPack, oldSp, oldC })
+	t.Cleanup(func() {
+		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = old, oldName, oldPack, oldSp, oldC, oldS
+	})
 }
 
 // useThreads sets the thread count for one test; with threads > 1 it also

@@ -33,6 +33,11 @@ func packB16N(k int, dst, src *float32, ldb int)
 //go:noescape
 func packB16T(k int, dst, src *float32, ldb int)
 
+// spScatterRows is SparseTMul's AVX2+FMA kernel (sparse_amd64.s).
+//
+//go:noescape
+func spScatterRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+
 // compressAVX2 is compress's assembly kernel (sparse_amd64.s).
 //
 //go:noescape
@@ -45,6 +50,7 @@ func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
 		asmSpKernel = spmmRows
+		asmScatter = spScatterRows
 		if cpu.X86.HasPOPCNT {
 			asmCompress = compressAVX2
 		}

@@ -20,6 +20,7 @@ var (
 	// asmSpKernel and asmCompress are the assembly sparse kernels if the
 	// CPU supports them.
 	asmSpKernel spKernelFunc
+	asmScatter  scatterFunc
 	asmCompress func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
 	// asmPack selects the assembly packing routines (set with the kernel).
 	asmPack bool
@@ -30,10 +31,10 @@ var (
 func selectKernel() {
 	if asmKernel != nil && os.Getenv("NNLAB_GEMM") != "generic" {
 		kernel, kernelName, asmPack = asmKernel, "avx2+fma 6x16", true
-		spKernel, compressKernel = asmSpKernel, asmCompress
+		spKernel, compressKernel, scatterKernel = asmSpKernel, asmCompress, asmScatter
 	} else {
 		kernel, kernelName, asmPack = kernelGeneric, "generic", false
-		spKernel, compressKernel = nil, nil
+		spKernel, compressKernel, scatterKernel = nil, nil, nil
 	}
 }
 

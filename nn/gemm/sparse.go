@@ -8,8 +8,8 @@ import (
 )
 
 // CSR is a sparse matrix in compressed sparse row form, built from a dense
-// matrix (FromDense) or from the transpose of one (FromDenseT), reusing its
-// memory, and multiplied by dense matrices with SparseMul.
+// matrix (FromDense, reusing its memory) and multiplied by dense matrices
+// with SparseMul (S·B) and SparseTMul (Sᵀ·D).
 //
 // Sparse products pay off for inputs that are mostly zeros, such as MNIST
 // images (about 81% of their pixels are 0): the first layer of a network
@@ -69,6 +69,12 @@ func (s *CSR) FromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
 		panic(fmt.Sprintf("gemm: CSR.FromDense: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
 	}
 	s.setShape(m, k)
+	if k == 0 {
+		clear(s.bounds)
+		s.nnz = 0
+		s.colIdx, s.val = grow(s.colIdx, 1), grow(s.val, 1)
+		return true
+	}
 	// compress writes up to 8 values past the ones it keeps, and a row may
 	// pass the limit before it is checked.
 	capNNZ := min(maxNNZ, m*k) + k + 16
@@ -146,56 +152,6 @@ var compressLUT = func() (lut [256][8]int32) {
 // compressKernel is the assembly compress for n (a multiple of 8) values,
 // or nil.
 var compressKernel func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
-
-// FromDenseT stores the transpose of the m×k row-major matrix a (row stride
-// lda) in s, a k×m matrix, reusing s's memory. Each row of s (a column of a)
-// has room for m entries, so that a is read row by row, 8 columns at a time,
-// and the 8 rows of s being written stay in L1.
-func (s *CSR) FromDenseT(m, k int, a []float32, lda int) {
-	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
-		panic(fmt.Sprintf("gemm: CSR.FromDenseT: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
-	}
-	s.setShape(k, m)
-	s.colIdx = grow(s.colIdx, max(k*m, 1)) // never empty: the kernel takes &colIdx[0]
-	s.val = grow(s.val, max(k*m, 1))
-	nnz := 0
-	var cur [8]int32
-	for k0 := 0; k0 < k; k0 += 8 {
-		w := min(8, k-k0)
-		for t := range w {
-			cur[t] = int32((k0 + t) * m)
-		}
-		for c := range s.chunks {
-			for t := range w {
-				s.bounds[(k0+t)*s.stride+c] = cur[t]
-			}
-			for i := c * s.chunkRows; i < min(m, (c+1)*s.chunkRows); i++ {
-				row := a[i*lda+k0 : i*lda+k0+w]
-				if w == 8 {
-					g := (*[8]float32)(row)
-					or := math.Float32bits(g[0]) | math.Float32bits(g[1]) | math.Float32bits(g[2]) | math.Float32bits(g[3]) |
-						math.Float32bits(g[4]) | math.Float32bits(g[5]) | math.Float32bits(g[6]) | math.Float32bits(g[7])
-					if or&0x7fffffff == 0 {
-						continue
-					}
-				}
-				// Written unconditionally, kept if nonzero: row i of a is
-				// at most the (i+1)th entry of each list, within its room.
-				for t, v := range row {
-					q := cur[t]
-					s.colIdx[q] = int32(i)
-					s.val[q] = v
-					cur[t] = q + int32(nonzero(v))
-				}
-			}
-		}
-		for t := range w {
-			s.bounds[(k0+t)*s.stride+s.chunks] = cur[t]
-			nnz += int(cur[t]) - (k0+t)*m
-		}
-	}
-	s.nnz = nnz
-}
 
 // nonzero is 1 if v != 0 and 0 otherwise, without a branch (nonzero
 // pixels come in unpredictable runs).
@@ -316,12 +272,138 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 	return ok
 }
 
+// SparseTMul computes C = Sᵀ·D + beta·C, where S is an m×k CSR matrix, D
+// a dense m×n matrix (stride ldd) and C a dense k×n one (stride ldc): the
+// weight gradient of a product with a sparse input, without transposing S.
+// Each nonzero S[r,i] adds S[r,i]·D[r,:] to row i of C, 64 columns at a
+// time, in a packed panel of C's rows that stays in L1 (one chunk of S's
+// columns at a time). With beta == 0 the old contents of C are ignored.
+// Threads, the stop function and the result are as for SparseMul.
+func SparseTMul(s *CSR, n int, d []float32, ldd int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	m, k := s.rows, s.cols
+	if n < 0 || ldd < max(n, 1) || ldc < max(n, 1) || len(d) < need(m, n, ldd) || len(c) < need(k, n, ldc) {
+		panic(fmt.Sprintf("gemm: SparseTMul: (%d×%d sparse)ᵀ · %d×%d (ldd %d, %d floats) into ldc %d, %d floats",
+			m, k, m, n, ldd, len(d), ldc, len(c)))
+	}
+	if k == 0 || n == 0 {
+		return true
+	}
+	j := spJobPool.Get().(*spJob)
+	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop, j.trans = s, n, d, ldd, beta, c, ldc, stop, true
+	j.stopped.Store(false)
+	j.next.Store(0)
+	t := 1
+	if s.NNZ()*n >= parallelMinMACs/4 {
+		t = Threads()
+	}
+	// Every row of S may add to every row of C, so goroutines split the
+	// columns only, in whole 64-column slabs.
+	slabs := n / spCols
+	if scatterKernel == nil || slabs < 2*t {
+		t = 1
+	}
+	j.parts = j.parts[:0]
+	for i := range t {
+		c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
+		if i == t-1 {
+			c1 = n
+		}
+		j.parts = append(j.parts, spPart{0, k, c0, c1})
+	}
+	j.share(j, len(j.parts)-1)
+	ok := !j.stopped.Load()
+	j.s, j.b, j.c, j.stop, j.trans = nil, nil, nil, nil, false
+	spJobPool.Put(j)
+	return ok
+}
+
+// scatterFunc is SparseTMul's kernel: for each of rows rows r of S, with
+// entries idx[p], val[p] for ptr[r*pstride] ≤ p < ptr[r*pstride+1], it adds
+// val[p]·d[r*ldd : r*ldd+64] to row idx[p] of the packed 64-column panel c.
+type scatterFunc func(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+
+// scatterKernel is the assembly kernel when the CPU has AVX2+FMA, else nil.
+var scatterKernel scatterFunc
+
+// runT computes one part of SparseTMul.
+func (j *spJob) runT(p spPart, ws *workspace) bool {
+	s, ldc := j.s, j.ldc
+	m, k := s.rows, s.cols
+	kern := scatterKernel
+	full := p.c0 + (p.c1-p.c0)/spCols*spCols
+	if kern == nil {
+		full = p.c0
+	}
+	if full > p.c0 {
+		ws.ensure(0, k*spCols)
+	}
+	for c0 := p.c0; c0 < full; c0 += spCols {
+		panel := ws.b[:k*spCols]
+		for ch := range s.chunks {
+			if j.interrupted() {
+				return false
+			}
+			k0, k1 := ch*s.chunkRows, min(k, (ch+1)*s.chunkRows)
+			clear(panel[k0*spCols : k1*spCols])
+			kern(m, &s.bounds[ch], s.stride, &s.colIdx[0], &s.val[0], &j.b[c0], j.ldb, &panel[0])
+			for i := k0; i < k1; i++ {
+				merge(j.c[i*ldc+c0:i*ldc+c0+spCols], panel[i*spCols:(i+1)*spCols], j.beta)
+			}
+		}
+	}
+	if full < p.c1 {
+		if j.interrupted() {
+			return false
+		}
+		for i := range k {
+			merge(j.c[i*ldc+full:i*ldc+p.c1], nil, j.beta)
+		}
+		for r := range m {
+			p0, p1 := s.span(r)
+			drow := j.b[r*j.ldb+full : r*j.ldb+p.c1]
+			for q := p0; q < p1; q++ {
+				v, crow := s.val[q], j.c[int(s.colIdx[q])*ldc+full:int(s.colIdx[q])*ldc+p.c1]
+				for t, x := range drow {
+					crow[t] += v * x
+				}
+			}
+		}
+	}
+	return true
+}
+
+// merge sets dst = src + beta·dst (src nil counts as zeros); with beta ==
+// 0, dst's old values are ignored.
+func merge(dst, src []float32, beta float32) {
+	switch {
+	case beta == 0 && src == nil:
+		clear(dst)
+	case beta == 0:
+		copy(dst, src)
+	case src == nil:
+		if beta != 1 {
+			for i := range dst {
+				dst[i] *= beta
+			}
+		}
+	case beta == 1:
+		for i, v := range src[:len(dst)] {
+			dst[i] += v
+		}
+	default:
+		for i, v := range src[:len(dst)] {
+			dst[i] = v + beta*dst[i]
+		}
+	}
+}
+
 // spJob is one SparseMul call shared by the goroutines working on it.
 type spJob struct {
 	s           *CSR
 	n, ldb, ldc int
 	b, c        []float32
 	beta        float32
+	trans       bool // SparseTMul: b holds D
 	parts       []spPart
 	next        atomic.Int32
 	stopper
@@ -338,7 +420,10 @@ func (j *spJob) work() {
 	ws := wsPool.Get().(*workspace)
 	for {
 		i := int(j.next.Add(1)) - 1
-		if i >= len(j.parts) || !j.run(j.parts[i], ws) {
+		if i >= len(j.parts) {
+			break
+		}
+		if j.trans && !j.runT(j.parts[i], ws) || !j.trans && !j.run(j.parts[i], ws) {
 			break
 		}
 	}

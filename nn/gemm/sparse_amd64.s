@@ -156,3 +156,83 @@ cdone:
 	MOVQ AX, ret+48(FP)
 	VZEROUPPER
 	RET
+
+// func spScatterRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+//
+// For each row r < rows of S, with p0 = ptr[r*pstride] and p1 =
+// ptr[r*pstride+1]: c[idx[p]*64 : idx[p]*64+64] += val[p]·d[r*ldd : r*ldd+64]
+// for p0 ≤ p < p1. The row of d stays in Y0..Y7; c is a packed panel of
+// 64-float rows.
+TEXT ·spScatterRows(SB), NOSPLIT, $0-64
+	MOVQ  rows+0(FP), R13
+	MOVQ  ptr+8(FP), R12
+	MOVQ  pstride+16(FP), R11
+	SHLQ  $2, R11
+	MOVQ  idx+24(FP), R10
+	MOVQ  val+32(FP), R9
+	MOVQ  d+40(FP), DX
+	MOVQ  ldd+48(FP), R8
+	SHLQ  $2, R8
+	MOVQ  c+56(FP), BX
+	TESTQ R13, R13
+	JEQ   sdone
+
+srow:
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	SUBQ    SI, CX
+	JEQ     snext
+	LEAQ    (R9)(SI*4), DI
+	LEAQ    (R10)(SI*4), SI
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+	VMOVUPS 128(DX), Y4
+	VMOVUPS 160(DX), Y5
+	VMOVUPS 192(DX), Y6
+	VMOVUPS 224(DX), Y7
+
+sloop:
+	MOVLQSX      (SI), AX
+	SHLQ         $8, AX
+	ADDQ         BX, AX
+	VBROADCASTSS (DI), Y8
+	VMOVUPS      (AX), Y9
+	VMOVUPS      32(AX), Y10
+	VMOVUPS      64(AX), Y11
+	VMOVUPS      96(AX), Y12
+	VFMADD231PS  Y0, Y8, Y9
+	VFMADD231PS  Y1, Y8, Y10
+	VFMADD231PS  Y2, Y8, Y11
+	VFMADD231PS  Y3, Y8, Y12
+	VMOVUPS      Y9, (AX)
+	VMOVUPS      Y10, 32(AX)
+	VMOVUPS      Y11, 64(AX)
+	VMOVUPS      Y12, 96(AX)
+	VMOVUPS      128(AX), Y9
+	VMOVUPS      160(AX), Y10
+	VMOVUPS      192(AX), Y11
+	VMOVUPS      224(AX), Y12
+	VFMADD231PS  Y4, Y8, Y9
+	VFMADD231PS  Y5, Y8, Y10
+	VFMADD231PS  Y6, Y8, Y11
+	VFMADD231PS  Y7, Y8, Y12
+	VMOVUPS      Y9, 128(AX)
+	VMOVUPS      Y10, 160(AX)
+	VMOVUPS      Y11, 192(AX)
+	VMOVUPS      Y12, 224(AX)
+	ADDQ         $4, SI
+	ADDQ         $4, DI
+	DECQ         CX
+	JNE          sloop
+
+snext:
+	ADDQ R11, R12
+	ADDQ R8, DX
+	DECQ R13
+	JNE  srow
+
+sdone:
+	VZEROUPPER
+	RET

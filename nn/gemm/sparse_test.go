@@ -21,7 +21,7 @@ func sparseSlice(r *rand.Rand, n int, density float64) []float32 {
 }
 
 // TestSparseMul compares S·B + beta·C, with S built by FromDense (and by
-// FromDenseT), against the reference GEMM for both kernels and thread counts,
+// SparseTMul), against the reference GEMM for both kernels and thread counts,
 // on shapes around the 64-column tile and the row blocks, with empty rows.
 func TestSparseMul(t *testing.T) {
 	shapes := [][3]int{ // m, n, k
@@ -65,9 +65,11 @@ func checkSparse(t *testing.T, m, n, k int, density float64, beta float32, trans
 	var s CSR
 	var a []float32 // op(S) as a dense m×k matrix
 	if trans {
-		// S = Aᵀ for a k×m matrix A.
+		// C = Aᵀ·B for a sparse k×m matrix A, by SparseTMul.
 		at := sparseSlice(r, k*m, density)
-		s.FromDenseT(k, m, at, max(m, 1))
+		if !s.FromDense(k, m, at, max(m, 1), k*m) {
+			t.Fatal("FromDense refused a matrix within its limit")
+		}
 		a = make([]float32, m*k)
 		for i := range k {
 			for j := range m {
@@ -80,12 +82,16 @@ func checkSparse(t *testing.T, m, n, k int, density float64, beta float32, trans
 			t.Fatal("FromDense refused a matrix within its limit")
 		}
 	}
-	if s.Rows() != m || s.Cols() != k {
-		t.Fatalf("CSR is %dx%d, want %dx%d", s.Rows(), s.Cols(), m, k)
-	}
 	want, mag := refGemm(false, false, m, n, k, 1, a, max(k, 1), b, ldb, beta, c, ldc)
-	if !SparseMul(&s, n, b, ldb, beta, c, ldc, nil) {
-		t.Fatal("SparseMul reported an interrupt")
+	mul := SparseMul
+	if trans {
+		mul = SparseTMul
+	}
+	if s.Rows()*s.Cols() != m*k {
+		t.Fatalf("CSR is %dx%d for a %dx%d product", s.Rows(), s.Cols(), m, k)
+	}
+	if !mul(&s, n, b, ldb, beta, c, ldc, nil) {
+		t.Fatal("the product reported an interrupt")
 	}
 	for i := range m {
 		for j := range n {
@@ -129,6 +135,11 @@ func TestSparseInterrupt(t *testing.T) {
 	if !SparseMul(&s, n, b, n, 0, c, n, func() bool { return false }) {
 		t.Fatal("SparseMul reported an interrupt that did not happen")
 	}
+	calls.Store(0)
+	dw := make([]float32, k*n)
+	if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
+		t.Fatal("SparseTMul completed despite stop")
+	}
 }
 
 func TestSparseAllocs(t *testing.T) {
@@ -136,16 +147,16 @@ func TestSparseAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	const m, n, k = 128, 512, 784
 	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
-	var s, st CSR
+	dw := make([]float32, k*n)
+	var s CSR
 	s.FromDense(m, k, a, k, m*k)
-	st.FromDenseT(m, k, a, k)
 	n2 := testing.AllocsPerRun(10, func() {
 		s.FromDense(m, k, a, k, m*k)
-		st.FromDenseT(m, k, a, k)
 		SparseMul(&s, n, b, n, 0, c, n, nil)
+		SparseTMul(&s, n, c, n, 0, dw, n, nil)
 	})
 	if n2 != 0 {
-		t.Errorf("FromDense, FromDenseT and SparseMul allocate %v times, want 0", n2)
+		t.Errorf("FromDense, SparseMul and SparseTMul allocate %v times, want 0", n2)
 	}
 }
 
@@ -156,7 +167,8 @@ func BenchmarkSparseMul(b *testing.B) {
 	const m, n, k = 128, 512, 784
 	a, w, dy := sparseSlice(r, m*k, 0.19), randSlice(r, k*n), randSlice(r, m*n)
 	c, dw := make([]float32, m*n), make([]float32, k*n)
-	var s, st CSR
+	var s CSR
+	s.FromDense(m, k, a, k, m*k)
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("forward/threads=%d", threads), func(b *testing.B) {
 			useThreads(b, threads)
@@ -170,8 +182,7 @@ func BenchmarkSparseMul(b *testing.B) {
 			useThreads(b, threads)
 			parallelMinMACs = 8 << 20
 			for b.Loop() {
-				st.FromDenseT(m, k, a, k)
-				SparseMul(&st, n, dy, n, 0, dw, n, nil)
+				SparseTMul(&s, n, dy, n, 0, dw, n, nil)
 			}
 		})
 		b.Run(fmt.Sprintf("dense-forward/threads=%d", threads), func(b *testing.B) {
