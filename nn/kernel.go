@@ -24,3 +24,11 @@ func sparseMul(s *gemm.CSR, n int, b []float32, beta float32, c []float32) {
 		panic(ErrInterrupted)
 	}
 }
+
+// sparseTMul computes C = Sᵀ·D + beta·C (the weight gradient of a sparse
+// product), with the same interrupt behaviour as sgemm.
+func sparseTMul(s *gemm.CSR, n int, d []float32, beta float32, c []float32) {
+	if !gemm.SparseTMul(s, n, d, n, beta, c, n, Interrupted) {
+		panic(ErrInterrupted)
+	}
+}

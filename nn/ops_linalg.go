@@ -44,9 +44,7 @@ func (matmulOp) backward(e *exec) {
 	}
 	if gb := e.inGrad[1]; gb != nil {
 		if e.isSparse {
-			if !gemm.SparseTMul(e.sparse, n, e.grad.data, n, accumulate(e, 1), gb.data, n, Interrupted) {
-				panic(ErrInterrupted)
-			}
+			sparseTMul(e.sparse, n, e.grad.data, accumulate(e, 1), gb.data)
 			return
 		}
 		sgemm(true, false, k, n, m, a.data, k, e.grad.data, n, accumulate(e, 1), gb.data, n)
