@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/nnlab/nnlab/nn"
+	"github.com/nnlab/nnlab/nn/gemm"
 )
 
 // NumClasses is the number of digit classes, the width of one-hot labels.
@@ -59,6 +60,7 @@ type DataSet struct {
 	perm   []int
 	pos    int
 	epochs int
+	picked []int // NextBatch's scratch: the examples of the batch
 }
 
 // Options tunes Read.
@@ -281,20 +283,50 @@ func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
 	labW := d.Labels.Len() / max(d.NumExamples, 1)
 	imgShape[0], labShape[0] = n, n
 	images, labels = nn.Zeros(imgShape...), nn.Zeros(labShape...)
-	src, lsrc := d.Images.Data(), d.Labels.Data()
-	dst, ldst := images.Data(), labels.Data()
-	for i := 0; i < n; i++ {
+	d.picked = d.picked[:0]
+	for range n {
 		if d.pos == d.NumExamples {
 			d.epochs++
 			d.perm = d.rng.Perm(d.NumExamples)
 			d.pos = 0
 		}
-		j := d.perm[d.pos]
+		d.picked = append(d.picked, d.perm[d.pos])
 		d.pos++
-		copy(dst[i*imgW:(i+1)*imgW], src[j*imgW:(j+1)*imgW])
-		copy(ldst[i*labW:(i+1)*labW], lsrc[j*labW:(j+1)*labW])
 	}
+	// Copying scattered examples waits on memory; two cores wait in parallel.
+	parts := 1
+	if n*imgW >= 1<<16 {
+		parts = gemm.Threads()
+	}
+	g := gathers.Get().(*gather)
+	*g = gather{picked: d.picked, imgW: imgW, labW: labW, parts: parts,
+		src: d.Images.Data(), lsrc: d.Labels.Data(), dst: images.Data(), ldst: labels.Data()}
+	gemm.RunParts(parts, g)
+	*g = gather{}
+	gathers.Put(g)
 	return images, labels
+}
+
+// gather copies the picked examples of a batch, split in parts.
+type gather struct {
+	picked     []int
+	imgW, labW int
+	parts      int
+	src, lsrc  []float32
+	dst, ldst  []float32
+}
+
+var gathers = sync.Pool{New: func() any { return new(gather) }}
+
+// RunPart copies the examples of part p.
+func (g *gather) RunPart(p int) {
+	n := len(g.picked)
+	lo, hi := n*p/g.parts, n*(p+1)/g.parts
+	for i := lo; i < hi; i++ {
+		j := g.picked[i]
+		copy(g.dst[i*g.imgW:(i+1)*g.imgW], g.src[j*g.imgW:(j+1)*g.imgW])
+		copy(g.ldst[i*g.labW:(i+1)*g.labW], g.lsrc[j*g.labW:(j+1)*g.labW])
+	}
 }
 
 // EpochsCompleted reports how many epochs NextBatch has finished (and so
