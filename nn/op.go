@@ -45,6 +45,7 @@ type exec struct {
 	// zeros (see sparseLeft).
 	sparse   *gemm.CSR
 	isSparse bool
+	csrs     []gemm.CSR // a convolution's output gradient, per part
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

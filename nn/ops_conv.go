@@ -162,6 +162,7 @@ type convPlan struct {
 	dout      []float32
 	gx, gf    *Tensor
 	backward  bool
+	csrs      []gemm.CSR // per part, when the backward may go sparse
 }
 
 // convPlans recycles convPlans, which runParts hands to other goroutines:
@@ -195,7 +196,9 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	if !g.direct() {
 		p.colsLen = p.nb * p.rows * p.k
 	}
-	need := 2 + parts*p.colsLen + (parts-1)*p.k*cout
+	// Then the transposed filter and, per part, a transposed filter
+	// gradient, for the sparse backward.
+	need := 2 + parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
 	if len(e.aux) != need {
 		e.aux = make([]float32, need)
 	}
@@ -214,6 +217,19 @@ func (p *convPlan) filterGrad(part int) []float32 {
 		return p.gf.data
 	}
 	off := 2 + p.parts*p.colsLen + (part-1)*p.k*p.cout
+	return p.aux[off : off+p.k*p.cout]
+}
+
+// filterT returns the transposed filter, [cout, k], for the sparse
+// backward.
+func (p *convPlan) filterT() []float32 {
+	off := 2 + p.parts*p.colsLen + (p.parts-1)*p.k*p.cout
+	return p.aux[off : off+p.k*p.cout]
+}
+
+// gradT returns part's scratch for its transposed filter gradient.
+func (p *convPlan) gradT(part int) []float32 {
+	off := 2 + p.parts*p.colsLen + (p.parts+part)*p.k*p.cout
 	return p.aux[off : off+p.k*p.cout]
 }
 
@@ -307,6 +323,23 @@ func (p *convPlan) sgemm(transA, transB bool, m, n, k int, a []float32, lda int,
 	sgemmOn(threads, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 }
 
+// sparse runs a sparse product of one part with k-wide dense operands:
+// C = Sᵀ·B (the filter gradient, transposed) or C = S·B (the patch
+// gradients), on one goroutine when the parts already share the cores.
+func (p *convPlan) sparse(transposed bool, s *gemm.CSR, b []float32, beta float32, c []float32) {
+	threads := 0
+	if p.parts > 1 {
+		threads = 1
+	}
+	mul := gemm.SparseMulThreads
+	if transposed {
+		mul = gemm.SparseTMulThreads
+	}
+	if !mul(threads, s, p.k, b, p.k, beta, c, p.k, Interrupted) {
+		panic(ErrInterrupted)
+	}
+}
+
 // release returns p to convPlans without references to tensors.
 func (p *convPlan) release() {
 	*p = convPlan{}
@@ -348,6 +381,20 @@ func (c convOp) backward(e *exec) {
 	}
 	p := newConvPlan(e, c, int(e.aux[0]))
 	p.dout, p.gx, p.gf, p.backward = e.grad.data, gx, gf, true
+	if sparseEnabled && p.cout >= 16 && !p.g.direct() {
+		// The output gradient is mostly zeros after max-pooling and ReLU;
+		// groups where it is take the sparse products (see backwardPart).
+		if len(e.csrs) != p.parts {
+			e.csrs = make([]gemm.CSR, p.parts)
+		}
+		p.csrs = e.csrs
+		ft := p.filterT()
+		for j := range p.k {
+			for c := range p.cout {
+				ft[c*p.k+j] = p.f[j*p.cout+c]
+			}
+		}
+	}
 	if gf != nil {
 		for part := 1; part < p.parts; part++ {
 			clear(p.filterGrad(part))
@@ -373,6 +420,11 @@ func (p *convPlan) backwardPart(part int) {
 		b := min(p.nb, hi-n0)
 		m := b * p.rows
 		d := p.dout[n0*p.rows*p.cout:]
+		// Sparse: dFilterᵀ = dOutᵀ·cols and dCols = dOut·filterᵀ.
+		var sp *gemm.CSR
+		if p.csrs != nil && toSparse(&p.csrs[part], d, m, p.cout) {
+			sp = &p.csrs[part]
+		}
 		if p.gf != nil {
 			a := cols
 			if p.g.direct() {
@@ -380,14 +432,29 @@ func (p *convPlan) backwardPart(part int) {
 			} else if !kept {
 				p.g.im2col(cols, p.x, n0, b)
 			}
-			p.sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
+			if sp != nil {
+				t := p.gradT(part)
+				p.sparse(true, sp, a, 0, t)
+				fg := p.filterGrad(part)
+				for j := range p.k {
+					for c := range p.cout {
+						fg[j*p.cout+c] += t[c*p.k+j]
+					}
+				}
+			} else {
+				p.sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
+			}
 		}
 		if p.gx != nil {
 			if p.g.direct() {
 				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 1, p.gx.data[n0*p.rows*p.k:], p.k)
 				continue
 			}
-			p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
+			if sp != nil {
+				p.sparse(false, sp, p.filterT(), 0, cols)
+			} else {
+				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
+			}
 			p.g.col2im(p.gx.data, cols, n0, b)
 		}
 	}

@@ -395,3 +395,43 @@ func TestConvInterrupt(t *testing.T) {
 		t.Fatalf("loss after interrupts is %v", l)
 	}
 }
+
+// TestConvSparseBackward checks the sparse backward of a convolution (taken
+// when its output gradient is mostly zeros, as after ReLU and max-pooling)
+// against the dense one: the filter and input gradients agree.
+func TestConvSparseBackward(t *testing.T) {
+	x := Variable(TruncatedNormal([]int{3, 10, 10, 4}, 1))
+	f := Variable(TruncatedNormal([]int{3, 3, 4, 32}, 0.3))
+	pooled := MaxPool(Relu(Conv2D(x, f, 1, "SAME")), 2, 2, "VALID")
+	loss := ReduceSum(Square(pooled))
+	grads := func(sparse bool) [][]float32 {
+		old := sparseEnabled
+		sparseEnabled = sparse
+		defer func() { sparseEnabled = old }()
+		Seed(3)
+		return gradOf(t, loss, []*Node{x, f}, nil)
+	}
+	sg, dg := grads(true), grads(false)
+	for v := range sg {
+		for i := range sg[v] {
+			if d := math.Abs(float64(sg[v][i] - dg[v][i])); d > 1e-4*(math.Abs(float64(dg[v][i]))+1e-2) {
+				t.Fatalf("gradient %d[%d]: sparse %v, dense %v", v, i, sg[v][i], dg[v][i])
+			}
+		}
+	}
+	// The sparse path was taken: the convolution's exec holds CSRs.
+	s := NewSession()
+	s.Run(GlobalVariablesInitializer(), nil)
+	s.Run(GradientDescentOptimizer(0.1).Minimize(loss), nil)
+	taken := false
+	for _, p := range s.plans {
+		for _, e := range p.execs {
+			if _, ok := e.node.op.(convOp); ok && len(e.csrs) > 0 && e.csrs[0].NNZ() > 0 {
+				taken = true
+			}
+		}
+	}
+	if !taken {
+		t.Error("the sparse backward was not taken")
+	}
+}

@@ -67,10 +67,23 @@ var sparseEnabled = os.Getenv("NNLAB_SPARSE") != "off"
 // first rows, so that checking them costs almost nothing.
 func sparseLeft(e *exec, m, n, k int) bool {
 	e.isSparse = false
-	if !sparseEnabled || n < 64 || k < 64 || m < 8 {
+	if !sparseEnabled || n < 64 || k < 64 {
 		return false
 	}
-	a := e.in[0].data
+	if e.sparse == nil {
+		e.sparse = new(gemm.CSR)
+	}
+	e.isSparse = toSparse(e.sparse, e.in[0].data, m, k)
+	return e.isSparse
+}
+
+// toSparse stores the m×k matrix a in s if at most sparseMaxDensity of it
+// is nonzero. Dense matrices are recognised from their first rows, so that
+// checking them costs almost nothing.
+func toSparse(s *gemm.CSR, a []float32, m, k int) bool {
+	if m < 8 {
+		return false
+	}
 	nz := 0
 	for _, v := range a[:4*k] {
 		if v != 0 {
@@ -80,11 +93,7 @@ func sparseLeft(e *exec, m, n, k int) bool {
 	if float64(nz) > 1.5*sparseMaxDensity*float64(4*k) {
 		return false
 	}
-	if e.sparse == nil {
-		e.sparse = new(gemm.CSR)
-	}
-	e.isSparse = e.sparse.FromDense(m, k, a, k, int(sparseMaxDensity*float64(m*k)))
-	return e.isSparse
+	return s.FromDense(m, k, a, k, int(sparseMaxDensity*float64(m*k)))
 }
 
 func (matmulOp) canOverwrite(int) bool { return true }

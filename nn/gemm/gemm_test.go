@@ -57,17 +57,21 @@ func randSlice(r *rand.Rand, n int) []float32 {
 // useKernel switches the micro-kernel for one test.
 func useKernel(t testing.TB, name string) {
 	old, oldName, oldPack, oldSp, oldC, oldS := kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel
+	oldSp32, oldS32 := spKernel32, scatterKernel32
 	switch name {
 	case "asm":
 		if asmKernel == nil {
 			t.Skip("no AVX2+FMA kernel on this machine")
 		}
 		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = asmKernel, "asm", true, asmSpKernel, asmCompress, asmScatter
+		spKernel32, scatterKernel32 = asmSpKernel32, asmScatter32
 	case "generic":
 		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = kernelGeneric, "generic", false, nil, nil, nil
+		spKernel32, scatterKernel32 = nil, nil
 	}
 	t.Cleanup(func() {
 		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = old, oldName, oldPack, oldSp, oldC, oldS
+		spKernel32, scatterKernel32 = oldSp32, oldS32
 	})
 }
 

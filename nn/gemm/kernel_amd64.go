@@ -38,6 +38,15 @@ func packB16T(k int, dst, src *float32, ldb int)
 //go:noescape
 func spScatterRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
 
+// spmmRows32 and spScatterRows32 are the kernels for a last slab of 32
+// columns (sparse_amd64.s).
+//
+//go:noescape
+func spmmRows32(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
+
+//go:noescape
+func spScatterRows32(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+
 // compressAVX2 is compress's assembly kernel (sparse_amd64.s).
 //
 //go:noescape
@@ -49,8 +58,8 @@ var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
-		asmSpKernel = spmmRows
-		asmScatter = spScatterRows
+		asmSpKernel, asmSpKernel32 = spmmRows, spmmRows32
+		asmScatter, asmScatter32 = spScatterRows, spScatterRows32
 		if cpu.X86.HasPOPCNT {
 			asmCompress = compressAVX2
 		}

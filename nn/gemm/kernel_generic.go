@@ -19,9 +19,9 @@ var (
 	kernelName = "generic"
 	// asmSpKernel and asmCompress are the assembly sparse kernels if the
 	// CPU supports them.
-	asmSpKernel spKernelFunc
-	asmScatter  scatterFunc
-	asmCompress func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+	asmSpKernel, asmSpKernel32 spKernelFunc
+	asmScatter, asmScatter32   scatterFunc
+	asmCompress                func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
 	// asmPack selects the assembly packing routines (set with the kernel).
 	asmPack bool
 )
@@ -32,9 +32,11 @@ func selectKernel() {
 	if asmKernel != nil && os.Getenv("NNLAB_GEMM") != "generic" {
 		kernel, kernelName, asmPack = asmKernel, "avx2+fma 6x16", true
 		spKernel, compressKernel, scatterKernel = asmSpKernel, asmCompress, asmScatter
+		spKernel32, scatterKernel32 = asmSpKernel32, asmScatter32
 	} else {
 		kernel, kernelName, asmPack = kernelGeneric, "generic", false
 		spKernel, compressKernel, scatterKernel = nil, nil, nil
+		spKernel32, scatterKernel32 = nil, nil
 	}
 }
 

@@ -187,8 +187,9 @@ const spRowBlock = 512
 type spKernelFunc func(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
 
 // spKernel is the assembly sparse kernel when the CPU has AVX2+FMA and the
-// Go kernel is not forced (see selectKernel), else nil.
-var spKernel spKernelFunc
+// Go kernel is not forced (see selectKernel), else nil; spKernel32 its
+// version for a last slab of 32 columns.
+var spKernel, spKernel32 spKernelFunc
 
 // spRowGeneric is the portable kernel for width ≤ any columns.
 func spRowGeneric(idx []int32, val []float32, b []float32, ldb int, c []float32, beta float32) {
@@ -216,6 +217,12 @@ func spRowGeneric(idx []int32, val []float32, b []float32, ldb int, c []float32,
 // blocks of rows, with the same contract as in SgemmCheck. SparseMul returns
 // false if stopped, leaving C partially written.
 func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	return SparseMulThreads(0, s, n, b, ldb, beta, c, ldc, stop)
+}
+
+// SparseMulThreads is SparseMul on at most threads goroutines (if threads
+// > 0), for callers that already run products in parallel.
+func SparseMulThreads(threads int, s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
 	m, k := s.rows, s.cols
 	if n < 0 || ldb < max(n, 1) || ldc < max(n, 1) || len(b) < need(k, n, ldb) || len(c) < need(m, n, ldc) {
 		panic(fmt.Sprintf("gemm: SparseMul: %d×%d sparse · %d×%d (ldb %d, %d floats) into ldc %d, %d floats",
@@ -231,6 +238,9 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 	t := 1
 	if s.NNZ()*n >= parallelMinMACs/4 {
 		t = Threads()
+		if threads > 0 {
+			t = min(t, threads)
+		}
 	}
 	// Goroutines take whole 64-column slabs when there are enough (each
 	// then packs only its own slabs of B), else rows of equal nonzero counts.
@@ -280,6 +290,12 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 // columns at a time). With beta == 0 the old contents of C are ignored.
 // Threads, the stop function and the result are as for SparseMul.
 func SparseTMul(s *CSR, n int, d []float32, ldd int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	return SparseTMulThreads(0, s, n, d, ldd, beta, c, ldc, stop)
+}
+
+// SparseTMulThreads is SparseTMul on at most threads goroutines (if
+// threads > 0).
+func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta float32, c []float32, ldc int, stop func() bool) bool {
 	m, k := s.rows, s.cols
 	if n < 0 || ldd < max(n, 1) || ldc < max(n, 1) || len(d) < need(m, n, ldd) || len(c) < need(k, n, ldc) {
 		panic(fmt.Sprintf("gemm: SparseTMul: (%d×%d sparse)ᵀ · %d×%d (ldd %d, %d floats) into ldc %d, %d floats",
@@ -295,6 +311,9 @@ func SparseTMul(s *CSR, n int, d []float32, ldd int, beta float32, c []float32, 
 	t := 1
 	if s.NNZ()*n >= parallelMinMACs/4 {
 		t = Threads()
+		if threads > 0 {
+			t = min(t, threads)
+		}
 	}
 	// Every row of S may add to every row of C, so goroutines split the
 	// columns only, in whole 64-column slabs.
@@ -322,32 +341,34 @@ func SparseTMul(s *CSR, n int, d []float32, ldd int, beta float32, c []float32, 
 // val[p]·d[r*ldd : r*ldd+64] to row idx[p] of the packed 64-column panel c.
 type scatterFunc func(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
 
-// scatterKernel is the assembly kernel when the CPU has AVX2+FMA, else nil.
-var scatterKernel scatterFunc
+// scatterKernel is the assembly kernel when the CPU has AVX2+FMA, else nil;
+// scatterKernel32 its version for a last slab of 32 columns.
+var scatterKernel, scatterKernel32 scatterFunc
 
 // runT computes one part of SparseTMul.
 func (j *spJob) runT(p spPart, ws *workspace) bool {
 	s, ldc := j.s, j.ldc
 	m, k := s.rows, s.cols
-	kern := scatterKernel
-	full := p.c0 + (p.c1-p.c0)/spCols*spCols
-	if kern == nil {
-		full = p.c0
-	}
+	full, half := j.slabs(p, scatterKernel != nil, scatterKernel32 != nil)
 	if full > p.c0 {
 		ws.ensure(0, k*spCols)
 	}
 	for c0 := p.c0; c0 < full; c0 += spCols {
-		panel := ws.b[:k*spCols]
+		kern, w := scatterKernel, spCols
+		if c0 == half {
+			kern, w = scatterKernel32, spCols/2
+		}
+		panel := ws.b[:k*w]
 		for ch := range s.chunks {
 			if j.interrupted() {
 				return false
 			}
 			k0, k1 := ch*s.chunkRows, min(k, (ch+1)*s.chunkRows)
-			clear(panel[k0*spCols : k1*spCols])
+			clear(panel[k0*w : k1*w])
+			_ = j.b[(m-1)*j.ldb+c0+w-1] // the kernel reads w columns of each row of D
 			kern(m, &s.bounds[ch], s.stride, &s.colIdx[0], &s.val[0], &j.b[c0], j.ldb, &panel[0])
 			for i := k0; i < k1; i++ {
-				merge(j.c[i*ldc+c0:i*ldc+c0+spCols], panel[i*spCols:(i+1)*spCols], j.beta)
+				merge(j.c[i*ldc+c0:i*ldc+c0+w], panel[i*w:(i+1)*w], j.beta)
 			}
 		}
 	}
@@ -436,32 +457,31 @@ func (j *spJob) work() {
 func (j *spJob) run(p spPart, ws *workspace) bool {
 	s, ldc := j.s, j.ldc
 	k := s.cols
-	kern := spKernel
-	full := p.c0 + (p.c1-p.c0)/spCols*spCols
-	if kern == nil {
-		full = p.c0
-	}
-	var panel []float32
+	full, half := j.slabs(p, spKernel != nil, spKernel32 != nil)
 	if full > p.c0 {
 		ws.ensure(0, k*spCols)
-		panel = ws.b[:k*spCols]
 	}
 	nch, stride := s.chunks, s.stride
 	for rb := p.r0; rb < p.r1; rb += spRowBlock {
 		re := min(rb+spRowBlock, p.r1)
 		for c0 := p.c0; c0 < full; c0 += spCols {
+			kern, w := spKernel, spCols
+			if c0 == half {
+				kern, w = spKernel32, spCols/2
+			}
 			if j.interrupted() {
 				return false
 			}
+			panel := ws.b[:k*w]
 			for i := range k {
-				copy(panel[i*spCols:(i+1)*spCols], j.b[i*j.ldb+c0:])
+				copy(panel[i*w:(i+1)*w], j.b[i*j.ldb+c0:])
 			}
 			// A few rows of C at a time stay in L1 while they
 			// meet each chunk of the panel, loaded from L2 once
 			// per few rows rather than once per nonzero.
 			for r0 := rb; r0 < re; r0 += spInnerRows {
 				r1 := min(r0+spInnerRows, re)
-				_ = j.c[(r1-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
+				_ = j.c[(r1-1)*ldc+c0+w-1] // the kernel writes w columns of each row
 				for ch := range nch {
 					ptr := s.bounds[r0*stride+ch:]
 					_ = ptr[(r1-1-r0)*stride+1]
@@ -484,4 +504,21 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 		}
 	}
 	return true
+}
+
+// slabs returns where the columns of part p that the assembly kernels
+// compute end (full) and where the one 32-column slab among them starts
+// (half, or -1 if there is none): 64-column slabs, then one of 32 if at
+// least 32 columns are left. The rest, fewer than 32 columns, is for the
+// Go kernel.
+func (j *spJob) slabs(p spPart, has64, has32 bool) (full, half int) {
+	if !has64 {
+		return p.c0, -1
+	}
+	full, half = p.c0+(p.c1-p.c0)/spCols*spCols, -1
+	if has32 && p.c1-full >= spCols/2 {
+		half = full
+		full += spCols / 2
+	}
+	return full, half
 }

@@ -236,3 +236,142 @@ snext:
 sdone:
 	VZEROUPPER
 	RET
+
+// func spmmRows32(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
+//
+// spmmRows for a 32-column panel (rows of 128 bytes) and 32 columns of C:
+// the last, narrower slab of a product whose width is not a multiple of 64.
+TEXT ·spmmRows32(SB), NOSPLIT, $0-68
+	MOVQ rows+0(FP), R13
+	MOVQ ptr+8(FP), R12
+	MOVQ pstride+16(FP), R11
+	SHLQ $2, R11
+	MOVQ idx+24(FP), R10
+	MOVQ val+32(FP), R9
+	MOVQ b+40(FP), BX
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	VBROADCASTSS beta+64(FP), Y9
+	VXORPS X10, X10, X10
+	MOVL   $0x3f800000, AX
+	VMOVD  AX, X11
+	TESTQ  R13, R13
+	JEQ    hdone
+
+hrow:
+	MOVLQSX  (R12), SI
+	MOVLQSX  4(R12), CX
+	SUBQ     SI, CX
+	JNE      hentries
+	VUCOMISS X11, X9
+	JEQ      hnext
+
+hentries:
+	LEAQ   (R9)(SI*4), DI
+	LEAQ   (R10)(SI*4), SI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ  CX, CX
+	JEQ    hstore
+
+hloop:
+	MOVLQSX      (SI), AX
+	SHLQ         $7, AX
+	ADDQ         BX, AX
+	VBROADCASTSS (DI), Y8
+	VFMADD231PS  (AX), Y8, Y0
+	VFMADD231PS  32(AX), Y8, Y1
+	VFMADD231PS  64(AX), Y8, Y2
+	VFMADD231PS  96(AX), Y8, Y3
+	ADDQ         $4, SI
+	ADDQ         $4, DI
+	DECQ         CX
+	JNE          hloop
+
+hstore:
+	VUCOMISS    X10, X9
+	JEQ         hwrite
+	VFMADD231PS (DX), Y9, Y0
+	VFMADD231PS 32(DX), Y9, Y1
+	VFMADD231PS 64(DX), Y9, Y2
+	VFMADD231PS 96(DX), Y9, Y3
+
+hwrite:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+
+hnext:
+	ADDQ R11, R12
+	ADDQ R8, DX
+	DECQ R13
+	JNE  hrow
+
+hdone:
+	VZEROUPPER
+	RET
+
+// func spScatterRows32(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+//
+// spScatterRows for 32 columns of d and a 32-column panel c.
+TEXT ·spScatterRows32(SB), NOSPLIT, $0-64
+	MOVQ  rows+0(FP), R13
+	MOVQ  ptr+8(FP), R12
+	MOVQ  pstride+16(FP), R11
+	SHLQ  $2, R11
+	MOVQ  idx+24(FP), R10
+	MOVQ  val+32(FP), R9
+	MOVQ  d+40(FP), DX
+	MOVQ  ldd+48(FP), R8
+	SHLQ  $2, R8
+	MOVQ  c+56(FP), BX
+	TESTQ R13, R13
+	JEQ   tdone
+
+trow:
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	SUBQ    SI, CX
+	JEQ     tnext
+	LEAQ    (R9)(SI*4), DI
+	LEAQ    (R10)(SI*4), SI
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+
+tloop:
+	MOVLQSX      (SI), AX
+	SHLQ         $7, AX
+	ADDQ         BX, AX
+	VBROADCASTSS (DI), Y8
+	VMOVUPS      (AX), Y9
+	VMOVUPS      32(AX), Y10
+	VMOVUPS      64(AX), Y11
+	VMOVUPS      96(AX), Y12
+	VFMADD231PS  Y0, Y8, Y9
+	VFMADD231PS  Y1, Y8, Y10
+	VFMADD231PS  Y2, Y8, Y11
+	VFMADD231PS  Y3, Y8, Y12
+	VMOVUPS      Y9, (AX)
+	VMOVUPS      Y10, 32(AX)
+	VMOVUPS      Y11, 64(AX)
+	VMOVUPS      Y12, 96(AX)
+	ADDQ         $4, SI
+	ADDQ         $4, DI
+	DECQ         CX
+	JNE          tloop
+
+tnext:
+	ADDQ R11, R12
+	ADDQ R8, DX
+	DECQ R13
+	JNE  trow
+
+tdone:
+	VZEROUPPER
+	RET

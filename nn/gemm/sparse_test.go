@@ -27,6 +27,7 @@ func TestSparseMul(t *testing.T) {
 	shapes := [][3]int{ // m, n, k
 		{1, 1, 1}, {3, 64, 5}, {5, 65, 17}, {130, 63, 40}, {128, 512, 784},
 		{300, 130, 7}, {784, 128, 128}, {7, 200, 1}, {0, 8, 8}, {4, 0, 3},
+		{70, 288, 150}, {9, 100, 20}, {40, 32, 10}, // 32-column slabs
 	}
 	for _, kern := range []string{"asm", "generic"} {
 		for _, threads := range []int{1, 2} {
