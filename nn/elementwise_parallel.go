@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -82,21 +81,9 @@ func (j *ewJob) runPart(part int) {
 	lo, hi := j.bounds(part)
 	switch j.kind {
 	case ewRelu:
-		y := j.y[lo:hi]
-		for i, v := range j.x[lo:hi] {
-			y[i] = max(v, 0)
-		}
+		vec.Relu(j.y[lo:hi], j.x[lo:hi])
 	case ewReluGrad:
-		y, g, dx := j.y[lo:hi], j.g[lo:hi], j.dx[lo:hi]
-		if j.acc {
-			for i, v := range y {
-				dx[i] += math.Float32frombits(math.Float32bits(g[i]) & positiveMask(v))
-			}
-			return
-		}
-		for i, v := range y {
-			dx[i] = math.Float32frombits(math.Float32bits(g[i]) & positiveMask(v))
-		}
+		vec.ReluGrad(j.dx[lo:hi], j.g[lo:hi], j.y[lo:hi], j.acc)
 	case ewBiasAdd:
 		for r := lo; r < hi; r += j.w {
 			vec.Add(j.y[r:r+j.w], j.x[r:r+j.w], j.b)

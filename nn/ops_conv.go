@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // Conv2D convolves a batch of images x, NHWC [batch, height, width,
@@ -688,25 +689,8 @@ func maxWindow(dst, idx, x []float32, offs []int) {
 	}
 }
 
-// accum adds src to dst element-wise, eight at a time.
-func accum(dst, src []float32) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+8 <= len(dst); i += 8 {
-		d, s := (*[8]float32)(dst[i:i+8]), (*[8]float32)(src[i:i+8])
-		d[0] += s[0]
-		d[1] += s[1]
-		d[2] += s[2]
-		d[3] += s[3]
-		d[4] += s[4]
-		d[5] += s[5]
-		d[6] += s[6]
-		d[7] += s[7]
-	}
-	for ; i < len(dst); i++ {
-		dst[i] += src[i]
-	}
-}
+// accum adds src to dst element-wise.
+func accum(dst, src []float32) { vec.Add(dst, dst, src) }
 
 // backwardImages adds the gradient of images [n0, n1) into e.inGrad[0].
 func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {

@@ -275,14 +275,6 @@ func (reluOp) backward(e *exec) {
 
 func (reluOp) canOverwrite(int) bool { return true }
 
-// positiveMask is all ones when v > 0 and zero otherwise, without a branch:
-// as a signed integer, a float's bits are positive exactly when the float
-// is, and the sign of activations is a coin toss the branch predictor loses.
-func positiveMask(v float32) uint32 {
-	b := int64(int32(math.Float32bits(v)))
-	return uint32(^((b - 1) >> 63))
-}
-
 // Sigmoid returns 1/(1+exp(-x)) element-wise.
 func Sigmoid(x *Node) *Node {
 	return unary("sigmoid", x,

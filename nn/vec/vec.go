@@ -92,3 +92,41 @@ func Add(dst, a, b []float32) {
 		dst[i] = a[i] + b[i]
 	}
 }
+
+// Relu sets y[i] = max(x[i], 0) for every i < len(y).
+func Relu(y, x []float32) {
+	n := len(y)
+	x = x[:n]
+	done := 0
+	if useAVX2 && n >= 8 {
+		done = n &^ 7
+		reluAVX2(&y[0], &x[0], done)
+	}
+	for i := done; i < n; i++ {
+		y[i] = max(x[i], 0)
+	}
+}
+
+// ReluGrad sets dx[i] = g[i] where y[i] > 0 and 0 elsewhere (the gradient
+// of ReLU given its output y), for every i < len(dx); with add, it adds
+// that to dx instead.
+func ReluGrad(dx, g, y []float32, add bool) {
+	n := len(dx)
+	g, y = g[:n], y[:n]
+	done := 0
+	if useAVX2 && n >= 8 {
+		done = n &^ 7
+		reluGradAVX2(&dx[0], &g[0], &y[0], done, add)
+	}
+	for i := done; i < n; i++ {
+		v := g[i]
+		if !(y[i] > 0) {
+			v = 0
+		}
+		if add {
+			dx[i] += v
+		} else {
+			dx[i] = v
+		}
+	}
+}

@@ -17,3 +17,12 @@ func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
 //
 //go:noescape
 func addAVX2(dst, a, b *float32, n int)
+
+// reluAVX2 and reluGradAVX2 are Relu and ReluGrad for the first n
+// elements (a multiple of 8).
+//
+//go:noescape
+func reluAVX2(y, x *float32, n int)
+
+//go:noescape
+func reluGradAVX2(dst, grad, y *float32, n int, add bool)

@@ -80,3 +80,61 @@ loop8:
 done:
 	VZEROUPPER
 	RET
+
+// func reluAVX2(y, x *float32, n int)
+// y[i] = max(x[i], 0) for the first n elements (a multiple of 8).
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	MOVQ   y+0(FP), DI
+	MOVQ   x+8(FP), SI
+	MOVQ   n+16(FP), CX
+	VXORPS Y5, Y5, Y5
+	XORQ   AX, AX
+
+rloop:
+	CMPQ    AX, CX
+	JGE     rdone
+	VMAXPS  (SI)(AX*4), Y5, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     rloop
+
+rdone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(dst, grad, y *float32, n int, add bool)
+// dst[i] = g[i] where y[i] > 0, else 0 (added to dst if add), for the first n
+// elements (a multiple of 8).
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-33
+	MOVQ   dst+0(FP), DI
+	MOVQ   grad+8(FP), SI
+	MOVQ   y+16(FP), DX
+	MOVQ   n+24(FP), CX
+	MOVBLZX add+32(FP), BX
+	VXORPS Y5, Y5, Y5
+	XORQ   AX, AX
+	TESTQ  BX, BX
+	JNE    aloop
+
+gloop:
+	CMPQ    AX, CX
+	JGE     gdone
+	VCMPPS  $0x11, (DX)(AX*4), Y5, Y1 // 0 < y (false for NaN)
+	VANDPS  (SI)(AX*4), Y1, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     gloop
+
+aloop:
+	CMPQ    AX, CX
+	JGE     gdone
+	VCMPPS  $0x11, (DX)(AX*4), Y5, Y1
+	VANDPS  (SI)(AX*4), Y1, Y0
+	VADDPS  (DI)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     aloop
+
+gdone:
+	VZEROUPPER
+	RET

@@ -63,3 +63,41 @@ func TestAdd(t *testing.T) {
 		}
 	}
 }
+
+func TestRelu(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 33, 100} {
+		x, g, dx := make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i] = float32(i%5) - 2 // -2..2, with zeros
+			g[i] = float32(i) + 0.5
+			dx[i] = 1
+		}
+		y := make([]float32, n)
+		Relu(y, x)
+		for i := range y {
+			if want := max(x[i], 0); y[i] != want {
+				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, y[i], want)
+			}
+		}
+		ReluGrad(dx, g, y, true)
+		for i := range dx {
+			want := float32(1)
+			if y[i] > 0 {
+				want += g[i]
+			}
+			if dx[i] != want {
+				t.Fatalf("n=%d: added dx[%d] = %v, want %v", n, i, dx[i], want)
+			}
+		}
+		ReluGrad(dx, g, y, false)
+		for i := range dx {
+			want := float32(0)
+			if y[i] > 0 {
+				want = g[i]
+			}
+			if dx[i] != want {
+				t.Fatalf("n=%d: dx[%d] = %v, want %v", n, i, dx[i], want)
+			}
+		}
+	}
+}
