@@ -626,7 +626,7 @@ func (p poolOp) forwardImages(e *exec, g *geom, n0, n1 int) {
 							k++
 						}
 					}
-					maxWindow(dst, e.aux[o:o+c], x, offs[:k])
+					vec.MaxIndex(dst, e.aux[o:o+c], x, offs[:k])
 				case p.max:
 					idx := e.aux[o : o+c]
 					for ky := ky0; ky < ky1; ky++ {
@@ -664,28 +664,6 @@ func (p poolOp) forwardImages(e *exec, g *geom, n0, n1 int) {
 				o += c
 			}
 		}
-	}
-}
-
-// maxWindow sets dst[i] to the largest x[off+i] over the window offsets
-// and idx[i] to the flat index of the first such element. The loop is
-// written so that the compiler selects the index with a conditional move
-// and the value with MAXSS: a branch on the comparison would mispredict a
-// third of the time on real data, doubling the cost.
-func maxWindow(dst, idx, x []float32, offs []int) {
-	idx = idx[:len(dst)]
-	o0, rest := offs[0], offs[1:]
-	for i := range dst {
-		best, k := x[o0+i], o0
-		for _, off := range rest {
-			v := x[off+i]
-			if v > best {
-				k = off
-			}
-			best = max(best, v)
-		}
-		dst[i] = best
-		idx[i] = math.Float32frombits(uint32(k + i))
 	}
 }
 

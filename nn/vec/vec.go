@@ -130,3 +130,36 @@ func ReluGrad(dx, g, y []float32, add bool) {
 		}
 	}
 }
+
+// MaxIndex is the inner loop of max-pooling: for i < len(dst), dst[i] is
+// the largest of x[off+i] over the offsets offs (at least one), and idx[i]
+// holds, as the bits of a float32, the index off+i of the first offset
+// that reaches it (the pooling gradient goes there). Each x[off :
+// off+len(dst)] must be in range.
+func MaxIndex(dst, idx, x []float32, offs []int) {
+	n := len(dst)
+	idx = idx[:n]
+	for _, off := range offs {
+		_ = x[off : off+n]
+	}
+	done := 0
+	if useAVX2 && n >= 8 {
+		done = n &^ 7
+		maxIndexAVX2(&dst[0], &idx[0], &x[0], &offs[0], len(offs), done)
+	}
+	o0, rest := offs[0], offs[1:]
+	for i := done; i < n; i++ {
+		// Written so that the compiler selects the index with a
+		// conditional move: a branch would mispredict on real data.
+		best, k := x[o0+i], o0
+		for _, off := range rest {
+			v := x[off+i]
+			if v > best {
+				k = off
+			}
+			best = max(best, v)
+		}
+		dst[i] = best
+		idx[i] = math.Float32frombits(uint32(k + i))
+	}
+}

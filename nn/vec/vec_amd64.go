@@ -26,3 +26,8 @@ func reluAVX2(y, x *float32, n int)
 
 //go:noescape
 func reluGradAVX2(dst, grad, y *float32, n int, add bool)
+
+// maxIndexAVX2 is MaxIndex for the first n elements (a multiple of 8).
+//
+//go:noescape
+func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)

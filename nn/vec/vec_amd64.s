@@ -138,3 +138,54 @@ aloop:
 gdone:
 	VZEROUPPER
 	RET
+
+// func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
+// For i < n (a multiple of 8): dst[i] = max over j of x[offs[j]+i], and
+// idx[i] holds, as float32 bits, offs[j]+i for the first j that reaches it.
+TEXT ·maxIndexAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ idx+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ offs+24(FP), R9
+	MOVQ noffs+32(FP), R10
+	MOVQ n+40(FP), CX
+	MOVQ $0x0706050403020100, AX
+	VMOVQ AX, X7
+	VPMOVZXBD X7, Y7 // 0, 1, ..., 7
+	XORQ DX, DX      // i
+
+mloop:
+	CMPQ DX, CX
+	JGE  mdone
+	MOVQ (R9), AX
+	ADDQ DX, AX
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVQ AX, X1
+	VPBROADCASTD X1, Y1
+	VPADDD Y7, Y1, Y1
+	MOVQ $1, BX
+
+mwin:
+	CMPQ BX, R10
+	JGE  mstore
+	MOVQ (R9)(BX*8), AX
+	ADDQ DX, AX
+	VMOVUPS (SI)(AX*4), Y2
+	VCMPPS $0x11, Y2, Y0, Y3 // best < v
+	VMAXPS Y0, Y2, Y0
+	VMOVQ AX, X4
+	VPBROADCASTD X4, Y4
+	VPADDD Y7, Y4, Y4
+	VBLENDVPS Y3, Y4, Y1, Y1
+	INCQ BX
+	JMP  mwin
+
+mstore:
+	VMOVUPS Y0, (DI)(DX*4)
+	VMOVUPS Y1, (R8)(DX*4)
+	ADDQ $8, DX
+	JMP  mloop
+
+mdone:
+	VZEROUPPER
+	RET

@@ -12,3 +12,5 @@ func addAVX2(dst, a, b *float32, n int) { panic("unreachable") }
 
 func reluAVX2(y, x *float32, n int)                       { panic("unreachable") }
 func reluGradAVX2(dst, grad, y *float32, n int, add bool) { panic("unreachable") }
+
+func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int) { panic("unreachable") }

@@ -101,3 +101,27 @@ func TestRelu(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxIndex(t *testing.T) {
+	x := make([]float32, 400)
+	for i := range x {
+		x[i] = float32((i*37)%23) - 11 // ties and negatives
+	}
+	for _, n := range []int{1, 7, 8, 9, 64, 70} {
+		for _, offs := range [][]int{{0}, {100, 3}, {5, 200, 100, 300}} {
+			dst, idx := make([]float32, n), make([]float32, n)
+			MaxIndex(dst, idx, x, offs)
+			for i := range dst {
+				best, k := x[offs[0]+i], offs[0]
+				for _, off := range offs[1:] {
+					if x[off+i] > best {
+						best, k = x[off+i], off
+					}
+				}
+				if dst[i] != best || math.Float32bits(idx[i]) != uint32(k+i) {
+					t.Fatalf("n=%d offs=%v: [%d] = %v at %d, want %v at %d", n, offs, i, dst[i], math.Float32bits(idx[i]), best, k+i)
+				}
+			}
+		}
+	}
+}
