@@ -773,12 +773,7 @@ func TestTerminalFitChart(t *testing.T) {
 	}
 	env, _ := testEnv(t)
 	env = append(env, "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=", "NNLAB_DISPLAY=")
-	tm := startTerm(t, env)
-	tm.cell(`import "github.com/nnlab/nnlab/nn/model"`)
-	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
-	tm.cell(`m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))`)
-	tm.send("m.Compile(nn.AdamOptimizer(1e-3));\r")
-	tm.expect(">>> ")
+	tm := startFitTerm(t, env)
 	tm.send("h := m.Fit(data.Validation, model.FitOptions{Epochs: 2, BatchSize: 32})\r")
 	tm.expect("Epoch 2/2")
 	tm.expect("── loss")
@@ -799,12 +794,7 @@ func TestTerminalFitInterrupt(t *testing.T) {
 		t.Skip("trains on MNIST")
 	}
 	env, _ := testEnv(t)
-	tm := startTerm(t, env)
-	tm.cell(`import "github.com/nnlab/nnlab/nn/model"`)
-	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
-	tm.cell(`m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))`)
-	tm.send("m.Compile(nn.AdamOptimizer(1e-3));\r")
-	tm.expect(">>> ")
+	tm := startFitTerm(t, env)
 	tm.send("m.Fit(data.Validation, model.FitOptions{Epochs: 1000, BatchSize: 32})\r")
 	tm.expect("Epoch 2/1000")
 	tm.send("\x03")
@@ -823,4 +813,16 @@ func TestTerminalFitInterrupt(t *testing.T) {
 	tm.expect("after false 1 0")
 	tm.expect(">>> ")
 	tm.exit()
+}
+
+// startFitTerm starts the REPL in a terminal with the MNIST data read and
+// a small compiled model m.
+func startFitTerm(t *testing.T, env []string) *term {
+	tm := startTerm(t, env)
+	tm.cell(`import "github.com/nnlab/nnlab/nn/model"`)
+	tm.cell(`data, err := mnist.ReadDataSets("MNIST_data/", true)`)
+	tm.cell(`m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))`)
+	tm.send("m.Compile(nn.AdamOptimizer(1e-3));\r")
+	tm.expect(">>> ")
+	return tm
 }

@@ -231,17 +231,7 @@ func SparseMulThreads(threads int, s *CSR, n int, b []float32, ldb int, beta flo
 	if m == 0 || n == 0 {
 		return true
 	}
-	j := spJobPool.Get().(*spJob)
-	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop = s, n, b, ldb, beta, c, ldc, stop
-	j.stopped.Store(false)
-	j.next.Store(0)
-	t := 1
-	if s.NNZ()*n >= parallelMinMACs/4 {
-		t = Threads()
-		if threads > 0 {
-			t = min(t, threads)
-		}
-	}
+	j, t := newSpJob(threads, false, s, n, b, ldb, beta, c, ldc, stop)
 	// Goroutines take whole 64-column slabs when there are enough (each
 	// then packs only its own slabs of B), else rows of equal nonzero counts.
 	j.parts = j.parts[:0]
@@ -304,17 +294,7 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 	if k == 0 || n == 0 {
 		return true
 	}
-	j := spJobPool.Get().(*spJob)
-	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop, j.trans = s, n, d, ldd, beta, c, ldc, stop, true
-	j.stopped.Store(false)
-	j.next.Store(0)
-	t := 1
-	if s.NNZ()*n >= parallelMinMACs/4 {
-		t = Threads()
-		if threads > 0 {
-			t = min(t, threads)
-		}
-	}
+	j, t := newSpJob(threads, true, s, n, d, ldd, beta, c, ldc, stop)
 	// Every row of S may add to every row of C, so goroutines split the
 	// columns only, in whole 64-column slabs.
 	slabs := n / spCols
@@ -416,6 +396,23 @@ func merge(dst, src []float32, beta float32) {
 			dst[i] = v + beta*dst[i]
 		}
 	}
+}
+
+// newSpJob prepares a SparseMul (or, if trans, SparseTMul) call and
+// returns how many goroutines it may use.
+func newSpJob(threads int, trans bool, s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) (*spJob, int) {
+	j := spJobPool.Get().(*spJob)
+	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop, j.trans = s, n, b, ldb, beta, c, ldc, stop, trans
+	j.stopped.Store(false)
+	j.next.Store(0)
+	t := 1
+	if s.NNZ()*n >= parallelMinMACs/4 {
+		t = Threads()
+		if threads > 0 {
+			t = min(t, threads)
+		}
+	}
+	return j, t
 }
 
 // spJob is one SparseMul call shared by the goroutines working on it.
