@@ -164,6 +164,7 @@ type convPlan struct {
 	gx, gf    *Tensor
 	backward  bool
 	csrs      []gemm.CSR // per part, when the backward may go sparse
+	clearGx   bool       // this op alone fills gx: each part clears its block
 }
 
 // convPlans recycles convPlans, which runParts hands to other goroutines:
@@ -314,6 +315,10 @@ func (c convOp) forward(e *exec) {
 	p.release()
 }
 
+// canOverwrite is true for x: each part clears its images' gradient
+// before adding to it. The filter gradient is summed over the parts.
+func (convOp) canOverwrite(i int) bool { return i == 0 }
+
 // sgemm runs a product of one part: on one goroutine when the parts
 // already share the cores.
 func (p *convPlan) sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -382,6 +387,7 @@ func (c convOp) backward(e *exec) {
 	}
 	p := newConvPlan(e, c, int(e.aux[0]))
 	p.dout, p.gx, p.gf, p.backward = e.grad.data, gx, gf, true
+	p.clearGx = gx != nil && accumulate(e, 0) == 0
 	if sparseEnabled && p.cout >= 16 && !p.g.direct() {
 		// The output gradient is mostly zeros after max-pooling and ReLU;
 		// groups where it is take the sparse products (see backwardPart).
@@ -416,6 +422,10 @@ func (c convOp) backward(e *exec) {
 func (p *convPlan) backwardPart(part int) {
 	lo, hi := p.block(part)
 	cols := p.cols(part)
+	if p.clearGx {
+		in := p.g.h * p.g.w * p.g.c
+		clear(p.gx.data[lo*in : hi*in])
+	}
 	kept := p.aux[1] == 1
 	for n0 := lo; n0 < hi; n0 += p.nb {
 		b := min(p.nb, hi-n0)
@@ -566,6 +576,8 @@ func (p poolOp) backward(e *exec) {
 	}
 }
 
+func (poolOp) canOverwrite(int) bool { return true }
+
 // poolPlan is one pass of a pooling op, split by images over the cores.
 type poolPlan struct {
 	op       poolOp
@@ -675,6 +687,13 @@ func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {
 	gx, grad := e.inGrad[0], e.grad.data
 	c := g.c
 	per := g.oh * g.ow * c
+	if accumulate(e, 0) == 0 {
+		// This op alone fills the buffer: clear these images' part here,
+		// on this core and just before it is written, rather than all of
+		// it before the backward pass.
+		in := g.h * g.w * c
+		clear(gx.data[n0*in : n1*in])
+	}
 	if p.max {
 		idx := e.aux[n0*per : n1*per]
 		for i, gi := range grad[n0*per : n1*per] {
