@@ -26,6 +26,20 @@ type overwriter interface {
 	canOverwrite(input int) bool
 }
 
+// gradStopper is an op through some of whose inputs no gradient flows,
+// such as the labels of SoftmaxCrossEntropyWithLogits (as in TensorFlow 1).
+// Those inputs neither make the op differentiable nor receive a gradient
+// buffer in a training step.
+type gradStopper interface {
+	stopsGrad(input int) bool
+}
+
+// gradFlows reports whether o passes gradient into its input i.
+func gradFlows(o op, i int) bool {
+	s, ok := o.(gradStopper)
+	return !ok || !s.stopsGrad(i)
+}
+
 // exec is one node's slot in a run plan: its input and output values,
 // its gradient buffers and any scratch memory the op keeps between forward
 // and backward (a dropout mask, softmax probabilities).
@@ -59,7 +73,7 @@ func newOp(name string, o op, dtype DType, differentiable bool, inputs ...*Node)
 			panic(&Error{Op: name, Msg: fmt.Sprintf("%s is an operation without a value", in)})
 		}
 		shapes[i] = in.shape
-		diff = diff || in.diff
+		diff = diff || (in.diff && gradFlows(o, i))
 	}
 	s, err := o.shape(shapes)
 	if err != nil {

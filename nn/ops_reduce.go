@@ -229,11 +229,26 @@ func softmaxRow(p, x []float32) {
 // SoftmaxCrossEntropyWithLogits returns, for each row, the cross-entropy
 // between the label distribution and the softmax of the logits: shape [?].
 // Average it with ReduceMean for the loss.
+//
+// As TensorFlow 1's op of that name, gradient flows only into the logits:
+// labels computed by the graph (a teacher's Softmax) are constants to it.
+// SoftmaxCrossEntropyWithLogitsV2 also differentiates the labels.
 func SoftmaxCrossEntropyWithLogits(labels, logits *Node) *Node {
 	return newOp("softmax_cross_entropy", xentOp{}, Float32, true, labels, logits)
 }
 
-type xentOp struct{}
+// SoftmaxCrossEntropyWithLogitsV2 is SoftmaxCrossEntropyWithLogits with a
+// gradient into the labels too, as TensorFlow's _v2: d loss / d label_i =
+// -log softmax(logits)_i. Wrap the labels in StopGradient to get the first
+// form back.
+func SoftmaxCrossEntropyWithLogitsV2(labels, logits *Node) *Node {
+	return newOp("softmax_cross_entropy_v2", xentOp{v2: true}, Float32, true, labels, logits)
+}
+
+// xentOp is the cross-entropy of softmax; v2 lets gradient into the labels.
+type xentOp struct{ v2 bool }
+
+func (o xentOp) stopsGrad(i int) bool { return i == 0 && !o.v2 }
 
 func (xentOp) shape(in [][]int) ([]int, error) {
 	l, y := in[0], in[1]
@@ -250,29 +265,37 @@ func (xentOp) shape(in [][]int) ([]int, error) {
 	return []int{n}, nil
 }
 
-// forward keeps the probabilities in aux for the gradient, p - labels.
+// forward keeps in aux the probabilities, for the logits' gradient
+// p*sum(labels) - labels, and the log-probabilities, for the labels'
+// gradient -log p. Both come from the log-sum-exp, computed in float64 after
+// subtracting the row's maximum, so neither overflows nor needs a clamp: a
+// probability that underflows to 0 still has its exact, finite logarithm.
 func (xentOp) forward(e *exec) {
 	labels, logits := e.in[0], e.in[1]
 	c := logits.shape[1]
-	if len(e.aux) != len(logits.data) {
-		e.aux = make([]float32, len(logits.data))
+	n := len(logits.data)
+	if len(e.aux) != 2*n {
+		e.aux = make([]float32, 2*n)
 	}
 	for r := 0; r < logits.shape[0]; r++ {
-		x, p, y := logits.data[r*c:(r+1)*c], e.aux[r*c:(r+1)*c], labels.data[r*c:(r+1)*c]
-		// log-sum-exp form: loss = logsumexp(x) - sum(y*x) when sum(y) = 1.
-		m := float32(math.Inf(-1))
+		x, y := logits.data[r*c:(r+1)*c], labels.data[r*c:(r+1)*c]
+		p, logp := e.aux[r*c:(r+1)*c], e.aux[n+r*c:n+(r+1)*c]
+		m := math.Inf(-1)
 		for _, v := range x {
-			m = max(m, v)
+			m = math.Max(m, float64(v))
 		}
 		var s float64
 		for _, v := range x {
-			s += math.Exp(float64(v - m))
+			s += math.Exp(float64(v) - m)
 		}
-		lse := float64(m) + math.Log(s)
+		lse := m + math.Log(s)
 		var loss float64
 		for i, v := range x {
-			p[i] = float32(math.Exp(float64(v) - lse))
-			loss -= float64(y[i]) * (float64(v) - lse)
+			lp := float64(v) - lse
+			p[i], logp[i] = float32(math.Exp(lp)), float32(lp)
+			if y[i] != 0 { // 0·log 0 is 0, not NaN, for a -Inf logit
+				loss -= float64(y[i]) * lp
+			}
 		}
 		e.out.data[r] = float32(loss)
 	}
@@ -281,6 +304,7 @@ func (xentOp) forward(e *exec) {
 func (xentOp) backward(e *exec) {
 	labels, logits := e.in[0], e.in[1]
 	c := logits.shape[1]
+	n := len(logits.data)
 	gl, gx := e.inGrad[0], e.inGrad[1]
 	for r := 0; r < logits.shape[0]; r++ {
 		g := e.grad.data[r]
@@ -296,32 +320,70 @@ func (xentOp) backward(e *exec) {
 			}
 		}
 		if gl != nil {
+			logp := e.aux[n+r*c : n+(r+1)*c]
 			dst := gl.data[r*c : (r+1)*c]
 			for i := range dst {
-				dst[i] -= g * float32(math.Log(float64(max(p[i], 1e-30))))
+				dst[i] -= g * logp[i]
 			}
 		}
 	}
 }
 
+// StopGradient returns x unchanged; no gradient flows back through it, so
+// what x is computed from is a constant to the optimizers (TensorFlow's
+// tf.stop_gradient). Its gradient is zero by definition.
+func StopGradient(x *Node) *Node {
+	dtype := Float32
+	if x != nil {
+		dtype = x.dtype
+	}
+	return newOp("stop_gradient", stopGradOp{}, dtype, false, x)
+}
+
+type stopGradOp struct{}
+
+func (stopGradOp) shape(in [][]int) ([]int, error) { return append([]int{}, in[0]...), nil }
+func (stopGradOp) forward(e *exec)                 { copy(e.out.data, e.in[0].data) }
+func (stopGradOp) backward(*exec)                  {}
+
 // Dropout zeroes each element of x with probability 1-keepProb and scales
 // the others by 1/keepProb. keepProb is a scalar node, usually a placeholder
 // fed 0.5 while training and 1.0 while testing.
+//
+// As in TensorFlow, keepProb must be in (0, 1]: a constant outside it is
+// refused here, a fed value when the graph runs (an *Error, like any other
+// bad feed).
 func Dropout(x, keepProb *Node) *Node {
+	if x == nil || keepProb == nil {
+		panic(&Error{Op: "dropout", Msg: "nil input"})
+	}
 	if len(keepProb.shape) != 0 {
 		panic(&Error{Op: "dropout", Msg: fmt.Sprintf("keep probability must be a scalar, got shape %s", FormatShape(keepProb.shape))})
+	}
+	if keepProb.kind == kindConstant {
+		if err := checkKeep(keepProb.value.data[0]); err != nil {
+			panic(&Error{Op: "dropout", Msg: err.Error()})
+		}
 	}
 	return newOp("dropout", dropoutOp{}, Float32, true, x, keepProb)
 }
 
 type dropoutOp struct{}
 
+// checkKeep accepts a keep probability in (0, 1], NaN excluded.
+func checkKeep(keep float32) error {
+	if !(keep > 0 && keep <= 1) {
+		return fmt.Errorf("keep probability %g is not in (0, 1]", keep)
+	}
+	return nil
+}
+
 func (dropoutOp) shape(in [][]int) ([]int, error) { return append([]int{}, in[0]...), nil }
 
 func (dropoutOp) forward(e *exec) {
 	x, keep := e.in[0].data, e.in[1].data[0]
-	if keep <= 0 || keep > 1 {
-		panic(&Error{Op: "dropout", Msg: fmt.Sprintf("keep probability %g is not in (0, 1]", keep)})
+	if err := checkKeep(keep); err != nil {
+		panic(&Error{Op: e.node.name, Msg: err.Error()})
 	}
 	if len(e.aux) != len(x) {
 		e.aux = make([]float32, len(x))

@@ -335,8 +335,8 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 		if a.kind != kindOp || !a.diff {
 			continue
 		}
-		for _, in := range a.inputs {
-			if needs[in] {
+		for j, in := range a.inputs {
+			if needs[in] && gradFlows(a.op, j) {
 				needs[a] = true
 			}
 		}
@@ -364,7 +364,7 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 	for _, i := range tp.backward {
 		e := p.execs[i]
 		for j, in := range e.node.inputs {
-			if needs[in] {
+			if needs[in] && gradFlows(e.node.op, j) {
 				e.inGrad[j] = p.execs[p.index[in]].grad
 				contributors[e.inGrad[j]]++
 			}
