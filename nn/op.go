@@ -40,6 +40,13 @@ func gradFlows(o op, i int) bool {
 	return !ok || !s.stopsGrad(i)
 }
 
+// stepUpdater is an op with state that a training step, and only a
+// training step, updates after the step's variables: BatchNorm's moving
+// statistics. A run that merely computes the op leaves the state alone.
+type stepUpdater interface {
+	afterStep(e *exec)
+}
+
 // exec is one node's slot in a run plan: its input and output values,
 // its gradient buffers and any scratch memory the op keeps between forward
 // and backward (a dropout mask, softmax probabilities).

@@ -21,12 +21,17 @@ const (
 //
 // training is a scalar, usually a placeholder fed 1 while training and 0
 // while testing (like Dropout's keep probability). With training nonzero,
-// mean and variance are the batch's own (the biased variance), and the
-// gradient flows through them. With training 0 they are the moving mean and
-// variance, which every forward run in training mode updates in place:
-// moving = 0.99*moving + 0.01*batch. So every run with training fed 1
-// counts, a training step or just an evaluation of the loss; feed 0 for
-// anything but training.
+// mean and variance are the batch's own (the biased variance, which divides
+// by the n values per channel), and the gradient flows through them. With
+// training 0 they are the moving mean and variance.
+//
+// The moving statistics change only in a training step: a run of an
+// optimizer's Minimize op whose loss depends on this BatchNorm, with
+// training nonzero, updates them once the step's variables are updated:
+// moving = 0.99*moving + 0.01*batch, where the batch variance is the
+// unbiased one, times n/(n-1), as in TensorFlow's fused kernel (which it
+// uses for images) and PyTorch. A run that only computes the loss, in either
+// mode, leaves them alone, as TensorFlow 1 did unless its update ops ran.
 //
 // BatchNorm creates four variables: gamma (ones) and beta (zeros), which
 // optimizers train, and the moving mean (zeros) and variance (ones), which
@@ -55,8 +60,8 @@ func BatchNorm(x, training *Node) *Node {
 
 // bnOp's inputs: x, training, gamma, beta, moving mean, moving variance.
 // Its aux holds, per channel, the mean and 1/sqrt(variance+eps) used by
-// forward, two accumulators, the mode (1 for training), and then two
-// channel-sized buffers per core for partial sums.
+// forward, two accumulators, the batch's biased variance, the mode (1 for
+// training), and then two channel-sized buffers per core for partial sums.
 type bnOp struct{}
 
 func (bnOp) shape(in [][]int) ([]int, error) {
@@ -120,7 +125,7 @@ type bnPlan struct {
 var bnPlans = sync.Pool{New: func() any { return new(bnPlan) }}
 
 // bnHeader is the number of floats of aux before the partial sums.
-func bnHeader(c int) int { return 4*c + 1 }
+func bnHeader(c int) int { return 5*c + 1 }
 
 // newBNPlan returns a plan for e, sizing aux for the partial sums of every
 // core (only in forward: backward needs forward's statistics and uses as
@@ -239,9 +244,10 @@ func (bnOp) forward(e *exec) {
 	c := p.c
 	mean, inv := e.aux[:c], e.aux[c:2*c]
 	s1, s2 := e.aux[2*c:3*c], e.aux[3*c:4*c]
-	e.aux[4*c] = 0
+	batchVar := e.aux[4*c : 5*c]
+	e.aux[5*c] = 0
 	if train {
-		e.aux[4*c] = 1
+		e.aux[5*c] = 1
 		p.run(bnSum, s1, s2)
 		for i := range mean {
 			mean[i] = s1[i] / float32(p.m)
@@ -249,9 +255,8 @@ func (bnOp) forward(e *exec) {
 		p.run(bnSquares, s1, s2)
 		for i := range inv {
 			v := s1[i] / float32(p.m)
+			batchVar[i] = v
 			inv[i] = float32(1 / math.Sqrt(float64(v)+bnEpsilon))
-			movMean[i] = bnMomentum*movMean[i] + (1-bnMomentum)*mean[i]
-			movVar[i] = bnMomentum*movVar[i] + (1-bnMomentum)*v
 		}
 	} else {
 		copy(mean, movMean)
@@ -282,7 +287,7 @@ func (bnOp) backward(e *exec) {
 	gamma := e.in[2].data
 	mean, inv := e.aux[:c], e.aux[c:2*c]
 	dbeta, dgamma := e.aux[2*c:3*c], e.aux[3*c:4*c]
-	p.train = e.aux[4*c] != 0
+	p.train = e.aux[5*c] != 0
 	if ggamma != nil || gbeta != nil || (gx != nil && p.train) {
 		p.run(bnGradSums, dbeta, dgamma)
 	}
@@ -308,4 +313,25 @@ func (bnOp) backward(e *exec) {
 		}
 	}
 	p.run(bnGradX, nil, nil)
+}
+
+// afterStep updates the moving statistics from the batch statistics that
+// forward kept, if it ran in training mode. The session calls it once per
+// training step, after the step's variables are updated (see stepUpdater).
+// With n values per channel the variance is unbiased by n/(n-1), or left
+// as is for n = 1, as TensorFlow's kernel does.
+func (bnOp) afterStep(e *exec) {
+	x := e.in[0]
+	c := x.shape[len(x.shape)-1]
+	if e.aux[5*c] == 0 {
+		return
+	}
+	n := len(x.data) / c
+	unbias := float32(n) / float32(max(n-1, 1))
+	mean, batchVar := e.aux[:c], e.aux[4*c:5*c]
+	movMean, movVar := e.in[4].data, e.in[5].data
+	for i := range movMean {
+		movMean[i] = bnMomentum*movMean[i] + (1-bnMomentum)*mean[i]
+		movVar[i] = bnMomentum*movVar[i] + (1-bnMomentum)*batchVar[i]*unbias
+	}
 }

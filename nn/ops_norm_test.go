@@ -89,15 +89,16 @@ func testBatchNormForward(t *testing.T) {
 			t.Fatalf("training y[%d] = %g, want %g", i, v, want)
 		}
 	}
-	// One training-mode run moved the averages by 1%; then two steps.
+	// That run left the averages alone; two training steps move them, by
+	// the unbiased variance.
 	s.Run(step, Feed{x: xt, train: 1})
 	s.Run(step, Feed{x: xt, train: 1})
 	mm, mv := s.Value(mean), s.Value(variance)
 	for i := 0; i < c; i++ {
 		wantM, wantV := 0.0, 1.0
-		for range 3 {
+		for range 2 {
 			wantM = 0.99*wantM + 0.01*mu[i]
-			wantV = 0.99*wantV + 0.01*vr[i]
+			wantV = 0.99*wantV + 0.01*vr[i]*float64(m)/float64(m-1)
 		}
 		if math.Abs(float64(mm.data[i])-wantM) > 1e-5 || math.Abs(float64(mv.data[i])-wantV) > 1e-5 {
 			t.Errorf("channel %d: moving mean %g variance %g, want %g %g", i, mm.data[i], mv.data[i], wantM, wantV)

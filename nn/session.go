@@ -219,6 +219,7 @@ type plan struct {
 	inputs  [][]int // per exec: indices of its inputs in execs
 	fetches []int
 	trains  []*trainPlan
+	updates []int // execs of stepUpdaters that the training steps reach
 }
 
 type trainPlan struct {
@@ -308,6 +309,16 @@ func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	}
 	for _, f := range fetches {
 		p.fetches = append(p.fetches, p.index[f])
+	}
+	// Each stepUpdater on the way to a trained loss is updated once.
+	reached := map[*Node]bool{}
+	for _, tp := range p.trains {
+		for _, a := range ancestors([]*Node{tp.node.train.loss}) {
+			if _, ok := a.op.(stepUpdater); ok && !reached[a] {
+				reached[a] = true
+				p.updates = append(p.updates, p.index[a])
+			}
+		}
 	}
 	if len(p.trains) > 1 {
 		// Training ops share gradient buffers: accumulate into cleared ones.
@@ -412,6 +423,9 @@ func (p *plan) execute(s *Session, fed map[*Node]*Tensor, out []*Tensor) {
 	}
 	for _, tp := range p.trains {
 		s.trainStep(p, tp)
+	}
+	for _, i := range p.updates {
+		p.execs[i].node.op.(stepUpdater).afterStep(p.execs[i])
 	}
 	for i, k := range p.fetches {
 		out[i] = nil
