@@ -8,46 +8,79 @@ import (
 	"github.com/nnlab/nnlab/nn/vec"
 )
 
-// MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n].
+// MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n]. Operands of rank
+// 3 or more are batches of matrices with the same leading dimensions, as
+// TensorFlow 1's tf.matmul: [b,m,k] x [b,k,n] -> [b,m,n], one product per
+// batch element (the batch dimensions are not broadcast).
 func MatMul(a, b *Node) *Node { return newOp("matmul", matmulOp{}, Float32, true, a, b) }
 
 type matmulOp struct{}
 
 func (matmulOp) shape(in [][]int) ([]int, error) {
 	a, b := in[0], in[1]
-	if len(a) != 2 || len(b) != 2 {
-		return nil, fmt.Errorf("%s: both operands must be matrices (rank 2)", shapesStr(in))
+	if len(a) < 2 || len(b) < 2 {
+		return nil, fmt.Errorf("%s: both operands must be matrices (rank 2) or batches of them", shapesStr(in))
 	}
-	if !dimsMatch(a[1], b[0]) {
-		return nil, fmt.Errorf("%s: inner dimensions %d and %d differ", shapesStr(in), a[1], b[0])
+	if len(a) != len(b) {
+		return nil, fmt.Errorf("%s: operands of ranks %d and %d; a batch of matrices needs one of the same batch shape", shapesStr(in), len(a), len(b))
 	}
-	return []int{a[0], b[1]}, nil
+	r := len(a)
+	out := make([]int, 0, r)
+	for i := 0; i < r-2; i++ {
+		if !dimsMatch(a[i], b[i]) {
+			return nil, fmt.Errorf("%s: batch dimensions %d and %d differ", shapesStr(in), a[i], b[i])
+		}
+		out = append(out, max(a[i], b[i]))
+	}
+	if !dimsMatch(a[r-1], b[r-2]) {
+		return nil, fmt.Errorf("%s: inner dimensions %d and %d differ", shapesStr(in), a[r-1], b[r-2])
+	}
+	return append(out, a[r-2], b[r-1]), nil
 }
 
-func (matmulOp) forward(e *exec) {
+// dims returns the number of products and each one's m, k and n.
+func (matmulOp) dims(a, b *Tensor) (batch, m, k, n int) {
+	r := len(a.shape)
+	m, k, n = a.shape[r-2], a.shape[r-1], b.shape[r-1]
+	batch = 1
+	for _, d := range a.shape[:r-2] {
+		batch *= d
+	}
+	return batch, m, k, n
+}
+
+func (o matmulOp) forward(e *exec) {
 	a, b := e.in[0], e.in[1]
-	m, k, n := a.shape[0], a.shape[1], b.shape[1]
-	if sparseLeft(e, m, n, k) {
+	batch, m, k, n := o.dims(a, b)
+	if batch == 1 && sparseLeft(e, m, n, k) {
 		sparseMul(e.sparse, n, b.data, 0, e.out.data)
 		return
 	}
-	sgemm(false, false, m, n, k, a.data, k, b.data, n, 0, e.out.data, n)
+	e.isSparse = false
+	for i := 0; i < batch; i++ {
+		sgemm(false, false, m, n, k, a.data[i*m*k:], k, b.data[i*k*n:], n, 0, e.out.data[i*m*n:], n)
+	}
 }
 
-// The gradients are matrix products themselves: dA = dC·Bᵀ, dB = Aᵀ·dC,
-// accumulated into the buffers (beta = 1).
-func (matmulOp) backward(e *exec) {
+// The gradients are matrix products themselves: dA = dC·Bᵀ, dB = Aᵀ·dC
+// (per batch element), accumulated into the buffers (beta = 1).
+func (o matmulOp) backward(e *exec) {
 	a, b := e.in[0], e.in[1]
-	m, k, n := a.shape[0], a.shape[1], b.shape[1]
+	batch, m, k, n := o.dims(a, b)
+	g := e.grad.data
 	if ga := e.inGrad[0]; ga != nil {
-		sgemm(false, true, m, k, n, e.grad.data, n, b.data, n, accumulate(e, 0), ga.data, k)
+		for i := 0; i < batch; i++ {
+			sgemm(false, true, m, k, n, g[i*m*n:], n, b.data[i*k*n:], n, accumulate(e, 0), ga.data[i*m*k:], k)
+		}
 	}
 	if gb := e.inGrad[1]; gb != nil {
 		if e.isSparse {
-			sparseTMul(e.sparse, n, e.grad.data, accumulate(e, 1), gb.data)
+			sparseTMul(e.sparse, n, g, accumulate(e, 1), gb.data)
 			return
 		}
-		sgemm(true, false, k, n, m, a.data, k, e.grad.data, n, accumulate(e, 1), gb.data, n)
+		for i := 0; i < batch; i++ {
+			sgemm(true, false, k, n, m, a.data[i*m*k:], k, g[i*m*n:], n, accumulate(e, 1), gb.data[i*k*n:], n)
+		}
 	}
 }
 

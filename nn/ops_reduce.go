@@ -5,28 +5,26 @@ import (
 	"math"
 )
 
-// ReduceMean averages x over one axis, or over all elements (a scalar)
-// when no axis is given.
+// ReduceMean averages x over the given axes (negative ones count from the
+// end), or over all elements (a scalar) when none is given:
+// ReduceMean(x, 0, 1) of a [2,3,4] tensor is [4], as tf.reduce_mean(x,
+// [0, 1]).
 func ReduceMean(x *Node, axis ...int) *Node {
-	return newOp("mean", reduceOp{axis: oneAxis("mean", axis), mean: true}, Float32, true, x)
+	return newOp("mean", reduceOp{axes: axesOf(axis), mean: true}, Float32, true, x)
 }
 
-// ReduceSum sums x over one axis, or over all elements when no axis is given.
+// ReduceSum sums x over the given axes, or over all elements when none is
+// given, as ReduceMean averages.
 func ReduceSum(x *Node, axis ...int) *Node {
-	return newOp("sum", reduceOp{axis: oneAxis("sum", axis)}, Float32, true, x)
+	return newOp("sum", reduceOp{axes: axesOf(axis)}, Float32, true, x)
 }
 
-// allAxes stands for "every element" in reductions.
-const allAxes = -1 << 30
-
-func oneAxis(op string, axis []int) int {
-	switch len(axis) {
-	case 0:
-		return allAxes
-	case 1:
-		return axis[0]
+// axesOf copies a reduction's axes; nil stands for every element.
+func axesOf(axis []int) []int {
+	if len(axis) == 0 {
+		return nil
 	}
-	panic(&Error{Op: op, Msg: fmt.Sprintf("one axis or none, got %v", axis)})
+	return append([]int{}, axis...)
 }
 
 // splitAxis views a shape as [outer, n, inner] around axis.
@@ -58,25 +56,116 @@ func dropAxis(shape []int, axis int) []int {
 	return append(out, shape[axis+1:]...)
 }
 
+// reduceOp sums or averages over axes (all of them if nil).
 type reduceOp struct {
-	axis int
+	axes []int
 	mean bool
 }
 
+// reduced returns, per dimension of shape, whether r reduces it.
+func (r reduceOp) reduced(shape []int) ([]bool, error) {
+	red := make([]bool, len(shape))
+	for _, a := range r.axes {
+		n, err := normAxis(shape, a)
+		if err != nil {
+			return nil, fmt.Errorf("axis %d out of range for shape %s", a, FormatShape(shape))
+		}
+		if red[n] {
+			return nil, fmt.Errorf("axis %d repeated in %v", a, r.axes)
+		}
+		red[n] = true
+	}
+	return red, nil
+}
+
 func (r reduceOp) shape(in [][]int) ([]int, error) {
-	if r.axis == allAxes {
+	if r.axes == nil {
 		return []int{}, nil
 	}
-	a, err := normAxis(in[0], r.axis)
+	red, err := r.reduced(in[0])
 	if err != nil {
 		return nil, err
 	}
-	return dropAxis(in[0], a), nil
+	out := []int{}
+	for i, d := range in[0] {
+		if !red[i] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// single returns the one reduced axis, normalised, if there is one: the
+// common case, done without the general path's index arithmetic.
+func (r reduceOp) single(shape []int) (int, bool) {
+	if len(r.axes) != 1 {
+		return 0, false
+	}
+	a, _ := normAxis(shape, r.axes[0])
+	return a, true
+}
+
+// scale is 1, or for a mean 1/(the number of elements summed into each
+// output).
+func (r reduceOp) scale(in, out *Tensor) float32 {
+	if !r.mean || len(out.data) == 0 || len(in.data) == 0 {
+		return 1
+	}
+	return float32(len(out.data)) / float32(len(in.data))
+}
+
+// maxRank is the rank up to which the general reduction keeps its indices
+// on the stack (so that a training step allocates nothing).
+const maxRank = 8
+
+// reduceIndex runs f over the flat indices of an input of the given shape,
+// each with the flat index of the output element it is reduced into.
+func (r reduceOp) reduceIndex(shape []int, f func(i, o int)) {
+	var cbuf, sbuf [maxRank]int
+	coord, ostride := cbuf[:0], sbuf[:0]
+	if len(shape) > maxRank {
+		coord, ostride = make([]int, 0, len(shape)), make([]int, 0, len(shape))
+	}
+	coord, ostride = coord[:len(shape)], ostride[:len(shape)]
+	// Output strides: 0 for a reduced dimension.
+	s := 1
+	for d := len(shape) - 1; d >= 0; d-- {
+		ostride[d] = 0
+		if !r.isReduced(shape, d) {
+			ostride[d] = s
+			s *= shape[d]
+		}
+	}
+	total := numElements(shape)
+	o := 0
+	for i := 0; i < total; i++ {
+		f(i, o)
+		for d := len(shape) - 1; d >= 0; d-- {
+			coord[d]++
+			o += ostride[d]
+			if coord[d] < shape[d] {
+				break
+			}
+			o -= ostride[d] * shape[d]
+			coord[d] = 0
+		}
+	}
+}
+
+// isReduced reports whether dimension d of shape is reduced, without
+// allocating.
+func (r reduceOp) isReduced(shape []int, d int) bool {
+	for _, a := range r.axes {
+		if a == d || a+len(shape) == d {
+			return true
+		}
+	}
+	return false
 }
 
 func (r reduceOp) forward(e *exec) {
 	x := e.in[0]
-	if r.axis == allAxes {
+	if r.axes == nil {
 		var s float64
 		for _, v := range x.data {
 			s += float64(v)
@@ -87,31 +176,38 @@ func (r reduceOp) forward(e *exec) {
 		e.out.data[0] = float32(s)
 		return
 	}
-	a, _ := normAxis(x.shape, r.axis)
-	outer, n, inner := splitAxis(x.shape, a)
-	scale := float32(1)
-	if r.mean && n > 0 {
-		scale = 1 / float32(n)
+	scale := r.scale(x, e.out)
+	if a, ok := r.single(x.shape); ok {
+		outer, n, inner := splitAxis(x.shape, a)
+		for o := 0; o < outer; o++ {
+			dst := e.out.data[o*inner : (o+1)*inner]
+			clear(dst)
+			for k := 0; k < n; k++ {
+				addTo(dst, x.data[(o*n+k)*inner:])
+			}
+			for i := range dst {
+				dst[i] *= scale
+			}
+		}
+		return
 	}
-	for o := 0; o < outer; o++ {
-		dst := e.out.data[o*inner : (o+1)*inner]
-		clear(dst)
-		for k := 0; k < n; k++ {
-			addTo(dst, x.data[(o*n+k)*inner:])
-		}
-		for i := range dst {
-			dst[i] *= scale
-		}
+	out := e.out.data
+	clear(out)
+	r.reduceIndex(x.shape, func(i, o int) { out[o] += x.data[i] })
+	for i := range out {
+		out[i] *= scale
 	}
 }
 
+// backward spreads each output's gradient (times the mean's scale) over
+// the input elements reduced into it.
 func (r reduceOp) backward(e *exec) {
 	gx := e.inGrad[0]
 	if gx == nil {
 		return
 	}
 	x := e.in[0]
-	if r.axis == allAxes {
+	if r.axes == nil {
 		g := e.grad.data[0]
 		if r.mean && len(x.data) > 0 {
 			g /= float32(len(x.data))
@@ -121,21 +217,22 @@ func (r reduceOp) backward(e *exec) {
 		}
 		return
 	}
-	a, _ := normAxis(x.shape, r.axis)
-	outer, n, inner := splitAxis(x.shape, a)
-	scale := float32(1)
-	if r.mean && n > 0 {
-		scale = 1 / float32(n)
-	}
-	for o := 0; o < outer; o++ {
-		g := e.grad.data[o*inner : (o+1)*inner]
-		for k := 0; k < n; k++ {
-			dst := gx.data[(o*n+k)*inner : (o*n+k+1)*inner]
-			for i := range dst {
-				dst[i] += g[i] * scale
+	scale := r.scale(x, e.out)
+	if a, ok := r.single(x.shape); ok {
+		outer, n, inner := splitAxis(x.shape, a)
+		for o := 0; o < outer; o++ {
+			g := e.grad.data[o*inner : (o+1)*inner]
+			for k := 0; k < n; k++ {
+				dst := gx.data[(o*n+k)*inner : (o*n+k+1)*inner]
+				for i := range dst {
+					dst[i] += g[i] * scale
+				}
 			}
 		}
+		return
 	}
+	g := e.grad.data
+	r.reduceIndex(x.shape, func(i, o int) { gx.data[i] += g[o] * scale })
 }
 
 // ArgMax returns the index of the largest value along axis (an int64 tensor).
