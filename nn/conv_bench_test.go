@@ -80,9 +80,9 @@ func BenchmarkConvOps(b *testing.B) {
 		shapes [][]int
 		noDX   bool
 	}{
-		{"conv1", convOp{stride: 1}, [][]int{{128, 28, 28, 1}, {3, 3, 1, 32}}, true},
-		{"conv2", convOp{stride: 1}, [][]int{{128, 26, 26, 32}, {3, 3, 32, 64}}, false},
-		{"maxpool", poolOp{size: 2, stride: 2, max: true}, [][]int{{128, 24, 24, 64}}, false},
+		{"conv1", convOp{sy: 1, sx: 1}, [][]int{{128, 28, 28, 1}, {3, 3, 1, 32}}, true},
+		{"conv2", convOp{sy: 1, sx: 1}, [][]int{{128, 26, 26, 32}, {3, 3, 32, 64}}, false},
+		{"maxpool", poolOp{kh: 2, kw: 2, sy: 2, sx: 2, max: true}, [][]int{{128, 24, 24, 64}}, false},
 		{"bn", bnOp{}, [][]int{{128, 24, 24, 64}, {}, {64}, {64}, {64}, {64}}, false},
 	}
 	// conv2 again with other sizes of im2col groups.
@@ -92,7 +92,7 @@ func BenchmarkConvOps(b *testing.B) {
 			o      op
 			shapes [][]int
 			noDX   bool
-		}{fmt.Sprintf("conv2/chunk=%d", chunk), chunkedConv{convOp{stride: 1}, chunk}, cases[1].shapes, false})
+		}{fmt.Sprintf("conv2/chunk=%d", chunk), chunkedConv{convOp{sy: 1, sx: 1}, chunk}, cases[1].shapes, false})
 	}
 	for _, c := range cases {
 		e := opExec(c.o, c.shapes...)

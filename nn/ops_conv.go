@@ -28,12 +28,46 @@ import (
 // block is processed a few images at a time so that its patches (at most 4
 // MB per core) stay in cache; the gradient of x is computed only if
 // something needs it (not for a first layer fed from a placeholder).
+// Conv2DStrides takes a stride per axis.
 func Conv2D(x, filter *Node, stride int, padding string) *Node {
 	same := parsePadding("conv2d", padding)
 	if stride < 1 {
 		panic(&Error{Op: "conv2d", Msg: fmt.Sprintf("stride %d must be at least 1", stride)})
 	}
-	return newOp("conv2d", convOp{stride: stride, same: same}, Float32, true, x, filter)
+	return newOp("conv2d", convOp{sy: stride, sx: stride, same: same}, Float32, true, x, filter)
+}
+
+// Conv2DStrides is Conv2D with a stride per axis, written as TensorFlow's
+// tf.nn.conv2d(x, filter, strides=[1, sh, sw, 1], padding) or as the pair
+// [sh, sw]: the filter moves sh pixels down and sw across.
+func Conv2DStrides(x, filter *Node, strides []int, padding string) *Node {
+	same := parsePadding("conv2d", padding)
+	sy, sx, err := pairOf("strides", strides, 1)
+	if err != nil {
+		panic(&Error{Op: "conv2d", Msg: err.Error()})
+	}
+	return newOp("conv2d", convOp{sy: sy, sx: sx, same: same}, Float32, true, x, filter)
+}
+
+// pairOf reads a window size or strides over height and width, given as
+// [h, w] or as TensorFlow's NHWC [1, h, w, 1], each at least 1. what names
+// the argument for errors; batchAndDepth is what the NHWC form must have
+// in its first and last place.
+func pairOf(what string, v []int, batchAndDepth int) (h, w int, err error) {
+	switch {
+	case len(v) == 2:
+		h, w = v[0], v[1]
+	case len(v) == 4 && v[0] == batchAndDepth && v[3] == batchAndDepth:
+		h, w = v[1], v[2]
+	case len(v) == 4:
+		return 0, 0, fmt.Errorf("%s %v: the batch and channel entries must be 1 (only height and width are supported, as in TensorFlow)", what, v)
+	default:
+		return 0, 0, fmt.Errorf("%s %v: want [height, width] or [1, height, width, 1]", what, v)
+	}
+	if h < 1 || w < 1 {
+		return 0, 0, fmt.Errorf("%s %v must be at least 1", what, v)
+	}
+	return h, w, nil
 }
 
 // parsePadding returns true for "SAME" and false for "VALID" (in any case).
@@ -66,19 +100,20 @@ func outSize(n, k, stride int, same bool) (out, padBefore int) {
 }
 
 // geom is the geometry of a sliding window over NHWC images: the input
-// [n, h, w, c], the window kh×kw moved by stride, the output oh×ow and the
-// padding above and to the left.
+// [n, h, w, c], the window kh×kw moved by sy rows and sx columns, the output
+// oh×ow and the padding above and to the left.
 type geom struct {
 	n, h, w, c int
-	kh, kw, s  int
+	kh, kw     int
+	sy, sx     int
 	oh, ow     int
 	padT, padL int
 }
 
-func newGeom(x []int, kh, kw, stride int, same bool) geom {
-	g := geom{n: x[0], h: x[1], w: x[2], c: x[3], kh: kh, kw: kw, s: stride}
-	g.oh, g.padT = outSize(g.h, kh, stride, same)
-	g.ow, g.padL = outSize(g.w, kw, stride, same)
+func newGeom(x []int, kh, kw, sy, sx int, same bool) geom {
+	g := geom{n: x[0], h: x[1], w: x[2], c: x[3], kh: kh, kw: kw, sy: sy, sx: sx}
+	g.oh, g.padT = outSize(g.h, kh, sy, same)
+	g.ow, g.padL = outSize(g.w, kw, sx, same)
 	return g
 }
 
@@ -88,8 +123,8 @@ func span(p, k, n int) (k0, k1 int) { return max(0, -p), min(k, n-p) }
 
 // windowShape checks an NHWC input against a window and returns the output
 // shape [n, oh, ow, channels]; what names the operands for error messages.
-func windowShape(what string, x []int, kh, kw, stride int, same bool, channels int) ([]int, error) {
-	g := newGeom(x, kh, kw, stride, same)
+func windowShape(what string, x []int, kh, kw, sy, sx int, same bool, channels int) ([]int, error) {
+	g := newGeom(x, kh, kw, sy, sx, same)
 	if !same && ((g.h >= 0 && g.h < kh) || (g.w >= 0 && g.w < kw)) {
 		return nil, fmt.Errorf("%s: with VALID padding the %s×%s input is smaller than the %d×%d window",
 			what, dimStr(g.h), dimStr(g.w), kh, kw)
@@ -104,8 +139,9 @@ func dimStr(d int) string {
 	return fmt.Sprint(d)
 }
 
+// convOp is a convolution moved sy rows and sx columns at a time.
 type convOp struct {
-	stride int
+	sy, sx int
 	same   bool
 }
 
@@ -124,7 +160,7 @@ func (c convOp) shape(in [][]int) ([]int, error) {
 	case f[0] < 1 || f[1] < 1:
 		return nil, fmt.Errorf("%s: empty filter", what)
 	}
-	return windowShape(what, x, f[0], f[1], c.stride, c.same, f[3])
+	return windowShape(what, x, f[0], f[1], c.sy, c.sx, c.same, f[3])
 }
 
 // convChunkFloats bounds the im2col matrix of one group of images, in
@@ -138,11 +174,11 @@ var convChunkFloats = 1 << 20
 
 // direct reports whether the patches are the input itself (a 1×1 filter
 // with stride 1), so im2col is skipped.
-func (g *geom) direct() bool { return g.kh == 1 && g.kw == 1 && g.s == 1 }
+func (g *geom) direct() bool { return g.kh == 1 && g.kw == 1 && g.sy == 1 && g.sx == 1 }
 
 func convGeom(e *exec, c convOp) (geom, int) {
 	f := e.in[1].shape
-	g := newGeom(e.in[0].shape, f[0], f[1], c.stride, c.same)
+	g := newGeom(e.in[0].shape, f[0], f[1], c.sy, c.sx, c.same)
 	return g, f[3]
 }
 
@@ -250,9 +286,9 @@ func (g *geom) im2col(cols, x []float32, n0, nb int) {
 	for n := n0; n < n0+nb; n++ {
 		img := x[n*g.h*g.w*g.c : (n+1)*g.h*g.w*g.c]
 		for oy := 0; oy < g.oh; oy++ {
-			y0 := oy*g.s - g.padT
+			y0 := oy*g.sy - g.padT
 			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.s - g.padL
+				x0 := ox*g.sx - g.padL
 				kx0, kx1 := span(x0, g.kw, g.w)
 				row := cols[i*k : (i+1)*k]
 				i++
@@ -286,10 +322,10 @@ func (g *geom) col2im(dx, cols []float32, n0, nb int) {
 	for n := n0; n < n0+nb; n++ {
 		img := dx[n*g.h*g.w*g.c : (n+1)*g.h*g.w*g.c]
 		for oy := 0; oy < g.oh; oy++ {
-			y0 := oy*g.s - g.padT
+			y0 := oy*g.sy - g.padT
 			ky0, ky1 := span(y0, g.kh, g.h)
 			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.s - g.padL
+				x0 := ox*g.sx - g.padL
 				kx0, kx1 := span(x0, g.kw, g.w)
 				row := cols[i*k : (i+1)*k]
 				i++
@@ -520,13 +556,41 @@ func (j *partJob) RunPart(i int) {
 // MaxPool takes the largest value of each size×size window of NHWC images
 // x, moving the window stride pixels at a time; padding is "SAME" or
 // "VALID" as for Conv2D (SAME's padding never wins the maximum).
+// MaxPoolWindow takes a window and strides per axis.
 func MaxPool(x *Node, size, stride int, padding string) *Node {
 	return newPool("max_pool", x, size, stride, padding, true)
+}
+
+// MaxPoolWindow is MaxPool with a window and strides per axis, written as
+// TensorFlow's tf.nn.max_pool(x, ksize=[1, kh, kw, 1], strides=[1, sh, sw,
+// 1], padding) or as pairs [kh, kw] and [sh, sw].
+func MaxPoolWindow(x *Node, ksize, strides []int, padding string) *Node {
+	return newPoolWindow("max_pool", x, ksize, strides, padding, true)
+}
+
+// AvgPoolWindow is AvgPool with a window and strides per axis, as
+// MaxPoolWindow.
+func AvgPoolWindow(x *Node, ksize, strides []int, padding string) *Node {
+	return newPoolWindow("avg_pool", x, ksize, strides, padding, false)
+}
+
+func newPoolWindow(name string, x *Node, ksize, strides []int, padding string, isMax bool) *Node {
+	same := parsePadding(name, padding)
+	kh, kw, err := pairOf("ksize", ksize, 1)
+	if err == nil {
+		var sy, sx int
+		sy, sx, err = pairOf("strides", strides, 1)
+		if err == nil {
+			return newOp(name, poolOp{kh: kh, kw: kw, sy: sy, sx: sx, same: same, max: isMax}, Float32, true, x)
+		}
+	}
+	panic(&Error{Op: name, Msg: err.Error()})
 }
 
 // AvgPool averages each size×size window of NHWC images x, moving the
 // window stride pixels at a time; padding is "SAME" or "VALID" as for
 // Conv2D. As in TensorFlow, SAME's padding is left out of the average.
+// AvgPoolWindow takes a window and strides per axis.
 func AvgPool(x *Node, size, stride int, padding string) *Node {
 	return newPool("avg_pool", x, size, stride, padding, false)
 }
@@ -536,25 +600,26 @@ func newPool(name string, x *Node, size, stride int, padding string, isMax bool)
 	if size < 1 || stride < 1 {
 		panic(&Error{Op: name, Msg: fmt.Sprintf("window size %d and stride %d must be at least 1", size, stride)})
 	}
-	return newOp(name, poolOp{size: size, stride: stride, same: same, max: isMax}, Float32, true, x)
+	return newOp(name, poolOp{kh: size, kw: size, sy: stride, sx: stride, same: same, max: isMax}, Float32, true, x)
 }
 
+// poolOp is a kh×kw window moved sy rows and sx columns at a time.
 type poolOp struct {
-	size, stride int
-	same, max    bool
+	kh, kw, sy, sx int
+	same, max      bool
 }
 
 func (p poolOp) shape(in [][]int) ([]int, error) {
 	x := in[0]
-	what := fmt.Sprintf("input %s, window %d×%d", FormatShape(x), p.size, p.size)
+	what := fmt.Sprintf("input %s, window %d×%d", FormatShape(x), p.kh, p.kw)
 	if len(x) != 4 {
 		return nil, fmt.Errorf("%s: input must be NHWC images [batch, height, width, channels]", what)
 	}
-	return windowShape(what, x, p.size, p.size, p.stride, p.same, x[3])
+	return windowShape(what, x, p.kh, p.kw, p.sy, p.sx, p.same, x[3])
 }
 
 func (p poolOp) geom(e *exec) geom {
-	return newGeom(e.in[0].shape, p.size, p.size, p.stride, p.same)
+	return newGeom(e.in[0].shape, p.kh, p.kw, p.sy, p.sx, p.same)
 }
 
 // maxPoolFast is the largest window (in pixels) whose offsets forward keeps
@@ -622,10 +687,10 @@ func (p poolOp) forwardImages(e *exec, g *geom, n0, n1 int) {
 	o := n0 * g.oh * g.ow * c
 	for n := n0; n < n1; n++ {
 		for oy := 0; oy < g.oh; oy++ {
-			y0 := oy*g.s - g.padT
+			y0 := oy*g.sy - g.padT
 			ky0, ky1 := span(y0, g.kh, g.h)
 			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.s - g.padL
+				x0 := ox*g.sx - g.padL
 				kx0, kx1 := span(x0, g.kw, g.w)
 				dst := out[o : o+c]
 				switch {
@@ -704,10 +769,10 @@ func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {
 	o := n0 * per
 	for n := n0; n < n1; n++ {
 		for oy := 0; oy < g.oh; oy++ {
-			y0 := oy*g.s - g.padT
+			y0 := oy*g.sy - g.padT
 			ky0, ky1 := span(y0, g.kh, g.h)
 			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.s - g.padL
+				x0 := ox*g.sx - g.padL
 				kx0, kx1 := span(x0, g.kw, g.w)
 				inv := 1 / float32((ky1-ky0)*(kx1-kx0))
 				src := grad[o : o+c]
