@@ -100,7 +100,9 @@ func TestAgainstTorch(t *testing.T) {
 		s.Run(GlobalVariablesInitializer(), nil)
 		return s.Run(n, feed).data
 	}
-	scaled := func(y *Node, w string) *Node { return ReduceSum(Mul(Reshape(y, -1), Const(NewTensor(in[w], len(in[w]))))) }
+	scaled := func(y *Node, w string) *Node {
+		return ReduceSum(Mul(Reshape(y, -1), Const(NewTensor(in[w], len(in[w])))))
+	}
 
 	vy, y := input("xent_y", 2, 3)
 	vx, x := input("xent_x", 2, 3)
