@@ -59,8 +59,17 @@ json.dump(out, sys.stdout)
 // python3 has it (Debian's python3-torch); elsewhere the other tests check
 // the same ops against central differences and naive loops.
 func TestAgainstTorch(t *testing.T) {
-	if err := osexec.Command("python3", "-c", "import torch").Run(); err != nil {
-		t.Skipf("PyTorch is not available to python3 (apt-get install python3-torch): %v", err)
+	// Debian's python3-torch is for /usr/bin/python3, which may not be the
+	// python3 on PATH.
+	py := ""
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if osexec.Command(p, "-c", "import torch").Run() == nil {
+			py = p
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("PyTorch is not available to python3 or /usr/bin/python3 (apt-get install python3-torch)")
 	}
 	ResetDefaultGraph()
 	Seed(9)
@@ -76,7 +85,7 @@ func TestAgainstTorch(t *testing.T) {
 	// Pool and conv outputs: [2,2,6,2] and [2,2,6,3] (VALID, strides 2 and 1).
 	in["pool_w"], in["conv_w"] = weightsFor(48).data, weightsFor(72).data
 	stdin, _ := json.Marshal(in)
-	cmd := osexec.Command("python3", "-c", torchScript)
+	cmd := osexec.Command(py, "-c", torchScript)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
