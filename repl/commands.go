@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -159,6 +160,7 @@ func cmdReset(_ context.Context, r *REPL, args string) error {
 	if err := r.newSession(); err != nil {
 		return fmt.Errorf("reset: %v", err)
 	}
+	r.cells = nil // :history and :save start again with the new session
 	fmt.Fprintln(r.out, "new session")
 	return nil
 }
@@ -167,12 +169,26 @@ func cmdLoad(ctx context.Context, r *REPL, args string) error {
 	if args == "" {
 		return errors.New("usage: :load FILE.go")
 	}
-	return r.sess.RunFile(ctx, expandHome(args))
+	return r.sess.RunFile(ctx, expandHome(unquote(args)))
 }
 
 func cmdQuit(_ context.Context, r *REPL, _ string) error {
 	r.Quit()
 	return nil
+}
+
+// unquote removes the quotes around a path typed as a Go string ("my
+// file.go" or `my file.go`); anything else is returned as it is.
+func unquote(arg string) string {
+	if len(arg) >= 2 && (arg[0] == '"' || arg[0] == '`') && arg[len(arg)-1] == arg[0] {
+		if s, err := strconv.Unquote(arg); err == nil {
+			return s
+		}
+	}
+	if len(arg) >= 2 && arg[0] == '\'' && arg[len(arg)-1] == '\'' {
+		return arg[1 : len(arg)-1] // as a shell user would type it
+	}
+	return arg
 }
 
 // expandHome replaces a leading "~/" with the home directory.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -26,13 +25,15 @@ func init() {
 
 // cellRecord is one cell typed in this session, for :history and :save.
 type cellRecord struct {
-	src string
-	ok  bool
+	src   string
+	ok    bool
+	shown bool // the REPL displayed a value for it
 }
 
 // record notes a cell that ran (not commands).
 func (r *REPL) record(src string, ok bool) {
-	r.cells = append(r.cells, cellRecord{src: src, ok: ok})
+	r.cells = append(r.cells, cellRecord{src: src, ok: ok, shown: r.shown})
+	r.shown = false
 }
 
 func cmdRun(ctx context.Context, r *REPL, args string) error {
@@ -57,6 +58,7 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 	if err := r.Eval(ctx, decls); err != nil {
 		return fmt.Errorf("run: %s declarations: %v", path, err)
 	}
+	r.record(decls, true) // its imports and declarations, for :save
 	for i, c := range cells {
 		if only != 0 && i+1 != only {
 			continue
@@ -93,61 +95,52 @@ func cmdHistory(_ context.Context, r *REPL, _ string) error {
 	return nil
 }
 
-// cmdSave writes the successful cells as a script: imports and
-// declarations at the top level, statements in main with "// %%" markers,
-// and each bare expression printed as the REPL showed it.
+// scripter is the optional Session method behind :save
+// (*runtime.Session has it).
+type scripter interface {
+	Script(cells []runtime.SaveCell, header string) ([]byte, []runtime.Skipped, error)
+}
+
+// cmdSave writes the cells that succeeded since the session started (or
+// the last :reset) as a program that reproduces the session, checked before
+// it is written, and says which cells it could not keep.
 func cmdSave(ctx context.Context, r *REPL, args string) error {
+	args = unquote(args)
 	if args == "" || !strings.HasSuffix(args, ".go") {
 		return errors.New("usage: :save FILE.go")
 	}
-	imports := map[string]bool{`"fmt"`: true, `"github.com/nnlab/nnlab/nn"`: true, `"github.com/nnlab/nnlab/nn/mnist"`: true}
-	var ok []string
-	for _, c := range r.cells {
+	sc, ok := r.sess.(scripter)
+	if !ok {
+		return errors.New("save: this session cannot write scripts")
+	}
+	var cells []runtime.SaveCell
+	var index []int // cells[i] is r.cells[index[i]]
+	for i, c := range r.cells {
 		if c.ok {
-			ok = append(ok, c.src)
+			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.shown})
+			index = append(index, i)
 		}
 	}
-	var decls, body strings.Builder
-	n := 0
-	for _, part := range runtime.ScriptParts(ok) {
-		switch part.Kind {
-		case runtime.PartImport:
-			for _, p := range part.Imports {
-				imports[p] = true
-			}
-		case runtime.PartDecl:
-			decls.WriteString(part.Text + "\n\n")
-		default:
-			n++
-			text := part.Text
-			if part.Kind == runtime.PartExpr {
-				text = "fmt.Println(" + text + ")"
-			}
-			fmt.Fprintf(&body, "\t%s %d\n", runtime.CellMarker, n)
-			for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-				body.WriteString("\t" + l + "\n")
-			}
-		}
+	path := expandHome(args)
+	header := "//go:build ignore\n\n// Saved by nnlab's :save on " + time.Now().Format("2006-01-02 15:04") +
+		". Run it with: nnlab " + filepath.Base(path) + "\n\n"
+	src, skipped, err := sc.Script(cells, header)
+	if err != nil {
+		return err
 	}
-	var paths []string
-	for p := range imports {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	var src strings.Builder
-	src.WriteString("//go:build ignore\n\n// Saved by nnlab's :save on " + time.Now().Format("2006-01-02 15:04") + ". Run it with: nnlab " + filepath.Base(args) + "\npackage main\n\nimport (\n")
-	for _, p := range paths {
-		src.WriteString("\t" + p + "\n")
-	}
-	src.WriteString(")\n\n" + decls.String() + "func main() {\n" + body.String() + "}\n")
-	err := safetensors.WriteFileAtomic(expandHome(args), func(w io.Writer) error {
-		_, err := w.Write([]byte(src.String()))
+	err = safetensors.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(src)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("save: %v", err)
 	}
-	fmt.Fprintf(r.out, "saved %d cells to %s\n", n, args)
+	for _, s := range skipped {
+		c := r.cells[index[s.Cell-1]]
+		first, _, _ := strings.Cut(strings.TrimSpace(c.src), "\n")
+		fmt.Fprintf(r.err, "save: left out cell %d (%s): %s\n", index[s.Cell-1]+1, first, s.Reason)
+	}
+	fmt.Fprintf(r.out, "saved %d of %d cells to %s\n", len(cells)-len(skipped), len(r.cells), args)
 	return nil
 }
 

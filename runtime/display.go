@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
+	"io"
 	"os"
 	"reflect"
 	"strconv"
@@ -27,6 +28,25 @@ func (s *Session) display(vals []any, call bool) string {
 		return ""
 	}
 	s.setAns(vals)
+	return s.render(vals, call)
+}
+
+// hookDisplay is the prelude's display(v...): it writes the values as a
+// bare expression shows them, while the cell runs (ans is left alone: the
+// interpreter is busy running the cell).
+func (s *Session) hookDisplay(vals []any) {
+	if len(vals) == 0 {
+		return
+	}
+	out := s.render(vals, false)
+	if !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	io.WriteString(s.opts.Stdout, out)
+}
+
+// render is the display of vals without touching ans.
+func (s *Session) render(vals []any, call bool) string {
 	if len(vals) == 1 {
 		if out, ok := richValue(vals[0], s.displayCaps()); ok {
 			return out

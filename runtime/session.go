@@ -149,6 +149,7 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":    reflect.ValueOf(s.hookShow),
+		"Display": reflect.ValueOf(s.hookDisplay),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 	}}); err != nil {
@@ -177,6 +178,9 @@ const prelude = `
 var ` + ansName + ` any
 
 func __nnlab_show(v ...any) { ` + rtName + `.Show(v) }
+
+// display shows its arguments as a bare expression would, at once.
+func display(v ...any) { ` + rtName + `.Display(v) }
 
 func __nnlab_go(cell, line int, f func()) {
 	defer func() {
