@@ -39,7 +39,8 @@ type Skipped struct {
 // left out and listed in skipped. header is written before the package
 // clause (a build tag, a comment). The result is gofmt-formatted.
 func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped []Skipped, err error) {
-	b := &scriptBuilder{sess: s, imports: map[string]string{}}
+	// Every session starts with these; the ones not used are dropped.
+	b := &scriptBuilder{sess: s, imports: map[string]string{"fmt": "", nnPath: "", mnistPath: ""}}
 	for i, c := range cells {
 		saved := b.clone()
 		if reason := b.add(c); reason != "" {
@@ -317,6 +318,7 @@ func isExprList(src string) bool {
 // program assembles and checks the program; problem is the first reason it
 // does not check.
 func (b *scriptBuilder) program(header string) (out []byte, problem string) {
+	b = b.clone() // unused imports are dropped from this program only
 	src := b.text(header, nil)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "saved.go", src, parser.ParseComments)
@@ -403,7 +405,12 @@ func (b *scriptBuilder) text(header string, hoist []string, unused ...string) st
 	sort.Strings(paths)
 	if len(paths) > 0 {
 		w.WriteString("import (\n")
-		for _, p := range paths {
+		// The standard library first, then the others, as goimports does.
+		sort.SliceStable(paths, func(i, j int) bool { return isStd(paths[i]) && !isStd(paths[j]) })
+		for i, p := range paths {
+			if i > 0 && isStd(paths[i-1]) && !isStd(p) {
+				w.WriteString("\n")
+			}
 			if n := b.imports[p]; n != "" {
 				w.WriteString("\t" + n + " ")
 			}
@@ -498,6 +505,13 @@ func (b *scriptBuilder) importName(p string) string {
 	return pkgBase(p)
 }
 
+// isStd reports whether an import path is in the standard library (its
+// first element has no dot).
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
+}
+
 // pkgBase is the default name of the package at an import path.
 func pkgBase(p string) string {
 	base := path.Base(p)
@@ -536,10 +550,10 @@ func checkNames(fset *token.FileSet, f *ast.File) (unused unusedNames, problems 
 			case strings.HasPrefix(msg, "undefined: ") && !strings.Contains(msg, "."):
 				name := strings.TrimPrefix(msg, "undefined: ")
 				if name != "display" { // every nnlab session has it
-					problems = append(problems, fmt.Sprintf("line %d: %s", fset.Position(te.Pos).Line, msg))
+					problems = append(problems, msg)
 				}
 			case strings.Contains(msg, "redeclared"), strings.Contains(msg, "no new variables"):
-				problems = append(problems, fmt.Sprintf("line %d: %s", fset.Position(te.Pos).Line, msg))
+				problems = append(problems, msg)
 			}
 		},
 	}
