@@ -50,9 +50,13 @@ func (s *Session) Describe(name string) string {
 		d = x.String()
 	case error:
 		d = x.Error()
+	case float64:
+		d = formatFloat64(x)
 	default:
 		if v.Kind() == reflect.Slice || v.Kind() == reflect.Map {
 			d = fmt.Sprintf("len %d", v.Len())
+		} else if out, ok := formatStruct(v, maxStructDepth); ok {
+			d = out
 		} else {
 			d = fmt.Sprint(x)
 		}
