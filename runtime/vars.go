@@ -86,3 +86,17 @@ func (s *Session) global(name string) (reflect.Value, symKind, bool) {
 	}
 	return v, y.kind, true
 }
+
+// HasMethod reports whether the value of the user's global name has the
+// named method (on the value or, for an addressable one, its pointer), for
+// :save-model and :load-model.
+func (s *Session) HasMethod(name, method string) bool {
+	v, kind, ok := s.global(name)
+	if !ok || kind != symVar || !v.IsValid() {
+		return false
+	}
+	if v.MethodByName(method).IsValid() {
+		return true
+	}
+	return v.CanAddr() && v.Addr().MethodByName(method).IsValid()
+}
