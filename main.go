@@ -57,6 +57,21 @@ the commands.
 
 Environment:
   NNLAB_HISTORY   history file (default ~/.nnlab_history; empty: none)
+  NNLAB_DISPLAY   how values are drawn on a terminal: halfblock, ascii,
+                  plain, kitty, iterm or sixel (default: detected)
+  NNLAB_GEMM      generic: use the portable matrix kernel, not AVX2/FMA
+  NNLAB_SPARSE    off: no sparse shortcut in matrix products
+  MNIST_DIR       where ReadDataSets("") and the tutorial's "MNIST_data/"
+                  find the MNIST files (default: the Go module cache)
+  GOMODCACHE, GOPATH, HOME
+                  where the Go module cache is, to find the MNIST files
+                  (also read from the go command's settings, $GOENV);
+                  nnlab never runs the go command
+  NO_COLOR        any value: no colour
+  TERM            dumb: plain text, no cursor movement; also used with
+                  COLORTERM, LANG/LC_ALL/LC_CTYPE, KITTY_WINDOW_ID,
+                  TERM_PROGRAM and LC_TERMINAL to detect what it can draw
+  COLUMNS         width of the output when it is not a terminal
 `
 
 func main() {
