@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -66,15 +70,69 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 		if c.Title != "" && r.cfg.Terminal {
 			fmt.Fprintf(r.out, "# %%%% [%d] %s\n", i+1, c.Title)
 		}
-		if err := r.Eval(ctx, c.Src); err != nil {
+		src, returns := mainReturns(c.Src)
+		if err := r.Eval(ctx, src); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
-			return fmt.Errorf("run: %s cell %d (line %d): %v", path, i+1, c.Line, err)
+			if returns && strings.Contains(err.Error(), mainReturned) {
+				r.record(c.Src, true)
+				return nil // main returned: the cells after it do not run
+			}
+			return fmt.Errorf("run: %s (cell %d)", fileLine(path, c.Line, err.Error()), i+1)
 		}
 		r.record(c.Src, true)
 	}
 	return nil
+}
+
+// mainReturned is the panic that stands for a return from main in a cell
+// that :run runs.
+const mainReturned = "nnlab: main returned"
+
+// mainReturns rewrites each return of func main in a cell (outside func
+// literals) as a panic that cmdRun recognises, so that the cells after it
+// do not run, as in the script.
+func mainReturns(src string) (string, bool) {
+	const pre = "package p\nfunc _() {\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return src, false
+	}
+	var at []int
+	ast.Inspect(f.Decls[0].(*ast.FuncDecl).Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(n.Results) == 0 {
+				at = append(at, fset.Position(n.Pos()).Offset-len(pre))
+			}
+		}
+		return true
+	})
+	for i := len(at) - 1; i >= 0; i-- {
+		src = src[:at[i]] + "panic(" + strconv.Quote(mainReturned) + ")" + src[at[i]+len("return"):]
+	}
+	return src, len(at) > 0
+}
+
+// cellLine matches the position a message about a cell starts with.
+var cellLine = regexp.MustCompile(`^line (\d+)(:\d+)?: `)
+
+// fileLine places a message about a cell that starts at line first of path
+// in the file: "line 2:6: undefined: x" becomes "path:15:7: undefined: x".
+func fileLine(path string, first int, msg string) string {
+	if m := cellLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		col := ""
+		if c, err := strconv.Atoi(strings.TrimPrefix(m[2], ":")); err == nil {
+			col = fmt.Sprintf(":%d", c+1) // the cell lost main's indentation
+		}
+		return fmt.Sprintf("%s:%d%s: %s", path, first+n-1, col, msg[len(m[0]):])
+	}
+	return fmt.Sprintf("%s:%d: %s", path, first, msg)
 }
 
 func cmdHistory(_ context.Context, r *REPL, _ string) error {

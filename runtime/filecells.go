@@ -75,7 +75,10 @@ func FileCells(path string) (decls string, cells []Cell, err error) {
 		if strings.TrimSpace(stripComments(text)) == "" {
 			continue
 		}
-		cells = append(cells, Cell{Title: c.title, Line: fset.Position(main.Body.Lbrace).Line + strings.Count(string(src[bodyStart:c.at]), "\n"), Src: dedent(text)})
+		// dedent drops the blank lines the cell starts with: Line is that
+		// of its first line of text.
+		blank := text[:len(text)-len(strings.TrimLeft(text, " \t\n"))]
+		cells = append(cells, Cell{Title: c.title, Line: fset.Position(main.Body.Lbrace).Line + strings.Count(string(src[bodyStart:c.at])+blank, "\n"), Src: dedent(text)})
 	}
 	return decls, cells, nil
 }

@@ -1,0 +1,55 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// sessionSteps matches the training step count in an *nn.Session's String.
+var sessionSteps = regexp.MustCompile(`(\d+) training steps?\)$`)
+
+// trainingSteps reads how many training steps each of the user's
+// *nn.Session values has run, so that :timeit can say when timing a
+// statement trained the model further.
+func (r *REPL) trainingSteps(ctx context.Context) map[string]int {
+	typer, ok := r.sess.(TypeNamer)
+	if !ok {
+		return nil
+	}
+	steps := map[string]int{}
+	r.keepAns(ctx, func() {
+		for _, n := range r.sess.Names() {
+			if t, ok := typer.TypeOf(n); !ok || t != "*nn.Session" {
+				continue
+			}
+			s, err := r.evalQuoted(ctx, "fmt.Sprint("+n+")")
+			if err != nil {
+				continue
+			}
+			if m := sessionSteps.FindStringSubmatch(s); m != nil {
+				steps[n], _ = strconv.Atoi(m[1])
+			}
+		}
+	})
+	return steps
+}
+
+// trainedNote says which sessions trained further between before and
+// after, or "".
+func trainedNote(before, after map[string]int) string {
+	var parts []string
+	for n, a := range after {
+		if b, ok := before[n]; ok && a > b {
+			parts = append(parts, fmt.Sprintf("%s ran %d more training steps", n, a-b))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	sort.Strings(parts)
+	return "note: timing trained the model: " + strings.Join(parts, ", ") + " (its weights changed)"
+}
