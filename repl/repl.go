@@ -249,7 +249,7 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 		if r.cfg.Terminal {
 			fmt.Fprintln(r.err) // the terminal echoed ^C without a newline
 		}
-		fmt.Fprintln(r.err, r.locate("interrupted"))
+		fmt.Fprintln(r.err, r.locate(r.interruptedAt()))
 		return false, true
 	case err != nil:
 		fmt.Fprintln(r.err, r.locate(strings.TrimRight(err.Error(), "\n")))

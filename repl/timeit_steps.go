@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // sessionSteps matches the training step count in an *nn.Session's String.
@@ -52,4 +53,26 @@ func trainedNote(before, after map[string]int) string {
 	}
 	sort.Strings(parts)
 	return "note: timing trained the model: " + strings.Join(parts, ", ") + " (its weights changed)"
+}
+
+// interruptedAt is the message for a cell stopped by Ctrl-C: with the
+// training step each session has reached, when there are sessions (a
+// training loop stops between two steps, and the weights keep what they
+// learned).
+func (r *REPL) interruptedAt() string {
+	// The stopped cell may still be finishing a compiled call: do not wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	steps := r.trainingSteps(ctx)
+	var parts []string
+	for n, k := range steps {
+		if k > 0 {
+			parts = append(parts, fmt.Sprintf("%s after training step %d", n, k))
+		}
+	}
+	if len(parts) == 0 {
+		return "interrupted"
+	}
+	sort.Strings(parts)
+	return "interrupted: " + strings.Join(parts, ", ")
 }
