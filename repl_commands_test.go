@@ -5,9 +5,27 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
+
+var modCache struct {
+	once sync.Once
+	dir  string
+}
+
+// goModCache is the go command's module cache, where the tests' private
+// HOME would hide it from nnlab.
+func goModCache(t *testing.T) string {
+	modCache.once.Do(func() {
+		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+		if err == nil {
+			modCache.dir = strings.TrimSpace(string(out))
+		}
+	})
+	return modCache.dir
+}
 
 // trainable is a tiny graph with a training step, for the command tests.
 const trainable = `x := nn.Placeholder(nn.None, 2)
