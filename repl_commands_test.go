@@ -117,6 +117,13 @@ func main() {
 	if status != 0 || out != "returning\n2\n" {
 		t.Errorf("after a return: status %d, stdout %q, stderr %q", status, out, errOut)
 	}
+	spaced := filepath.Join(t.TempDir(), "my cells.go")
+	src, _ := os.ReadFile(script)
+	os.WriteFile(spaced, src, 0o600)
+	out, errOut, status = runPiped(t, ":run \""+spaced+"\"\n:run \""+spaced+"\":1\n:load '"+spaced+"'\n")
+	if status != 0 || out != "returning\nreturning\n" || errOut != "" {
+		t.Errorf("quoted paths: status %d, stdout %q, stderr %q", status, out, errOut)
+	}
 	bad := writeFile(t, "bad.go", "package main\n\nfunc main() {\n\t// %% one\n\ty := 2\n\t// %% two\n\n\tz := nosuch\n\t_ = z\n}\n")
 	_, errOut, _ = runPiped(t, ":run "+bad+"\ny\n")
 	if !strings.Contains(errOut, bad+":8:7: undefined: nosuch (cell 2)") {

@@ -45,6 +45,12 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 		return errors.New("usage: :run FILE.go[:N]")
 	}
 	path, only := expandHome(args), 0
+	if q := args[0]; q == '"' || q == '\'' || q == '`' {
+		// A quoted path, perhaps followed by :N.
+		if end := strings.IndexByte(args[1:], q); end >= 0 {
+			path = expandHome(unquote(args[:end+2])) + args[end+2:]
+		}
+	}
 	if i := strings.LastIndexByte(path, ':'); i > 0 && strings.HasSuffix(path[:i], ".go") {
 		n, err := strconv.Atoi(path[i+1:])
 		if err != nil || n < 1 {
