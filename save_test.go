@@ -49,6 +49,7 @@ func main() {
 		{"two statements in a cell, one redeclared", "c := 1; c := 2; d := c\nd\n", "2\n", "", ""},
 		{"a function redefined", "func f() int { return 1 }\nfunc f() int { return 2 }\nf()\n", "2\n", "return 1", ""},
 		{"what a program lacks is said", "5\nans\n", "5\n", "", "left out cell 2 (ans): undefined: ans"},
+		{"users of a cell left out are left out", "5\nv := ans\nv\nw := 1\nw\n", "5\n1\n", "v :=", "left out cell 3 (v): uses v, which a cell left out declared"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,16 +41,36 @@ type Skipped struct {
 func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped []Skipped, err error) {
 	// Every session starts with these; the ones not used are dropped.
 	b := &scriptBuilder{sess: s, imports: map[string]string{"fmt": "", nnPath: "", mnistPath: ""}}
+	// Names declared by cells left out: a later cell that uses one would
+	// see another value than the session did, and is left out too, until a
+	// cell that is kept declares the name again.
+	lost := map[string]bool{}
 	for i, c := range cells {
+		defined, used := cellNames(c.Src)
+		reason := ""
+		for _, n := range used {
+			if lost[n] && !defined[n] {
+				reason = fmt.Sprintf("uses %s, which a cell left out declared", n)
+				break
+			}
+		}
 		saved := b.clone()
-		if reason := b.add(c); reason != "" {
+		if reason == "" {
+			reason = b.add(c)
+		}
+		if reason == "" {
+			_, reason = b.program(header)
+		}
+		if reason != "" {
 			*b = *saved
 			skipped = append(skipped, Skipped{Cell: i + 1, Reason: reason})
+			for n := range defined {
+				lost[n] = true
+			}
 			continue
 		}
-		if _, problem := b.program(header); problem != "" {
-			*b = *saved
-			skipped = append(skipped, Skipped{Cell: i + 1, Reason: problem})
+		for n := range defined {
+			delete(lost, n)
 		}
 	}
 	out, problem := b.program(header)
@@ -58,6 +78,69 @@ func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped [
 		return nil, skipped, fmt.Errorf("save: the program does not check: %s", problem)
 	}
 	return out, skipped, nil
+}
+
+// cellNames lists the names a cell declares at its top level and every
+// identifier it uses.
+func cellNames(src string) (defined map[string]bool, used []string) {
+	defined = map[string]bool{}
+	for _, u := range cellUnits(src) {
+		var node ast.Node
+		if u.decl {
+			f, err := parser.ParseFile(token.NewFileSet(), "", "package main\n"+u.src, parser.SkipObjectResolution)
+			if err != nil {
+				continue
+			}
+			for _, d := range f.Decls {
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					if d.Recv == nil {
+						defined[d.Name.Name] = true
+					}
+				case *ast.GenDecl:
+					for _, sp := range d.Specs {
+						switch sp := sp.(type) {
+						case *ast.TypeSpec:
+							defined[sp.Name.Name] = true
+						case *ast.ValueSpec:
+							for _, n := range sp.Names {
+								defined[n.Name] = true
+							}
+						}
+					}
+				}
+			}
+			node = f
+		} else {
+			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+u.src+"\n}", parser.SkipObjectResolution)
+			if err != nil {
+				if e, err := parser.ParseExpr("f(" + u.src + ")"); err == nil {
+					node = e
+				}
+			} else {
+				body := f.Decls[0].(*ast.FuncDecl).Body
+				for _, st := range body.List {
+					if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+						for _, l := range as.Lhs {
+							if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+								defined[id.Name] = true
+							}
+						}
+					}
+				}
+				node = body
+			}
+		}
+		if node != nil {
+			ast.Inspect(node, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					used = append(used, id.Name)
+				}
+				return true
+			})
+		}
+	}
+	return defined, used
 }
 
 // scriptBuilder accumulates the pieces of a saved program.
@@ -527,9 +610,10 @@ type unusedNames struct {
 }
 
 // checkNames type-checks f with empty stand-ins for the imported packages:
-// enough to find every undeclared or redeclared name, and the variables and
-// imports that are not used. Selectors into packages are not checked (their
-// export data may not be on this machine).
+// enough to find every undeclared or redeclared name, mistyped uses of the
+// program's own values, and the variables and imports that are not used.
+// Uses of the packages' symbols are not checked (their export data may not
+// be on this machine).
 func checkNames(fset *token.FileSet, f *ast.File) (unused unusedNames, problems []string) {
 	conf := types.Config{
 		Importer: fakeImporter{},
@@ -547,12 +631,12 @@ func checkNames(fset *token.FileSet, f *ast.File) (unused unusedNames, problems 
 				if err == nil {
 					unused.imports = append(unused.imports, p)
 				}
-			case strings.HasPrefix(msg, "undefined: ") && !strings.Contains(msg, "."):
-				name := strings.TrimPrefix(msg, "undefined: ")
-				if name != "display" { // every nnlab session has it
-					problems = append(problems, msg)
-				}
-			case strings.Contains(msg, "redeclared"), strings.Contains(msg, "no new variables"):
+			case strings.HasPrefix(msg, "undefined: ") && strings.Contains(msg, "."):
+				// A symbol of an imported package: the stand-in is empty.
+			case msg == "undefined: display": // every nnlab session has it
+			case !te.Soft:
+				// The stand-ins' symbols have invalid types, on which go/types
+				// reports nothing more: what is left is about the cells.
 				problems = append(problems, msg)
 			}
 		},
