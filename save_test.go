@@ -28,6 +28,7 @@ func main() {
 	fmt.Println("home", home)
 }
 `)
+	loaded := writeFile(t, "shout.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\nfunc shout(s string) string { return strings.ToUpper(s) }\n\nfunc main() {\n\tfmt.Println(shout(\"hi\"))\n}\n")
 	tests := []struct {
 		name    string
 		cells   string // :save FILE is appended
@@ -45,6 +46,7 @@ func main() {
 		{"a hidden value is not", "s := \"ab\"\ns;\ns + \"c\"\n", "abc\n", "", ""},
 		{"a comma list", "n := 7\nlen(\"abc\"), n\n", "3 7\n", "", ""},
 		{"imports of :run", ":run " + script + "\n", "home here\n", "", ""},
+		{"a script :load ran", ":load " + loaded + "\nshout(\"x\")\n", "HI\nX\n", "", ""},
 		{"display", "w := 3\ndisplay(w)\n", "3\n", "", ""},
 		{"two statements in a cell, one redeclared", "c := 1; c := 2; d := c\nd\n", "2\n", "", ""},
 		{"a function redefined", "func f() int { return 1 }\nfunc f() int { return 2 }\nf()\n", "2\n", "return 1", ""},

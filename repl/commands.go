@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/nnlab/nnlab/runtime"
 )
 
 // Command is a REPL command, typed as ":name args" at the start of a cell.
@@ -169,7 +171,18 @@ func cmdLoad(ctx context.Context, r *REPL, args string) error {
 	if args == "" {
 		return errors.New("usage: :load FILE.go")
 	}
-	return r.sess.RunFile(ctx, expandHome(unquote(args)))
+	path := expandHome(unquote(args))
+	if err := r.sess.RunFile(ctx, path); err != nil {
+		return err
+	}
+	// For :history and :save: the script as cells, as :run runs it.
+	if decls, cells, err := runtime.FileCells(path); err == nil {
+		r.record(strings.TrimSpace(decls), true)
+		for _, c := range cells {
+			r.record(c.Src, true)
+		}
+	}
+	return nil
 }
 
 func cmdQuit(_ context.Context, r *REPL, _ string) error {

@@ -68,7 +68,7 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 	if err := r.Eval(ctx, decls); err != nil {
 		return fmt.Errorf("run: %s declarations: %v", path, err)
 	}
-	r.record(decls, true) // its imports and declarations, for :save
+	r.record(strings.TrimSpace(decls), true) // its imports and declarations, for :save
 	for i, c := range cells {
 		if only != 0 && i+1 != only {
 			continue
