@@ -101,7 +101,8 @@ var TutorialHint = `The MNIST tutorial in four steps (README.md has all of it):
 
 // usageText is the part of :help about typing cells.
 const usageText = `Type Go statements, declarations and expressions; a bare expression prints
-its value. A cell continues on "... " lines while brackets are open.
+its value (a, b prints both; display(v) prints v at once, mid-cell). A cell
+continues on "... " lines while brackets are open.
 Keys: Tab completes, Up recalls a whole earlier cell, Ctrl-C drops the
 input or stops a running cell (values are kept), Ctrl-D quits.`
 
