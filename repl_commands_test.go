@@ -201,3 +201,24 @@ func rawOutput(b *syncBuffer) string {
 	defer b.mu.Unlock()
 	return string(b.buf)
 }
+
+// TestDisplayDataSets checks that the MNIST data sets print by their
+// fields, at the prompt and in :vars, not as pointers.
+func TestDisplayDataSets(t *testing.T) {
+	out, errOut, status := runPiped(t, "data, err := mnist.ReadDataSets(\"MNIST_data/\", true)\ndata\n:vars\nacc := data.Test.Images.At(0, 300)\nfloat32(0.9075), float64(float32(0.9075))\n")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	for _, want := range []string{
+		"&mnist.DataSets{\n  Train: &mnist.DataSet{Images: Tensor(shape=[55000,784], float32), Labels: Tensor(shape=[55000,10], float32), NumExamples: 55000},\n",
+		"data  *mnist.DataSets  &mnist.DataSets{Train: *mnist.DataSet, Validation: *mnist...",
+		"(0.9075, 0.9075)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "0x") {
+		t.Errorf("a pointer is shown:\n%s", out)
+	}
+}
