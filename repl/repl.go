@@ -110,8 +110,8 @@ type REPL struct {
 	confirm func(question string) bool
 	// cells are the cells run so far, for :history and :save.
 	cells []cellRecord
-	// shown says that the last Eval displayed a value (for :save).
-	shown bool
+	// shown is what the last Eval displayed (for :save).
+	shown string
 }
 
 // New makes a REPL and its first session. Call Close when done with it.
@@ -216,7 +216,7 @@ func (r *REPL) Load(path string) error {
 // code use it with the ctx they were given, which Ctrl-C cancels.
 func (r *REPL) Eval(ctx context.Context, src string) error {
 	out, err := r.sess.Eval(ctx, src)
-	r.shown = out != ""
+	r.shown = out
 	if out != "" {
 		fmt.Fprint(r.out, out)
 		if !strings.HasSuffix(out, "\n") {

@@ -29,15 +29,15 @@ func init() {
 
 // cellRecord is one cell typed in this session, for :history and :save.
 type cellRecord struct {
-	src   string
-	ok    bool
-	shown bool // the REPL displayed a value for it
+	src string
+	ok  bool
+	out string // the value the REPL displayed for it
 }
 
 // record notes a cell that ran (not commands).
 func (r *REPL) record(src string, ok bool) {
-	r.cells = append(r.cells, cellRecord{src: src, ok: ok, shown: r.shown})
-	r.shown = false
+	r.cells = append(r.cells, cellRecord{src: src, ok: ok, out: r.shown})
+	r.shown = ""
 }
 
 func cmdRun(ctx context.Context, r *REPL, args string) error {
@@ -181,7 +181,7 @@ func cmdSave(ctx context.Context, r *REPL, args string) error {
 	var index []int // cells[i] is r.cells[index[i]]
 	for i, c := range r.cells {
 		if c.ok {
-			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.shown})
+			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.out != "", Out: c.out})
 			index = append(index, i)
 		}
 	}

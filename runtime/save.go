@@ -15,11 +15,12 @@ import (
 	"strings"
 )
 
-// SaveCell is one cell of a session for [Session.Script]: its source and
-// whether the REPL displayed a value for it.
+// SaveCell is one cell of a session for [Session.Script]: its source,
+// whether the REPL displayed a value for it, and the display.
 type SaveCell struct {
 	Src   string
 	Shown bool
+	Out   string // optional: a quoted string display is printed quoted
 }
 
 // Skipped is a cell that [Session.Script] left out of the program, with the
@@ -225,7 +226,13 @@ func (b *scriptBuilder) add(c SaveCell) string {
 		}
 		if e, ok := exprList(u.src); ok {
 			if last && c.Shown && !hidesOutput(c.Src) {
-				stmts = append(stmts, "fmt.Println("+e+")")
+				print := "fmt.Println(" + e + ")"
+				if out := strings.TrimSpace(c.Out); strings.HasPrefix(out, `"`) && !isList(e) {
+					if _, err := strconv.Unquote(out); err == nil {
+						print = `fmt.Printf("%q\n", ` + e + ")" // as the REPL showed it
+					}
+				}
+				stmts = append(stmts, print)
 				if _, ok := b.imports["fmt"]; !ok {
 					b.imports["fmt"] = ""
 				}
@@ -387,6 +394,13 @@ func exprList(src string) (string, bool) {
 	return src, true
 }
 
+// isList reports whether src is a comma list of several expressions.
+func isList(src string) bool {
+	e, err := parser.ParseExpr("f(" + src + ")")
+	call, ok := e.(*ast.CallExpr)
+	return err == nil && ok && len(call.Args) > 1
+}
+
 // isExprList reports whether src is a comma list or an expression that is
 // not a call (nothing to run if it is not printed).
 func isExprList(src string) bool {
@@ -474,7 +488,7 @@ func (b *scriptBuilder) text(header string, hoist []string, unused ...string) st
 	var hoistDecls []string
 	hoistSet := map[string]bool{}
 	for _, n := range hoist {
-		typ, ok := b.sess.goType(n, b.importName)
+		typ, ok := b.sess.goType(n, typeNamer{b.importName, b.structName})
 		if !ok {
 			continue // declared in main as typed: the check reports it
 		}
@@ -654,47 +668,104 @@ func (fakeImporter) Import(p string) (*types.Package, error) {
 	return pkg, nil
 }
 
-// goType is the Go type of a session global as source, with package names
-// from importName.
-func (s *Session) goType(name string, importName func(path string) string) (string, bool) {
+// typeNamer names types in a saved program: a package by its import name,
+// and a struct type by the user's type of that structure (the interpreter
+// shows values of the user's types with unnamed struct types).
+type typeNamer struct {
+	importName func(path string) string
+	structName func(reflect.Type) string
+}
+
+// goType is the Go type of a session global as source.
+func (s *Session) goType(name string, tn typeNamer) (string, bool) {
 	v, kind, ok := s.global(name)
 	if !ok || kind != symVar || !v.IsValid() {
 		return "", false
 	}
-	return typeExpr(v.Type(), importName), true
+	return typeExpr(v.Type(), tn), true
+}
+
+// structName is the one type declared in the program whose structure has
+// the fields of t, in order, or "".
+func (b *scriptBuilder) structName(t reflect.Type) string {
+	found := ""
+	for _, d := range b.decls {
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package main\n"+d.text, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, dd := range f.Decls {
+			gd, ok := dd.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				ts := sp.(*ast.TypeSpec)
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok || ts.TypeParams != nil {
+					continue
+				}
+				var names []string
+				for _, fl := range st.Fields.List {
+					if len(fl.Names) == 0 {
+						names = append(names, "") // embedded
+					}
+					for _, n := range fl.Names {
+						names = append(names, n.Name)
+					}
+				}
+				if len(names) != t.NumField() {
+					continue
+				}
+				match := true
+				for i, n := range names {
+					if f := t.Field(i); n != f.Name && !(n == "" && f.Anonymous) {
+						match = false
+					}
+				}
+				if match {
+					if found != "" && found != ts.Name.Name {
+						return "" // two candidates: keep the structure
+					}
+					found = ts.Name.Name
+				}
+			}
+		}
+	}
+	return found
 }
 
 // typeExpr writes t as Go source.
-func typeExpr(t reflect.Type, importName func(string) string) string {
+func typeExpr(t reflect.Type, tn typeNamer) string {
 	if t.Name() != "" {
 		if t.PkgPath() == "" || t.PkgPath() == "main" {
 			return t.Name()
 		}
-		return importName(t.PkgPath()) + "." + t.Name()
+		return tn.importName(t.PkgPath()) + "." + t.Name()
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return "*" + typeExpr(t.Elem(), importName)
+		return "*" + typeExpr(t.Elem(), tn)
 	case reflect.Slice:
-		return "[]" + typeExpr(t.Elem(), importName)
+		return "[]" + typeExpr(t.Elem(), tn)
 	case reflect.Array:
-		return fmt.Sprintf("[%d]%s", t.Len(), typeExpr(t.Elem(), importName))
+		return fmt.Sprintf("[%d]%s", t.Len(), typeExpr(t.Elem(), tn))
 	case reflect.Map:
-		return "map[" + typeExpr(t.Key(), importName) + "]" + typeExpr(t.Elem(), importName)
+		return "map[" + typeExpr(t.Key(), tn) + "]" + typeExpr(t.Elem(), tn)
 	case reflect.Chan:
 		prefix := map[reflect.ChanDir]string{reflect.BothDir: "chan ", reflect.RecvDir: "<-chan ", reflect.SendDir: "chan<- "}[t.ChanDir()]
-		return prefix + typeExpr(t.Elem(), importName)
+		return prefix + typeExpr(t.Elem(), tn)
 	case reflect.Func:
 		var in, out []string
 		for i := 0; i < t.NumIn(); i++ {
-			p := typeExpr(t.In(i), importName)
+			p := typeExpr(t.In(i), tn)
 			if t.IsVariadic() && i == t.NumIn()-1 {
-				p = "..." + typeExpr(t.In(i).Elem(), importName)
+				p = "..." + typeExpr(t.In(i).Elem(), tn)
 			}
 			in = append(in, p)
 		}
 		for i := 0; i < t.NumOut(); i++ {
-			out = append(out, typeExpr(t.Out(i), importName))
+			out = append(out, typeExpr(t.Out(i), tn))
 		}
 		r := "func(" + strings.Join(in, ", ") + ")"
 		switch len(out) {
@@ -706,14 +777,17 @@ func typeExpr(t reflect.Type, importName func(string) string) string {
 		}
 		return r
 	case reflect.Struct:
+		if n := tn.structName(t); n != "" {
+			return n
+		}
 		var fs []string
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			if f.Anonymous {
-				fs = append(fs, typeExpr(f.Type, importName))
+				fs = append(fs, typeExpr(f.Type, tn))
 				continue
 			}
-			fs = append(fs, f.Name+" "+typeExpr(f.Type, importName))
+			fs = append(fs, f.Name+" "+typeExpr(f.Type, tn))
 		}
 		return "struct{ " + strings.Join(fs, "; ") + " }"
 	case reflect.Interface:
