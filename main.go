@@ -68,7 +68,8 @@ Environment:
                   (also read from the go command's settings, $GOENV);
                   nnlab never runs the go command
   NO_COLOR        any value: no colour
-  TERM            dumb: plain text, no cursor movement; also used with
+  TERM            dumb: plain text, and training progress line by line
+                  (no bar or chart redrawn in place); also used with
                   COLORTERM, LANG/LC_ALL/LC_CTYPE, KITTY_WINDOW_ID,
                   TERM_PROGRAM and LC_TERMINAL to detect what it can draw
   COLUMNS         width of the output when it is not a terminal
