@@ -222,3 +222,36 @@ func TestDisplayDataSets(t *testing.T) {
 		t.Errorf("a pointer is shown:\n%s", out)
 	}
 }
+
+// TestFitOnDumbTerminal checks that Fit on TERM=dumb prints a line per
+// epoch: no bar or chart redrawn in place.
+func TestFitOnDumbTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	env, _ := testEnv(t)
+	env = append(env, "TERM=dumb", "LANG=C.UTF-8")
+	tm := startFitTerm(t, env)
+	mark := len(rawOutput(tm.out))
+	tm.send("h := m.Fit(data.Validation, model.FitOptions{Epochs: 2, BatchSize: 64})\r")
+	tm.expect("Epoch 2/2")
+	tm.expect(">>> ")
+	out := rawOutput(tm.out)[mark:]
+	// What Fit wrote: from the first epoch line to the next prompt.
+	if i := strings.Index(out, "Epoch 1/2"); i >= 0 {
+		out = out[i:]
+	}
+	if i := strings.Index(out, ">>> "); i >= 0 {
+		out = out[:i]
+	}
+	out = out[:strings.LastIndex(out, "\n")+1] // the prompt's redrawing is readline's
+	for _, bad := range []string{"\x1b[K", "A\x1b[2K", "\x1b[2K", "⠀", "──"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("Fit on TERM=dumb wrote %q: %q", bad, out)
+		}
+	}
+	if strings.Count(out, "Epoch ") != 2 {
+		t.Errorf("want one line per epoch: %q", out)
+	}
+	tm.exit()
+}
