@@ -57,6 +57,22 @@ the commands.
 
 Environment:
   NNLAB_HISTORY   history file (default ~/.nnlab_history; empty: none)
+  NNLAB_DISPLAY   how values are drawn on a terminal: halfblock, ascii,
+                  plain, kitty, iterm or sixel (default: detected)
+  NNLAB_GEMM      generic: use the portable matrix kernel, not AVX2/FMA
+  NNLAB_SPARSE    off: no sparse shortcut in matrix products
+  MNIST_DIR       where ReadDataSets("") and the tutorial's "MNIST_data/"
+                  find the MNIST files (default: the Go module cache)
+  GOMODCACHE, GOPATH, HOME
+                  where the Go module cache is, to find the MNIST files
+                  (also read from the go command's settings, $GOENV);
+                  nnlab never runs the go command
+  NO_COLOR        any value: no colour
+  TERM            dumb: plain text, and training progress line by line
+                  (no bar or chart redrawn in place); also used with
+                  COLORTERM, LANG/LC_ALL/LC_CTYPE, KITTY_WINDOW_ID,
+                  TERM_PROGRAM and LC_TERMINAL to detect what it can draw
+  COLUMNS         width of the output when it is not a terminal
 `
 
 func main() {
@@ -188,18 +204,44 @@ func runREPL(args []string, stdout, stderr io.Writer) int {
 // versionString is the version, with the module version and VCS revision
 // of the build when they are known, and the Go toolchain.
 func versionString() string {
-	v := version
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return v
+		return version
 	}
-	if mv := bi.Main.Version; mv != "" && mv != "(devel)" {
-		v = mv
-	}
+	return buildVersion(bi)
+}
+
+// buildVersion names the build bi describes. A build from a git checkout is
+// "0.1.0-dev+REV" (".dirty" with uncommitted changes): Go stamps such a
+// build with a pseudo-version made from the same revision, which says no
+// more. A module built by "go install ...@vX" has no VCS settings and is its
+// module version; a plain build is the constant version.
+func buildVersion(bi *debug.BuildInfo) string {
+	v := version
+	var rev string
+	dirty := false
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += "+" + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
 		}
 	}
-	return v + " (" + bi.GoVersion + ")"
+	switch mv := bi.Main.Version; {
+	case rev != "":
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += "+" + rev
+		if dirty {
+			v += ".dirty"
+		}
+	case mv != "" && mv != "(devel)":
+		v = mv
+	}
+	if bi.GoVersion != "" {
+		v += " (" + bi.GoVersion + ")"
+	}
+	return v
 }

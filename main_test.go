@@ -56,6 +56,8 @@ func testEnv(t *testing.T) (env []string, histFile string) {
 			env = append(env, kv)
 		}
 	}
+	// nnlab finds the MNIST files in the module cache without running go.
+	env = append(env, "GOMODCACHE="+goModCache(t))
 	return append(env, "HOME="+home, "NNLAB_HISTORY="+histFile, "TERM=xterm"), histFile
 }
 

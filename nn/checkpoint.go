@@ -109,12 +109,12 @@ func (s *Session) RestoreWithPosition(path string, position encoding.BinaryUnmar
 	for _, v := range s.g.Variables() {
 		t, ok := byName[v.name]
 		if !ok {
-			problems = append(problems, fmt.Sprintf("variable %q %s is not in the file", v.name, FormatShape(v.shape)))
+			problems = append(problems, fmt.Sprintf("%s %s is not in the file", variableName(v), FormatShape(v.shape)))
 			continue
 		}
 		used[v.name] = true
 		if !equalShape(t.Shape, v.shape) {
-			problems = append(problems, fmt.Sprintf("variable %q has shape %s in the graph, %s in the file", v.name, FormatShape(v.shape), FormatShape(t.Shape)))
+			problems = append(problems, fmt.Sprintf("%s has shape %s in the graph, %s in the file", variableName(v), FormatShape(v.shape), FormatShape(t.Shape)))
 			continue
 		}
 		vals, err := t.Float32s()

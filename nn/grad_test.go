@@ -121,7 +121,7 @@ func TestShapeErrors(t *testing.T) {
 	w := Variable(TruncatedNormal([]int{512, 256}, 0.1))
 	cases := []errCase{
 		{"matmul", func() { MatMul(x, w) }, "matmul: [?,784] x [512,256]: inner dimensions 784 and 512 differ"},
-		{"add", func() { Add(x, Variable(Constant(0.1, []int{512}))) }, "add: [?,784] x [512]: shapes do not broadcast (dimension 1: 784 vs 512)"},
+		{"add", func() { Add(x, Variable(Constant(0.1, []int{512}))) }, "add: [?,784] + [512]: shapes do not broadcast (dimension 1: 784 vs 512)"},
 		{"loss not scalar", func() { AdamOptimizer(1e-4).Minimize(MatMul(x, Variable(Constant(0, []int{784, 2})))) }, "must be a scalar"},
 		{"dropout keep", func() { Dropout(x, x) }, "keep probability must be a scalar"},
 	}

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/nnlab/nnlab/nn/gemm"
 )
@@ -93,13 +94,34 @@ func newOp(name string, o op, dtype DType, differentiable bool, inputs ...*Node)
 // dimsMatch reports whether two dimensions can be equal (-1 is unknown).
 func dimsMatch(a, b int) bool { return a < 0 || b < 0 || a == b }
 
-func shapesStr(in [][]int) string {
+func shapesStr(in [][]int) string { return shapesWith(in, "x") }
+
+// shapesWith prints the input shapes joined by an operator symbol:
+// [?,256] + [128].
+func shapesWith(in [][]int, symbol string) string {
 	s := ""
 	for i, x := range in {
 		if i > 0 {
-			s += " x "
+			s += " " + symbol + " "
 		}
 		s += FormatShape(x)
 	}
 	return s
+}
+
+// plural is "1 node", "2 nodes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// variableName names a variable in messages: by the name the user gave it,
+// or, unnamed, by its shape and the name the graph made up.
+func variableName(n *Node) string {
+	if base, _, _ := strings.Cut(n.name, "_"); base == "variable" {
+		return fmt.Sprintf("an unnamed variable of shape %s (%q; name it with .Named)", FormatShape(n.shape), n.name)
+	}
+	return fmt.Sprintf("variable %q", n.name)
 }

@@ -33,7 +33,12 @@ const (
 
 type binaryOp struct{ kind binaryKind }
 
-func (binaryOp) shape(in [][]int) ([]int, error) {
+// symbol is the operator of the kind, for messages.
+func (k binaryKind) symbol() string {
+	return [...]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/", opEqual: "=="}[k]
+}
+
+func (o binaryOp) shape(in [][]int) ([]int, error) {
 	a, b := in[0], in[1]
 	n := max(len(a), len(b))
 	out := make([]int, n)
@@ -57,7 +62,7 @@ func (binaryOp) shape(in [][]int) ([]int, error) {
 		case db < 0:
 			out[i] = da
 		default:
-			return nil, fmt.Errorf("%s: shapes do not broadcast (dimension %d: %d vs %d)", shapesStr(in), i, da, db)
+			return nil, fmt.Errorf("%s: shapes do not broadcast (dimension %d: %d vs %d)", shapesWith(in, o.kind.symbol()), i, da, db)
 		}
 	}
 	return out, nil

@@ -61,8 +61,8 @@ func (s *Session) String() string {
 	for _, n := range s.steps {
 		steps += n
 	}
-	return fmt.Sprintf("Session(%d nodes, %d variables initialised, %d parameters, %d training steps)",
-		len(s.g.Nodes()), len(s.vars), params, steps)
+	return fmt.Sprintf("Session(%s, %s initialised, %s, %s)",
+		plural(len(s.g.Nodes()), "node"), plural(len(s.vars), "variable"), plural(params, "parameter"), plural(steps, "training step"))
 }
 
 // Run computes fetch with the placeholders set from feed and returns its
@@ -292,7 +292,7 @@ func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 		case kindVariable:
 			t, ok := s.vars[n]
 			if !ok {
-				panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("variable %q is not initialised: run nn.GlobalVariablesInitializer() in this session first", n.name)})
+				panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("%s is not initialised: run nn.GlobalVariablesInitializer() in this session first", variableName(n))})
 			}
 			e.out = t
 		case kindConstant:

@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/nnlab/nnlab/runtime"
 )
 
 // Command is a REPL command, typed as ":name args" at the start of a cell.
@@ -98,7 +101,8 @@ var TutorialHint = `The MNIST tutorial in four steps (README.md has all of it):
 
 // usageText is the part of :help about typing cells.
 const usageText = `Type Go statements, declarations and expressions; a bare expression prints
-its value. A cell continues on "... " lines while brackets are open.
+its value (a, b prints both; display(v) prints v at once, mid-cell). A cell
+continues on "... " lines while brackets are open.
 Keys: Tab completes, Up recalls a whole earlier cell, Ctrl-C drops the
 input or stops a running cell (values are kept), Ctrl-D quits.`
 
@@ -159,6 +163,7 @@ func cmdReset(_ context.Context, r *REPL, args string) error {
 	if err := r.newSession(); err != nil {
 		return fmt.Errorf("reset: %v", err)
 	}
+	r.cells = nil // :history and :save start again with the new session
 	fmt.Fprintln(r.out, "new session")
 	return nil
 }
@@ -167,12 +172,37 @@ func cmdLoad(ctx context.Context, r *REPL, args string) error {
 	if args == "" {
 		return errors.New("usage: :load FILE.go")
 	}
-	return r.sess.RunFile(ctx, expandHome(args))
+	path := expandHome(unquote(args))
+	if err := r.sess.RunFile(ctx, path); err != nil {
+		return err
+	}
+	// For :history and :save: the script as cells, as :run runs it.
+	if decls, cells, err := runtime.FileCells(path); err == nil {
+		r.record(strings.TrimSpace(decls), true)
+		for _, c := range cells {
+			r.record(c.Src, true)
+		}
+	}
+	return nil
 }
 
 func cmdQuit(_ context.Context, r *REPL, _ string) error {
 	r.Quit()
 	return nil
+}
+
+// unquote removes the quotes around a path typed as a Go string ("my
+// file.go" or `my file.go`); anything else is returned as it is.
+func unquote(arg string) string {
+	if len(arg) >= 2 && (arg[0] == '"' || arg[0] == '`') && arg[len(arg)-1] == arg[0] {
+		if s, err := strconv.Unquote(arg); err == nil {
+			return s
+		}
+	}
+	if len(arg) >= 2 && arg[0] == '\'' && arg[len(arg)-1] == '\'' {
+		return arg[1 : len(arg)-1] // as a shell user would type it
+	}
+	return arg
 }
 
 // expandHome replaces a leading "~/" with the home directory.

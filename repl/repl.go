@@ -110,6 +110,8 @@ type REPL struct {
 	confirm func(question string) bool
 	// cells are the cells run so far, for :history and :save.
 	cells []cellRecord
+	// shown is what the last Eval displayed (for :save).
+	shown string
 }
 
 // New makes a REPL and its first session. Call Close when done with it.
@@ -214,6 +216,7 @@ func (r *REPL) Load(path string) error {
 // code use it with the ctx they were given, which Ctrl-C cancels.
 func (r *REPL) Eval(ctx context.Context, src string) error {
 	out, err := r.sess.Eval(ctx, src)
+	r.shown = out
 	if out != "" {
 		fmt.Fprint(r.out, out)
 		if !strings.HasSuffix(out, "\n") {
@@ -246,7 +249,7 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 		if r.cfg.Terminal {
 			fmt.Fprintln(r.err) // the terminal echoed ^C without a newline
 		}
-		fmt.Fprintln(r.err, r.locate("interrupted"))
+		fmt.Fprintln(r.err, r.locate(r.interruptedAt()))
 		return false, true
 	case err != nil:
 		fmt.Fprintln(r.err, r.locate(strings.TrimRight(err.Error(), "\n")))

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"path/filepath"
-	"sort"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,11 +31,13 @@ func init() {
 type cellRecord struct {
 	src string
 	ok  bool
+	out string // the value the REPL displayed for it
 }
 
 // record notes a cell that ran (not commands).
 func (r *REPL) record(src string, ok bool) {
-	r.cells = append(r.cells, cellRecord{src: src, ok: ok})
+	r.cells = append(r.cells, cellRecord{src: src, ok: ok, out: r.shown})
+	r.shown = ""
 }
 
 func cmdRun(ctx context.Context, r *REPL, args string) error {
@@ -40,6 +45,12 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 		return errors.New("usage: :run FILE.go[:N]")
 	}
 	path, only := expandHome(args), 0
+	if q := args[0]; q == '"' || q == '\'' || q == '`' {
+		// A quoted path, perhaps followed by :N.
+		if end := strings.IndexByte(args[1:], q); end >= 0 {
+			path = expandHome(unquote(args[:end+2])) + args[end+2:]
+		}
+	}
 	if i := strings.LastIndexByte(path, ':'); i > 0 && strings.HasSuffix(path[:i], ".go") {
 		n, err := strconv.Atoi(path[i+1:])
 		if err != nil || n < 1 {
@@ -57,6 +68,7 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 	if err := r.Eval(ctx, decls); err != nil {
 		return fmt.Errorf("run: %s declarations: %v", path, err)
 	}
+	r.record(strings.TrimSpace(decls), true) // its imports and declarations, for :save
 	for i, c := range cells {
 		if only != 0 && i+1 != only {
 			continue
@@ -64,15 +76,69 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 		if c.Title != "" && r.cfg.Terminal {
 			fmt.Fprintf(r.out, "# %%%% [%d] %s\n", i+1, c.Title)
 		}
-		if err := r.Eval(ctx, c.Src); err != nil {
+		src, returns := mainReturns(c.Src)
+		if err := r.Eval(ctx, src); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
-			return fmt.Errorf("run: %s cell %d (line %d): %v", path, i+1, c.Line, err)
+			if returns && strings.Contains(err.Error(), mainReturned) {
+				r.record(c.Src, true)
+				return nil // main returned: the cells after it do not run
+			}
+			return fmt.Errorf("run: %s (cell %d)", fileLine(path, c.Line, err.Error()), i+1)
 		}
 		r.record(c.Src, true)
 	}
 	return nil
+}
+
+// mainReturned is the panic that stands for a return from main in a cell
+// that :run runs.
+const mainReturned = "nnlab: main returned"
+
+// mainReturns rewrites each return of func main in a cell (outside func
+// literals) as a panic that cmdRun recognises, so that the cells after it
+// do not run, as in the script.
+func mainReturns(src string) (string, bool) {
+	const pre = "package p\nfunc _() {\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return src, false
+	}
+	var at []int
+	ast.Inspect(f.Decls[0].(*ast.FuncDecl).Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(n.Results) == 0 {
+				at = append(at, fset.Position(n.Pos()).Offset-len(pre))
+			}
+		}
+		return true
+	})
+	for i := len(at) - 1; i >= 0; i-- {
+		src = src[:at[i]] + "panic(" + strconv.Quote(mainReturned) + ")" + src[at[i]+len("return"):]
+	}
+	return src, len(at) > 0
+}
+
+// cellLine matches the position a message about a cell starts with.
+var cellLine = regexp.MustCompile(`^line (\d+)(:\d+)?: `)
+
+// fileLine places a message about a cell that starts at line first of path
+// in the file: "line 2:6: undefined: x" becomes "path:15:7: undefined: x".
+func fileLine(path string, first int, msg string) string {
+	if m := cellLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		col := ""
+		if c, err := strconv.Atoi(strings.TrimPrefix(m[2], ":")); err == nil {
+			col = fmt.Sprintf(":%d", c+1) // the cell lost main's indentation
+		}
+		return fmt.Sprintf("%s:%d%s: %s", path, first+n-1, col, msg[len(m[0]):])
+	}
+	return fmt.Sprintf("%s:%d: %s", path, first, msg)
 }
 
 func cmdHistory(_ context.Context, r *REPL, _ string) error {
@@ -93,61 +159,52 @@ func cmdHistory(_ context.Context, r *REPL, _ string) error {
 	return nil
 }
 
-// cmdSave writes the successful cells as a script: imports and
-// declarations at the top level, statements in main with "// %%" markers,
-// and each bare expression printed as the REPL showed it.
+// scripter is the optional Session method behind :save
+// (*runtime.Session has it).
+type scripter interface {
+	Script(cells []runtime.SaveCell, header string) ([]byte, []runtime.Skipped, error)
+}
+
+// cmdSave writes the cells that succeeded since the session started (or
+// the last :reset) as a program that reproduces the session, checked before
+// it is written, and says which cells it could not keep.
 func cmdSave(ctx context.Context, r *REPL, args string) error {
+	args = unquote(args)
 	if args == "" || !strings.HasSuffix(args, ".go") {
 		return errors.New("usage: :save FILE.go")
 	}
-	imports := map[string]bool{`"fmt"`: true, `"github.com/nnlab/nnlab/nn"`: true, `"github.com/nnlab/nnlab/nn/mnist"`: true}
-	var ok []string
-	for _, c := range r.cells {
+	sc, ok := r.sess.(scripter)
+	if !ok {
+		return errors.New("save: this session cannot write scripts")
+	}
+	var cells []runtime.SaveCell
+	var index []int // cells[i] is r.cells[index[i]]
+	for i, c := range r.cells {
 		if c.ok {
-			ok = append(ok, c.src)
+			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.out != "", Out: c.out})
+			index = append(index, i)
 		}
 	}
-	var decls, body strings.Builder
-	n := 0
-	for _, part := range runtime.ScriptParts(ok) {
-		switch part.Kind {
-		case runtime.PartImport:
-			for _, p := range part.Imports {
-				imports[p] = true
-			}
-		case runtime.PartDecl:
-			decls.WriteString(part.Text + "\n\n")
-		default:
-			n++
-			text := part.Text
-			if part.Kind == runtime.PartExpr {
-				text = "fmt.Println(" + text + ")"
-			}
-			fmt.Fprintf(&body, "\t%s %d\n", runtime.CellMarker, n)
-			for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-				body.WriteString("\t" + l + "\n")
-			}
-		}
+	path := expandHome(args)
+	header := "//go:build ignore\n\n// Saved by nnlab's :save on " + time.Now().Format("2006-01-02 15:04") +
+		". Run it with: nnlab " + filepath.Base(path) + "\n\n"
+	src, skipped, err := sc.Script(cells, header)
+	if err != nil {
+		return err
 	}
-	var paths []string
-	for p := range imports {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	var src strings.Builder
-	src.WriteString("//go:build ignore\n\n// Saved by nnlab's :save on " + time.Now().Format("2006-01-02 15:04") + ". Run it with: nnlab " + filepath.Base(args) + "\npackage main\n\nimport (\n")
-	for _, p := range paths {
-		src.WriteString("\t" + p + "\n")
-	}
-	src.WriteString(")\n\n" + decls.String() + "func main() {\n" + body.String() + "}\n")
-	err := safetensors.WriteFileAtomic(expandHome(args), func(w io.Writer) error {
-		_, err := w.Write([]byte(src.String()))
+	err = safetensors.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(src)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("save: %v", err)
 	}
-	fmt.Fprintf(r.out, "saved %d cells to %s\n", n, args)
+	for _, s := range skipped {
+		c := r.cells[index[s.Cell-1]]
+		first, _, _ := strings.Cut(strings.TrimSpace(c.src), "\n")
+		fmt.Fprintf(r.err, "save: left out cell %d (%s): %s\n", index[s.Cell-1]+1, first, s.Reason)
+	}
+	fmt.Fprintf(r.out, "saved %d of %d cells to %s\n", len(cells)-len(skipped), len(r.cells), args)
 	return nil
 }
 

@@ -55,7 +55,11 @@ func cmdTimeit(ctx context.Context, r *REPL, args string) error {
 	if _, err := r.sess.Eval(ctx, fmt.Sprintf("import __nnlab_time \"time\"\n__nnlab_timeit_t := make([]int64, 0, %d)", min(timeitMaxRuns, 1000)+1)); err != nil {
 		return err
 	}
+	stepsBefore := r.trainingSteps(ctx)
 	_, err = r.sess.Eval(ctx, timeitCell(body))
+	if note := trainedNote(stepsBefore, r.trainingSteps(context.WithoutCancel(ctx))); note != "" {
+		defer fmt.Fprintln(r.out, note)
+	}
 	if err != nil && ctx.Err() == nil {
 		// Positions in the generated cell would mislead.
 		msg := cellPos.ReplaceAllString(err.Error(), "")

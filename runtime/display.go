@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
+	"io"
 	"os"
 	"reflect"
 	"strconv"
@@ -22,11 +23,67 @@ const ansName = "ans"
 // them in ans. A single value may display richly (see richValue); anything
 // else goes through formatValues.
 func (s *Session) display(vals []any, call bool) string {
+	strs := s.strs
+	if len(strs) == len(vals) && len(vals) > 1 && vals[len(vals)-1] == nil {
+		strs = strs[:len(strs)-1]
+	}
 	vals = dropNilError(vals)
 	if len(vals) == 1 && call && isNil(vals[0]) {
 		return ""
 	}
 	s.setAns(vals)
+	return s.render(withStrings(vals, strs), call)
+}
+
+// hookDisplay is the prelude's display(v...): it writes the values as a
+// bare expression shows them, while the cell runs (ans is left alone: the
+// interpreter is busy running the cell).
+func (s *Session) hookDisplay(vals []any, strs []string) {
+	if len(vals) == 0 {
+		return
+	}
+	out := s.render(withStrings(vals, strs), false)
+	if !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	io.WriteString(s.opts.Stdout, out)
+}
+
+// shownString is a value of an interpreted type, displayed through what its
+// String method returned.
+type shownString string
+
+// withStrings puts the String results the prelude got for values of
+// interpreted types (compiled code cannot call their methods) in place of
+// the values.
+func withStrings(vals []any, strs []string) []any {
+	if len(strs) != len(vals) {
+		return vals
+	}
+	out := append([]any(nil), vals...)
+	for i, str := range strs {
+		if str != "" {
+			out[i] = shownString(str)
+		}
+	}
+	return out
+}
+
+// interpreted reports whether v's dynamic type may be one the user
+// declared: compiled code sees such values with no methods.
+func interpreted(v any) bool {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return false
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() == "" && t.Kind() == reflect.Struct || strings.Contains(t.PkgPath(), "yaegi")
+}
+
+// render is the display of vals without touching ans.
+func (s *Session) render(vals []any, call bool) string {
 	if len(vals) == 1 {
 		if out, ok := richValue(vals[0], s.displayCaps()); ok {
 			return out
@@ -182,6 +239,9 @@ func formatValues(vals []any, call bool) string {
 	for i, v := range vals {
 		parts[i] = formatValue(v)
 	}
+	if t, ok := vals[0].(*nn.Tensor); ok && t != nil && len(vals) == 1 {
+		parts[0] = formatTensor(t) // alone, a tensor may take several lines
+	}
 	out := parts[0]
 	if len(parts) > 1 {
 		out = "(" + strings.Join(parts, ", ") + ")"
@@ -203,10 +263,12 @@ func formatValue(v any) string {
 			return x
 		}
 		return strconv.Quote(x)
+	case shownString:
+		return string(x)
 	case float32:
 		return strconv.FormatFloat(float64(x), 'g', -1, 32)
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		return formatFloat64(x)
 	case error:
 		return "error: " + x.Error()
 	case fmt.Stringer:
@@ -216,7 +278,157 @@ func formatValue(v any) string {
 		}
 		return x.String()
 	}
+	if out, ok := formatStruct(reflect.ValueOf(v), 0); ok {
+		return out
+	}
 	return fmt.Sprintf("%v", v)
+}
+
+// formatFloat64 prints a float64 that holds a float32 exactly (Float and At
+// of a tensor return one) in float32 precision: 0.9075, not
+// 0.9074999988079071. Other float64s print in full.
+func formatFloat64(x float64) string {
+	if f := float32(x); float64(f) == x {
+		return strconv.FormatFloat(x, 'g', -1, 32)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// maxWhole is the largest tensor shown with every value, as numpy does.
+const maxWhole = 1000
+
+// formatTensor shows a tensor: a scalar as a number; up to maxWhole values
+// all of them, one row per line; a larger one shortened by its String.
+func formatTensor(t *nn.Tensor) string {
+	shape := t.Shape()
+	if t.Len() > maxWhole || len(shape) == 0 {
+		return t.String()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Tensor(shape=%s, %s)\n", nn.FormatShape(shape), t.DType())
+	writeTensor(&b, t.Data(), shape, t.DType(), 0, 0)
+	return b.String()
+}
+
+// writeTensor writes the values of dimension dim from data[off:], numpy
+// style: the last dimension on one line (wrapped at 80 columns), the outer
+// ones bracketed over several lines.
+func writeTensor(b *strings.Builder, data []float32, shape []int, dt nn.DType, dim, off int) {
+	inner := 1
+	for _, d := range shape[dim+1:] {
+		inner *= d
+	}
+	b.WriteByte('[')
+	col := dim + 1
+	for i := 0; i < shape[dim]; i++ {
+		if dim == len(shape)-1 {
+			v := tensorValue(data[off+i], dt)
+			if i > 0 {
+				if col+1+len(v) > 80 {
+					b.WriteString("\n" + strings.Repeat(" ", dim+1))
+					col = dim + 1
+				} else {
+					b.WriteByte(' ')
+					col++
+				}
+			}
+			b.WriteString(v)
+			col += len(v)
+			continue
+		}
+		if i > 0 {
+			b.WriteString("\n" + strings.Repeat("\n", len(shape)-dim-2) + strings.Repeat(" ", dim+1))
+		}
+		writeTensor(b, data, shape, dt, dim+1, off+i*inner)
+	}
+	b.WriteByte(']')
+}
+
+// tensorValue formats one element as package nn does (six significant
+// digits; integers and booleans as such).
+func tensorValue(v float32, dt nn.DType) string {
+	switch dt {
+	case nn.Bool:
+		return strconv.FormatBool(v != 0)
+	case nn.Int64:
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(float64(v), 'g', 6, 32)
+}
+
+// maxStructDepth bounds how deep formatStruct expands nested structs.
+const maxStructDepth = 2
+
+// formatStruct shows a struct, or a pointer to one, by its exported fields:
+// &mnist.DataSets{Train: &mnist.DataSet{Images: Tensor(shape=[55000,784],
+// float32), ...}, ...}, one field per line when it does not fit on one. A
+// tensor inside shows only its shape unless it is small. ok is false for
+// other values.
+func formatStruct(v reflect.Value, depth int) (string, bool) {
+	prefix := ""
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() || v.Elem().Kind() != reflect.Struct {
+			return "", false
+		}
+		prefix, v = "&", v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return "", false
+	}
+	name := v.Type().String()
+	if v.Type().Name() == "" {
+		name = ""
+	}
+	var fields []string
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fields = append(fields, f.Name+": "+fieldValue(v.Field(i), depth+1))
+	}
+	one := prefix + name + "{" + strings.Join(fields, ", ") + "}"
+	if len(one) <= 80 || len(fields) < 2 || depth > 0 {
+		return one, true
+	}
+	return prefix + name + "{\n  " + strings.Join(fields, ",\n  ") + ",\n}", true
+}
+
+// fieldValue is a field's value inside formatStruct.
+func fieldValue(v reflect.Value, depth int) string {
+	if !v.CanInterface() {
+		return "?"
+	}
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "nil"
+		}
+		v = v.Elem()
+	}
+	switch x := v.Interface().(type) {
+	case *nn.Tensor:
+		if x == nil {
+			return "nil"
+		}
+		if x.Len() <= 10 {
+			return x.String()
+		}
+		return fmt.Sprintf("Tensor(shape=%s, %s)", nn.FormatShape(x.Shape()), x.DType())
+	case string, float32, float64, error, fmt.Stringer:
+		return strings.ReplaceAll(formatValue(x), "\n", " ")
+	}
+	if depth <= maxStructDepth {
+		if out, ok := formatStruct(v, depth); ok {
+			return out
+		}
+	} else if k := v.Kind(); k == reflect.Struct || k == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		return v.Type().String()
+	}
+	out := fmt.Sprintf("%v", v.Interface())
+	if len(out) > 60 {
+		out = out[:57] + "..."
+	}
+	return out
 }
 
 func isNil(v any) bool {

@@ -54,7 +54,7 @@ func TestDisplayDigit(t *testing.T) {
 			{cell: `g`, out: tc.line + "\n" + ascii},
 		})
 		got, _ := s.Eval(context.Background(), `g.Reshape(4, 196)`)
-		if !strings.HasPrefix(got, "Tensor(shape=[4,196], float32) [[") || strings.Contains(got, "\n") {
+		if !strings.HasPrefix(got, "Tensor(shape=[4,196], float32)\n[[0 0 0") || strings.Contains(got, ascii[:40]) {
 			t.Errorf("a [4,196] tensor displays as %q", got)
 		}
 		if strings.ContainsRune(out.String(), 0x1b) {
@@ -66,15 +66,26 @@ func TestDisplayDigit(t *testing.T) {
 func TestDisplayNotDigit(t *testing.T) {
 	s, _, _ := newSession(t)
 	runSteps(t, s, []step{
-		{cell: `nn.FromRows([][]float32{{1, 2, 3}, {4, 5, 6}})`, out: "Tensor(shape=[2,3], float32) [[1 2 3] [4 5 6]]"},
+		{cell: `nn.FromRows([][]float32{{1, 2, 3}, {4, 5, 6}})`, out: "Tensor(shape=[2,3], float32)\n[[1 2 3]\n [4 5 6]]"},
 		{cell: `nn.Scalar(2)`, out: "2"},
 		{cell: `var nt *nn.Tensor`},
 		{cell: `nt`, out: "nil"},
 		{cell: `d := make([]float32, 784); d[3] = -1`},
-		{cell: `nn.NewTensor(d, 784)`, out: "Tensor(shape=[784], float32) [0 0 0 ... 0 0 0]"},
-		{cell: `d[3] = 300; nn.NewTensor(d, 784)`, out: "Tensor(shape=[784], float32) [0 0 0 ... 0 0 0]"},
-		{cell: `d[3] = 0; nn.NewTensor(d, 2, 392)`, out: "Tensor(shape=[2,392], float32) [[0 0 0 ... 0 0 0] [0 0 0 ... 0 0 0]]"},
-		// Several values are a tuple, never drawn.
+	})
+	// Up to 1000 values show whole (as numpy does), not as a digit.
+	for _, tc := range []struct{ cell, prefix string }{
+		{`nn.NewTensor(d, 784)`, "Tensor(shape=[784], float32)\n[0 0 0 -1 0 0"},
+		{`d[3] = 300; nn.NewTensor(d, 784)`, "Tensor(shape=[784], float32)\n[0 0 0 300 0 0"},
+		{`d[3] = 0; nn.NewTensor(d, 2, 392)`, "Tensor(shape=[2,392], float32)\n[[0 0 0 0"},
+		{`nn.NewTensor(make([]float32, 2000), 2, 1000)`, "Tensor(shape=[2,1000], float32) [[0 0 0 ... 0 0 0] [0 0 0 ... 0 0 0]]"},
+	} {
+		out, err := s.Eval(context.Background(), tc.cell)
+		if err != nil || !strings.HasPrefix(out, tc.prefix) {
+			t.Errorf("%s: %q, %v; want it to start with %q", tc.cell, out, err, tc.prefix)
+		}
+	}
+	runSteps(t, s, []step{
+		// Several values are a tuple, never drawn, each on one line.
 		{cell: `func two() (*nn.Tensor, int) { return nn.NewTensor(d, 784), 1 }`},
 		{cell: `two()`, out: "(Tensor(shape=[784], float32) [0 0 0 ... 0 0 0], 1)"},
 	})
@@ -125,7 +136,7 @@ func TestAns(t *testing.T) {
 		{cell: `fmt.Sprint("s")`, out: `"s"`},
 		{cell: `fmt.Println()`},           // a void call keeps ans
 		{cell: `x := ans; x`, out: `"s"`}, // x := ans is an any
-		{cell: `nn.FromRows([][]float32{{1, 2}})`, out: "Tensor(shape=[1,2], float32) [[1 2]]"},
+		{cell: `nn.FromRows([][]float32{{1, 2}})`, out: "Tensor(shape=[1,2], float32)\n[[1 2]]"},
 		{cell: `ans.(*nn.Tensor).Shape()`, out: "[1 2]"},
 		{cell: `func pair() (int, string) { return 1, "a" }`},
 		{cell: `pair()`, out: `(1, "a")`},

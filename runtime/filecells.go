@@ -75,7 +75,10 @@ func FileCells(path string) (decls string, cells []Cell, err error) {
 		if strings.TrimSpace(stripComments(text)) == "" {
 			continue
 		}
-		cells = append(cells, Cell{Title: c.title, Line: fset.Position(main.Body.Lbrace).Line + strings.Count(string(src[bodyStart:c.at]), "\n"), Src: dedent(text)})
+		// dedent drops the blank lines the cell starts with: Line is that
+		// of its first line of text.
+		blank := text[:len(text)-len(strings.TrimLeft(text, " \t\n"))]
+		cells = append(cells, Cell{Title: c.title, Line: fset.Position(main.Body.Lbrace).Line + strings.Count(string(src[bodyStart:c.at])+blank, "\n"), Src: dedent(text)})
 	}
 	return decls, cells, nil
 }
@@ -100,90 +103,4 @@ func dedent(s string) string {
 		lines[i] = strings.TrimPrefix(l, "\t")
 	}
 	return strings.Trim(strings.Join(lines, "\n"), "\n") + "\n"
-}
-
-// PartKind says what a piece of a saved cell is.
-type PartKind int
-
-// The kinds of cell parts, for writing cells out as a script.
-const (
-	PartImport PartKind = iota // an import declaration
-	PartDecl                   // a func, type, var or const declaration
-	PartStmt                   // a statement
-	PartExpr                   // a bare non-call expression, shown by the REPL
-)
-
-// Part is one top-level piece of a cell.
-type Part struct {
-	Kind    PartKind
-	Text    string
-	Imports []string // quoted import paths, with any name: `m "math"`
-}
-
-// ScriptParts cuts cells into the pieces a script needs: imports and
-// declarations for the top level, statements (and displayed expressions)
-// for main. A `x := v` on a name an earlier cell declared becomes `x = v`,
-// as the REPL ran it, so that main compiles.
-func ScriptParts(cells []string) []Part {
-	declared := map[string]bool{}
-	var parts []Part
-	for _, cell := range cells {
-		for _, it := range splitCell(cell) {
-			if !it.decl {
-				if e, isCall := exprItem(it); e != "" && !isCall {
-					parts = append(parts, Part{Kind: PartExpr, Text: e})
-					continue
-				}
-				parts = append(parts, Part{Kind: PartStmt, Text: redefine(it.src, declared)})
-				continue
-			}
-			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+it.src, parser.ImportsOnly)
-			if err == nil && len(f.Imports) > 0 && strings.HasPrefix(strings.TrimSpace(it.src), "import") {
-				p := Part{Kind: PartImport}
-				for _, im := range f.Imports {
-					s := im.Path.Value
-					if im.Name != nil {
-						s = im.Name.Name + " " + s
-					}
-					p.Imports = append(p.Imports, s)
-				}
-				parts = append(parts, p)
-				continue
-			}
-			parts = append(parts, Part{Kind: PartDecl, Text: it.src})
-		}
-	}
-	return parts
-}
-
-// redefine turns a top-level `a, b := ...` whose names all exist into an
-// assignment, and notes the names it declares.
-func redefine(src string, declared map[string]bool) string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", "package p\nfunc _() {\n"+src+"\n}", 0)
-	if err != nil {
-		return src
-	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	if len(body) != 1 {
-		return src
-	}
-	as, ok := body[0].(*ast.AssignStmt)
-	if !ok || as.Tok != token.DEFINE {
-		return src
-	}
-	allOld := true
-	for _, l := range as.Lhs {
-		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-			if !declared[id.Name] {
-				allOld = false
-			}
-			declared[id.Name] = true
-		}
-	}
-	if !allOld {
-		return src
-	}
-	at := fset.Position(as.TokPos).Offset - len("package p\nfunc _() {\n")
-	return src[:at] + "=" + src[at+2:]
 }

@@ -154,6 +154,9 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 func exprItem(it item) (string, bool) {
 	f, _, base, err := parseItem(it)
 	if err != nil {
+		if list, ok := exprList(it.src); ok {
+			return list, false // a comma list: each value is shown (display.go)
+		}
 		return "", false
 	}
 	body := f.Decls[0].(*ast.FuncDecl).Body.List

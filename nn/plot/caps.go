@@ -42,7 +42,9 @@ const DisplayEnv = "NNLAB_DISPLAY"
 // known to draw sixels (mlterm, foot, contour). NNLAB_DISPLAY overrides:
 // "halfblock" forces Unicode with colour and no images, "ascii" plain ASCII
 // characters with no colour, "plain" the same (the zero Caps), and "kitty",
-// "iterm" or "sixel" that image protocol.
+// "iterm" or "sixel" that image protocol. TERM=dumb gives the zero Caps
+// (unless NNLAB_DISPLAY is set), and a non-empty NO_COLOR removes colour
+// and images whatever else is set.
 func DetectCaps(isTerminal bool) Caps {
 	return detectCaps(isTerminal, os.Getenv)
 }
@@ -84,6 +86,9 @@ func detectCaps(isTerminal bool, getenv func(string) string) Caps {
 		}
 	}
 	imageColor()
+	if term == "dumb" {
+		c = Caps{} // unless NNLAB_DISPLAY says otherwise
+	}
 	switch strings.ToLower(strings.TrimSpace(getenv(DisplayEnv))) {
 	case "halfblock":
 		c.UTF8, c.Color256, c.Images = true, true, ""
@@ -93,7 +98,17 @@ func detectCaps(isTerminal bool, getenv func(string) string) Caps {
 		c.Images = strings.ToLower(strings.TrimSpace(getenv(DisplayEnv)))
 	}
 	imageColor()
+	if getenv("NO_COLOR") != "" { // https://no-color.org
+		c.Color256, c.TrueColor, c.Images = false, false, ""
+	}
 	return c
+}
+
+// CanRedraw reports whether w is a terminal on which output may move the
+// cursor to redraw in place (a progress bar, a live chart): not on
+// TERM=dumb.
+func CanRedraw(w io.Writer) bool {
+	return IsTerminal(w) && !strings.EqualFold(os.Getenv("TERM"), "dumb")
 }
 
 // DefaultCaps is DetectCaps for the process's standard output.

@@ -67,6 +67,12 @@ const asciiMarks = "*+ox#@"
 // minimum, the x axis with its first and last value, and a legend follows.
 // The result ends in a newline.
 func Braille(series []Series, width, height int, caps Caps) string {
+	return BrailleX(series, width, height, caps, "")
+}
+
+// BrailleX is Braille with the x axis's unit (such as "epoch") written
+// after its last value.
+func BrailleX(series []Series, width, height int, caps Caps, xunit string) string {
 	width, height = max(width, 8), max(height, 2)
 	type pts struct{ xs, ys []float64 }
 	all := make([]pts, len(series))
@@ -184,6 +190,9 @@ func Braille(series []Series, width, height int, caps Caps) string {
 	b.WriteString(strings.Repeat(" ", lw+2) + left)
 	if xmax != xmin {
 		b.WriteString(strings.Repeat(" ", pad) + right)
+	}
+	if xunit != "" {
+		b.WriteString(" " + plainText(xunit, caps))
 	}
 	b.WriteString("\n")
 	var legend []string

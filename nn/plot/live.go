@@ -18,13 +18,16 @@ type LiveChart struct {
 	width, height int
 	lines         int    // lines of the drawing on screen
 	last          string // the latest drawing, for Done
+
+	// XUnit is written after the x axis's last value ("epoch").
+	XUnit string
 }
 
 // NewLiveChart returns a chart of width×height cells writing to w. Whether
-// w is a terminal, and what it can draw, is decided by IsTerminal and
+// it redraws in place, and what it can draw, is decided by CanRedraw and
 // DetectCaps.
 func NewLiveChart(w io.Writer, width, height int) *LiveChart {
-	term := IsTerminal(w)
+	term := CanRedraw(w)
 	return NewLiveChartCaps(w, width, height, term, DetectCaps(term))
 }
 
@@ -44,7 +47,7 @@ func (c *LiveChart) Update(status string, series ...Series) error {
 	if status != "" {
 		b.WriteString(plainText(strings.TrimRight(status, "\n"), c.caps) + "\n")
 	}
-	b.WriteString(Braille(series, c.width, c.height, c.caps))
+	b.WriteString(BrailleX(series, c.width, c.height, c.caps, c.XUnit))
 	c.last = b.String()
 	if !c.terminal {
 		return nil
