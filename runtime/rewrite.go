@@ -618,6 +618,18 @@ func (r *rewriter) walk(f *ast.File) error {
 			}
 		case *ast.GoStmt:
 			gos = append(gos, n)
+		case *ast.BinaryExpr:
+			// Under ExecuteWithContext, a receive that blocks before && or
+			// || loses its value (yaegi's cancellable recv does not store
+			// it); !! keeps the value and its type but makes the receive
+			// an ordinary operand.
+			if n.Op == token.LAND || n.Op == token.LOR {
+				for _, x := range []ast.Expr{n.X, n.Y} {
+					if u, ok := ast.Unparen(x).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+						r.edits = append(r.edits, edit{r.off(x.Pos()), r.off(x.Pos()), "!!"})
+					}
+				}
+			}
 		}
 		return true
 	})

@@ -187,7 +187,10 @@ func __nnlab_go(cell, line int, f func()) {
 	f()
 }
 
-func __nnlab_min[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a T, b ...T) T {
+// The type parameters have the hidden prefix: yaegi declares a generic
+// func's type parameters in the package scope, where a plain T would
+// clash with a user's type T.
+func __nnlab_min[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a __nnlab_T, b ...__nnlab_T) __nnlab_T {
 	for _, x := range b {
 		if x < a {
 			a = x
@@ -196,7 +199,7 @@ func __nnlab_min[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | 
 	return a
 }
 
-func __nnlab_max[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a T, b ...T) T {
+func __nnlab_max[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a __nnlab_T, b ...__nnlab_T) __nnlab_T {
 	for _, x := range b {
 		if x > a {
 			a = x

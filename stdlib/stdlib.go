@@ -11,7 +11,8 @@ import "reflect"
 
 // Symbols maps an import path ("fmt", "github.com/nnlab/nnlab/nn", ...) to
 // the exported symbols of that package, in the form expected by yaegi's
-// interp.Interpreter.Use. The generated files fill it from their init funcs.
+// interp.Interpreter.Use. The generated files fill it from their init funcs;
+// its "." entry holds yaegi's MapTypes (see maptypes.go).
 var Symbols = map[string]map[string]reflect.Value{}
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract bufio bytes context errors fmt io math math/rand math/rand/v2 os path/filepath sort strconv strings sync time unicode/utf8
