@@ -230,6 +230,9 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			for _, sp := range d.Specs {
 				is := sp.(*ast.ImportSpec)
 				path, _ := strconv.Unquote(is.Path.Value)
+				if !shipped(path) {
+					return r.errorf(is.Path.Pos(), "nnlab does not ship package %s", path)
+				}
 				name := importName(path)
 				if is.Name != nil {
 					name = is.Name.Name

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"reflect"
 )
@@ -43,5 +44,63 @@ func init() {
 		reflect.TypeFor[json.Unmarshaler](),
 		reflect.TypeFor[encoding.TextUnmarshaler](),
 	}
+	// A wrapper type listed for a generated interface wrapper is used
+	// instead of it when the interpreted value has all of its W methods.
+	mapTypes[reflect.ValueOf((*_fmt_Stringer)(nil))] = []reflect.Type{reflect.TypeFor[stringer]()}
+	mapTypes[reflect.ValueOf((*_io_Reader)(nil))] = []reflect.Type{reflect.TypeFor[readerWriterTo]()}
+	mapTypes[reflect.ValueOf((*_io_Writer)(nil))] = []reflect.Type{reflect.TypeFor[writerReaderFrom]()}
 	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 }
+
+// stringer wraps an interpreted fmt.Stringer for compiled code. It is also
+// a fmt.Formatter so that verbs that do not use String (%d, %f, ...) format
+// the value itself, as fmt does for a compiled Stringer, instead of the
+// wrapper struct.
+type stringer struct {
+	IValue  any
+	WString func() string
+}
+
+// String calls the interpreted method.
+func (w stringer) String() string { return w.WString() }
+
+// Format follows fmt's rules for a Stringer: String for %v, %s, %q, %x
+// and %X (not %#v), the value itself for the other verbs.
+func (w stringer) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, fmt.FormatString(f, verb), w.IValue)
+	case verb == 'v' || verb == 's' || verb == 'q' || verb == 'x' || verb == 'X':
+		fmt.Fprintf(f, fmt.FormatString(f, verb), w.WString())
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), w.IValue)
+	}
+}
+
+// readerWriterTo wraps an interpreted io.Reader that has a WriteTo method,
+// which io.Copy uses.
+type readerWriterTo struct {
+	IValue   any
+	WRead    func(p []byte) (int, error)
+	WWriteTo func(w io.Writer) (int64, error)
+}
+
+// Read calls the interpreted method.
+func (w readerWriterTo) Read(p []byte) (int, error) { return w.WRead(p) }
+
+// WriteTo calls the interpreted method.
+func (w readerWriterTo) WriteTo(dst io.Writer) (int64, error) { return w.WWriteTo(dst) }
+
+// writerReaderFrom wraps an interpreted io.Writer that has a ReadFrom
+// method, which io.Copy uses.
+type writerReaderFrom struct {
+	IValue    any
+	WWrite    func(p []byte) (int, error)
+	WReadFrom func(r io.Reader) (int64, error)
+}
+
+// Write calls the interpreted method.
+func (w writerReaderFrom) Write(p []byte) (int, error) { return w.WWrite(p) }
+
+// ReadFrom calls the interpreted method.
+func (w writerReaderFrom) ReadFrom(src io.Reader) (int64, error) { return w.WReadFrom(src) }
