@@ -38,6 +38,11 @@ var realGoCases = []struct {
 		wantOut: "0\n1\nj 1\nj 2\nk\nafter\n",
 	},
 	{
+		name:    "a label alone on its line",
+		body:    "Outer:\nfor i := 0; i < 3; i++ {\n\tfor j := 0; j < 3; j++ {\n\t\tif j == 1 {\n\t\t\tcontinue Outer\n\t\t}\n\t\tif i == 2 {\n\t\t\tbreak Outer\n\t\t}\n\t\tprintln(i, j)\n\t}\n}\nprintln(\"done\")\n",
+		wantOut: "0 0\n1 0\ndone\n",
+	},
+	{
 		name:    "a blocking receive before && and ||",
 		decls:   "type B bool\n",
 		body:    "c := make(chan bool)\ngo func() { c <- true; c <- true; c <- false }()\nprintln(<-c && true)\nx := (<-c) || false\nprintln(x)\nprintln(<-c || false)\nd := make(chan B)\ngo func() { d <- true }()\ny := <-d && true\nprintln(y)\n",

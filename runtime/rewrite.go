@@ -230,9 +230,6 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			for _, sp := range d.Specs {
 				is := sp.(*ast.ImportSpec)
 				path, _ := strconv.Unquote(is.Path.Value)
-				if !shipped(path) {
-					return r.errorf(is.Path.Pos(), "nnlab does not ship package %s", path)
-				}
 				name := importName(path)
 				if is.Name != nil {
 					name = is.Name.Name
@@ -253,6 +250,9 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 				}
 				if y := s.syms[name]; y != nil {
 					return r.errorf(is.Pos(), "%s is already a name in this session; import %q under another name", name, path)
+				}
+				if !s.shipped(path) {
+					return r.errorf(is.Path.Pos(), "nnlab does not ship package %s", path)
 				}
 				r.c.imports[name] = path
 				kept = append(kept, r.text(is))
