@@ -161,3 +161,25 @@ func TestRealGoUnshipped(t *testing.T) {
 		}
 	}
 }
+
+// TestRealGoFlag: a script's flags are its own arguments, as with go run.
+func TestRealGoFlag(t *testing.T) {
+	path := writeFile(t, "train.go", asScript("import (\n\t\"flag\"\n\t\"fmt\"\n)\n",
+		"epochs := flag.Int(\"epochs\", 1, \"training epochs\")\nvar lr float64\nflag.Float64Var(&lr, \"lr\", 0.1, \"learning rate\")\nflag.Parse()\nfmt.Println(*epochs, lr, flag.Args())\n"))
+	for _, tt := range []struct {
+		args       []string
+		wantOut    string
+		wantErr    string
+		wantStatus int
+	}{
+		{[]string{"-epochs", "3", "-lr=0.5", "rest"}, "3 0.5 [rest]\n", "", 0},
+		{nil, "1 0.1 []\n", "", 0},
+		{[]string{"-bogus"}, "", "flag provided but not defined: -bogus", 2},
+		{[]string{"-h"}, "", "-epochs int", 0},
+	} {
+		out, errOut, status := runPiped(t, "", append([]string{path}, tt.args...)...)
+		if out != tt.wantOut || status != tt.wantStatus || !strings.Contains(errOut, tt.wantErr) {
+			t.Errorf("%v: status %d, stdout %q, stderr %q; want %d, %q, %q", tt.args, status, out, errOut, tt.wantStatus, tt.wantOut, tt.wantErr)
+		}
+	}
+}

@@ -147,6 +147,9 @@ func New(opts Options) (*Session, error) {
 	if err := s.in.Use(stdlib.Symbols); err != nil {
 		return nil, err
 	}
+	if err := s.in.Use(interp.Exports{"flag/flag": stdlib.FlagSymbols(args, opts.Stderr)}); err != nil {
+		return nil, err
+	}
 	for _, src := range stdlib.GenericSources {
 		if _, err := s.in.Compile(src); err != nil {
 			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)
