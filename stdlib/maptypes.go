@@ -19,8 +19,10 @@ import (
 var mapTypes = map[reflect.Value][]reflect.Type{}
 
 func init() {
+	// fmt prefers Error to String, as this order does.
 	printing := []reflect.Type{
 		reflect.TypeFor[fmt.Formatter](),
+		reflect.TypeFor[error](),
 		reflect.TypeFor[fmt.Stringer](),
 	}
 	for _, f := range []any{
