@@ -19,10 +19,11 @@ import (
 var mapTypes = map[reflect.Value][]reflect.Type{}
 
 func init() {
-	// fmt prefers Error to String, as this order does.
+	// error is not listed: yaegi's error wrapper would then reach fmt for
+	// %d and print as a struct. So a type with both Error and String
+	// prints with String, where Go uses Error.
 	printing := []reflect.Type{
 		reflect.TypeFor[fmt.Formatter](),
-		reflect.TypeFor[error](),
 		reflect.TypeFor[fmt.Stringer](),
 	}
 	for _, f := range []any{
