@@ -9,7 +9,7 @@ import (
 // NeedsMore reports whether src is an incomplete cell that the REPL should
 // keep reading: unbalanced (), [] or {}, an unterminated raw string or
 // comment, or a last token that cannot end a statement (a binary operator,
-// '=', ':=', ',' or '.').
+// '=', ':=', ',', '.' or the ':' of a label).
 func NeedsMore(src string) bool {
 	if strings.TrimSpace(src) == "" {
 		return false
@@ -46,7 +46,9 @@ func NeedsMore(src string) bool {
 	}
 	switch last {
 	case token.COMMA, token.PERIOD, token.ASSIGN, token.DEFINE, token.ARROW,
-		token.LAND, token.LOR:
+		token.LAND, token.LOR, token.COLON:
+		// A cell ending in ':' is a label alone on its line: the
+		// statement it labels follows.
 		return true
 	}
 	return last.IsOperator() && last.Precedence() > 0

@@ -254,6 +254,9 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 				if y := s.syms[name]; y != nil {
 					return r.errorf(is.Pos(), "%s is already a name in this session; import %q under another name", name, path)
 				}
+				if !s.shipped(path) {
+					return r.errorf(is.Path.Pos(), "nnlab does not ship package %s", path)
+				}
 				r.c.imports[name] = path
 				kept = append(kept, r.text(is))
 			}
@@ -621,6 +624,18 @@ func (r *rewriter) walk(f *ast.File) error {
 			}
 		case *ast.GoStmt:
 			gos = append(gos, n)
+		case *ast.BinaryExpr:
+			// Under ExecuteWithContext, a receive that blocks before && or
+			// || loses its value (yaegi's cancellable recv does not store
+			// it); !! keeps the value and its type but makes the receive
+			// an ordinary operand.
+			if n.Op == token.LAND || n.Op == token.LOR {
+				for _, x := range []ast.Expr{n.X, n.Y} {
+					if u, ok := ast.Unparen(x).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+						r.edits = append(r.edits, edit{r.off(x.Pos()), r.off(x.Pos()), "!!"})
+					}
+				}
+			}
 		}
 		return true
 	})

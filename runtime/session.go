@@ -148,6 +148,14 @@ func New(opts Options) (*Session, error) {
 	if err := s.in.Use(stdlib.Symbols); err != nil {
 		return nil, err
 	}
+	if err := s.in.Use(interp.Exports{"flag/flag": stdlib.FlagSymbols(args, opts.Stderr)}); err != nil {
+		return nil, err
+	}
+	for _, src := range stdlib.GenericSources {
+		if _, err := s.in.Compile(src); err != nil {
+			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)
+		}
+	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":    reflect.ValueOf(s.hookShow),
 		"Display": reflect.ValueOf(s.hookDisplay),
@@ -220,7 +228,10 @@ func __nnlab_go(cell, line int, f func()) {
 	f()
 }
 
-func __nnlab_min[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a T, b ...T) T {
+// The type parameters have the hidden prefix: yaegi declares a generic
+// func's type parameters in the package scope, where a plain T would
+// clash with a user's type T.
+func __nnlab_min[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a __nnlab_T, b ...__nnlab_T) __nnlab_T {
 	for _, x := range b {
 		if x < a {
 			a = x
@@ -229,7 +240,7 @@ func __nnlab_min[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | 
 	return a
 }
 
-func __nnlab_max[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a T, b ...T) T {
+func __nnlab_max[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a __nnlab_T, b ...__nnlab_T) __nnlab_T {
 	for _, x := range b {
 		if x > a {
 			a = x

@@ -40,6 +40,10 @@ func splitCell(src string) []item {
 	}
 	var items []item
 	depth, start := 0, -1
+	// header says that the tokens since a top-level for, if or switch
+	// belong to its header, up to the brace that opens its body: the
+	// semicolons there separate its clauses (which may be empty), not items.
+	header := false
 	flush := func(end int) {
 		if start < 0 {
 			return
@@ -58,12 +62,20 @@ func splitCell(src string) []item {
 	}
 	for i, t := range toks {
 		switch t.tok {
+		case token.FOR, token.IF, token.SWITCH:
+			header = header || depth <= 0
+		case token.LBRACE:
+			if depth <= 0 {
+				header = false
+			}
+		}
+		switch t.tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			depth--
 		}
-		if t.tok == token.SEMICOLON && depth <= 0 {
+		if t.tok == token.SEMICOLON && depth <= 0 && !header {
 			end := t.off
 			flush(end)
 			continue

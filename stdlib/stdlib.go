@@ -11,9 +11,13 @@ import "reflect"
 
 // Symbols maps an import path ("fmt", "github.com/nnlab/nnlab/nn", ...) to
 // the exported symbols of that package, in the form expected by yaegi's
-// interp.Interpreter.Use. The generated files fill it from their init funcs.
+// interp.Interpreter.Use. The generated files fill it from their init funcs;
+// its "." entry holds yaegi's MapTypes (see maptypes.go).
 var Symbols = map[string]map[string]reflect.Value{}
 
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract bufio bytes context errors fmt io math math/rand math/rand/v2 os path/filepath sort strconv strings sync time unicode/utf8
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract bufio bytes context errors fmt io io/fs io/ioutil math math/bits math/cmplx math/rand math/rand/v2 os os/exec path path/filepath reflect regexp sort strconv strings sync sync/atomic text/tabwriter time unicode unicode/utf16 unicode/utf8
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract container/heap container/list container/ring flag hash hash/adler32 hash/crc32 hash/crc64 hash/fnv hash/maphash log
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract compress/flate compress/gzip compress/zlib encoding encoding/base64 encoding/binary encoding/csv encoding/hex encoding/json
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract crypto/md5 crypto/sha256 net/http net/url
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract image image/color image/draw image/gif image/jpeg image/png
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/nnlab/nnlab/nn github.com/nnlab/nnlab/nn/mnist github.com/nnlab/nnlab/nn/model github.com/nnlab/nnlab/nn/plot

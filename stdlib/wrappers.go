@@ -1,6 +1,11 @@
 package stdlib
 
-import "os"
+import (
+	"fmt"
+	"io"
+	"log"
+	"os"
+)
 
 // osExit replaces os.Exit in the extracted os table (yaegi extract refers to
 // it). Exiting would kill the whole REPL session, so it panics instead; the
@@ -43,3 +48,30 @@ func itoa(n int) string {
 	}
 	return string(b[i:])
 }
+
+// logFatal, logFatalf and logFatalln replace the package-level log.Fatal
+// functions in the extracted log table (yaegi extract refers to them):
+// they log, then end the script the way os.Exit(1) does. yaegi's Use
+// replaces them again with its own logger's Panic methods, which write to
+// the session's stderr.
+func logFatal(v ...any)            { log.Output(2, fmt.Sprint(v...)); osExit(1) }
+func logFatalf(f string, v ...any) { log.Output(2, fmt.Sprintf(f, v...)); osExit(1) }
+func logFatalln(v ...any)          { log.Output(2, fmt.Sprintln(v...)); osExit(1) }
+
+// logLogger is log.Logger as interpreted code sees it (yaegi extract
+// refers to it): its Fatal methods end the script instead of the process.
+type logLogger struct{ *log.Logger }
+
+// logNew replaces log.New.
+func logNew(out io.Writer, prefix string, flag int) *logLogger {
+	return &logLogger{log.New(out, prefix, flag)}
+}
+
+// Fatal is Print followed by os.Exit(1).
+func (l *logLogger) Fatal(v ...any) { l.Output(2, fmt.Sprint(v...)); osExit(1) }
+
+// Fatalf is Printf followed by os.Exit(1).
+func (l *logLogger) Fatalf(f string, v ...any) { l.Output(2, fmt.Sprintf(f, v...)); osExit(1) }
+
+// Fatalln is Println followed by os.Exit(1).
+func (l *logLogger) Fatalln(v ...any) { l.Output(2, fmt.Sprintln(v...)); osExit(1) }

@@ -1,0 +1,109 @@
+package stdlib
+
+import (
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"reflect"
+)
+
+// mapTypes tells yaegi which interfaces a compiled function looks for in
+// its interface{} arguments. yaegi passes an interpreted value to compiled
+// code as a wrapper that has only the methods listed here for that
+// function; without the list, fmt.Println(v) would never see v's String
+// method. yaegi reads it from the "." entry of the symbols given to Use.
+// The list follows yaegi's own stdlib (stdlib/maptypes.go) for the
+// packages nnlab ships. Each slice is sorted by the number of methods.
+var mapTypes = map[reflect.Value][]reflect.Type{}
+
+func init() {
+	// error is not listed: yaegi's error wrapper would then reach fmt for
+	// %d and print as a struct. So a type with both Error and String
+	// prints with String, where Go uses Error.
+	printing := []reflect.Type{
+		reflect.TypeFor[fmt.Formatter](),
+		reflect.TypeFor[fmt.Stringer](),
+	}
+	for _, f := range []any{
+		fmt.Errorf, fmt.Fprint, fmt.Fprintf, fmt.Fprintln, fmt.Print, fmt.Printf, fmt.Println,
+		fmt.Sprint, fmt.Sprintf, fmt.Sprintln, fmt.Append, fmt.Appendf, fmt.Appendln,
+		log.Fatal, log.Fatalf, log.Fatalln, log.Panic, log.Panicf, log.Panicln,
+		log.Print, log.Printf, log.Println,
+	} {
+		mapTypes[reflect.ValueOf(f)] = printing
+	}
+	scanning := []reflect.Type{reflect.TypeFor[fmt.Scanner]()}
+	for _, f := range []any{fmt.Scan, fmt.Scanf, fmt.Scanln, fmt.Sscan, fmt.Sscanf, fmt.Sscanln, fmt.Fscan, fmt.Fscanf, fmt.Fscanln} {
+		mapTypes[reflect.ValueOf(f)] = scanning
+	}
+	mapTypes[reflect.ValueOf(json.Marshal)] = []reflect.Type{
+		reflect.TypeFor[json.Marshaler](),
+		reflect.TypeFor[encoding.TextMarshaler](),
+	}
+	mapTypes[reflect.ValueOf(json.MarshalIndent)] = mapTypes[reflect.ValueOf(json.Marshal)]
+	mapTypes[reflect.ValueOf(json.Unmarshal)] = []reflect.Type{
+		reflect.TypeFor[json.Unmarshaler](),
+		reflect.TypeFor[encoding.TextUnmarshaler](),
+	}
+	// A wrapper type listed for a generated interface wrapper is used
+	// instead of it when the interpreted value has all of its W methods.
+	mapTypes[reflect.ValueOf((*_fmt_Stringer)(nil))] = []reflect.Type{reflect.TypeFor[stringer]()}
+	mapTypes[reflect.ValueOf((*_io_Reader)(nil))] = []reflect.Type{reflect.TypeFor[readerWriterTo]()}
+	mapTypes[reflect.ValueOf((*_io_Writer)(nil))] = []reflect.Type{reflect.TypeFor[writerReaderFrom]()}
+	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
+}
+
+// stringer wraps an interpreted fmt.Stringer for compiled code. It is also
+// a fmt.Formatter so that verbs that do not use String (%d, %f, ...) format
+// the value itself, as fmt does for a compiled Stringer, instead of the
+// wrapper struct.
+type stringer struct {
+	IValue  any
+	WString func() string
+}
+
+// String calls the interpreted method.
+func (w stringer) String() string { return w.WString() }
+
+// Format follows fmt's rules for a Stringer: String for %v, %s, %q, %x
+// and %X (not %#v), the value itself for the other verbs.
+func (w stringer) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, fmt.FormatString(f, verb), w.IValue)
+	case verb == 'v' || verb == 's' || verb == 'q' || verb == 'x' || verb == 'X':
+		fmt.Fprintf(f, fmt.FormatString(f, verb), w.WString())
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), w.IValue)
+	}
+}
+
+// readerWriterTo wraps an interpreted io.Reader that has a WriteTo method,
+// which io.Copy uses.
+type readerWriterTo struct {
+	IValue   any
+	WRead    func(p []byte) (int, error)
+	WWriteTo func(w io.Writer) (int64, error)
+}
+
+// Read calls the interpreted method.
+func (w readerWriterTo) Read(p []byte) (int, error) { return w.WRead(p) }
+
+// WriteTo calls the interpreted method.
+func (w readerWriterTo) WriteTo(dst io.Writer) (int64, error) { return w.WWriteTo(dst) }
+
+// writerReaderFrom wraps an interpreted io.Writer that has a ReadFrom
+// method, which io.Copy uses.
+type writerReaderFrom struct {
+	IValue    any
+	WWrite    func(p []byte) (int, error)
+	WReadFrom func(r io.Reader) (int64, error)
+}
+
+// Write calls the interpreted method.
+func (w writerReaderFrom) Write(p []byte) (int, error) { return w.WWrite(p) }
+
+// ReadFrom calls the interpreted method.
+func (w writerReaderFrom) ReadFrom(src io.Reader) (int64, error) { return w.WReadFrom(src) }
