@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -262,8 +263,33 @@ func TestTerminalDraw(t *testing.T) {
 		}
 	}
 
-	// Typed input after :draw reaches the REPL whole.
-	tm.send("1234 + 1\r")
+	// An interrupt signal from elsewhere (the terminal sends Ctrl-C as a
+	// byte in raw mode) stops :draw the same way.
+	tm.send("img7;\r")
+	tm.expect(">>> ")
+	mark := len(rawOutput(tm))
+	tm.send(":draw\r")
+	tm.expect("Draw a digit with the mouse")
+	tm.send(strokeKeys(0, strokeOne...))
+	tm.expect("left button draws") // the help line comes after the canvas's first drawing
+	if err := tm.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	tm.expect("interrupted")
+	tm.expect(">>> ")
+	if out := rawOutput(tm)[mark:]; !strings.Contains(out, "\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l") {
+		t.Errorf("after SIGINT the terminal was not restored: %q", out)
+	}
+	tm.send("ans == img7\r")
+	tm.expect("true")
+	tm.expect(">>> ")
+
+	// What is typed right after the Enter that accepts a drawing, in the
+	// same burst of input, reaches the REPL whole.
+	tm.send(":draw\r")
+	tm.expect("Draw a digit with the mouse")
+	tm.send(strokeKeys(0, strokeOne...) + "\r1234 + 1\r")
+	tm.expect("ans = Tensor(shape=[784], float32)")
 	tm.expect("1235")
 	tm.expect(">>> ")
 
@@ -377,4 +403,33 @@ func TestTerminalDrawDumb(t *testing.T) {
 	tm.expect("42")
 	tm.expect(">>> ")
 	tm.exit()
+}
+
+// TestTerminalDrawKilled ends nnlab with SIGTERM while it draws: the
+// terminal is put back first.
+func TestTerminalDrawKilled(t *testing.T) {
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell(`import "time"`)
+	before := cookedDuringCell(t, tm)
+	mark := len(rawOutput(tm))
+	tm.send(":draw\r")
+	tm.expect("left button draws")
+	if err := tm.cmd.Process.Signal(unix.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- tm.cmd.Wait() }()
+	select {
+	case err := <-done:
+		t.Logf("nnlab ended: %v", err)
+	case <-time.After(hangGuard):
+		t.Fatal("SIGTERM did not end nnlab")
+	}
+	if out := rawOutput(tm)[mark:]; !strings.Contains(out, "\x1b[?1000l") {
+		t.Errorf("mouse reporting was left on: %q", out)
+	}
+	if after := *termios(t, tm); after != before {
+		t.Errorf("after SIGTERM the terminal's mode is %+v, want %+v", after, before)
+	}
 }

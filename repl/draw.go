@@ -480,7 +480,9 @@ func parseOne(b []byte) (ev inputEvent, n int, ok bool) {
 }
 
 // drawInput is the terminal's input while drawing: read returns what
-// arrived within wait (nil if nothing did).
+// arrived within wait (nil if nothing did). The terminal's reader returns
+// one byte at a time, so that what follows the Enter or Esc that ends the
+// drawing stays unread, for the REPL's prompt.
 type drawInput interface {
 	read(wait time.Duration) ([]byte, error)
 }
@@ -525,30 +527,42 @@ func (d *drawing) run(ctx context.Context, in drawInput) (accepted bool, err err
 		if err != nil {
 			return false, fmt.Errorf(":draw: reading the terminal: %v", err)
 		}
-		var evs []inputEvent
-		if len(b) == 0 {
-			if len(p.pending) == 0 {
-				continue
-			}
-			evs = p.flush()
-		} else {
-			evs = p.feed(b)
+		if len(b) == 0 && len(p.pending) == 0 {
+			continue
 		}
+		// Handle what has arrived, then redraw once.
 		changed := false
-		for _, ev := range evs {
-			if ev.kind == evMouse {
-				changed = d.mouse(ev) || changed
-				continue
+		for total := 0; ; {
+			var evs []inputEvent
+			if len(b) == 0 {
+				evs = p.flush()
+			} else {
+				evs = p.feed(b)
 			}
-			switch ev.key {
-			case '\r', '\n':
-				return true, nil
-			case 0x1b, 0x03: // Esc, Ctrl-C (raw mode sends it as a byte)
-				return false, nil
-			case 'c', 'C':
-				d.canvas = canvas{}
-				d.pen = -1
-				changed = true
+			for _, ev := range evs {
+				if ev.kind == evMouse {
+					changed = d.mouse(ev) || changed
+					continue
+				}
+				switch ev.key {
+				case '\r', '\n':
+					return true, nil
+				case 0x1b, 0x03: // Esc, Ctrl-C (raw mode sends it as a byte)
+					return false, nil
+				case 'c', 'C':
+					d.canvas = canvas{}
+					d.pen = -1
+					changed = true
+				}
+			}
+			if total += len(b); len(b) == 0 || total > maxBatch {
+				break
+			}
+			if b, err = in.read(0); err != nil {
+				return false, fmt.Errorf(":draw: reading the terminal: %v", err)
+			}
+			if len(b) == 0 && len(p.pending) > 0 {
+				break // an ESC waits for the rest of its sequence
 			}
 		}
 		if changed {
@@ -556,6 +570,10 @@ func (d *drawing) run(ctx context.Context, in drawInput) (accepted bool, err err
 		}
 	}
 }
+
+// maxBatch bounds the input handled between redraws, so a flood of mouse
+// reports still shows progress.
+const maxBatch = 4096
 
 // mouse applies a mouse report and reports whether the canvas changed.
 func (d *drawing) mouse(ev inputEvent) bool {

@@ -64,7 +64,7 @@ func (t *drawTTY) read(wait time.Duration) ([]byte, error) {
 	case n == 0:
 		return nil, nil
 	}
-	buf := make([]byte, 512)
+	buf := make([]byte, 1) // see drawInput
 	k, err := unix.Read(t.fd, buf)
 	switch {
 	case errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN):
