@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
 	"github.com/nnlab/nnlab/nn"
@@ -296,7 +299,7 @@ func TestTerminalDraw(t *testing.T) {
 	// A value that is not a model is refused before the screen changes.
 	tm.cell(`notModel := 3`)
 	tm.send(":draw notModel\r")
-	tm.expect("notModel is a int, not a model")
+	tm.expect("notModel is of type int, not a model")
 	tm.expect(">>> ")
 	tm.exit()
 
@@ -402,6 +405,22 @@ func TestTerminalDrawDumb(t *testing.T) {
 	tm.send("ans\r")
 	tm.expect("42")
 	tm.expect(">>> ")
+	tm.exit()
+}
+
+func TestTerminalDrawTooSmall(t *testing.T) {
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	if err := pty.Setsize(tm.f, &pty.Winsize{Rows: 12, Cols: 60}); err != nil {
+		t.Fatal(err)
+	}
+	mark := len(rawOutput(tm))
+	tm.send(":draw\r")
+	tm.expect("needs a terminal of at least 22 rows and 78 columns; this one has 12 and 60")
+	tm.expect(">>> ")
+	if out := rawOutput(tm)[mark:]; strings.Contains(out, "\x1b[?1000h") {
+		t.Errorf("mouse reporting switched on in a small terminal: %q", out)
+	}
 	tm.exit()
 }
 

@@ -53,6 +53,8 @@ const (
 	drawRows     = drawSide / 2
 	drawGuessRow = drawTopRow + drawRows + 1
 	drawHelpRow  = drawGuessRow + 4
+	// The screen's size: the help line is the widest.
+	drawMinRows, drawMinCols = drawHelpRow, 78
 )
 
 // Escape sequences that set the terminal up for drawing and undo it: the
@@ -81,6 +83,9 @@ func cmdDraw(ctx context.Context, r *REPL, args string) error {
 			return err
 		}
 		predict = p
+	}
+	if rows, cols, ok := terminalSize(); ok && (rows < drawMinRows || cols < drawMinCols) {
+		return fmt.Errorf(":draw needs a terminal of at least %d rows and %d columns; this one has %d and %d", drawMinRows, drawMinCols, rows, cols)
 	}
 	tty, err := openDrawTTY()
 	if err != nil {
@@ -182,7 +187,7 @@ func predictorOf(name string, v any) (predictFunc, error) {
 		}
 		f = m
 	default:
-		return nil, fmt.Errorf(":draw: %s is a %T, not a model (a value with Predict(*nn.Tensor) *nn.Tensor, such as a *model.Model)", name, v)
+		return nil, fmt.Errorf(":draw: %s is of type %T, not a model (a value with Predict(*nn.Tensor) *nn.Tensor, such as a *model.Model)", name, v)
 	}
 	return func(img *nn.Tensor) (probs []float64, err error) {
 		defer func() {

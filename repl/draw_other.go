@@ -17,3 +17,5 @@ func openDrawTTY() (*drawTTY, error) {
 func (*drawTTY) read(time.Duration) ([]byte, error) { return nil, errors.New("no terminal") }
 
 func (*drawTTY) restore() error { return nil }
+
+func terminalSize() (rows, cols int, ok bool) { return 0, 0, false }

@@ -87,3 +87,13 @@ func (t *drawTTY) restore() error {
 	})
 	return t.err
 }
+
+// terminalSize returns standard output's terminal size; ok is false when
+// it cannot be told.
+func terminalSize() (rows, cols int, ok bool) {
+	ws, err := unix.IoctlGetWinsize(int(os.Stdout.Fd()), unix.TIOCGWINSZ)
+	if err != nil || ws.Row == 0 || ws.Col == 0 {
+		return 0, 0, false
+	}
+	return int(ws.Row), int(ws.Col), true
+}
