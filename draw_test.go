@@ -301,6 +301,8 @@ func TestTerminalDraw(t *testing.T) {
 	tm.expect(">>> ")
 
 	// Enter on a blank canvas keeps ans.
+	tm.send("img7;\r")
+	tm.expect(">>> ")
 	tm.send(":draw m\r")
 	tm.expect("guesses appear here")
 	tm.send("\r")
