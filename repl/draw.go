@@ -68,6 +68,9 @@ const (
 // predictFunc returns class probabilities for one prepared image [784].
 type predictFunc func(img *nn.Tensor) ([]float64, error)
 
+// cmdDraw is :draw [MODEL]. Everything that can be refused (no terminal,
+// no mouse, not a model, a small screen) is checked before the terminal
+// is touched.
 func cmdDraw(ctx context.Context, r *REPL, args string) error {
 	if err := drawTerminalOK(r.cfg.Terminal, os.Getenv("TERM")); err != nil {
 		return err
@@ -91,6 +94,7 @@ func cmdDraw(ctx context.Context, r *REPL, args string) error {
 	if err != nil {
 		return fmt.Errorf(":draw: %v", err)
 	}
+	defer tty.restore() // also if something panics; restore runs once
 	caps := plot.DetectCaps(true)
 	caps.Images = "" // half-blocks: the canvas is redrawn in place
 	d := &drawing{out: r.out, caps: caps, predict: predict}
