@@ -470,8 +470,15 @@ func TestTerminalDrawKilled(t *testing.T) {
 	case <-time.After(hangGuard):
 		t.Fatal("SIGTERM did not end nnlab")
 	}
-	if out := rawOutput(tm)[mark:]; !strings.Contains(out, "\x1b[?1000l") {
-		t.Errorf("mouse reporting was left on: %q", out)
+	// The copy from the pseudo-terminal may still be catching up.
+	for deadline := time.Now().Add(hangGuard); ; time.Sleep(10 * time.Millisecond) {
+		out := rawOutput(tm)[mark:]
+		if strings.Contains(out, "\x1b[?1000l") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mouse reporting was left on: %q", out)
+		}
 	}
 	if after := *termios(t, tm); after != before {
 		t.Errorf("after SIGTERM the terminal's mode is %+v, want %+v", after, before)
