@@ -44,42 +44,36 @@ var (
 	isPrinter = map[string]bool{"Print": true, "Println": true, "Printf": true, "Fprint": true, "Fprintln": true, "Fprintf": true}
 )
 
-// run analyses, compiles and executes the items of one cell (or script).
+// run checks, analyses, compiles and executes the items of one cell (or
+// script). A cell that fails the check never reaches the interpreter, so it
+// changes nothing.
 func (s *Session) run(ctx context.Context, items []item, fname string, display bool) (string, error) {
 	if len(items) == 0 {
 		return "", nil
 	}
-	noAssign := map[string]bool{}
-	for attempt := 0; ; attempt++ {
-		pl, err := s.analyse(items, fname, display, noAssign)
-		if err != nil {
-			return "", errors.New(s.rewriteMsg(err.Error(), fname))
-		}
-		snap := s.snapshot(pl.assigned)
-		err = s.compile(pl)
-		if err != nil {
-			s.restore(snap)
-			// An assignment that replaced `x := v` may fail because v has
-			// another type: if no function uses x, declare a new x instead.
-			retry := false
-			for _, c := range pl.chunks {
-				for _, n := range c.assigns {
-					if !noAssign[n] && len(s.users(n)) == 0 {
-						noAssign[n] = true
-						retry = true
-					}
-				}
-			}
-			if retry && attempt == 0 {
-				continue
-			}
-			return "", s.explain(err, pl, fname)
-		}
-		for _, w := range pl.warnings {
-			fmt.Fprintln(s.stderr, w)
-		}
-		return s.exec(ctx, pl, fname)
+	ck, err := s.check(items, fname)
+	if err != nil {
+		return "", err
 	}
+	if err := s.forkError(ck); err != nil {
+		return "", err
+	}
+	pl, err := s.analyse(items, fname, display, ck.fork)
+	if err != nil {
+		return "", errors.New(s.rewriteMsg(err.Error(), fname))
+	}
+	// The check passed, so a compile error here is the interpreter's own
+	// limit on valid Go. yaegi may have reset assigned variables while
+	// compiling: put them back.
+	snap := s.snapshot(pl.assigned)
+	if err := s.compile(pl); err != nil {
+		s.restore(snap)
+		return "", s.explain(err, pl, fname)
+	}
+	for _, w := range pl.warnings {
+		fmt.Fprintln(s.stderr, w)
+	}
+	return s.exec(ctx, pl, fname, ck)
 }
 
 // users lists the funcs and methods whose bodies refer to name.
@@ -95,23 +89,37 @@ func (s *Session) users(name string) []string {
 }
 
 // exec runs the compiled chunks in order and commits their declarations.
-func (s *Session) exec(ctx context.Context, pl *plan, fname string) (string, error) {
+// When a chunk fails at run time, the globals of the statements before the
+// failing line stay (as in IPython); later ones are not committed.
+func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked) (string, error) {
 	s.filter.take()
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
 		if err != nil {
+			lines := s.filter.take()
+			fail := failLine(lines, s.cell)
+			if fail == 0 && len(c.items) > 0 {
+				fail = c.items[0].line
+			}
 			if errors.Is(err, ErrInterrupted) {
-				s.commit(c)
+				// Where it stopped is unknown: the chunk's names exist.
+				fail = c.items[len(c.items)-1].line + 1
+			}
+			s.chk.commit(ck, fail)
+			s.commitBefore(c, ck, fail)
+			if errors.Is(err, ErrInterrupted) {
 				return "", err
 			}
-			return "", s.panicError(err, fname)
+			return "", s.panicError(err, lines, fname)
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
+			s.chk.commit(ck, 0)
 			return s.display(s.shown, c.call), nil
 		}
 	}
+	s.chk.commit(ck, 0)
 	return "", nil
 }
 
@@ -121,9 +129,29 @@ func (s *Session) commit(c *chunk) {
 	}
 }
 
+// commitBefore commits the symbols of the failed chunk c that the check
+// saw declared before line.
+func (s *Session) commitBefore(c *chunk, ck *checked, line int) {
+	for _, o := range ck.objs {
+		if y := c.newSyms[o.name]; y != nil && o.line < line {
+			s.syms[o.name] = y
+		}
+	}
+}
+
+// failLine is the line of cell that the outermost frame of a panic trace
+// names, or 0.
+func failLine(lines []string, cell int) int {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == cell {
+			return atoi(m[2]) % lineBase
+		}
+	}
+	return 0
+}
+
 // panicError turns a runtime panic into one line naming the user's line.
-func (s *Session) panicError(err error, fname string) error {
-	lines := s.filter.take()
+func (s *Session) panicError(err error, lines []string, fname string) error {
 	var p interp.Panic
 	var val any
 	if errors.As(err, &p) {

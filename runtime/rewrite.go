@@ -73,15 +73,18 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 			continue
 		}
 		vs := gd.Specs[0].(*ast.ValueSpec)
-		all := true
+		// Only a var of at least one existing name: `var _ I = T(0)` stays
+		// a declaration, checked in the order Go gives declarations.
+		all, some := true, false
 		var names []string
 		for _, n := range vs.Names {
 			names = append(names, n.Name)
 			if n.Name != "_" && !isVar(n.Name) {
 				all = false
 			}
+			some = some || n.Name != "_"
 		}
-		if !all || (len(vs.Values) != 0 && len(vs.Values) != len(vs.Names)) {
+		if !all || !some || (len(vs.Values) != 0 && len(vs.Values) != len(vs.Names)) {
 			continue
 		}
 		text := func(n ast.Node) string { return it.src[int(n.Pos())-1-base : int(n.End())-1-base] }

@@ -22,6 +22,9 @@ type typeConv struct {
 	pkgs   map[string]*types.Package           // stub or built packages by path
 	built  map[string]bool                     // paths whose scope is filled
 	conv   map[reflect.Type]types.Type
+	// more finds the symbols of a package added to the interpreter after
+	// the session started (Interpreter.Use); nil if there is no such way.
+	more func(path string) interp.Exports
 }
 
 func newTypeConv(tables ...interp.Exports) *typeConv {
@@ -45,6 +48,11 @@ func (c *typeConv) has(path string) bool { return c.tables[path] != nil }
 
 // Import implements types.Importer.
 func (c *typeConv) Import(path string) (*types.Package, error) {
+	if !c.has(path) && c.more != nil && path != "main" {
+		if syms := c.more(path)[path]; len(syms) > 0 {
+			c.tables[path] = syms
+		}
+	}
 	if !c.has(path) {
 		return nil, fmt.Errorf("nnlab does not provide package %q", path)
 	}

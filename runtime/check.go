@@ -1,0 +1,533 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/nnlab/nnlab/stdlib"
+	"github.com/traefik/yaegi/interp"
+)
+
+// checker type-checks cells with go/types before yaegi sees them, against
+// the session's globals, so that a cell with a compile error never reaches
+// the interpreter (which declares names while compiling and so could change
+// the session even when it then fails).
+//
+// Each cell is checked as a fresh package "main": its declarations at top
+// level, its statements inside a wrapper function, and the session's
+// globals inserted in the package scope beforehand (objects that already
+// have a type count as checked). go/types compares packages by path, so
+// the unexported fields and methods of earlier cells' types still resolve.
+// A cell is cut into runs of declarations and of statements, checked in
+// order, as the interpreter compiles them.
+type checker struct {
+	conv *typeConv
+	objs map[string]types.Object // user globals of earlier cells
+	base *types.Package          // package of the session's own globals (ans)
+}
+
+// wrapperName is the function that holds a cell's statements for the check.
+const wrapperName = "__nnlab_cell"
+
+// methodPrefix names a method on an earlier cell's type, checked as a
+// function with the receiver as its first parameter: go/types cannot attach
+// a method to a type that is not declared in the files it checks.
+const methodPrefix = "__nnlab_method_"
+
+func newChecker(more func(string) interp.Exports) *checker {
+	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}, base: types.NewPackage("main", "main")}
+	c.objs[ansName] = types.NewVar(token.NoPos, c.base, ansName, types.Universe.Lookup("any").Type())
+	c.conv.more = more
+	return c
+}
+
+// newObj is a global a cell declares, with the cell line declaring it.
+type newObj struct {
+	name string
+	obj  types.Object
+	line int
+}
+
+// newMethod is a method a cell adds to a type of an earlier cell.
+type newMethod struct {
+	base *types.Named
+	fn   *types.Func
+}
+
+// checked is what the check learnt about a cell.
+type checked struct {
+	objs    []newObj
+	methods []newMethod
+	// fork lists the existing globals that a `:=` or `var` of this cell
+	// declares again with another type: they become new variables.
+	fork map[string]bool
+}
+
+// checkError is a compile error found by the check: one line, with the
+// user's position.
+type checkError struct{ msg string }
+
+func (e *checkError) Error() string { return e.msg }
+
+// group is a run of items of one kind.
+type group struct {
+	decl  bool
+	items []item
+}
+
+// check type-checks the items of one cell (or script) named fname.
+func (s *Session) check(items []item, fname string) (*checked, error) {
+	if s.chk == nil {
+		s.chk = newChecker(s.in.Symbols)
+	}
+	res := &checked{fork: map[string]bool{}}
+	overlay := map[string]types.Object{}
+	imports := map[string]string{}
+	for n, p := range s.imports {
+		imports[n] = p
+	}
+	var groups []*group
+	for _, it := range items {
+		if n := len(groups); n > 0 && groups[n-1].decl == it.decl {
+			groups[n-1].items = append(groups[n-1].items, it)
+			continue
+		}
+		groups = append(groups, &group{decl: it.decl, items: []item{it}})
+	}
+	for _, g := range groups {
+		if err := s.checkGroup(g, fname, overlay, imports, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// lookup finds a global visible to the cell being checked.
+func (c *checker) lookup(overlay map[string]types.Object, n string) types.Object {
+	if o, ok := overlay[n]; ok {
+		return o
+	}
+	return c.objs[n]
+}
+
+// checkGroup checks one run of declarations or statements, and records
+// what it declares in overlay, imports and res.
+func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Object, imports map[string]string, res *checked) error {
+	c := s.chk
+	fset := token.NewFileSet()
+	// Parse each item alone first: a syntax error then points at the
+	// user's text, and the declared names are known before the check.
+	declared := map[string]bool{}
+	var cellImports, body []string
+	recvMethods := map[string]string{} // fake function name -> method name
+	line := func(l, col int) string { return fmt.Sprintf("/*line %s:%d:%d*/", fname, l, col) }
+	for _, it := range g.items {
+		if !g.decl {
+			// Statements are parsed together: the cell splitter may have
+			// cut a for clause at its semicolons.
+			body = append(body, line(it.line, it.col)+it.src)
+			continue
+		}
+		f, base, err := parseItemAt(fset, it, fname)
+		if err != nil {
+			return s.syntaxError(err, it, fname)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					switch sp := sp.(type) {
+					case *ast.ImportSpec:
+						path := strings.Trim(sp.Path.Value, "\"`")
+						name := importName(path)
+						if sp.Name != nil {
+							name = sp.Name.Name
+						}
+						if name != "_" && name != "." {
+							declared[name] = true
+						}
+					case *ast.TypeSpec:
+						declared[sp.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							declared[n.Name] = true
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					declared[d.Name.Name] = true
+				}
+			}
+		}
+		text := it.src
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && fd.Body != nil {
+				bn := recvName(fd.Recv.List[0].Type)
+				if declaredIn(f, bn) || declaredInItems(g.items, bn, fname) {
+					continue
+				}
+				if _, ok := c.lookup(overlay, bn).(*types.TypeName); !ok {
+					continue
+				}
+				fake := methodPrefix + bn + "_" + fd.Name.Name
+				recvMethods[fake] = fd.Name.Name
+				text = methodAsFunc(fset, it, fd, base, fake, fname)
+			}
+		}
+		if gd, ok := firstGenDecl(f); ok && gd.Tok == token.IMPORT {
+			for _, sp := range gd.Specs {
+				if err := s.importConflict(sp.(*ast.ImportSpec), fset, fname, imports); err != nil {
+					return err
+				}
+			}
+			cellImports = append(cellImports, line(it.line, it.col)+text)
+			continue
+		}
+		body = append(body, line(it.line, it.col)+text)
+	}
+	var b strings.Builder
+	b.WriteString("package main\n")
+	pkg := types.NewPackage("main", "main")
+	scope := pkg.Scope()
+	var names []string
+	for n := range imports {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if declared[n] || c.lookup(overlay, n) != nil {
+			continue
+		}
+		fmt.Fprintf(&b, "import %s %q\n", n, imports[n])
+	}
+	for _, im := range cellImports {
+		b.WriteString(im + "\n")
+	}
+	if g.decl {
+		for _, t := range body {
+			b.WriteString(t + "\n")
+		}
+	} else {
+		b.WriteString("func " + wrapperName + "() {\n")
+		for _, t := range body {
+			b.WriteString(t + "\n")
+		}
+		b.WriteString("}\n")
+	}
+	f, err := parser.ParseFile(fset, fname, b.String(), parser.SkipObjectResolution)
+	if err != nil {
+		return s.syntaxError(err, item{}, fname)
+	}
+	// A bare expression at the top of a cell is displayed (the last) or
+	// hidden by the REPL's convention, not an unused value.
+	shown := map[[2]int]bool{}
+	if !g.decl {
+		if err := topReturn(f, fset, s, fname); err != nil {
+			return err
+		}
+		for _, it := range g.items {
+			shown[[2]int{it.line, it.col}] = true
+		}
+	}
+	// The cell's earlier groups shadow the session's globals; the names
+	// this group declares are left out, so that it can declare them again.
+	for _, m := range []map[string]types.Object{overlay, c.objs} {
+		for n, o := range m {
+			if !declared[n] && scope.Lookup(n) == nil {
+				scope.Insert(o)
+			}
+		}
+	}
+	var hard []types.Error
+	conf := types.Config{
+		Importer:                 c.conv,
+		DisableUnusedImportCheck: true,
+		Error: func(err error) {
+			te, ok := err.(types.Error)
+			if !ok || te.Soft {
+				return
+			}
+			// A displayed value is used: it is shown.
+			if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
+				return
+			}
+			hard = append(hard, te)
+		},
+	}
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
+		Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
+	chk := types.NewChecker(&conf, fset, pkg, info)
+	func() {
+		defer func() {
+			if r := recover(); r != nil && len(hard) == 0 {
+				hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
+			}
+		}()
+		chk.Files([]*ast.File{f})
+	}()
+	if len(hard) > 0 {
+		return s.typeError(hard[0], f, fname, info, pkg)
+	}
+	// Record what the group declares.
+	posLine := func(p token.Pos) int { return fset.Position(p).Line }
+	for is, path := range fileImports(f) {
+		imports[is] = path
+	}
+	if g.decl {
+		for _, n := range scope.Names() {
+			o := scope.Lookup(n)
+			if o.Pkg() != pkg || n == "_" {
+				continue
+			}
+			if m, ok := recvMethods[n]; ok {
+				fn := o.(*types.Func)
+				sig := fn.Type().(*types.Signature)
+				recv := sig.Params().At(0)
+				var rest []*types.Var
+				for i := 1; i < sig.Params().Len(); i++ {
+					rest = append(rest, sig.Params().At(i))
+				}
+				named, _ := derefNamed(recv.Type())
+				if named == nil {
+					continue
+				}
+				msig := types.NewSignatureType(recv, nil, nil, types.NewTuple(rest...), sig.Results(), sig.Variadic())
+				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig)})
+				continue
+			}
+			s.define(n, o, posLine(o.Pos()), overlay, res)
+		}
+		return nil
+	}
+	var wrapper *ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == wrapperName {
+			wrapper = fd
+		}
+	}
+	ws := info.Scopes[wrapper.Type]
+	for _, n := range ws.Names() {
+		o, ok := ws.Lookup(n).(*types.Var)
+		if !ok || n == "_" {
+			continue
+		}
+		s.define(n, types.NewVar(o.Pos(), pkg, n, o.Type()), posLine(o.Pos()), overlay, res)
+	}
+	return nil
+}
+
+// define records a global the cell declares. A variable declared again with
+// another type becomes a new variable, unless functions use the old one.
+func (s *Session) define(n string, o types.Object, line int, overlay map[string]types.Object, res *checked) {
+	if v, ok := o.(*types.Var); ok {
+		if old, ok := s.chk.lookup(overlay, n).(*types.Var); ok && !types.Identical(old.Type(), v.Type()) {
+			res.fork[n] = true
+		}
+	}
+	overlay[n] = o
+	res.objs = append(res.objs, newObj{name: n, obj: o, line: line})
+}
+
+// forkError refuses a cell that declares an existing global again with
+// another type while functions use the old one: they would keep seeing it.
+func (s *Session) forkError(ck *checked) error {
+	for _, o := range ck.objs {
+		if !ck.fork[o.name] {
+			continue
+		}
+		if u := s.users(o.name); len(u) > 0 {
+			old := s.chk.objs[o.name]
+			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
+				o.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
+		}
+	}
+	return nil
+}
+
+// commit makes the checked globals declared before line visible to later
+// cells (line 0: all of them).
+func (c *checker) commit(ck *checked, line int) {
+	for _, o := range ck.objs {
+		if line == 0 || o.line < line {
+			c.objs[o.name] = o.obj
+		}
+	}
+	if line == 0 {
+		for _, m := range ck.methods {
+			m.base.AddMethod(m.fn)
+		}
+	}
+}
+
+func derefNamed(t types.Type) (*types.Named, bool) {
+	ptr := false
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = p.Elem(), true
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n, ptr
+}
+
+// parseItemAt parses one item alone, positioned as in the user's cell.
+func parseItemAt(fset *token.FileSet, it item, fname string) (*ast.File, int, error) {
+	pre, post := "package main\n", ""
+	if !it.decl {
+		pre, post = "package main\nfunc "+wrapperName+"() {\n", "\n}\n"
+	}
+	pre += fmt.Sprintf("/*line %s:%d:%d*/", fname, it.line, it.col)
+	f, err := parser.ParseFile(fset, fname, pre+it.src+post, parser.SkipObjectResolution)
+	return f, len(pre), err
+}
+
+func firstGenDecl(f *ast.File) (*ast.GenDecl, bool) {
+	if len(f.Decls) == 0 {
+		return nil, false
+	}
+	gd, ok := f.Decls[0].(*ast.GenDecl)
+	return gd, ok
+}
+
+// declaredIn reports whether f declares the type name.
+func declaredIn(f *ast.File, name string) bool {
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+			for _, sp := range gd.Specs {
+				if sp.(*ast.TypeSpec).Name.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// declaredInItems reports whether one of the items declares the type name.
+func declaredInItems(items []item, name, fname string) bool {
+	for _, it := range items {
+		if !it.decl || !strings.HasPrefix(it.src, "type") {
+			continue
+		}
+		f, _, err := parseItemAt(token.NewFileSet(), it, fname)
+		if err == nil && declaredIn(f, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// methodAsFunc rewrites the method declaration fd of item it (parsed
+// alone, after a prefix of base bytes) as the function fake with the
+// receiver as its first parameter.
+func methodAsFunc(fset *token.FileSet, it item, fd *ast.FuncDecl, base int, fake, fname string) string {
+	text := it.src
+	at := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
+	recv := fd.Recv.List[0]
+	recvName := "_"
+	if len(recv.Names) > 0 {
+		recvName = recv.Names[0].Name
+	}
+	params := text[at(fd.Type.Params.Opening)+1 : at(fd.Type.Params.Closing)]
+	if strings.TrimSpace(params) != "" {
+		params = ", " + params
+	}
+	rest := at(fd.Type.Params.Closing) + 1
+	p := fset.Position(fd.Type.Params.Closing)
+	return fmt.Sprintf("%sfunc %s(%s %s%s)/*line %s:%d:%d*/%s", text[:at(fd.Pos())], fake, recvName,
+		text[at(recv.Type.Pos()):at(recv.Type.End())], params, fname, p.Line, p.Column+1, text[rest:])
+}
+
+// importConflict refuses an import whose name the session already gives to
+// another package or to one of its globals.
+func (s *Session) importConflict(is *ast.ImportSpec, fset *token.FileSet, fname string, imports map[string]string) error {
+	path := strings.Trim(is.Path.Value, "\"`")
+	name := importName(path)
+	if is.Name != nil {
+		name = is.Name.Name
+	}
+	p := fset.Position(is.Pos())
+	if old := imports[name]; old != "" && old != path {
+		return &checkError{fmt.Sprintf("%s%s is already imported as %q; import %q under another name, e.g. import %s2 %q", s.at(fname, p.Line, p.Column), name, old, path, name, path)}
+	}
+	if _, ok := s.chk.objs[name]; ok && imports[name] == "" {
+		return &checkError{fmt.Sprintf("%s%s is already a name in this session; import %q under another name", s.at(fname, p.Line, p.Column), name, path)}
+	}
+	return nil
+}
+
+// fileImports lists the imports of f by local name.
+func fileImports(f *ast.File) map[string]string {
+	m := map[string]string{}
+	for _, is := range f.Imports {
+		path := strings.Trim(is.Path.Value, "\"`")
+		name := importName(path)
+		if is.Name != nil {
+			name = is.Name.Name
+		}
+		if name != "_" && name != "." {
+			m[name] = path
+		}
+	}
+	return m
+}
+
+// topReturn refuses a return among a cell's statements (outside a func).
+func topReturn(f *ast.File, fset *token.FileSet, s *Session, fname string) error {
+	var found token.Pos
+	ast.Inspect(f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if !found.IsValid() {
+				found = n.Pos()
+			}
+		}
+		return !found.IsValid()
+	})
+	if !found.IsValid() {
+		return nil
+	}
+	p := fset.Position(found)
+	return &checkError{s.at(fname, p.Line, p.Column) + "return outside a function: a cell's statements do not run inside a function, so there is nothing to return from (to stop early, put the code in a func, or use if/else)"}
+}
+
+// at is the "line L:C: " prefix of a message about the current cell, or
+// "path:L:C: " for a script.
+func (s *Session) at(fname string, l, c int) string {
+	if path, ok := s.files[s.cell]; ok && path == fname {
+		return fmt.Sprintf("%s:%d:%d: ", path, l, c)
+	}
+	return fmt.Sprintf("line %d:%d: ", l, c)
+}
+
+// syntaxError turns a parse error into one line at the user's position.
+func (s *Session) syntaxError(err error, it item, fname string) error {
+	var el scanner.ErrorList
+	if errors.As(err, &el) && len(el) > 0 {
+		e := el[0]
+		msg := s.at(fname, e.Pos.Line, e.Pos.Column) + e.Msg
+		if h := syntaxHint(e.Msg, it, e.Pos); h != "" {
+			msg += "; " + h
+		}
+		return &checkError{msg}
+	}
+	return &checkError{oneLine(err).Error()}
+}
+
+// typeString writes a type with package names, not paths.
+func typeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		return p.Name()
+	})
+}

@@ -1,0 +1,69 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// probe is a cell run after a failing one, with the display it must give.
+type probe struct{ cell, out string }
+
+// TestFailedCellChangesNothing runs a set-up, then a cell that must fail
+// with a message containing errSub, then probes that show every earlier
+// value, function and type as it was.
+func TestFailedCellChangesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		setup  []string
+		bad    string
+		errSub string
+		probes []probe
+	}{
+		{"redeclared beside an undefined name", []string{"x := 42"}, "x := 43; k := nosuch", "line 1:15: undefined: nosuch",
+			[]probe{{"x", "42"}, {"k := 1; k", "1"}}},
+		{"misspelt method after a redeclaration", []string{`type S struct{ n int }`, `func (s *S) Run(a, b int) int { return s.n + a + b }`, `sess := &S{n: 7}`},
+			"sess := &S{}; sess.Run(nn.GlobalVariablesInitialiser(), nil)", "undefined: nn.GlobalVariablesInitialiser",
+			[]probe{{"sess.n", "7"}}},
+		{"a string plus an int", []string{"x := 42"}, `x := "a" + 1`, "line 1:6:",
+			[]probe{{"x", "42"}}},
+		{"a function beside a failing statement", nil, "func ok() int { return 1 }; q := nosuch3", "undefined: nosuch3",
+			[]probe{{"ok := 5; ok", "5"}}},
+		{"several statements", []string{"a := 1", "b := []int{1, 2}"}, "a = 2\nb = append(b, 3)\nc := a + b", "line 3:6: invalid operation",
+			[]probe{{"a", "1"}, {"len(b)", "2"}}},
+		{"a new type beside a type error", []string{"n := 3"}, "type P struct{ x int }\nn := P{}.y", "P{}.y undefined",
+			[]probe{{"n", "3"}, {"type P int; P(2)", "2"}}},
+		{"a failure inside a block", []string{"n := 3"}, "for i := 0; i < 2; i++ {\n\tn += i\n\tif n > 1 { m := nope; _ = m }\n}", "line 3:18: undefined: nope",
+			[]probe{{"n", "3"}}},
+		{"a failure inside a closure", []string{"n := 3"}, "n = 4\nf := func() int { return n + nope }", "undefined: nope",
+			[]probe{{"n", "3"}}},
+		{"a failing statement after := of an existing name", []string{`s := "kept"`}, "s := 5\nfmt.Println(s + 1.5)", "line 2:",
+			[]probe{{"s", `"kept"`}}},
+		{"a type error in a func body among other decls", []string{"func f() int { return 1 }"}, "func f() int { return 2 }\nvar v = 3\nfunc g() string { return 1 }", "line 3:26:",
+			[]probe{{"f()", "1"}, {"v := 9; v", "9"}}},
+		{"a field of a name that does not exist", nil, "first := data.Test.Images", "line 1:10: undefined: data", nil},
+		{"redeclared with another type while a func uses it", []string{"lr := 0.5", "func step() float64 { return lr * 2 }"}, `lr := "fast"`, "lr already exists as float64 and step use it",
+			[]probe{{"lr", "0.5"}, {"step()", "1"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _, _ := newSession(t)
+			ctx := context.Background()
+			for _, c := range tc.setup {
+				if _, err := s.Eval(ctx, c); err != nil {
+					t.Fatalf("set-up %q: %v", c, err)
+				}
+			}
+			_, err := s.Eval(ctx, tc.bad)
+			if err == nil || !strings.Contains(err.Error(), tc.errSub) {
+				t.Fatalf("%q: err = %v, want it to contain %q", tc.bad, err, tc.errSub)
+			}
+			t.Logf("%q: %v", tc.bad, err)
+			for _, p := range tc.probes {
+				out, err := s.Eval(ctx, p.cell)
+				if err != nil || out != p.out {
+					t.Errorf("after %q: %q = %q, %v; want %q", tc.bad, p.cell, out, err, p.out)
+				}
+			}
+		})
+	}
+}
