@@ -137,7 +137,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		}
 		f, base, err := parseItemAt(fset, it, fname)
 		if err != nil {
-			return s.syntaxError(err, it, fname)
+			return s.syntaxError(err, itemText(it, fname), fname)
 		}
 		for _, d := range f.Decls {
 			switch d := d.(type) {
@@ -224,7 +224,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	}
 	f, err := parser.ParseFile(fset, fname, b.String(), parser.SkipObjectResolution)
 	if err != nil {
-		return s.syntaxError(err, item{}, fname)
+		return s.syntaxError(err, b.String(), fname)
 	}
 	// A bare expression at the top of a cell is displayed (the last) or
 	// hidden by the REPL's convention, not an unused value.
@@ -263,7 +263,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		},
 	}
 	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
-		Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
+		Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
 	chk := types.NewChecker(&conf, fset, pkg, info)
 	func() {
 		defer func() {
@@ -376,15 +376,17 @@ func derefNamed(t types.Type) (*types.Named, bool) {
 	return n, ptr
 }
 
-// parseItemAt parses one item alone, positioned as in the user's cell.
+// parseItemAt parses one declaration alone, positioned as in the user's
+// cell. The item's text starts at offset base of the parsed file.
 func parseItemAt(fset *token.FileSet, it item, fname string) (*ast.File, int, error) {
-	pre, post := "package main\n", ""
-	if !it.decl {
-		pre, post = "package main\nfunc "+wrapperName+"() {\n", "\n}\n"
-	}
-	pre += fmt.Sprintf("/*line %s:%d:%d*/", fname, it.line, it.col)
-	f, err := parser.ParseFile(fset, fname, pre+it.src+post, parser.SkipObjectResolution)
-	return f, len(pre), err
+	src := itemText(it, fname)
+	f, err := parser.ParseFile(fset, fname, src, parser.SkipObjectResolution)
+	return f, len(src) - len(it.src), err
+}
+
+// itemText is the file parseItemAt parses.
+func itemText(it item, fname string) string {
+	return fmt.Sprintf("package main\n/*line %s:%d:%d*/%s", fname, it.line, it.col, it.src)
 }
 
 func firstGenDecl(f *ast.File) (*ast.GenDecl, bool) {
@@ -508,18 +510,25 @@ func (s *Session) at(fname string, l, c int) string {
 	return fmt.Sprintf("line %d:%d: ", l, c)
 }
 
-// syntaxError turns a parse error into one line at the user's position.
-func (s *Session) syntaxError(err error, it item, fname string) error {
+// syntaxError turns a parse error of src into one line at the user's
+// position.
+func (s *Session) syntaxError(err error, src, fname string) error {
 	var el scanner.ErrorList
-	if errors.As(err, &el) && len(el) > 0 {
-		e := el[0]
-		msg := s.at(fname, e.Pos.Line, e.Pos.Column) + e.Msg
-		if h := syntaxHint(e.Msg, it, e.Pos); h != "" {
-			msg += "; " + h
-		}
-		return &checkError{msg}
+	if !errors.As(err, &el) || len(el) == 0 {
+		return &checkError{oneLine(err).Error()}
 	}
-	return &checkError{oneLine(err).Error()}
+	e := el[0]
+	at := s.at(fname, e.Pos.Line, e.Pos.Column)
+	if e.Msg == "expected '==', found '='" {
+		if callee, call := keywordArg(src, e.Pos.Offset); callee != "" {
+			msg := at + "Go has no keyword arguments: pass the values in the order of the parameters, e.g. " + call
+			if sig := s.signature(callee); sig != "" {
+				msg += " (" + callee + " is " + sig + ")"
+			}
+			return &checkError{msg}
+		}
+	}
+	return &checkError{at + e.Msg}
 }
 
 // typeString writes a type with package names, not paths.
