@@ -65,6 +65,8 @@ type newMethod struct {
 type checked struct {
 	objs    []newObj
 	methods []newMethod
+	// imports is every import the cell can use, by local name.
+	imports map[string]string
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
@@ -87,9 +89,9 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 	if s.chk == nil {
 		s.chk = newChecker(s.in.Symbols)
 	}
-	res := &checked{fork: map[string]bool{}}
-	overlay := map[string]types.Object{}
 	imports := map[string]string{}
+	res := &checked{fork: map[string]bool{}, imports: imports}
+	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
 	}
@@ -334,6 +336,34 @@ func (s *Session) define(n string, o types.Object, line int, overlay map[string]
 	}
 	overlay[n] = o
 	res.objs = append(res.objs, newObj{name: n, obj: o, line: line})
+}
+
+// typeText writes the type the check gave the cell's global name as Go
+// source valid in the cell (packages by their local names), if it can.
+func (ck *checked) typeText(name string) (string, bool) {
+	var t types.Type
+	for _, o := range ck.objs {
+		if o.name == name {
+			t = o.obj.Type()
+		}
+	}
+	if t == nil {
+		return "", false
+	}
+	local := map[string]string{}
+	for n, p := range ck.imports {
+		local[p] = n
+	}
+	ok := true
+	text := types.TypeString(t, func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		n, found := local[p.Path()]
+		ok = ok && found
+		return n
+	})
+	return text, ok
 }
 
 // forkError refuses a cell that declares an existing global again with

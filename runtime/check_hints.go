@@ -203,7 +203,7 @@ func memberNames(t types.Type) []string {
 
 // closest returns the one name among names that name most likely means: the
 // same letters but for case and underscores (num_examples, NumExamples),
-// else one edit away or two for a longer name. exported keeps only names
+// else one edit away (two for a long name; none for a short one). exported keeps only names
 // that can be used from outside their package.
 func closest(name string, names []string, exported bool) string {
 	key := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
@@ -220,9 +220,12 @@ func closest(name string, names []string, exported bool) string {
 			same = append(same, n)
 			continue
 		}
-		max := 1
-		if len(name) > 3 {
+		max := 0 // a short name is too close to many others
+		switch {
+		case len(name) > 5:
 			max = 2
+		case len(name) > 2:
+			max = 1
 		}
 		if d := editDistance(key(n), key(name)); d <= max {
 			switch {
