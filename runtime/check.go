@@ -30,7 +30,6 @@ import (
 type checker struct {
 	conv *typeConv
 	objs map[string]types.Object // user globals of earlier cells
-	base *types.Package          // package of the session's own globals (ans)
 }
 
 // wrapperName is the function that holds a cell's statements for the check.
@@ -41,11 +40,28 @@ const wrapperName = "__nnlab_cell"
 // a method to a type that is not declared in the files it checks.
 const methodPrefix = "__nnlab_method_"
 
-func newChecker(more func(string) interp.Exports) *checker {
-	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}, base: types.NewPackage("main", "main")}
-	c.objs[ansName] = types.NewVar(token.NoPos, c.base, ansName, types.Universe.Lookup("any").Type())
+// newChecker returns a checker that knows the session's prelude. more finds
+// packages added to the interpreter after the standard tables.
+func newChecker(more func(string) interp.Exports) (*checker, error) {
+	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}}
 	c.conv.more = more
-	return c
+	// The prelude's globals (ans and the helpers) are checked from their
+	// source, so that whatever it declares is known to the check.
+	fset := token.NewFileSet()
+	src := "package main\nimport " + rtName + " \"" + rtPath + "\"\n" + prelude
+	f, err := parser.ParseFile(fset, "prelude.go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	pkg := types.NewPackage("main", "main")
+	conf := types.Config{Importer: c.conv}
+	if err := types.NewChecker(&conf, fset, pkg, nil).Files([]*ast.File{f}); err != nil {
+		return nil, fmt.Errorf("runtime: checking the prelude: %w", err)
+	}
+	for _, n := range pkg.Scope().Names() {
+		c.objs[n] = pkg.Scope().Lookup(n)
+	}
+	return c, nil
 }
 
 // newObj is a global a cell declares, with the cell line declaring it.
@@ -87,7 +103,11 @@ type group struct {
 // check type-checks the items of one cell (or script) named fname.
 func (s *Session) check(items []item, fname string) (*checked, error) {
 	if s.chk == nil {
-		s.chk = newChecker(s.in.Symbols)
+		c, err := newChecker(s.in.Symbols)
+		if err != nil {
+			return nil, err
+		}
+		s.chk = c
 	}
 	imports := map[string]string{}
 	res := &checked{fork: map[string]bool{}, imports: imports}

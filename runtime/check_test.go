@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -66,4 +68,111 @@ func TestFailedCellChangesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCheckScripts: a script is checked as Go checks a file: declarations
+// in any order, redeclarations refused, nothing run when any part fails.
+func TestCheckScripts(t *testing.T) {
+	for _, tc := range []struct{ name, src, out, errSub string }{
+		{"a declaration before the type it uses", `package main
+
+import "fmt"
+
+var _ fmt.Stringer = Celsius(0)
+
+type Celsius float64
+
+func (c Celsius) String() string { return fmt.Sprintf("%.1f C", float64(c)) }
+
+func main() { fmt.Println(Celsius(2).String()) }
+`, "2.0 C\n", ""},
+		{"a type and a var of one name", `package main
+
+type foo int
+
+var foo int
+
+func main() { println("ran") }
+`, "", "script.go:5:5: foo redeclared in this block"},
+		{"an error in one func body", `package main
+
+import "fmt"
+
+func main() { fmt.Println("ran") }
+
+func helper() int { return "no" }
+`, "", "script.go:7:28: cannot use \"no\""},
+		{"an undefined name in main", `package main
+
+func main() {
+	x := 1
+	println(x + y)
+}
+`, "", "script.go:5:14: undefined: y"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, out, _ := newSession(t)
+			path := filepath.Join(t.TempDir(), "script.go")
+			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := s.RunFile(context.Background(), path)
+			if tc.errSub == "" && err != nil {
+				t.Fatalf("RunFile: %v", err)
+			}
+			if tc.errSub != "" && (err == nil || !strings.Contains(err.Error(), tc.errSub)) {
+				t.Fatalf("RunFile: err = %v, want it to contain %q", err, tc.errSub)
+			}
+			if got := out.String(); got != tc.out {
+				t.Errorf("stdout = %q, want %q", got, tc.out)
+			}
+		})
+	}
+}
+
+// TestMethodOnEarlierType: a method declared in a later cell than its type
+// is known to the check from the next cell on, through fmt too.
+func TestMethodOnEarlierType(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Celsius float64"},
+		{cell: "c := Celsius(3)"},
+		{cell: `func (c Celsius) String() string { return fmt.Sprintf("%.1f°C", float64(c)) }`},
+		{cell: "c.String()", out: `"3.0°C"`},
+		{cell: "var st fmt.Stringer = c; st.String()", out: `"3.0°C"`},
+		{cell: `func (c *Celsius) Warm(d float64) { *c += Celsius(d) }`},
+		{cell: "c.Warm(1.5); float64(c)", out: "4.5"},
+		{cell: "c.Cool()", errSub: "c.Cool undefined"},
+		{cell: "func (c Celsius) Bad() int { return nope }", errSub: "undefined: nope"},
+		{cell: "c.Bad()", errSub: "c.Bad undefined"},
+		{cell: `fmt.Println(c.String())`},
+	})
+	if !strings.Contains(out.String(), "4.5°C") {
+		t.Errorf("stdout = %q", out.String())
+	}
+}
+
+// TestCellTypes: values typed cell by cell get the types Go gives them.
+func TestCellTypes(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "a := 2"},
+		{cell: "var b = a + 1"},
+		{cell: "b", out: "3"},
+		{cell: `m := map[string]int{"a": 1}`},
+		{cell: `v, ok := m["a"]`},
+		{cell: "v", out: "1"},
+		{cell: "ok", out: "true"},
+		{cell: `w, ok := m["z"]`},
+		{cell: "fmt.Sprint(w, ok)", out: `"0 false"`},
+		{cell: "r := 'r'"},
+		{cell: "var r32 int32 = r; r32", out: "114"},
+		{cell: "t := nn.NewTensor([]float32{1, 2}, 2)"},
+		{cell: "d := t.Data(); orig := d[1]"},
+		{cell: "orig", out: "2"},
+		{cell: "var i interface{ Len() int } = t; i.Len()", out: "2"},
+		{cell: "x := 1.5; y := x * 2; y", out: "3"},
+		{cell: "k := func(n int) int { return n * n }; k(3)", out: "9"},
+		{cell: "var g fmt.Stringer = nn.Float32; g.String()", out: `"float32"`},
+	})
 }

@@ -112,7 +112,8 @@ type Session struct {
 	// report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
 	term    bool // Stdout is a terminal (see Options.Terminal)
-	chk     *checker // go/types view of the globals (check.go), made on first use
+
+	chk *checker // go/types view of the globals (check.go), made on first use
 }
 
 // New returns a session whose interpreter knows stdlib.Symbols and has
