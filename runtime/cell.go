@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"go/types"
 	"reflect"
 	"regexp"
 	"sort"
@@ -29,7 +28,8 @@ type chunk struct {
 	prog    *interp.Program
 	newSyms map[string]*sym
 	imports map[string]string
-	assigns []string // existing names a ':=' or 'var' was rewritten to assign
+	assigns []string          // existing names a ':=' or 'var' was rewritten to assign
+	funcs   map[string]string // source of the funcs it declares, for restoreFuncs
 }
 
 // plan is the analysed cell.
@@ -68,6 +68,7 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 	snap := s.snapshot(pl.assigned)
 	if err := s.compile(pl); err != nil {
 		s.restore(snap)
+		s.restoreFuncs(pl)
 		return "", s.explain(err, pl, fname)
 	}
 	for _, w := range pl.warnings {
@@ -126,6 +127,29 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 func (s *Session) commit(c *chunk) {
 	for n, y := range c.newSyms {
 		s.syms[n] = y
+	}
+	for n, src := range c.funcs {
+		s.chk.funcSrc[n] = src
+	}
+}
+
+// restoreFuncs compiles again the earlier definitions of the funcs that the
+// compiled chunks of a failed cell redefined in the interpreter.
+func (s *Session) restoreFuncs(pl *plan) {
+	for _, c := range pl.chunks {
+		if c.prog == nil || !c.decl {
+			continue
+		}
+		for n := range c.funcs {
+			old, ok := s.chk.funcSrc[n]
+			if !ok {
+				continue
+			}
+			prev := &chunk{decl: true, src: "package main\n" + old}
+			if s.compileChunk(prev) == nil {
+				s.in.Execute(prev.prog)
+			}
+		}
 	}
 }
 
@@ -235,7 +259,8 @@ func (s *Session) rewriteMsg(msg, _ string) string {
 	})
 }
 
-// explain makes a compile error one clear line.
+// explain makes a compile error of the interpreter one clear line. The
+// check passed, so the cell is valid Go that yaegi cannot compile.
 func (s *Session) explain(err error, pl *plan, fname string) error {
 	var p interp.Panic
 	msg := err.Error()
@@ -251,26 +276,9 @@ func (s *Session) explain(err error, pl *plan, fname string) error {
 				return fmt.Errorf("%s: this interpreter cannot range over an integer or a function here; write a classic loop: for i := 0; i < n; i++ { ... }", s.rewriteMsg(r, fname))
 			}
 		}
-		return errors.New("the interpreter failed on this cell (nil type)")
 	}
-	if strings.Contains(msg, "definition loop") {
-		for _, c := range pl.chunks {
-			if u := s.undefined(c); u != "" {
-				return errors.New(s.rewriteMsg(u, fname))
-			}
-		}
-	}
-	msg = s.rewriteMsg(msg, fname)
-	for _, c := range pl.chunks {
-		for _, n := range c.assigns {
-			if strings.Contains(msg, "cannot use") || strings.Contains(msg, "mismatched") || strings.Contains(msg, "cannot convert") {
-				if u := s.users(n); len(u) > 0 {
-					return fmt.Errorf("%s (%s already exists and %s use it, so it keeps its type: give the new value another name)", msg, n, strings.Join(u, ", "))
-				}
-			}
-		}
-	}
-	return errors.New(msg)
+	msg = strings.TrimPrefix(posInMsg.ReplaceAllString(msg, ""), ": ")
+	return fmt.Errorf("this cell is valid Go, but the interpreter under nnlab cannot compile it (yaegi: %s); nothing was changed", msg)
 }
 
 // findRange returns the position of the first range statement in c.
@@ -289,25 +297,6 @@ func findRange(c *chunk) string {
 		return pos == ""
 	})
 	return pos
-}
-
-// undefined returns "pos: undefined: name" for the first identifier of c
-// that is declared nowhere.
-func (s *Session) undefined(c *chunk) string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", c.src, parser.ParseComments)
-	if err != nil {
-		return ""
-	}
-	for _, id := range f.Unresolved {
-		n := id.Name
-		if types.Universe.Lookup(n) != nil || s.syms[n] != nil || s.imports[n] != "" || strings.HasPrefix(n, hidden) {
-			continue
-		}
-		p := fset.Position(id.Pos())
-		return fmt.Sprintf("%s:%d:%d: undefined: %s", p.Filename, p.Line, p.Column, n)
-	}
-	return ""
 }
 
 // snapshot copies the values of existing globals a cell is about to assign.

@@ -30,6 +30,9 @@ import (
 type checker struct {
 	conv *typeConv
 	objs map[string]types.Object // user globals of earlier cells
+	// funcSrc is the source of each user func as the interpreter last
+	// compiled it, to put back a func that a failed compile redefined.
+	funcSrc map[string]string
 }
 
 // wrapperName is the function that holds a cell's statements for the check.
@@ -43,7 +46,7 @@ const methodPrefix = "__nnlab_method_"
 // newChecker returns a checker that knows the session's prelude. more finds
 // packages added to the interpreter after the standard tables.
 func newChecker(more func(string) interp.Exports) (*checker, error) {
-	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}}
+	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}, funcSrc: map[string]string{}}
 	c.conv.more = more
 	// The prelude's globals (ans and the helpers) are checked from their
 	// source, so that whatever it declares is known to the check.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // probe is a cell run after a failing one, with the display it must give.
@@ -175,4 +176,43 @@ func TestCellTypes(t *testing.T) {
 		{cell: "k := func(n int) int { return n * n }; k(3)", out: "9"},
 		{cell: "var g fmt.Stringer = nn.Float32; g.String()", out: `"float32"`},
 	})
+}
+
+// TestInterpreterLimitChangesNothing: a cell that is valid Go but that
+// yaegi cannot compile (range over a func) fails with a plain message, and
+// the func it redefined before the failing part is put back.
+func TestInterpreterLimitChangesNothing(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "func g() int { return 7 }"},
+		{cell: "x := 1"},
+		{cell: "x := 2\nfunc g() int { return 8 }\nfor v := range func(yield func(int) bool) { yield(1) } {\n\tx = v\n}", errSub: "line 3:"},
+		{cell: "g()", out: "7"},
+		{cell: "x", out: "1"},
+		{cell: "recover()", out: ""},
+	})
+}
+
+// TestCheckIsQuick: checking a cell takes a few milliseconds once the
+// packages are built (bound generous for a loaded machine; logged).
+func TestCheckIsQuick(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "x := nn.Placeholder(-1, 784)"},
+		{cell: "w := nn.Variable(nn.Constant(0, []int{784, 10}))"},
+		{cell: `func layer(in *nn.Node) *nn.Node { return nn.MatMul(in, w) }`},
+	})
+	cell := splitCell("y := layer(x)\nloss := nn.ReduceMean(y)\nfmt.Println(loss)")
+	const n = 50
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := s.check(cell, "cell"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	per := time.Since(start) / n
+	t.Logf("one check: %v", per)
+	if per > 50*time.Millisecond {
+		t.Errorf("one check takes %v", per)
+	}
 }

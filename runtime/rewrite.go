@@ -226,6 +226,7 @@ func (r *rewriter) run(isVar func(string) bool) error {
 	c := r.c
 	c.newSyms = map[string]*sym{}
 	c.imports = map[string]string{}
+	c.funcs = map[string]string{}
 	r.collectInts(f)
 	if c.decl {
 		for _, d := range f.Decls {
@@ -238,7 +239,27 @@ func (r *rewriter) run(isVar func(string) bool) error {
 			r.topStmt(st, isVar)
 		}
 	}
+	if !c.decl {
+		r.topRecover(f.Decls[0].(*ast.FuncDecl).Body)
+	}
 	return r.walk(f)
+}
+
+// topRecover replaces recover() among a cell's statements, outside any func
+// literal, by nil: there it is not called by a deferred function, so Go
+// gives nil, and yaegi would crash.
+func (r *rewriter) topRecover(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 && r.s.syms[id.Name] == nil {
+				r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), "any(nil)"})
+			}
+		}
+		return true
+	})
 }
 
 // decl handles one top-level declaration of a declaration chunk.
@@ -360,6 +381,8 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 		}
 		r.c.newSyms[name] = &sym{kind: symFunc, src: src, refs: refs}
+		p := r.pos(d.Pos())
+		r.c.funcs[name] = fmt.Sprintf("/*line %s:%d:%d*/%s", p.Filename, p.Line, p.Column, r.text(d))
 	}
 	return nil
 }
