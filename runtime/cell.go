@@ -94,21 +94,20 @@ func (s *Session) users(name string) []string {
 // failing line stay (as in IPython); later ones are not committed.
 func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked) (string, error) {
 	s.filter.take()
+	s.chk.ran = cellPos{}
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
 		if err != nil {
 			lines := s.filter.take()
-			fail := failLine(lines, s.cell)
-			if fail == 0 && len(c.items) > 0 {
-				fail = c.items[0].line
+			// Keep the globals of the statements that completed; in a
+			// declaration chunk, none.
+			upTo := cellPos{c.items[0].line, c.items[0].col}
+			if !c.decl && upTo.before(s.chk.ran) {
+				upTo = s.chk.ran
 			}
-			if errors.Is(err, ErrInterrupted) {
-				// Where it stopped is unknown: the chunk's names exist.
-				fail = c.items[len(c.items)-1].line + 1
-			}
-			s.chk.commit(ck, fail)
-			s.commitBefore(c, ck, fail)
+			s.chk.commit(ck, upTo)
+			s.commitBefore(c, ck, upTo)
 			if errors.Is(err, ErrInterrupted) {
 				return "", err
 			}
@@ -116,11 +115,11 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
-			s.chk.commit(ck, 0)
+			s.chk.commit(ck, cellPos{})
 			return s.display(s.shown, c.call), nil
 		}
 	}
-	s.chk.commit(ck, 0)
+	s.chk.commit(ck, cellPos{})
 	return "", nil
 }
 
@@ -154,24 +153,13 @@ func (s *Session) restoreFuncs(pl *plan) {
 }
 
 // commitBefore commits the symbols of the failed chunk c that the check
-// saw declared before line.
-func (s *Session) commitBefore(c *chunk, ck *checked, line int) {
+// saw declared before upTo.
+func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
 	for _, o := range ck.objs {
-		if y := c.newSyms[o.name]; y != nil && o.line < line {
+		if y := c.newSyms[o.name]; y != nil && o.at.before(upTo) {
 			s.syms[o.name] = y
 		}
 	}
-}
-
-// failLine is the line of cell that the outermost frame of a panic trace
-// names, or 0.
-func failLine(lines []string, cell int) int {
-	for i := len(lines) - 1; i >= 0; i-- {
-		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == cell {
-			return atoi(m[2]) % lineBase
-		}
-	}
-	return 0
 }
 
 // panicError turns a runtime panic into one line naming the user's line.

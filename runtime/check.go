@@ -30,6 +30,9 @@ import (
 type checker struct {
 	conv *typeConv
 	objs map[string]types.Object // user globals of earlier cells
+	// ran is the end of the last top-level statement of the running cell
+	// that completed (see hookRan).
+	ran cellPos
 	// funcSrc is the source of each user func as the interpreter last
 	// compiled it, to put back a func that a failed compile redefined.
 	funcSrc map[string]string
@@ -67,11 +70,18 @@ func newChecker(more func(string) interp.Exports) (*checker, error) {
 	return c, nil
 }
 
-// newObj is a global a cell declares, with the cell line declaring it.
+// newObj is a global a cell declares, with where in the cell it does.
 type newObj struct {
 	name string
 	obj  types.Object
-	line int
+	at   cellPos
+}
+
+// cellPos is a line and column of a cell.
+type cellPos struct{ line, col int }
+
+func (p cellPos) before(q cellPos) bool {
+	return p.line < q.line || p.line == q.line && p.col < q.col
 }
 
 // newMethod is a method a cell adds to a type of an earlier cell.
@@ -302,7 +312,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		return s.typeError(hard[0], f, fname, info, pkg)
 	}
 	// Record what the group declares.
-	posLine := func(p token.Pos) int { return fset.Position(p).Line }
+	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
 	for is, path := range fileImports(f) {
 		imports[is] = path
 	}
@@ -328,7 +338,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig)})
 				continue
 			}
-			s.define(n, o, posLine(o.Pos()), overlay, res)
+			s.define(n, o, posAt(o.Pos()), overlay, res)
 		}
 		return nil
 	}
@@ -344,21 +354,21 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		if !ok || n == "_" {
 			continue
 		}
-		s.define(n, types.NewVar(o.Pos(), pkg, n, o.Type()), posLine(o.Pos()), overlay, res)
+		s.define(n, types.NewVar(o.Pos(), pkg, n, o.Type()), posAt(o.Pos()), overlay, res)
 	}
 	return nil
 }
 
 // define records a global the cell declares. A variable declared again with
 // another type becomes a new variable, unless functions use the old one.
-func (s *Session) define(n string, o types.Object, line int, overlay map[string]types.Object, res *checked) {
+func (s *Session) define(n string, o types.Object, at cellPos, overlay map[string]types.Object, res *checked) {
 	if v, ok := o.(*types.Var); ok {
 		if old, ok := s.chk.lookup(overlay, n).(*types.Var); ok && !types.Identical(old.Type(), v.Type()) {
 			res.fork[n] = true
 		}
 	}
 	overlay[n] = o
-	res.objs = append(res.objs, newObj{name: n, obj: o, line: line})
+	res.objs = append(res.objs, newObj{name: n, obj: o, at: at})
 }
 
 // typeText writes the type the check gave the cell's global name as Go
@@ -399,24 +409,34 @@ func (s *Session) forkError(ck *checked) error {
 		if u := s.users(o.name); len(u) > 0 {
 			old := s.chk.objs[o.name]
 			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
-				o.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
+				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
 		}
 	}
 	return nil
 }
 
-// commit makes the checked globals declared before line visible to later
-// cells (line 0: all of them).
-func (c *checker) commit(ck *checked, line int) {
+// commit makes the checked globals declared before upTo visible to later
+// cells (the zero upTo: all of them, and the new methods).
+func (c *checker) commit(ck *checked, upTo cellPos) {
+	all := upTo == cellPos{}
 	for _, o := range ck.objs {
-		if line == 0 || o.line < line {
+		if all || o.at.before(upTo) {
 			c.objs[o.name] = o.obj
 		}
 	}
-	if line == 0 {
+	if all {
 		for _, m := range ck.methods {
 			m.base.AddMethod(m.fn)
 		}
+	}
+}
+
+// hookRan is called by a running cell after each of its top-level
+// statements, with the statement's end: a cell that fails keeps the
+// globals of the statements that completed.
+func (s *Session) hookRan(line, col int) {
+	if s.chk != nil {
+		s.chk.ran = cellPos{line, col}
 	}
 }
 

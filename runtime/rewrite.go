@@ -237,6 +237,11 @@ func (r *rewriter) run(isVar func(string) bool) error {
 	} else {
 		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
 			r.topStmt(st, isVar)
+			if !c.display {
+				// Report each completed statement (see hookRan).
+				p := r.pos(st.End())
+				r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), fmt.Sprintf("; %s.Ran(%d, %d)", rtName, p.Line%lineBase, p.Column)})
+			}
 		}
 	}
 	if !c.decl {

@@ -153,6 +153,7 @@ func New(opts Options) (*Session, error) {
 		"Show":    reflect.ValueOf(s.hookShow),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
+		"Ran":     reflect.ValueOf(s.hookRan),
 	}}); err != nil {
 		return nil, err
 	}
