@@ -54,8 +54,8 @@ func TestTrustCheck(t *testing.T) {
 			wantErr: []string{"panic: index out of range"},
 		},
 		{
-			name:    "habits from Python and TensorFlow",
-			input:   "sess := nn.NewSession()\nx := nn.Placeholder(2)\nsess.run(x, nil)\nnn.Matmul(x, x)\nlearning_rate = 1e-4\nnn.SoftmaxCrossEntropyWithLogits(labels=x, logits=x)\nreturn\n",
+			name:  "habits from Python and TensorFlow",
+			input: "sess := nn.NewSession()\nx := nn.Placeholder(2)\nsess.run(x, nil)\nnn.Matmul(x, x)\nlearning_rate = 1e-4\nnn.SoftmaxCrossEntropyWithLogits(labels=x, logits=x)\nreturn\n",
 			wantErr: []string{
 				"line 3:6: sess.run undefined (type *nn.Session has no field or method run, but does have method Run); did you mean Run?",
 				"line 4:4: undefined: nn.Matmul; did you mean nn.MatMul?",
