@@ -94,7 +94,7 @@ func (s *Session) users(name string) []string {
 // failing line stay (as in IPython); later ones are not committed.
 func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked) (string, error) {
 	s.filter.take()
-	s.chk.ran = cellPos{}
+	s.ranTo()
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
@@ -103,8 +103,8 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 			// Keep the globals of the statements that completed; in a
 			// declaration chunk, none.
 			upTo := cellPos{c.items[0].line, c.items[0].col}
-			if !c.decl && upTo.before(s.chk.ran) {
-				upTo = s.chk.ran
+			if ran := s.ranTo(); !c.decl && upTo.before(ran) {
+				upTo = ran
 			}
 			s.chk.commit(ck, upTo)
 			s.commitBefore(c, ck, upTo)
@@ -179,6 +179,10 @@ func (s *Session) panicError(err error, lines []string, fname string) error {
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
 	msg := fmt.Sprintf("panic: %v", val)
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
+		// yaegi dereferences a nil pointer through reflect; say it as Go.
+		msg = "panic: runtime error: invalid memory address or nil pointer dereference"
+	}
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
 		// yaegi indexes through reflect; say it as Go would.
 		msg = "panic: index out of range"

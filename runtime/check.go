@@ -31,7 +31,7 @@ type checker struct {
 	conv *typeConv
 	objs map[string]types.Object // user globals of earlier cells
 	// ran is the end of the last top-level statement of the running cell
-	// that completed (see hookRan).
+	// that completed (see hookRan); guarded by Session.whereMu.
 	ran cellPos
 	// funcSrc is the source of each user func as the interpreter last
 	// compiled it, to put back a func that a failed compile redefined.
@@ -434,10 +434,23 @@ func (c *checker) commit(ck *checked, upTo cellPos) {
 // hookRan is called by a running cell after each of its top-level
 // statements, with the statement's end: a cell that fails keeps the
 // globals of the statements that completed.
-func (s *Session) hookRan(line, col int) {
-	if s.chk != nil {
+// A goroutine of an abandoned cell that calls it later is ignored.
+func (s *Session) hookRan(cell, line, col int) {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	if s.chk != nil && cell == s.cell {
 		s.chk.ran = cellPos{line, col}
 	}
+}
+
+// ranTo returns where the running cell's completed statements end, and
+// resets it.
+func (s *Session) ranTo() cellPos {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	p := s.chk.ran
+	s.chk.ran = cellPos{}
+	return p
 }
 
 func derefNamed(t types.Type) (*types.Named, bool) {

@@ -16,6 +16,10 @@ import (
 // TensorFlow where one applies.
 func (s *Session) typeError(e types.Error, f *ast.File, fname string, info *types.Info, pkg *types.Package) error {
 	msg := flatten(e.Msg)
+	if m := couldImport.FindStringSubmatch(msg); m != nil {
+		p := e.Fset.Position(e.Pos)
+		return &checkError{s.at(p.Filename, p.Line, p.Column) + fmt.Sprintf("nnlab does not provide package %s; it provides %s", m[1], strings.Join(s.chk.conv.paths(), ", "))}
+	}
 	if m := butHave.FindStringSubmatch(msg); m != nil {
 		// go/types' own hint, said as the others are.
 		return &checkError{s.at(e.Fset.Position(e.Pos).Filename, e.Fset.Position(e.Pos).Line, e.Fset.Position(e.Pos).Column) +
@@ -78,6 +82,10 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		if m := closest(name, names, false); m != "" {
 			return fmt.Sprintf("did you mean %s?", m)
 		}
+		if inFuncDecl(f, e.Pos) {
+			// Typed cell by cell, a declaration may come before what it uses.
+			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
+		}
 	case strings.Contains(msg, " undefined (type "):
 		sel := selectorAt(f, e.Pos)
 		if sel == nil {
@@ -108,8 +116,6 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {
 			return fmt.Sprintf("%s is a method, not a field: call it, %s()", sel[strings.LastIndexByte(sel, '.')+1:], sel)
 		}
-	case couldImport.MatchString(msg):
-		return "the packages nnlab provides are listed by :help imports"
 	}
 	return ""
 }
@@ -127,6 +133,17 @@ func (s *Session) pkgScope(pkg *types.Package, name string) *types.Scope {
 		}
 	}
 	return nil
+}
+
+// inFuncDecl reports whether pos is inside the body of a declared func
+// other than the cell's statement wrapper.
+func inFuncDecl(f *ast.File, pos token.Pos) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Name.Name != wrapperName && fd.Body.Pos() <= pos && pos < fd.Body.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // assignTo returns the `=` assignment whose left side has an identifier at

@@ -32,7 +32,8 @@ func TestCheckMessages(t *testing.T) {
 		{"return", "line 1:1: return outside a function"},
 		{"for i := 0; i < 3; i++ {\n\tif i == 1 { return }\n}", "line 2:14: return outside a function"},
 		{"first := nosuch.Field", "line 1:10: undefined: nosuch"},
-		{`import "runtime"`, `could not import runtime (nnlab does not provide package "runtime")`},
+		{`import "runtime"`, `line 1:8: nnlab does not provide package runtime; it provides bufio, bytes,`},
+		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
 		{"v := True", "did you mean true?"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {

@@ -175,6 +175,13 @@ func TestCellTypes(t *testing.T) {
 		{cell: "x := 1.5; y := x * 2; y", out: "3"},
 		{cell: "k := func(n int) int { return n * n }; k(3)", out: "9"},
 		{cell: "var g fmt.Stringer = nn.Float32; g.String()", out: `"float32"`},
+		// Declared again with another type and used by no func: a new variable.
+		{cell: `name := "w1"`},
+		{cell: "name := 7; name + 1", out: "8"},
+		{cell: "var name2 = name * 2; name2", out: "14"},
+		{cell: "var p *int", out: ""},
+		{cell: "*p = 2", errSub: "line 1: panic: runtime error: invalid memory address or nil pointer dereference"},
+		{cell: "p == nil", out: "true"},
 	})
 }
 

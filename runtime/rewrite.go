@@ -240,7 +240,7 @@ func (r *rewriter) run(isVar func(string) bool) error {
 			if !c.display {
 				// Report each completed statement (see hookRan).
 				p := r.pos(st.End())
-				r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), fmt.Sprintf("; %s.Ran(%d, %d)", rtName, p.Line%lineBase, p.Column)})
+				r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), fmt.Sprintf("; %s.Ran(%d, %d, %d)", rtName, r.s.cell, p.Line%lineBase, p.Column)})
 			}
 		}
 	}

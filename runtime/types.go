@@ -43,6 +43,18 @@ func newTypeConv(tables ...interp.Exports) *typeConv {
 	return c
 }
 
+// paths lists the import paths of the standard tables, sorted.
+func (c *typeConv) paths() []string {
+	var out []string
+	for p := range c.tables {
+		if !strings.HasPrefix(p, "nnlab.internal") {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // has reports whether path is a package the interpreter provides.
 func (c *typeConv) has(path string) bool { return c.tables[path] != nil }
 
