@@ -157,8 +157,8 @@ func (c *checker) lookup(overlay map[string]types.Object, n string) types.Object
 func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Object, imports map[string]string, res *checked) error {
 	c := s.chk
 	fset := token.NewFileSet()
-	// Parse each item alone first: a syntax error then points at the
-	// user's text, and the declared names are known before the check.
+	// Parse each declaration alone first: a syntax error then points at
+	// the user's text, and the declared names are known before the check.
 	declared := map[string]bool{}
 	var cellImports, body []string
 	recvMethods := map[string]string{} // fake function name -> method name
@@ -173,6 +173,11 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		f, base, err := parseItemAt(fset, it, fname)
 		if err != nil {
 			return s.syntaxError(err, itemText(it, fname), fname)
+		}
+		if s.sameTypes(f, fset, it, base) {
+			// Entered again as it was: the session's type stays, so
+			// that the values of that type keep it (rewrite.go drops it).
+			continue
 		}
 		for _, d := range f.Decls {
 			switch d := d.(type) {
@@ -206,7 +211,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && fd.Body != nil {
 				bn := recvName(fd.Recv.List[0].Type)
-				if declaredIn(f, bn) || declaredInItems(g.items, bn, fname) {
+				if declaredIn(f, bn) || s.declaredInItems(g.items, bn, fname) {
 					continue
 				}
 				if _, ok := c.lookup(overlay, bn).(*types.TypeName); !ok {
@@ -497,18 +502,41 @@ func declaredIn(f *ast.File, name string) bool {
 	return false
 }
 
-// declaredInItems reports whether one of the items declares the type name.
-func declaredInItems(items []item, name, fname string) bool {
+// declaredInItems reports whether one of the items declares the type name
+// anew (not as it already is).
+func (s *Session) declaredInItems(items []item, name, fname string) bool {
 	for _, it := range items {
 		if !it.decl || !strings.HasPrefix(it.src, "type") {
 			continue
 		}
-		f, _, err := parseItemAt(token.NewFileSet(), it, fname)
-		if err == nil && declaredIn(f, name) {
+		fset := token.NewFileSet()
+		f, base, err := parseItemAt(fset, it, fname)
+		if err == nil && declaredIn(f, name) && !s.sameTypes(f, fset, it, base) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameTypes reports whether f (item it) is a type declaration whose every
+// type the session already has with the same source.
+func (s *Session) sameTypes(f *ast.File, fset *token.FileSet, it item, base int) bool {
+	gd, ok := firstGenDecl(f)
+	if !ok || gd.Tok != token.TYPE || len(gd.Specs) == 0 {
+		return false
+	}
+	for _, sp := range gd.Specs {
+		ts := sp.(*ast.TypeSpec)
+		y := s.syms[ts.Name.Name]
+		start, end := fset.File(ts.Pos()).Offset(ts.Pos())-base, fset.File(ts.End()).Offset(ts.End())-base
+		if y == nil || y.kind != symType || y.src != norm(it.src[start:end]) {
+			return false
+		}
+		if _, ok := s.chk.objs[ts.Name.Name].(*types.TypeName); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // methodAsFunc rewrites the method declaration fd of item it (parsed

@@ -223,3 +223,20 @@ func TestCheckIsQuick(t *testing.T) {
 		t.Errorf("one check takes %v", per)
 	}
 }
+
+// TestSameTypeAgain: a type entered again as it was stays the session's
+// type, so values and methods of it still fit.
+func TestSameTypeAgain(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Celsius float64"},
+		{cell: "c := Celsius(3)"},
+		{cell: "type Celsius float64\nfunc (c Celsius) Twice() Celsius { return 2 * c }"},
+		{cell: "var d Celsius = c.Twice(); float64(d)", out: "6"},
+		{cell: "type Celsius float64"},
+		{cell: "func (c Celsius) Twice() Celsius { return 2 * c }"},
+		{cell: "float64(c.Twice())", out: "6"},
+		{cell: "type Celsius int", errSub: "already defined differently"},
+		{cell: "float64(c)", out: "3"},
+	})
+}
