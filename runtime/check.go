@@ -88,6 +88,7 @@ func (p cellPos) before(q cellPos) bool {
 type newMethod struct {
 	base *types.Named
 	fn   *types.Func
+	at   cellPos
 }
 
 // checked is what the check learnt about a cell.
@@ -340,7 +341,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 					continue
 				}
 				msig := types.NewSignatureType(recv, nil, nil, types.NewTuple(rest...), sig.Results(), sig.Variadic())
-				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig)})
+				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig), at: posAt(fn.Pos())})
 				continue
 			}
 			s.define(n, o, posAt(o.Pos()), overlay, res)
@@ -420,8 +421,8 @@ func (s *Session) forkError(ck *checked) error {
 	return nil
 }
 
-// commit makes the checked globals declared before upTo visible to later
-// cells (the zero upTo: all of them, and the new methods).
+// commit makes the checked globals and methods declared before upTo
+// visible to later cells (the zero upTo: all of them).
 func (c *checker) commit(ck *checked, upTo cellPos) {
 	all := upTo == cellPos{}
 	for _, o := range ck.objs {
@@ -429,8 +430,8 @@ func (c *checker) commit(ck *checked, upTo cellPos) {
 			c.objs[o.name] = o.obj
 		}
 	}
-	if all {
-		for _, m := range ck.methods {
+	for _, m := range ck.methods {
+		if all || m.at.before(upTo) {
 			m.base.AddMethod(m.fn)
 		}
 	}

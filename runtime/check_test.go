@@ -45,6 +45,12 @@ func TestFailedCellChangesNothing(t *testing.T) {
 		{"a type error in a func body among other decls", []string{"func f() int { return 1 }"}, "func f() int { return 2 }\nvar v = 3\nfunc g() string { return 1 }", "line 3:26:",
 			[]probe{{"f()", "1"}, {"v := 9; v", "9"}}},
 		{"a field of a name that does not exist", nil, "first := data.Test.Images", "line 1:10: undefined: data", nil},
+		{"an import beside a type error", nil, `import "strings"; x := strings.ToUpper(1)`, "line 1:40: cannot use 1",
+			[]probe{{`strings := "not a package"; strings`, `"not a package"`}}},
+		{"a method on an earlier type beside a failing statement", []string{"type C float64", "c := C(2)"}, "func (c C) F() int { return 1 }\nq := nosuch", "line 2:6: undefined: nosuch",
+			[]probe{{"func (c C) F() int { return 5 }", ""}, {"c.F()", "5"}}},
+		{"a method and a func then a panic", []string{"type C float64", "c := C(2)"}, "func (c C) G() int { return 1 }\nfunc h() int { return 2 }\nvar s []int\ns[1] = 0", "line 4: panic",
+			[]probe{{"c.G() + h()", "3"}}},
 		{"redeclared with another type while a func uses it", []string{"lr := 0.5", "func step() float64 { return lr * 2 }"}, `lr := "fast"`, "lr already exists as float64 and step use it",
 			[]probe{{"lr", "0.5"}, {"step()", "1"}}},
 	} {
