@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,4 +247,34 @@ func TestSameTypeAgain(t *testing.T) {
 		{cell: "type Celsius int", errSub: "already defined differently"},
 		{cell: "float64(c)", out: "3"},
 	})
+}
+
+// TestExamplesPassTheCheck: every example script passes the check (without
+// running it), so the check refuses nothing the interpreter runs.
+func TestExamplesPassTheCheck(t *testing.T) {
+	paths, _ := filepath.Glob("../examples/*.go")
+	if len(paths) == 0 {
+		t.Skip("no examples")
+	}
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []item
+		for _, d := range f.Decls {
+			start, end := fset.Position(d.Pos()), fset.Position(d.End())
+			items = append(items, item{decl: true, src: string(src[start.Offset:end.Offset]), line: start.Line, col: start.Column})
+		}
+		s, _, _ := newSession(t)
+		s.nextCell(path)
+		if _, err := s.check(items, path); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
 }

@@ -22,6 +22,9 @@ type typeConv struct {
 	pkgs   map[string]*types.Package           // stub or built packages by path
 	built  map[string]bool                     // paths whose scope is filled
 	conv   map[reflect.Type]types.Type
+	// sealed lists, by package path, the interfaces with unexported
+	// methods (which reflect cannot list on the types that have them).
+	sealed map[string][]reflect.Type
 	// more finds the symbols of a package added to the interpreter after
 	// the session started (Interpreter.Use); nil if there is no such way.
 	more func(path string) interp.Exports
@@ -29,7 +32,8 @@ type typeConv struct {
 
 func newTypeConv(tables ...interp.Exports) *typeConv {
 	c := &typeConv{tables: map[string]map[string]reflect.Value{}, names: map[string]string{},
-		pkgs: map[string]*types.Package{}, built: map[string]bool{}, conv: map[reflect.Type]types.Type{}}
+		pkgs: map[string]*types.Package{}, built: map[string]bool{}, conv: map[reflect.Type]types.Type{},
+		sealed: map[string][]reflect.Type{}}
 	for _, t := range tables {
 		for key, syms := range t {
 			i := strings.LastIndexByte(key, '/')
@@ -72,6 +76,7 @@ func (c *typeConv) Import(path string) (*types.Package, error) {
 	if !c.built[path] {
 		c.built[path] = true
 		c.fill(p, c.tables[path])
+		c.unseal(path)
 		p.MarkComplete()
 	}
 	return p, nil
@@ -225,6 +230,12 @@ func (c *typeConv) named(t reflect.Type) types.Type {
 	c.conv[t] = nt
 	nt.SetUnderlying(c.structure(t, p))
 	if t.Kind() == reflect.Interface {
+		for i := 0; i < t.NumMethod(); i++ {
+			if t.Method(i).PkgPath != "" {
+				c.sealed[t.PkgPath()] = append(c.sealed[t.PkgPath()], t)
+				break
+			}
+		}
 		return nt
 	}
 	// Methods: those of T have value receivers; those only *T has, pointer
@@ -241,7 +252,45 @@ func (c *typeConv) named(t reflect.Type) types.Type {
 		sig := types.NewSignatureType(types.NewVar(token.NoPos, p, "", recv), nil, nil, params, results, variadic)
 		nt.AddMethod(types.NewFunc(token.NoPos, p, m.Name, sig))
 	}
+	if c.built[t.PkgPath()] {
+		c.unsealType(t, nt) // a type first met after its package was built
+	}
 	return nt
+}
+
+// unseal gives the types of package path the unexported methods of the
+// package's interfaces they implement, as reflect tells: reflect lists
+// only exported methods, and without them *nn.Adam would not be an
+// nn.Optimizer.
+func (c *typeConv) unseal(path string) {
+	for rt, t := range c.conv {
+		if nt, ok := t.(*types.Named); ok && rt.Kind() != reflect.Interface && rt.PkgPath() == path {
+			c.unsealType(rt, nt)
+		}
+	}
+}
+
+func (c *typeConv) unsealType(rt reflect.Type, nt *types.Named) {
+	for _, it := range c.sealed[rt.PkgPath()] {
+		recv := types.Type(nt)
+		switch {
+		case rt.Implements(it):
+		case reflect.PointerTo(rt).Implements(it):
+			recv = types.NewPointer(nt)
+		default:
+			continue
+		}
+		iface := c.conv[it].Underlying().(*types.Interface)
+		for i := 0; i < iface.NumMethods(); i++ {
+			m := iface.Method(i)
+			if m.Exported() {
+				continue
+			}
+			sig := m.Type().(*types.Signature)
+			nt.AddMethod(types.NewFunc(token.NoPos, m.Pkg(), m.Name(),
+				types.NewSignatureType(types.NewVar(token.NoPos, m.Pkg(), "", recv), nil, nil, sig.Params(), sig.Results(), sig.Variadic())))
+		}
+	}
 }
 
 // tuples converts a func type's parameters from index skip on, and results.

@@ -44,3 +44,21 @@ func TestTypeConvAllPackages(t *testing.T) {
 		t.Errorf("*bytes.Buffer has %d methods", ms.Len())
 	}
 }
+
+// TestTypeConvSealedInterface: a compiled type implements an interface of
+// its package with unexported methods, which reflect's method lists lack.
+func TestTypeConvSealedInterface(t *testing.T) {
+	c := newTypeConv(stdlib.Symbols)
+	p, err := c.Import("github.com/nnlab/nnlab/nn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := p.Scope().Lookup("Optimizer").Type().Underlying().(*types.Interface)
+	adam := p.Scope().Lookup("AdamOptimizer").Type().(*types.Signature).Results().At(0).Type()
+	if !types.Implements(adam, opt) {
+		t.Errorf("%v does not implement nn.Optimizer", adam)
+	}
+	if types.Implements(types.Typ[types.Int], opt) {
+		t.Error("int implements nn.Optimizer")
+	}
+}
