@@ -50,6 +50,7 @@ var (
 	butHave     = regexp.MustCompile(`^undefined: (\w+)\.(\w+) \(but have (\w+)\)$`)
 	nonFunc     = regexp.MustCompile(`^invalid operation: cannot call (?:non-function )?(\S+) \((\w+) of type`)
 	funcValue   = regexp.MustCompile(`(\S+) \(value of type func\(`)
+	notImpl     = regexp.MustCompile(`^cannot use .* as (\w+)\.(\w+) value in .*: .* does not implement `)
 	couldImport = regexp.MustCompile(`^could not import (\S+) \(nnlab does not provide`)
 )
 
@@ -112,6 +113,38 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			return fmt.Sprintf("%s is a method, not a field: call it, %s()", m[1][i+1:], m[1])
 		}
 		return fmt.Sprintf("%s is a function: call it, %s(...)", m[1], m[1])
+	case notImpl.MatchString(msg):
+		// A string where an interface is wanted ("adam"): name the
+		// package's functions that make one.
+		m := notImpl.FindStringSubmatch(msg)
+		scope := s.pkgScope(pkg, m[1])
+		if scope == nil {
+			return ""
+		}
+		iface, ok := scope.Lookup(m[2]).(*types.TypeName)
+		if !ok {
+			return ""
+		}
+		it, ok := iface.Type().Underlying().(*types.Interface)
+		if !ok {
+			return ""
+		}
+		var makers []string
+		for _, n := range scope.Names() {
+			fn, ok := scope.Lookup(n).(*types.Func)
+			if !ok || !fn.Exported() {
+				continue
+			}
+			if r := fn.Type().(*types.Signature).Results(); r.Len() == 1 && types.Implements(r.At(0).Type(), it) {
+				makers = append(makers, m[1]+"."+n+"(...)")
+			}
+		}
+		if len(makers) > 0 {
+			if len(makers) > 4 {
+				makers = append(makers[:4], "...")
+			}
+			return fmt.Sprintf("a %s.%s comes from %s", m[1], m[2], strings.Join(makers, ", "))
+		}
 	case strings.Contains(msg, "func("):
 		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {
 			return fmt.Sprintf("%s is a method, not a field: call it, %s()", sel[strings.LastIndexByte(sel, '.')+1:], sel)

@@ -17,6 +17,7 @@ func TestCheckMessages(t *testing.T) {
 		`data := &Data{Train: DS{NumExamples: 3}}`,
 		`sess := nn.NewSession()`,
 		`x := nn.Placeholder(2, 2)`,
+		`import "github.com/nnlab/nnlab/nn/model"`,
 	}
 	for _, tc := range []struct{ cell, want string }{
 		{"sess.run(x, nil)", "line 1:6: sess.run undefined (type *nn.Session has no field or method run, but does have method Run); did you mean Run?"},
@@ -35,6 +36,7 @@ func TestCheckMessages(t *testing.T) {
 		{`import "runtime"`, `line 1:8: nnlab does not provide package runtime; it provides bufio, bytes,`},
 		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
 		{"v := True", "did you mean true?"},
+		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); a nn.Optimizer comes from nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {
 		s, _, _ := newSession(t)
