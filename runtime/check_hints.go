@@ -143,7 +143,7 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			if len(makers) > 4 {
 				makers = append(makers[:4], "...")
 			}
-			return fmt.Sprintf("a %s.%s comes from %s", m[1], m[2], strings.Join(makers, ", "))
+			return fmt.Sprintf("make a %s.%s with %s", m[1], m[2], strings.Join(makers, ", "))
 		}
 	case strings.Contains(msg, "func("):
 		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {

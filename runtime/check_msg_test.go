@@ -36,7 +36,7 @@ func TestCheckMessages(t *testing.T) {
 		{`import "runtime"`, `line 1:8: nnlab does not provide package runtime; it provides bufio, bytes,`},
 		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
 		{"v := True", "did you mean true?"},
-		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); a nn.Optimizer comes from nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
+		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); make a nn.Optimizer with nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {
 		s, _, _ := newSession(t)
