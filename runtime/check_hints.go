@@ -15,7 +15,7 @@ import (
 // one line at the user's position, with a hint for habits from Python and
 // TensorFlow where one applies.
 func (s *Session) typeError(e types.Error, f *ast.File, fname string, info *types.Info, pkg *types.Package) error {
-	msg := flatten(e.Msg)
+	msg := mainQual.ReplaceAllString(flatten(e.Msg), "$1")
 	if m := couldImport.FindStringSubmatch(msg); m != nil {
 		p := e.Fset.Position(e.Pos)
 		return &checkError{s.at(p.Filename, p.Line, p.Column) + fmt.Sprintf("nnlab does not provide package %s; it provides %s", m[1], strings.Join(s.chk.conv.paths(), ", "))}
@@ -50,6 +50,7 @@ var (
 	butHave     = regexp.MustCompile(`^undefined: (\w+)\.(\w+) \(but have (\w+)\)$`)
 	nonFunc     = regexp.MustCompile(`^invalid operation: cannot call (?:non-function )?(\S+) \((\w+) of type`)
 	funcValue   = regexp.MustCompile(`(\S+) \(value of type func\(`)
+	mainQual    = regexp.MustCompile(`(^|[^\w.])main\.`) // the user's own package needs no name
 	notImpl     = regexp.MustCompile(`^cannot use .* as (\w+)\.(\w+) value in .*: .* does not implement `)
 	couldImport = regexp.MustCompile(`^could not import (\S+) \(nnlab does not provide`)
 )

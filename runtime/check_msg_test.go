@@ -22,7 +22,7 @@ func TestCheckMessages(t *testing.T) {
 	for _, tc := range []struct{ cell, want string }{
 		{"sess.run(x, nil)", "line 1:6: sess.run undefined (type *nn.Session has no field or method run, but does have method Run); did you mean Run?"},
 		{"sess.Rnu(x, nil)", "did you mean Run?"},
-		{"data.train.NumExamples", "line 1:6: data.train undefined"},
+		{"data.train.NumExamples", "line 1:6: data.train undefined (type *Data has no field or method train, but does have field Train); did you mean Train?"},
 		{"data.Train.num_examples", "did you mean NumExamples?"},
 		{"y := nn.Matmul(x, x)", "line 1:9: undefined: nn.Matmul; did you mean nn.MatMul?"},
 		{"loss := nn.SoftmaxCrossEntropyWithLogits(labels=x, logits=x)", "Go has no keyword arguments: pass the values in the order of the parameters, e.g. nn.SoftmaxCrossEntropyWithLogits(x, x) (nn.SoftmaxCrossEntropyWithLogits is func(*nn.Node, *nn.Node) *nn.Node)"},
