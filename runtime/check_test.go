@@ -205,6 +205,9 @@ func TestInterpreterLimitChangesNothing(t *testing.T) {
 		{cell: "g()", out: "7"},
 		{cell: "x", out: "1"},
 		{cell: "recover()", out: ""},
+		{cell: `import "github.com/nnlab/nnlab/nn/model"`},
+		{cell: "model := model.New()", errSub: "the variable model has the name of the package model"},
+		{cell: "m := model.New(); m != nil", out: "true"},
 	})
 }
 
