@@ -270,13 +270,6 @@ func (s *Session) explain(err error, pl *plan, fname string) error {
 		}
 	}
 	msg = strings.TrimPrefix(posInMsg.ReplaceAllString(msg, ""), ": ")
-	for _, c := range pl.chunks {
-		for n := range c.newSyms {
-			if s.imports[n] != "" {
-				return fmt.Errorf("the variable %s has the name of the package %s, which the interpreter under nnlab cannot tell apart (yaegi: %s): give it another name; nothing was changed", n, n, msg)
-			}
-		}
-	}
 	return fmt.Errorf("this cell is valid Go, but the interpreter under nnlab cannot compile it (yaegi: %s); nothing was changed", msg)
 }
 

@@ -344,7 +344,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig), at: posAt(fn.Pos())})
 				continue
 			}
-			s.define(n, o, posAt(o.Pos()), overlay, res)
+			if err := s.define(n, o, posAt(o.Pos()), overlay, res); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -360,14 +362,20 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		if !ok || n == "_" {
 			continue
 		}
-		s.define(n, types.NewVar(o.Pos(), pkg, n, o.Type()), posAt(o.Pos()), overlay, res)
+		if err := s.define(n, types.NewVar(o.Pos(), pkg, n, o.Type()), posAt(o.Pos()), overlay, res); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // define records a global the cell declares. A variable declared again with
 // another type becomes a new variable, unless functions use the old one.
-func (s *Session) define(n string, o types.Object, at cellPos, overlay map[string]types.Object, res *checked) {
+func (s *Session) define(n string, o types.Object, at cellPos, overlay map[string]types.Object, res *checked) error {
+	if path := res.imports[n]; path != "" {
+		// Go refuses a package-level name that is also an import's.
+		return &checkError{fmt.Sprintf("line %d:%d: %s is already the name of the imported package %q: give the new %s another name", at.line, at.col, n, path, kindOf(o))}
+	}
 	if v, ok := o.(*types.Var); ok {
 		if old, ok := s.chk.lookup(overlay, n).(*types.Var); ok && !types.Identical(old.Type(), v.Type()) {
 			res.fork[n] = true
@@ -375,6 +383,20 @@ func (s *Session) define(n string, o types.Object, at cellPos, overlay map[strin
 	}
 	overlay[n] = o
 	res.objs = append(res.objs, newObj{name: n, obj: o, at: at})
+	return nil
+}
+
+// kindOf names the kind of a declared object for messages.
+func kindOf(o types.Object) string {
+	switch o.(type) {
+	case *types.Func:
+		return "func"
+	case *types.TypeName:
+		return "type"
+	case *types.Const:
+		return "constant"
+	}
+	return "variable"
 }
 
 // typeText writes the type the check gave the cell's global name as Go

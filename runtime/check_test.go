@@ -206,7 +206,7 @@ func TestInterpreterLimitChangesNothing(t *testing.T) {
 		{cell: "x", out: "1"},
 		{cell: "recover()", out: ""},
 		{cell: `import "github.com/nnlab/nnlab/nn/model"`},
-		{cell: "model := model.New()", errSub: "the variable model has the name of the package model"},
+		{cell: "model := model.New()", errSub: `line 1:1: model is already the name of the imported package "github.com/nnlab/nnlab/nn/model": give the new variable another name`},
 		{cell: "m := model.New(); m != nil", out: "true"},
 	})
 }
