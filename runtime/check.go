@@ -424,7 +424,65 @@ func (ck *checked) typeText(name string) (string, bool) {
 		ok = ok && found
 		return n
 	})
-	return text, ok
+	return text, ok && nameable(t, map[types.Type]bool{})
+}
+
+// nameable reports whether t can be written outside the packages of its
+// parts: it has no unexported type of a compiled package.
+func nameable(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.Named:
+		o := t.Obj()
+		if o.Pkg() != nil && o.Pkg().Path() != "main" && !o.Exported() {
+			return false
+		}
+		if o.Pkg() != nil && o.Pkg().Path() != "main" {
+			return true // its underlying type is its package's business
+		}
+		return t.TypeArgs().Len() == 0
+	case *types.Alias:
+		return nameable(types.Unalias(t), seen)
+	case *types.Pointer:
+		return nameable(t.Elem(), seen)
+	case *types.Slice:
+		return nameable(t.Elem(), seen)
+	case *types.Array:
+		return nameable(t.Elem(), seen)
+	case *types.Map:
+		return nameable(t.Key(), seen) && nameable(t.Elem(), seen)
+	case *types.Chan:
+		return nameable(t.Elem(), seen)
+	case *types.Signature:
+		return nameable(t.Params(), seen) && nameable(t.Results(), seen)
+	case *types.Tuple:
+		for i := 0; i < t.Len(); i++ {
+			if !nameable(t.At(i).Type(), seen) {
+				return false
+			}
+		}
+		return true
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if !nameable(t.Field(i).Type(), seen) {
+				return false
+			}
+		}
+		return true
+	case *types.Interface:
+		for i := 0; i < t.NumMethods(); i++ {
+			if !t.Method(i).Exported() || !nameable(t.Method(i).Type(), seen) {
+				return false
+			}
+		}
+		return true
+	case *types.Basic:
+		return t.Info()&types.IsUntyped == 0
+	}
+	return false
 }
 
 // forkError refuses a cell that declares an existing global again with
