@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,6 +34,8 @@ type checker struct {
 	// ran is the end of the last top-level statement of the running cell
 	// that completed (see hookRan); guarded by Session.whereMu.
 	ran cellPos
+	// dots are the paths imported with `import . "path"`.
+	dots []string
 	// funcSrc is the source of each user func as the interpreter last
 	// compiled it, to put back a func that a failed compile redefined.
 	funcSrc map[string]string
@@ -97,6 +100,8 @@ type checked struct {
 	methods []newMethod
 	// imports is every import the cell can use, by local name.
 	imports map[string]string
+	// dots are the paths the cell imports with `import . "path"`.
+	dots []string
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
@@ -163,6 +168,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	declared := map[string]bool{}
 	var cellImports, body []string
 	recvMethods := map[string]string{} // fake function name -> method name
+	cellDots := map[string]bool{}      // paths this group dot-imports
 	line := func(l, col int) string { return fmt.Sprintf("/*line %s:%d:%d*/", fname, l, col) }
 	for _, it := range g.items {
 		if !g.decl {
@@ -223,10 +229,17 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				text = methodAsFunc(fset, it, fd, base, fake, fname)
 			}
 		}
+		if gd, ok := firstGenDecl(f); ok && gd.Tok == token.TYPE {
+			text = s.parenTypeNames(gd, it, base, fset, overlay, declared)
+		}
 		if gd, ok := firstGenDecl(f); ok && gd.Tok == token.IMPORT {
 			for _, sp := range gd.Specs {
-				if err := s.importConflict(sp.(*ast.ImportSpec), fset, fname, imports); err != nil {
+				is := sp.(*ast.ImportSpec)
+				if err := s.importConflict(is, fset, fname, imports); err != nil {
 					return err
+				}
+				if is.Name != nil && is.Name.Name == "." {
+					cellDots[strings.Trim(is.Path.Value, "\"`")] = true
 				}
 			}
 			cellImports = append(cellImports, line(it.line, it.col)+text)
@@ -248,6 +261,11 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			continue
 		}
 		fmt.Fprintf(&b, "import %s %q\n", n, imports[n])
+	}
+	for _, p := range append(append([]string(nil), c.dots...), res.dots...) {
+		if !cellDots[p] {
+			fmt.Fprintf(&b, "import . %q\n", p)
+		}
 	}
 	for _, im := range cellImports {
 		b.WriteString(im + "\n")
@@ -296,6 +314,11 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			if !ok || te.Soft {
 				return
 			}
+			// A user type of an earlier cell is of another *types.Package
+			// with the same path, which this check compares by pointer.
+			if strings.HasPrefix(te.Msg, "implicit assignment to unexported field ") && strings.Contains(te.Msg, "of type main.") {
+				return
+			}
 			// A displayed value is used: it is shown.
 			if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
 				return
@@ -321,6 +344,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
 	for is, path := range fileImports(f) {
 		imports[is] = path
+	}
+	for p := range cellDots {
+		res.dots = append(res.dots, p)
 	}
 	if g.decl {
 		for _, n := range scope.Names() {
@@ -515,6 +541,11 @@ func (c *checker) commit(ck *checked, upTo cellPos) {
 			m.base.AddMethod(m.fn)
 		}
 	}
+	for _, p := range ck.dots {
+		if !slices.Contains(c.dots, p) {
+			c.dots = append(c.dots, p)
+		}
+	}
 }
 
 // hookRan is called by a running cell after each of its top-level
@@ -620,6 +651,29 @@ func (s *Session) sameTypes(f *ast.File, fset *token.FileSet, it item, base int)
 	return true
 }
 
+// parenTypeNames writes `type A B`, where B is a type of an earlier cell,
+// as `type A (B)` (the same type): go/types follows a bare name on the
+// right to the declaration it checks it in, which for B is not in this
+// check.
+func (s *Session) parenTypeNames(gd *ast.GenDecl, it item, base int, fset *token.FileSet, overlay map[string]types.Object, declared map[string]bool) string {
+	text := it.src
+	var at []int
+	for _, sp := range gd.Specs {
+		ts := sp.(*ast.TypeSpec)
+		id, ok := ts.Type.(*ast.Ident)
+		if !ok || declared[id.Name] {
+			continue
+		}
+		if _, ok := s.chk.lookup(overlay, id.Name).(*types.TypeName); ok {
+			at = append(at, fset.File(id.Pos()).Offset(id.Pos())-base, fset.File(id.End()).Offset(id.End())-base)
+		}
+	}
+	for i := len(at) - 2; i >= 0; i -= 2 {
+		text = text[:at[i]] + "(" + text[at[i]:at[i+1]] + ")" + text[at[i+1]:]
+	}
+	return text
+}
+
 // methodAsFunc rewrites the method declaration fd of item it (parsed
 // alone, after a prefix of base bytes) as the function fake with the
 // receiver as its first parameter.
@@ -677,18 +731,14 @@ func fileImports(f *ast.File) map[string]string {
 
 // topReturn refuses a return among a cell's statements (outside a func).
 func topReturn(f *ast.File, fset *token.FileSet, s *Session, fname string) error {
+	// A return inside a block of the cell ends that block, as it did
+	// before the check (see topStmt); only a bare one has no meaning.
 	var found token.Pos
-	ast.Inspect(f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if !found.IsValid() {
-				found = n.Pos()
-			}
+	for _, st := range f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List {
+		if r, ok := st.(*ast.ReturnStmt); ok && !found.IsValid() {
+			found = r.Pos()
 		}
-		return !found.IsValid()
-	})
+	}
 	if !found.IsValid() {
 		return nil
 	}

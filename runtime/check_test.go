@@ -281,3 +281,26 @@ func TestExamplesPassTheCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestDotImportAndGroups: a dot import holds for later cells; a var group
+// may refer to its later specs; `type A B` of an earlier B.
+func TestDotImportAndGroups(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import . "strings"`},
+		{cell: `ToUpper("a")`, out: `"A"`},
+		{cell: "var (\n\ta = b\n\tb = \"hello\"\n)"},
+		{cell: "a", out: `"hello"`},
+		{cell: "type I interface{ Hello() }"},
+		{cell: "type I2 I"},
+		{cell: "type Root struct{ Name string }"},
+		{cell: "type One = Root"},
+		{cell: `one := &One{Name: "one"}; one.Name`, out: `"one"`},
+		{cell: "type P struct{ x, y int }"},
+		{cell: "p := P{1, 2}; p.y", out: "2"},
+		{cell: "if p.x == 1 {\n\tfmt.Println(\"early\")\n\treturn\n}"},
+	})
+	if !strings.Contains(out.String(), "early") {
+		t.Errorf("stdout = %q", out.String())
+	}
+}

@@ -543,14 +543,15 @@ func refs(es []ast.Expr) map[string]bool {
 	return m
 }
 
-// hasValues reports whether a var declaration item gives initial values.
+// hasValues reports whether a var declaration item of one spec (a group
+// may refer to its later specs) gives initial values.
 func hasValues(it item) bool {
 	f, _, _, err := parseItem(it)
 	if err != nil || len(f.Decls) != 1 {
 		return false
 	}
 	gd, ok := f.Decls[0].(*ast.GenDecl)
-	if !ok {
+	if !ok || len(gd.Specs) != 1 {
 		return false
 	}
 	for _, sp := range gd.Specs {
