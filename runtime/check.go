@@ -226,7 +226,11 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				}
 				fake := methodPrefix + bn + "_" + fd.Name.Name
 				recvMethods[fake] = fd.Name.Name
-				text = methodAsFunc(fset, it, fd, base, fake, fname)
+				tparams, ok := s.recvTypeParams(fd.Recv.List[0].Type, c.lookup(overlay, bn).Type(), imports)
+				if !ok {
+					continue
+				}
+				text = methodAsFunc(fset, it, fd, base, fake+tparams, fname)
 			}
 		}
 		if gd, ok := firstGenDecl(f); ok && gd.Tok == token.TYPE {
@@ -366,7 +370,31 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				if named == nil {
 					continue
 				}
-				msig := types.NewSignatureType(recv, nil, nil, types.NewTuple(rest...), sig.Results(), sig.Variadic())
+				named = named.Origin()
+				var msig *types.Signature
+				if tps := sig.TypeParams(); tps.Len() > 0 {
+					// A method of a generic type: its receiver type
+					// parameters are fresh ones, substituted for the
+					// function's.
+					var fresh []*types.TypeParam
+					var args []types.Type
+					for i := 0; i < tps.Len(); i++ {
+						tp := types.NewTypeParam(types.NewTypeName(token.NoPos, pkg, tps.At(i).Obj().Name(), nil), tps.At(i).Constraint())
+						fresh, args = append(fresh, tp), append(args, tp)
+					}
+					inst, err := types.Instantiate(nil, sig, args, false)
+					if err != nil {
+						continue
+					}
+					isig := inst.(*types.Signature)
+					var params []*types.Var
+					for i := 0; i < isig.Params().Len(); i++ {
+						params = append(params, isig.Params().At(i))
+					}
+					msig = types.NewSignatureType(params[0], fresh, nil, types.NewTuple(params[1:]...), isig.Results(), isig.Variadic())
+				} else {
+					msig = types.NewSignatureType(recv, nil, nil, types.NewTuple(rest...), sig.Results(), sig.Variadic())
+				}
 				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig), at: posAt(fn.Pos())})
 				continue
 			}
@@ -672,6 +700,55 @@ func (s *Session) parenTypeNames(gd *ast.GenDecl, it item, base int, fset *token
 		text = text[:at[i]] + "(" + text[at[i]:at[i+1]] + ")" + text[at[i+1]:]
 	}
 	return text
+}
+
+// recvTypeParams is the type parameter list, "[K comparable, V any]", that
+// the function standing for a method of the generic type t needs, with the
+// names the receiver expression recv gives them ("" for a type that is not
+// generic).
+func (s *Session) recvTypeParams(recv ast.Expr, t types.Type, imports map[string]string) (string, bool) {
+	n, ok := t.(*types.Named)
+	if !ok || n.TypeParams().Len() == 0 {
+		return "", true
+	}
+	if st, ok := recv.(*ast.StarExpr); ok {
+		recv = st.X
+	}
+	var names []ast.Expr
+	switch r := recv.(type) {
+	case *ast.IndexExpr:
+		names = []ast.Expr{r.Index}
+	case *ast.IndexListExpr:
+		names = r.Indices
+	}
+	if len(names) != n.TypeParams().Len() {
+		return "", false
+	}
+	local := map[string]string{}
+	for name, p := range imports {
+		local[p] = name
+	}
+	var parts []string
+	for i, e := range names {
+		id, ok := e.(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		ok = true
+		c := types.TypeString(n.TypeParams().At(i).Constraint(), func(p *types.Package) string {
+			if p.Path() == "main" {
+				return ""
+			}
+			name, found := local[p.Path()]
+			ok = ok && found
+			return name
+		})
+		if !ok {
+			return "", false
+		}
+		parts = append(parts, id.Name+" "+c)
+	}
+	return "[" + strings.Join(parts, ", ") + "]", true
 }
 
 // methodAsFunc rewrites the method declaration fd of item it (parsed

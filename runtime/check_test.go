@@ -304,3 +304,17 @@ func TestDotImportAndGroups(t *testing.T) {
 		t.Errorf("stdout = %q", out.String())
 	}
 }
+
+// TestGenericMethodLater: a method of a generic type declared in a later
+// cell than the type.
+func TestGenericMethodLater(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Map[K comparable, V any] struct {\n\tm map[K]V\n}"},
+		{cell: "func (m Map[K, V]) Has(k K) bool {\n\t_, ok := m.m[k]\n\treturn ok\n}"},
+		{cell: "func (m *Map[K, V]) Put(k K, v V) {\n\tif m.m == nil {\n\t\tm.m = map[K]V{}\n\t}\n\tm.m[k] = v\n}"},
+		{cell: "mm := Map[string, float64]{}"},
+		{cell: `mm.Put("a", 1); mm.Has("a")`, out: "true"},
+		{cell: `mm.Has(3)`, errSub: "cannot use 3"},
+	})
+}
