@@ -84,7 +84,7 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		if m := closest(name, names, false); m != "" {
 			return fmt.Sprintf("did you mean %s?", m)
 		}
-		if inFuncDecl(f, e.Pos) {
+		if inDecl(f, e.Pos) {
 			// Typed cell by cell, a declaration may come before what it uses.
 			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
 		}
@@ -169,11 +169,17 @@ func (s *Session) pkgScope(pkg *types.Package, name string) *types.Scope {
 	return nil
 }
 
-// inFuncDecl reports whether pos is inside the body of a declared func
-// other than the cell's statement wrapper.
-func inFuncDecl(f *ast.File, pos token.Pos) bool {
+// inDecl reports whether pos is inside a declaration of the cell (not in
+// its statements' wrapper).
+func inDecl(f *ast.File, pos token.Pos) bool {
 	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fd.Name.Name != wrapperName && fd.Body.Pos() <= pos && pos < fd.Body.End() {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == wrapperName {
+			continue
+		}
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			continue
+		}
+		if d.Pos() <= pos && pos < d.End() {
 			return true
 		}
 	}

@@ -33,6 +33,7 @@ func TestCheckMessages(t *testing.T) {
 		{"return", "line 1:1: return outside a function"},
 		{"first := nosuch.Field", "line 1:10: undefined: nosuch"},
 		{`import "runtime"`, `line 1:8: nnlab does not provide package runtime; it provides bufio, bytes,`},
+		{"type List struct{ head *elem }", "line 1:25: undefined: elem; declare elem in an earlier cell, or in the same cell"},
 		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
 		{"v := True", "did you mean true?"},
 		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); make a nn.Optimizer with nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
