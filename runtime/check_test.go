@@ -318,3 +318,34 @@ func TestGenericMethodLater(t *testing.T) {
 		{cell: `mm.Has(3)`, errSub: "cannot use 3"},
 	})
 }
+
+// TestRunFileTwice: loading the same script twice works (its declarations
+// are entered again as they were).
+func TestRunFileTwice(t *testing.T) {
+	s, out, _ := newSession(t)
+	path := filepath.Join(t.TempDir(), "twice.go")
+	src := `package main
+
+import "fmt"
+
+type Celsius float64
+
+func (c Celsius) String() string { return fmt.Sprintf("%.1f C", float64(c)) }
+
+var start = Celsius(1)
+
+func main() { fmt.Println(start.String()) }
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := s.RunFile(context.Background(), path); err != nil {
+			t.Fatalf("run %d: %v", i+1, err)
+		}
+	}
+	if got := out.String(); got != "1.0 C\n1.0 C\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	runSteps(t, s, []step{{cell: "start.String()", out: `"1.0 C"`}})
+}
