@@ -57,7 +57,7 @@ func TestTrustCheck(t *testing.T) {
 			name:  "habits from Python and TensorFlow",
 			input: "sess := nn.NewSession()\nx := nn.Placeholder(2)\nsess.run(x, nil)\nnn.Matmul(x, x)\nlearning_rate = 1e-4\nnn.SoftmaxCrossEntropyWithLogits(labels=x, logits=x)\nreturn\n",
 			wantErr: []string{
-				"line 3:6: sess.run undefined (type *nn.Session has no field or method run, but does have method Run); did you mean Run?",
+				"line 3:6: sess.run undefined (type *nn.Session has no field or method run); did you mean Run?",
 				"line 4:4: undefined: nn.Matmul; did you mean nn.MatMul?",
 				"line 5:1: undefined: learning_rate; to declare a new variable, write learning_rate := ...",
 				"Go has no keyword arguments: pass the values in the order of the parameters, e.g. nn.SoftmaxCrossEntropyWithLogits(x, x)",

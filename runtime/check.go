@@ -850,7 +850,30 @@ func (s *Session) syntaxError(err error, src, fname string) error {
 			return &checkError{msg}
 		}
 	}
-	return &checkError{at + e.Msg}
+	msg := at + e.Msg
+	if h := pythonHint(lineAt(src, e.Pos.Offset), e.Msg); h != "" {
+		msg += "; " + h
+	}
+	return &checkError{msg}
+}
+
+// lineAt is the line of src around offset, without line directives.
+func lineAt(src string, off int) string {
+	off = min(max(off, 0), len(src))
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	end := strings.IndexByte(src[off:], '\n')
+	if end < 0 {
+		end = len(src) - off
+	}
+	line := src[start : off+end]
+	for strings.HasPrefix(line, "/*line ") {
+		i := strings.Index(line, "*/")
+		if i < 0 {
+			break
+		}
+		line = line[i+2:]
+	}
+	return strings.TrimSpace(line)
 }
 
 // typeString writes a type with package names, not paths.

@@ -30,7 +30,11 @@ func (s *Session) typeError(e types.Error, f *ast.File, fname string, info *type
 		p := e.Fset.Position(e.Pos)
 		prefix = s.at(fname, p.Line, p.Column)
 	}
-	if h := s.hint(e, msg, f, info, pkg); h != "" {
+	h := s.hint(e, msg, f, info, pkg)
+	if short := butHaveSel.ReplaceAllString(msg, ")"); short != msg && h != "" {
+		msg = short // go/types' "but does have method Run" says what the hint says
+	}
+	if h != "" {
 		msg += "; " + h
 	}
 	return &checkError{prefix + msg}
@@ -47,6 +51,7 @@ func flatten(msg string) string {
 }
 
 var (
+	butHaveSel  = regexp.MustCompile(`, but does have (?:field|method) \w+\)$`)
 	butHave     = regexp.MustCompile(`^undefined: (\w+)\.(\w+) \(but have (\w+)\)$`)
 	nonFunc     = regexp.MustCompile(`^invalid operation: cannot call (?:non-function )?(\S+) \((\w+) of type`)
 	funcValue   = regexp.MustCompile(`(\S+) \(value of type func\(`)
@@ -70,6 +75,9 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 				return fmt.Sprintf("did you mean %s.%s?", name[:i], m)
 			}
 			return ""
+		}
+		if w, ok := pythonWords[name]; ok {
+			return "Go spells it " + w
 		}
 		if as := assignTo(f, e.Pos); as != nil {
 			return fmt.Sprintf("to declare a new variable, write %s := ...", name)
@@ -96,6 +104,9 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		tv, ok := info.Types[sel.X]
 		if !ok || tv.Type == nil {
 			return ""
+		}
+		if _, ok := tv.Type.Underlying().(*types.Slice); ok && sel.Sel.Name == "append" {
+			return fmt.Sprintf("append is a builtin function: %s = append(%s, ...)", types.ExprString(sel.X), types.ExprString(sel.X))
 		}
 		if m := closest(sel.Sel.Name, memberNames(tv.Type), true); m != "" {
 			return fmt.Sprintf("did you mean %s?", m)
@@ -150,6 +161,33 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {
 			return fmt.Sprintf("%s is a method, not a field: call it, %s()", sel[strings.LastIndexByte(sel, '.')+1:], sel)
 		}
+	}
+	return ""
+}
+
+// pythonWords are Python's spellings of Go's predeclared names.
+var pythonWords = map[string]string{"None": "nil", "True": "true", "False": "false", "self": "the method's receiver"}
+
+// pythonHint returns advice for a syntax error msg on a line written as in
+// Python, or "".
+func pythonHint(line, msg string) string {
+	word := line
+	if i := strings.IndexAny(line, " \t("); i >= 0 {
+		word = line[:i]
+	}
+	switch {
+	case word == "for" && strings.Contains(line, " in "):
+		return "Go loops with range: for i := range 10 { ... }, or for i, v := range xs { ... }"
+	case word == "def":
+		return "Go declares functions with func: func name(x T) R { ... }"
+	case word == "while":
+		return "Go's while loop is for: for cond { ... }"
+	case word == "elif":
+		return "Go writes else if"
+	case word == "import" && msg == "import path must be a string":
+		return `Go imports a quoted path, named as you like: import np "path"`
+	case strings.HasSuffix(line, ":") && (word == "if" || word == "for" || word == "else" || word == "try" || word == "with" || word == "class"):
+		return "Go puts a block in braces, not after a colon: if cond { ... }"
 	}
 	return ""
 }

@@ -20,9 +20,9 @@ func TestCheckMessages(t *testing.T) {
 		`import "github.com/nnlab/nnlab/nn/model"`,
 	}
 	for _, tc := range []struct{ cell, want string }{
-		{"sess.run(x, nil)", "line 1:6: sess.run undefined (type *nn.Session has no field or method run, but does have method Run); did you mean Run?"},
+		{"sess.run(x, nil)", "line 1:6: sess.run undefined (type *nn.Session has no field or method run); did you mean Run?"},
 		{"sess.Rnu(x, nil)", "did you mean Run?"},
-		{"data.train.NumExamples", "line 1:6: data.train undefined (type *Data has no field or method train, but does have field Train); did you mean Train?"},
+		{"data.train.NumExamples", "line 1:6: data.train undefined (type *Data has no field or method train); did you mean Train?"},
 		{"data.Train.num_examples", "did you mean NumExamples?"},
 		{"y := nn.Matmul(x, x)", "line 1:9: undefined: nn.Matmul; did you mean nn.MatMul?"},
 		{"loss := nn.SoftmaxCrossEntropyWithLogits(labels=x, logits=x)", "Go has no keyword arguments: pass the values in the order of the parameters, e.g. nn.SoftmaxCrossEntropyWithLogits(x, x) (nn.SoftmaxCrossEntropyWithLogits is func(*nn.Node, *nn.Node) *nn.Node)"},
@@ -35,8 +35,12 @@ func TestCheckMessages(t *testing.T) {
 		{`import "runtime"`, `line 1:8: nnlab does not provide package runtime; it provides bufio, bytes,`},
 		{"type List struct{ head *elem }", "line 1:25: undefined: elem; declare elem in an earlier cell, or in the same cell"},
 		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
-		{"v := True", "did you mean true?"},
+		{"v := True", "undefined: True; Go spells it true"},
 		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); make a nn.Optimizer with nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
+		{"for i in range(10):", "line 1:7: expected '{', found in; Go loops with range: for i := range 10 { ... }"},
+		{"def f(x):", "Go declares functions with func"},
+		{"xs := []int{1}; xs.append(2)", "append is a builtin function: xs = append(xs, ...)"},
+		{"v := None", "line 1:6: undefined: None; Go spells it nil"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {
 		s, _, _ := newSession(t)
