@@ -174,7 +174,12 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		if !g.decl {
 			// Statements are parsed together: the cell splitter may have
 			// cut a for clause at its semicolons.
-			body = append(body, line(it.line, it.col)+it.src)
+			text := it.src
+			if isExprList(it.src) {
+				// A bare list `a, b` shows each value.
+				text = "_ = []any{" + line(it.line, it.col) + it.src + ",\n}"
+			}
+			body = append(body, line(it.line, it.col)+text)
 			continue
 		}
 		f, base, err := parseItemAt(fset, it, fname)
@@ -605,6 +610,19 @@ func derefNamed(t types.Type) (*types.Named, bool) {
 	}
 	n, _ := types.Unalias(t).(*types.Named)
 	return n, ptr
+}
+
+// isExprList reports whether src is a list of two or more expressions (and
+// so not a statement).
+func isExprList(src string) bool {
+	if !strings.Contains(src, ",") {
+		return false
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "", "package p; func f() {\n"+src+"\n}", parser.SkipObjectResolution); err == nil {
+		return false
+	}
+	_, err := parser.ParseFile(token.NewFileSet(), "", "package p; var _ = []any{"+src+",\n}", parser.SkipObjectResolution)
+	return err == nil
 }
 
 // parseItemAt parses one declaration alone, positioned as in the user's

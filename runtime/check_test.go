@@ -299,7 +299,12 @@ func TestDotImportAndGroups(t *testing.T) {
 		{cell: "type P struct{ x, y int }"},
 		{cell: "p := P{1, 2}; p.y", out: "2"},
 		{cell: "if p.x == 1 {\n\tfmt.Println(\"early\")\n\treturn\n}"},
+		// A bare list passes the check (the REPL shows each value).
+		{cell: "p.x, nosuch", errSub: "line 1:6: undefined: nosuch"},
 	})
+	if _, err := s.check(splitCell("p.x, p.y"), "cell"); err != nil {
+		t.Errorf("a list of values: %v", err)
+	}
 	if !strings.Contains(out.String(), "early") {
 		t.Errorf("stdout = %q", out.String())
 	}
