@@ -687,7 +687,7 @@ func TestTerminalTutorial(t *testing.T) {
 
 	// A typo and a panic: one error line each, nothing lost.
 	tm.send("sess.Rnu(train_step, nil)\r")
-	tm.expect("undefined method: Rnu")
+	tm.expect("has no field or method Rnu); did you mean Run?")
 	tm.expect(">>> ")
 	tm.send("data.Test.Images.Row(999999)\r")
 	tm.expect("row 999999 out of range")

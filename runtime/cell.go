@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"go/types"
 	"reflect"
 	"regexp"
 	"sort"
@@ -29,7 +28,8 @@ type chunk struct {
 	prog    *interp.Program
 	newSyms map[string]*sym
 	imports map[string]string
-	assigns []string // existing names a ':=' or 'var' was rewritten to assign
+	assigns []string          // existing names a ':=' or 'var' was rewritten to assign
+	funcs   map[string]string // source of the funcs it declares, for restoreFuncs
 }
 
 // plan is the analysed cell.
@@ -44,42 +44,37 @@ var (
 	isPrinter = map[string]bool{"Print": true, "Println": true, "Printf": true, "Fprint": true, "Fprintln": true, "Fprintf": true}
 )
 
-// run analyses, compiles and executes the items of one cell (or script).
+// run checks, analyses, compiles and executes the items of one cell (or
+// script). A cell that fails the check never reaches the interpreter, so it
+// changes nothing.
 func (s *Session) run(ctx context.Context, items []item, fname string, display bool) (string, error) {
 	if len(items) == 0 {
 		return "", nil
 	}
-	noAssign := map[string]bool{}
-	for attempt := 0; ; attempt++ {
-		pl, err := s.analyse(items, fname, display, noAssign)
-		if err != nil {
-			return "", errors.New(s.rewriteMsg(err.Error(), fname))
-		}
-		snap := s.snapshot(pl.assigned)
-		err = s.compile(pl)
-		if err != nil {
-			s.restore(snap)
-			// An assignment that replaced `x := v` may fail because v has
-			// another type: if no function uses x, declare a new x instead.
-			retry := false
-			for _, c := range pl.chunks {
-				for _, n := range c.assigns {
-					if !noAssign[n] && len(s.users(n)) == 0 {
-						noAssign[n] = true
-						retry = true
-					}
-				}
-			}
-			if retry && attempt == 0 {
-				continue
-			}
-			return "", s.explain(err, pl, fname)
-		}
-		for _, w := range pl.warnings {
-			fmt.Fprintln(s.stderr, w)
-		}
-		return s.exec(ctx, pl, fname)
+	ck, err := s.check(items, fname)
+	if err != nil {
+		return "", err
 	}
+	if err := s.forkError(ck); err != nil {
+		return "", err
+	}
+	pl, err := s.analyse(items, fname, display, ck)
+	if err != nil {
+		return "", errors.New(s.rewriteMsg(err.Error(), fname))
+	}
+	// The check passed, so a compile error here is the interpreter's own
+	// limit on valid Go. yaegi may have reset assigned variables while
+	// compiling: put them back.
+	snap := s.snapshot(pl.assigned)
+	if err := s.compile(pl); err != nil {
+		s.restore(snap)
+		s.restoreFuncs(pl)
+		return "", s.explain(err, pl, fname)
+	}
+	for _, w := range pl.warnings {
+		fmt.Fprintln(s.stderr, w)
+	}
+	return s.exec(ctx, pl, fname, ck)
 }
 
 // users lists the funcs and methods whose bodies refer to name.
@@ -95,23 +90,36 @@ func (s *Session) users(name string) []string {
 }
 
 // exec runs the compiled chunks in order and commits their declarations.
-func (s *Session) exec(ctx context.Context, pl *plan, fname string) (string, error) {
+// When a chunk fails at run time, the globals of the statements before the
+// failing line stay (as in IPython); later ones are not committed.
+func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked) (string, error) {
 	s.filter.take()
+	s.ranTo()
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
 		if err != nil {
+			lines := s.filter.take()
+			// Keep the globals of the statements that completed; in a
+			// declaration chunk, none.
+			upTo := cellPos{c.items[0].line, c.items[0].col}
+			if ran := s.ranTo(); !c.decl && upTo.before(ran) {
+				upTo = ran
+			}
+			s.chk.commit(ck, upTo)
+			s.commitBefore(c, ck, upTo)
 			if errors.Is(err, ErrInterrupted) {
-				s.commit(c)
 				return "", err
 			}
-			return "", s.panicError(err, fname)
+			return "", s.panicError(err, lines, fname)
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
+			s.chk.commit(ck, cellPos{})
 			return s.display(s.shown, c.call), nil
 		}
 	}
+	s.chk.commit(ck, cellPos{})
 	return "", nil
 }
 
@@ -119,11 +127,43 @@ func (s *Session) commit(c *chunk) {
 	for n, y := range c.newSyms {
 		s.syms[n] = y
 	}
+	for n, src := range c.funcs {
+		s.chk.funcSrc[n] = src
+	}
+}
+
+// restoreFuncs compiles again the earlier definitions of the funcs that the
+// compiled chunks of a failed cell redefined in the interpreter.
+func (s *Session) restoreFuncs(pl *plan) {
+	for _, c := range pl.chunks {
+		if c.prog == nil || !c.decl {
+			continue
+		}
+		for n := range c.funcs {
+			old, ok := s.chk.funcSrc[n]
+			if !ok {
+				continue
+			}
+			prev := &chunk{decl: true, src: "package main\n" + old}
+			if s.compileChunk(prev) == nil {
+				s.in.Execute(prev.prog)
+			}
+		}
+	}
+}
+
+// commitBefore commits the symbols of the failed chunk c that the check
+// saw declared before upTo.
+func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
+	for _, o := range ck.objs {
+		if y := c.newSyms[o.name]; y != nil && o.at.before(upTo) {
+			s.syms[o.name] = y
+		}
+	}
 }
 
 // panicError turns a runtime panic into one line naming the user's line.
-func (s *Session) panicError(err error, fname string) error {
-	lines := s.filter.take()
+func (s *Session) panicError(err error, lines []string, fname string) error {
 	var p interp.Panic
 	var val any
 	if errors.As(err, &p) {
@@ -139,6 +179,10 @@ func (s *Session) panicError(err error, fname string) error {
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
 	msg := fmt.Sprintf("panic: %v", val)
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
+		// yaegi dereferences a nil pointer through reflect; say it as Go.
+		msg = "panic: runtime error: invalid memory address or nil pointer dereference"
+	}
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
 		// yaegi indexes through reflect; say it as Go would.
 		msg = "panic: index out of range"
@@ -207,7 +251,8 @@ func (s *Session) rewriteMsg(msg, _ string) string {
 	})
 }
 
-// explain makes a compile error one clear line.
+// explain makes a compile error of the interpreter one clear line. The
+// check passed, so the cell is valid Go that yaegi cannot compile.
 func (s *Session) explain(err error, pl *plan, fname string) error {
 	var p interp.Panic
 	msg := err.Error()
@@ -223,26 +268,9 @@ func (s *Session) explain(err error, pl *plan, fname string) error {
 				return fmt.Errorf("%s: this interpreter cannot range over an integer or a function here; write a classic loop: for i := 0; i < n; i++ { ... }", s.rewriteMsg(r, fname))
 			}
 		}
-		return errors.New("the interpreter failed on this cell (nil type)")
 	}
-	if strings.Contains(msg, "definition loop") {
-		for _, c := range pl.chunks {
-			if u := s.undefined(c); u != "" {
-				return errors.New(s.rewriteMsg(u, fname))
-			}
-		}
-	}
-	msg = s.rewriteMsg(msg, fname)
-	for _, c := range pl.chunks {
-		for _, n := range c.assigns {
-			if strings.Contains(msg, "cannot use") || strings.Contains(msg, "mismatched") || strings.Contains(msg, "cannot convert") {
-				if u := s.users(n); len(u) > 0 {
-					return fmt.Errorf("%s (%s already exists and %s use it, so it keeps its type: give the new value another name)", msg, n, strings.Join(u, ", "))
-				}
-			}
-		}
-	}
-	return errors.New(msg)
+	msg = strings.TrimPrefix(posInMsg.ReplaceAllString(msg, ""), ": ")
+	return fmt.Errorf("this cell is valid Go, but the interpreter under nnlab cannot compile it (yaegi: %s); nothing was changed", msg)
 }
 
 // findRange returns the position of the first range statement in c.
@@ -261,25 +289,6 @@ func findRange(c *chunk) string {
 		return pos == ""
 	})
 	return pos
-}
-
-// undefined returns "pos: undefined: name" for the first identifier of c
-// that is declared nowhere.
-func (s *Session) undefined(c *chunk) string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", c.src, parser.ParseComments)
-	if err != nil {
-		return ""
-	}
-	for _, id := range f.Unresolved {
-		n := id.Name
-		if types.Universe.Lookup(n) != nil || s.syms[n] != nil || s.imports[n] != "" || strings.HasPrefix(n, hidden) {
-			continue
-		}
-		p := fset.Position(id.Pos())
-		return fmt.Sprintf("%s:%d:%d: undefined: %s", p.Filename, p.Line, p.Column, n)
-	}
-	return ""
 }
 
 // snapshot copies the values of existing globals a cell is about to assign.

@@ -30,6 +30,7 @@ type rewriter struct {
 	cellVar map[string]bool // globals declared so far by this cell
 	c       *chunk
 	pl      *plan
+	ck      *checked // what the type check learnt about the cell
 }
 
 // norm collapses whitespace so that re-entering the same definition is
@@ -50,7 +51,8 @@ func parseItem(it item) (*ast.File, *token.FileSet, int, error) {
 }
 
 // analyse turns the items of a cell into chunks of rewritten source.
-func (s *Session) analyse(items []item, fname string, display bool, noAssign map[string]bool) (*plan, error) {
+func (s *Session) analyse(items []item, fname string, display bool, ck *checked) (*plan, error) {
+	noAssign := ck.fork
 	pl := &plan{}
 	cellVar := map[string]bool{}
 	isVar := func(n string) bool {
@@ -73,15 +75,18 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 			continue
 		}
 		vs := gd.Specs[0].(*ast.ValueSpec)
-		all := true
+		// Only a var of at least one existing name: `var _ I = T(0)` stays
+		// a declaration, checked in the order Go gives declarations.
+		all, some := true, false
 		var names []string
 		for _, n := range vs.Names {
 			names = append(names, n.Name)
 			if n.Name != "_" && !isVar(n.Name) {
 				all = false
 			}
+			some = some || n.Name != "_"
 		}
-		if !all || (len(vs.Values) != 0 && len(vs.Values) != len(vs.Names)) {
+		if !all || !some || (len(vs.Values) != 0 && len(vs.Values) != len(vs.Names)) {
 			continue
 		}
 		text := func(n ast.Node) string { return it.src[int(n.Pos())-1-base : int(n.End())-1-base] }
@@ -99,6 +104,23 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 		items[i].decl = false
 		items[i].src = strings.Join(names, ", ") + " = " + strings.Join(vals, ", ")
 		assigns = append(assigns, names...)
+	}
+	// In a cell whose declarations are all vars, they become statements:
+	// yaegi cannot compile a var declaration that refers to a global of a
+	// top-level `:=` ("variable definition loop"). A script keeps Go's
+	// order-independent declarations.
+	if display {
+		allVars := true
+		for _, it := range items {
+			if it.decl && !strings.HasPrefix(it.src, "var") {
+				allVars = false
+			}
+		}
+		for i := range items {
+			if allVars && items[i].decl && hasValues(items[i]) {
+				items[i].decl = false
+			}
+		}
 	}
 	// Group items into chunks; a final bare expression gets its own chunk.
 	var chunks []*chunk
@@ -138,7 +160,7 @@ func (s *Session) analyse(items []item, fname string, display bool, noAssign map
 		if !c.decl {
 			b.WriteString("}\n")
 		}
-		r := &rewriter{s: s, src: b.String(), fname: fname, cellVar: cellVar, c: c, pl: pl,
+		r := &rewriter{s: s, src: b.String(), fname: fname, cellVar: cellVar, c: c, pl: pl, ck: ck,
 			ints: map[string]bool{}, notInts: map[string]bool{}}
 		if err := r.run(isVar); err != nil {
 			return nil, err
@@ -207,6 +229,7 @@ func (r *rewriter) run(isVar func(string) bool) error {
 	c := r.c
 	c.newSyms = map[string]*sym{}
 	c.imports = map[string]string{}
+	c.funcs = map[string]string{}
 	r.collectInts(f)
 	if c.decl {
 		for _, d := range f.Decls {
@@ -217,9 +240,34 @@ func (r *rewriter) run(isVar func(string) bool) error {
 	} else {
 		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
 			r.topStmt(st, isVar)
+			if !c.display {
+				// Report each completed statement (see hookRan).
+				p := r.pos(st.End())
+				r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), fmt.Sprintf("; %s.Ran(%d, %d, %d)", rtName, r.s.cell, p.Line%lineBase, p.Column)})
+			}
 		}
 	}
+	if !c.decl {
+		r.topRecover(f.Decls[0].(*ast.FuncDecl).Body)
+	}
 	return r.walk(f)
+}
+
+// topRecover replaces recover() among a cell's statements, outside any func
+// literal, by nil: there it is not called by a deferred function, so Go
+// gives nil, and yaegi would crash.
+func (r *rewriter) topRecover(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 && r.s.syms[id.Name] == nil {
+				r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), "any(nil)"})
+			}
+		}
+		return true
+	})
 }
 
 // decl handles one top-level declaration of a declaration chunk.
@@ -344,6 +392,8 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 		}
 		r.c.newSyms[name] = &sym{kind: symFunc, src: src, refs: refs}
+		p := r.pos(d.Pos())
+		r.c.funcs[name] = fmt.Sprintf("/*line %s:%d:%d*/%s", p.Filename, p.Line, p.Column, r.text(d))
 	}
 	return nil
 }
@@ -361,9 +411,44 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), " }()"})
 		return
 	}
+	if ds, ok := st.(*ast.DeclStmt); ok {
+		r.varStmt(ds)
+		return
+	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return
+	}
+	// yaegi mistypes a global of `:=` that the same chunk then uses
+	// (`d := t.Data(); x := d[1]`: "constant definition loop") and cannot
+	// declare a comma-ok pair (`v, ok := m[k]`: "nil type"). Declared first
+	// with the type the check found, then assigned, both work.
+	var names []*ast.Ident
+	for _, e := range as.Lhs {
+		if id, ok := e.(*ast.Ident); ok {
+			names = append(names, id)
+		}
+	}
+	if len(names) == len(as.Lhs) && r.predeclare(names, as.Pos(), isVar) {
+		for _, id := range names {
+			if id.Name != "_" && !isVar(id.Name) {
+				r.c.newSyms[id.Name] = &sym{kind: symVar, refs: refs(as.Rhs)}
+				r.cellVar[id.Name] = true
+			} else if id.Name != "_" {
+				r.c.assigns = append(r.c.assigns, id.Name)
+				r.pl.assigned = append(r.pl.assigned, id.Name)
+			}
+		}
+		r.edits = append(r.edits, edit{r.off(as.TokPos), r.off(as.TokPos) + 2, "="})
+		return
+	}
+	// A rune constant has type rune; yaegi would make it an int.
+	if len(as.Lhs) == len(as.Rhs) {
+		for i, e := range as.Rhs {
+			if id, ok := as.Lhs[i].(*ast.Ident); ok && isRune(e) && !isVar(id.Name) {
+				r.edits = append(r.edits, edit{r.off(e.Pos()), r.off(e.Pos()), "rune("}, edit{r.off(e.End()), r.off(e.End()), ")"})
+			}
+		}
 	}
 	refs := map[string]bool{}
 	for _, v := range as.Rhs {
@@ -403,6 +488,103 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		}
 		r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; " + strings.Join(tail, "; ")})
 	}
+}
+
+// varStmt handles a top-level var statement (a var declaration of a cell
+// made a statement): its names are new globals.
+func (r *rewriter) varStmt(ds *ast.DeclStmt) {
+	gd, ok := ds.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR {
+		return
+	}
+	for _, sp := range gd.Specs {
+		vs := sp.(*ast.ValueSpec)
+		refs := map[string]bool{}
+		for _, v := range vs.Values {
+			funcRefs(v, refs)
+		}
+		for _, n := range vs.Names {
+			if n.Name != "_" {
+				r.c.newSyms[n.Name] = &sym{kind: symVar, refs: refs}
+				r.cellVar[n.Name] = true
+			}
+		}
+	}
+	// yaegi cannot declare a comma-ok pair (nil type): declare, then assign.
+	if len(gd.Specs) == 1 {
+		vs := gd.Specs[0].(*ast.ValueSpec)
+		if vs.Type == nil && len(vs.Names) == 2 && len(vs.Values) == 1 && commaOk(vs.Values[0]) {
+			if r.predeclare(vs.Names, ds.Pos(), func(string) bool { return false }) {
+				r.edits = append(r.edits, edit{r.off(ds.Pos()), r.off(vs.Values[0].Pos()),
+					vs.Names[0].Name + ", " + vs.Names[1].Name + " = "})
+			}
+		}
+	}
+}
+
+// predeclare inserts `var name T` at pos for each new name, with the type
+// the check found, and reports whether it could write every type.
+func (r *rewriter) predeclare(names []*ast.Ident, pos token.Pos, isVar func(string) bool) bool {
+	var decls []string
+	for _, id := range names {
+		if id.Name == "_" || isVar(id.Name) {
+			continue
+		}
+		t, ok := r.ck.typeText(id.Name)
+		if !ok {
+			return false
+		}
+		decls = append(decls, fmt.Sprintf("var %s %s; ", id.Name, t))
+	}
+	r.edits = append(r.edits, edit{r.off(pos), r.off(pos), strings.Join(decls, "")})
+	return true
+}
+
+// refs is the set of names used inside the function literals of es.
+func refs(es []ast.Expr) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range es {
+		funcRefs(e, m)
+	}
+	return m
+}
+
+// hasValues reports whether a var declaration item of one spec (a group
+// may refer to its later specs) gives initial values.
+func hasValues(it item) bool {
+	f, _, _, err := parseItem(it)
+	if err != nil || len(f.Decls) != 1 {
+		return false
+	}
+	gd, ok := f.Decls[0].(*ast.GenDecl)
+	if !ok || len(gd.Specs) != 1 {
+		return false
+	}
+	for _, sp := range gd.Specs {
+		if vs, ok := sp.(*ast.ValueSpec); ok && len(vs.Values) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// commaOk reports whether e can give a second, boolean value.
+func commaOk(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return commaOk(e.X)
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+		return true
+	case *ast.UnaryExpr:
+		return e.Op == token.ARROW
+	}
+	return false
+}
+
+// isRune reports whether e is a rune literal.
+func isRune(e ast.Expr) bool {
+	b, ok := e.(*ast.BasicLit)
+	return ok && b.Kind == token.CHAR
 }
 
 // funcRefs adds the identifiers used inside the bodies of n (a func body

@@ -113,6 +113,8 @@ type Session struct {
 	// report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
 	term    bool // Stdout is a terminal (see Options.Terminal)
+
+	chk *checker // go/types view of the globals (check.go), made on first use
 }
 
 // New returns a session whose interpreter knows stdlib.Symbols and has
@@ -162,6 +164,7 @@ func New(opts Options) (*Session, error) {
 		"Interp":  reflect.ValueOf(interpreted),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
+		"Ran":     reflect.ValueOf(s.hookRan),
 	}}); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,905 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/nnlab/nnlab/stdlib"
+	"github.com/traefik/yaegi/interp"
+)
+
+// checker type-checks cells with go/types before yaegi sees them, against
+// the session's globals, so that a cell with a compile error never reaches
+// the interpreter (which declares names while compiling and so could change
+// the session even when it then fails).
+//
+// Each cell is checked as a fresh package "main": its declarations at top
+// level, its statements inside a wrapper function, and the session's
+// globals inserted in the package scope beforehand (objects that already
+// have a type count as checked). go/types compares packages by path, so
+// the unexported fields and methods of earlier cells' types still resolve.
+// A cell is cut into runs of declarations and of statements, checked in
+// order, as the interpreter compiles them.
+type checker struct {
+	conv *typeConv
+	objs map[string]types.Object // user globals of earlier cells
+	// ran is the end of the last top-level statement of the running cell
+	// that completed (see hookRan); guarded by Session.whereMu.
+	ran cellPos
+	// dots are the paths imported with `import . "path"`.
+	dots []string
+	// funcSrc is the source of each user func as the interpreter last
+	// compiled it, to put back a func that a failed compile redefined.
+	funcSrc map[string]string
+}
+
+// wrapperName is the function that holds a cell's statements for the check.
+const wrapperName = "__nnlab_cell"
+
+// methodPrefix names a method on an earlier cell's type, checked as a
+// function with the receiver as its first parameter: go/types cannot attach
+// a method to a type that is not declared in the files it checks.
+const methodPrefix = "__nnlab_method_"
+
+// newChecker returns a checker that knows the session's prelude. more finds
+// packages added to the interpreter after the standard tables.
+func newChecker(more func(string) interp.Exports) (*checker, error) {
+	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}, funcSrc: map[string]string{}}
+	c.conv.more = more
+	// The prelude's globals (ans and the helpers) are checked from their
+	// source, so that whatever it declares is known to the check.
+	fset := token.NewFileSet()
+	src := "package main\nimport " + rtName + " \"" + rtPath + "\"\n" + prelude
+	f, err := parser.ParseFile(fset, "prelude.go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	pkg := types.NewPackage("main", "main")
+	conf := types.Config{Importer: c.conv}
+	if err := types.NewChecker(&conf, fset, pkg, nil).Files([]*ast.File{f}); err != nil {
+		return nil, fmt.Errorf("runtime: checking the prelude: %w", err)
+	}
+	for _, n := range pkg.Scope().Names() {
+		c.objs[n] = pkg.Scope().Lookup(n)
+	}
+	return c, nil
+}
+
+// newObj is a global a cell declares, with where in the cell it does.
+type newObj struct {
+	name string
+	obj  types.Object
+	at   cellPos
+}
+
+// cellPos is a line and column of a cell.
+type cellPos struct{ line, col int }
+
+func (p cellPos) before(q cellPos) bool {
+	return p.line < q.line || p.line == q.line && p.col < q.col
+}
+
+// newMethod is a method a cell adds to a type of an earlier cell.
+type newMethod struct {
+	base *types.Named
+	fn   *types.Func
+	at   cellPos
+}
+
+// checked is what the check learnt about a cell.
+type checked struct {
+	objs    []newObj
+	methods []newMethod
+	// imports is every import the cell can use, by local name.
+	imports map[string]string
+	// dots are the paths the cell imports with `import . "path"`.
+	dots []string
+	// fork lists the existing globals that a `:=` or `var` of this cell
+	// declares again with another type: they become new variables.
+	fork map[string]bool
+}
+
+// checkError is a compile error found by the check: one line, with the
+// user's position.
+type checkError struct{ msg string }
+
+func (e *checkError) Error() string { return e.msg }
+
+// group is a run of items of one kind.
+type group struct {
+	decl  bool
+	items []item
+}
+
+// check type-checks the items of one cell (or script) named fname.
+func (s *Session) check(items []item, fname string) (*checked, error) {
+	if s.chk == nil {
+		c, err := newChecker(s.in.Symbols)
+		if err != nil {
+			return nil, err
+		}
+		s.chk = c
+	}
+	imports := map[string]string{}
+	res := &checked{fork: map[string]bool{}, imports: imports}
+	overlay := map[string]types.Object{}
+	for n, p := range s.imports {
+		imports[n] = p
+	}
+	var groups []*group
+	for _, it := range items {
+		if n := len(groups); n > 0 && groups[n-1].decl == it.decl {
+			groups[n-1].items = append(groups[n-1].items, it)
+			continue
+		}
+		groups = append(groups, &group{decl: it.decl, items: []item{it}})
+	}
+	for _, g := range groups {
+		if err := s.checkGroup(g, fname, overlay, imports, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// lookup finds a global visible to the cell being checked.
+func (c *checker) lookup(overlay map[string]types.Object, n string) types.Object {
+	if o, ok := overlay[n]; ok {
+		return o
+	}
+	return c.objs[n]
+}
+
+// checkGroup checks one run of declarations or statements, and records
+// what it declares in overlay, imports and res.
+func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Object, imports map[string]string, res *checked) error {
+	c := s.chk
+	fset := token.NewFileSet()
+	// Parse each declaration alone first: a syntax error then points at
+	// the user's text, and the declared names are known before the check.
+	declared := map[string]bool{}
+	var cellImports, body []string
+	recvMethods := map[string]string{} // fake function name -> method name
+	cellDots := map[string]bool{}      // paths this group dot-imports
+	line := func(l, col int) string { return fmt.Sprintf("/*line %s:%d:%d*/", fname, l, col) }
+	for _, it := range g.items {
+		if !g.decl {
+			// Statements are parsed together: the cell splitter may have
+			// cut a for clause at its semicolons.
+			text := it.src
+			if isExprList(it.src) {
+				// A bare list `a, b` shows each value.
+				text = "_ = []any{" + line(it.line, it.col) + it.src + ",\n}"
+			}
+			body = append(body, line(it.line, it.col)+text)
+			continue
+		}
+		f, base, err := parseItemAt(fset, it, fname)
+		if err != nil {
+			return s.syntaxError(err, itemText(it, fname), fname)
+		}
+		if s.sameTypes(f, fset, it, base) {
+			// Entered again as it was: the session's type stays, so
+			// that the values of that type keep it (rewrite.go drops it).
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					switch sp := sp.(type) {
+					case *ast.ImportSpec:
+						path := strings.Trim(sp.Path.Value, "\"`")
+						name := importName(path)
+						if sp.Name != nil {
+							name = sp.Name.Name
+						}
+						if name != "_" && name != "." {
+							declared[name] = true
+						}
+					case *ast.TypeSpec:
+						declared[sp.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							declared[n.Name] = true
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					declared[d.Name.Name] = true
+				}
+			}
+		}
+		text := it.src
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && fd.Body != nil {
+				bn := recvName(fd.Recv.List[0].Type)
+				if declaredIn(f, bn) || s.declaredInItems(g.items, bn, fname) {
+					continue
+				}
+				if _, ok := c.lookup(overlay, bn).(*types.TypeName); !ok {
+					continue
+				}
+				fake := methodPrefix + bn + "_" + fd.Name.Name
+				recvMethods[fake] = fd.Name.Name
+				tparams, ok := s.recvTypeParams(fd.Recv.List[0].Type, c.lookup(overlay, bn).Type(), imports)
+				if !ok {
+					continue
+				}
+				text = methodAsFunc(fset, it, fd, base, fake+tparams, fname)
+			}
+		}
+		if gd, ok := firstGenDecl(f); ok && gd.Tok == token.TYPE {
+			text = s.parenTypeNames(gd, it, base, fset, overlay, declared)
+		}
+		if gd, ok := firstGenDecl(f); ok && gd.Tok == token.IMPORT {
+			for _, sp := range gd.Specs {
+				is := sp.(*ast.ImportSpec)
+				if err := s.importConflict(is, fset, fname, imports); err != nil {
+					return err
+				}
+				if is.Name != nil && is.Name.Name == "." {
+					cellDots[strings.Trim(is.Path.Value, "\"`")] = true
+				}
+			}
+			cellImports = append(cellImports, line(it.line, it.col)+text)
+			continue
+		}
+		body = append(body, line(it.line, it.col)+text)
+	}
+	var b strings.Builder
+	b.WriteString("package main\n")
+	pkg := types.NewPackage("main", "main")
+	scope := pkg.Scope()
+	var names []string
+	for n := range imports {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if declared[n] || c.lookup(overlay, n) != nil {
+			continue
+		}
+		fmt.Fprintf(&b, "import %s %q\n", n, imports[n])
+	}
+	for _, p := range append(append([]string(nil), c.dots...), res.dots...) {
+		if !cellDots[p] {
+			fmt.Fprintf(&b, "import . %q\n", p)
+		}
+	}
+	for _, im := range cellImports {
+		b.WriteString(im + "\n")
+	}
+	if g.decl {
+		for _, t := range body {
+			b.WriteString(t + "\n")
+		}
+	} else {
+		b.WriteString("func " + wrapperName + "() {\n")
+		for _, t := range body {
+			b.WriteString(t + "\n")
+		}
+		b.WriteString("}\n")
+	}
+	f, err := parser.ParseFile(fset, fname, b.String(), parser.SkipObjectResolution)
+	if err != nil {
+		return s.syntaxError(err, b.String(), fname)
+	}
+	// A bare expression at the top of a cell is displayed (the last) or
+	// hidden by the REPL's convention, not an unused value.
+	shown := map[[2]int]bool{}
+	if !g.decl {
+		if err := topReturn(f, fset, s, fname); err != nil {
+			return err
+		}
+		for _, it := range g.items {
+			shown[[2]int{it.line, it.col}] = true
+		}
+	}
+	// The cell's earlier groups shadow the session's globals; the names
+	// this group declares are left out, so that it can declare them again.
+	for _, m := range []map[string]types.Object{overlay, c.objs} {
+		for n, o := range m {
+			if !declared[n] && scope.Lookup(n) == nil {
+				scope.Insert(o)
+			}
+		}
+	}
+	var hard []types.Error
+	conf := types.Config{
+		Importer:                 c.conv,
+		DisableUnusedImportCheck: true,
+		Error: func(err error) {
+			te, ok := err.(types.Error)
+			if !ok || te.Soft {
+				return
+			}
+			// A user type of an earlier cell is of another *types.Package
+			// with the same path, which this check compares by pointer.
+			if strings.HasPrefix(te.Msg, "implicit assignment to unexported field ") && strings.Contains(te.Msg, "of type main.") {
+				return
+			}
+			// A displayed value is used: it is shown.
+			if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
+				return
+			}
+			hard = append(hard, te)
+		},
+	}
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
+		Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	chk := types.NewChecker(&conf, fset, pkg, info)
+	func() {
+		defer func() {
+			if r := recover(); r != nil && len(hard) == 0 {
+				hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
+			}
+		}()
+		chk.Files([]*ast.File{f})
+	}()
+	if len(hard) > 0 {
+		return s.typeError(hard[0], f, fname, info, pkg)
+	}
+	// Record what the group declares.
+	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
+	for is, path := range fileImports(f) {
+		imports[is] = path
+	}
+	for p := range cellDots {
+		res.dots = append(res.dots, p)
+	}
+	if g.decl {
+		for _, n := range scope.Names() {
+			o := scope.Lookup(n)
+			if o.Pkg() != pkg || n == "_" {
+				continue
+			}
+			if m, ok := recvMethods[n]; ok {
+				fn := o.(*types.Func)
+				sig := fn.Type().(*types.Signature)
+				recv := sig.Params().At(0)
+				var rest []*types.Var
+				for i := 1; i < sig.Params().Len(); i++ {
+					rest = append(rest, sig.Params().At(i))
+				}
+				named, _ := derefNamed(recv.Type())
+				if named == nil {
+					continue
+				}
+				named = named.Origin()
+				var msig *types.Signature
+				if tps := sig.TypeParams(); tps.Len() > 0 {
+					// A method of a generic type: its receiver type
+					// parameters are fresh ones, substituted for the
+					// function's.
+					var fresh []*types.TypeParam
+					var args []types.Type
+					for i := 0; i < tps.Len(); i++ {
+						tp := types.NewTypeParam(types.NewTypeName(token.NoPos, pkg, tps.At(i).Obj().Name(), nil), tps.At(i).Constraint())
+						fresh, args = append(fresh, tp), append(args, tp)
+					}
+					inst, err := types.Instantiate(nil, sig, args, false)
+					if err != nil {
+						continue
+					}
+					isig := inst.(*types.Signature)
+					var params []*types.Var
+					for i := 0; i < isig.Params().Len(); i++ {
+						params = append(params, isig.Params().At(i))
+					}
+					msig = types.NewSignatureType(params[0], fresh, nil, types.NewTuple(params[1:]...), isig.Results(), isig.Variadic())
+				} else {
+					msig = types.NewSignatureType(recv, nil, nil, types.NewTuple(rest...), sig.Results(), sig.Variadic())
+				}
+				res.methods = append(res.methods, newMethod{base: named, fn: types.NewFunc(fn.Pos(), pkg, m, msig), at: posAt(fn.Pos())})
+				continue
+			}
+			if err := s.define(n, o, posAt(o.Pos()), overlay, res); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var wrapper *ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == wrapperName {
+			wrapper = fd
+		}
+	}
+	ws := info.Scopes[wrapper.Type]
+	for _, n := range ws.Names() {
+		o, ok := ws.Lookup(n).(*types.Var)
+		if !ok || n == "_" {
+			continue
+		}
+		if err := s.define(n, types.NewVar(o.Pos(), pkg, n, o.Type()), posAt(o.Pos()), overlay, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// define records a global the cell declares. A variable declared again with
+// another type becomes a new variable, unless functions use the old one.
+func (s *Session) define(n string, o types.Object, at cellPos, overlay map[string]types.Object, res *checked) error {
+	if path := res.imports[n]; path != "" {
+		// Go refuses a package-level name that is also an import's.
+		return &checkError{fmt.Sprintf("line %d:%d: %s is already the name of the imported package %q: give the new %s another name", at.line, at.col, n, path, kindOf(o))}
+	}
+	if v, ok := o.(*types.Var); ok {
+		if old, ok := s.chk.lookup(overlay, n).(*types.Var); ok && !types.Identical(old.Type(), v.Type()) {
+			res.fork[n] = true
+		}
+	}
+	overlay[n] = o
+	res.objs = append(res.objs, newObj{name: n, obj: o, at: at})
+	return nil
+}
+
+// kindOf names the kind of a declared object for messages.
+func kindOf(o types.Object) string {
+	switch o.(type) {
+	case *types.Func:
+		return "func"
+	case *types.TypeName:
+		return "type"
+	case *types.Const:
+		return "constant"
+	}
+	return "variable"
+}
+
+// typeText writes the type the check gave the cell's global name as Go
+// source valid in the cell (packages by their local names), if it can.
+func (ck *checked) typeText(name string) (string, bool) {
+	var t types.Type
+	for _, o := range ck.objs {
+		if o.name == name {
+			t = o.obj.Type()
+		}
+	}
+	if t == nil {
+		return "", false
+	}
+	local := map[string]string{}
+	for n, p := range ck.imports {
+		local[p] = n
+	}
+	ok := true
+	text := types.TypeString(t, func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		n, found := local[p.Path()]
+		ok = ok && found
+		return n
+	})
+	return text, ok && nameable(t, map[types.Type]bool{})
+}
+
+// nameable reports whether t can be written outside the packages of its
+// parts: it has no unexported type of a compiled package.
+func nameable(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.Named:
+		o := t.Obj()
+		if o.Pkg() != nil && o.Pkg().Path() != "main" && !o.Exported() {
+			return false
+		}
+		if o.Pkg() != nil && o.Pkg().Path() != "main" {
+			return true // its underlying type is its package's business
+		}
+		return t.TypeArgs().Len() == 0
+	case *types.Alias:
+		return nameable(types.Unalias(t), seen)
+	case *types.Pointer:
+		return nameable(t.Elem(), seen)
+	case *types.Slice:
+		return nameable(t.Elem(), seen)
+	case *types.Array:
+		return nameable(t.Elem(), seen)
+	case *types.Map:
+		return nameable(t.Key(), seen) && nameable(t.Elem(), seen)
+	case *types.Chan:
+		return nameable(t.Elem(), seen)
+	case *types.Signature:
+		return nameable(t.Params(), seen) && nameable(t.Results(), seen)
+	case *types.Tuple:
+		for i := 0; i < t.Len(); i++ {
+			if !nameable(t.At(i).Type(), seen) {
+				return false
+			}
+		}
+		return true
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if !nameable(t.Field(i).Type(), seen) {
+				return false
+			}
+		}
+		return true
+	case *types.Interface:
+		for i := 0; i < t.NumMethods(); i++ {
+			if !t.Method(i).Exported() || !nameable(t.Method(i).Type(), seen) {
+				return false
+			}
+		}
+		return true
+	case *types.Basic:
+		return t.Info()&types.IsUntyped == 0
+	}
+	return false
+}
+
+// forkError refuses a cell that declares an existing global again with
+// another type while functions use the old one: they would keep seeing it.
+func (s *Session) forkError(ck *checked) error {
+	for _, o := range ck.objs {
+		if !ck.fork[o.name] {
+			continue
+		}
+		if u := s.users(o.name); len(u) > 0 {
+			old := s.chk.objs[o.name]
+			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
+				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
+		}
+	}
+	return nil
+}
+
+// commit makes the checked globals and methods declared before upTo
+// visible to later cells (the zero upTo: all of them).
+func (c *checker) commit(ck *checked, upTo cellPos) {
+	all := upTo == cellPos{}
+	for _, o := range ck.objs {
+		if all || o.at.before(upTo) {
+			c.objs[o.name] = o.obj
+		}
+	}
+	for _, m := range ck.methods {
+		if all || m.at.before(upTo) {
+			m.base.AddMethod(m.fn)
+		}
+	}
+	for _, p := range ck.dots {
+		if !slices.Contains(c.dots, p) {
+			c.dots = append(c.dots, p)
+		}
+	}
+}
+
+// hookRan is called by a running cell after each of its top-level
+// statements, with the statement's end: a cell that fails keeps the
+// globals of the statements that completed.
+// A goroutine of an abandoned cell that calls it later is ignored.
+func (s *Session) hookRan(cell, line, col int) {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	if s.chk != nil && cell == s.cell {
+		s.chk.ran = cellPos{line, col}
+	}
+}
+
+// ranTo returns where the running cell's completed statements end, and
+// resets it.
+func (s *Session) ranTo() cellPos {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	p := s.chk.ran
+	s.chk.ran = cellPos{}
+	return p
+}
+
+func derefNamed(t types.Type) (*types.Named, bool) {
+	ptr := false
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = p.Elem(), true
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n, ptr
+}
+
+// isExprList reports whether src is a list of two or more expressions (and
+// so not a statement).
+func isExprList(src string) bool {
+	if !strings.Contains(src, ",") {
+		return false
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "", "package p; func f() {\n"+src+"\n}", parser.SkipObjectResolution); err == nil {
+		return false
+	}
+	_, err := parser.ParseFile(token.NewFileSet(), "", "package p; var _ = []any{"+src+",\n}", parser.SkipObjectResolution)
+	return err == nil
+}
+
+// parseItemAt parses one declaration alone, positioned as in the user's
+// cell. The item's text starts at offset base of the parsed file.
+func parseItemAt(fset *token.FileSet, it item, fname string) (*ast.File, int, error) {
+	src := itemText(it, fname)
+	f, err := parser.ParseFile(fset, fname, src, parser.SkipObjectResolution)
+	return f, len(src) - len(it.src), err
+}
+
+// itemText is the file parseItemAt parses.
+func itemText(it item, fname string) string {
+	return fmt.Sprintf("package main\n/*line %s:%d:%d*/%s", fname, it.line, it.col, it.src)
+}
+
+func firstGenDecl(f *ast.File) (*ast.GenDecl, bool) {
+	if len(f.Decls) == 0 {
+		return nil, false
+	}
+	gd, ok := f.Decls[0].(*ast.GenDecl)
+	return gd, ok
+}
+
+// declaredIn reports whether f declares the type name.
+func declaredIn(f *ast.File, name string) bool {
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+			for _, sp := range gd.Specs {
+				if sp.(*ast.TypeSpec).Name.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// declaredInItems reports whether one of the items declares the type name
+// anew (not as it already is).
+func (s *Session) declaredInItems(items []item, name, fname string) bool {
+	for _, it := range items {
+		if !it.decl || !strings.HasPrefix(it.src, "type") {
+			continue
+		}
+		fset := token.NewFileSet()
+		f, base, err := parseItemAt(fset, it, fname)
+		if err == nil && declaredIn(f, name) && !s.sameTypes(f, fset, it, base) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameTypes reports whether f (item it) is a type declaration whose every
+// type the session already has with the same source.
+func (s *Session) sameTypes(f *ast.File, fset *token.FileSet, it item, base int) bool {
+	gd, ok := firstGenDecl(f)
+	if !ok || gd.Tok != token.TYPE || len(gd.Specs) == 0 {
+		return false
+	}
+	for _, sp := range gd.Specs {
+		ts := sp.(*ast.TypeSpec)
+		y := s.syms[ts.Name.Name]
+		start, end := fset.File(ts.Pos()).Offset(ts.Pos())-base, fset.File(ts.End()).Offset(ts.End())-base
+		if y == nil || y.kind != symType || y.src != norm(it.src[start:end]) {
+			return false
+		}
+		if _, ok := s.chk.objs[ts.Name.Name].(*types.TypeName); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// parenTypeNames writes `type A B`, where B is a type of an earlier cell,
+// as `type A (B)` (the same type): go/types follows a bare name on the
+// right to the declaration it checks it in, which for B is not in this
+// check.
+func (s *Session) parenTypeNames(gd *ast.GenDecl, it item, base int, fset *token.FileSet, overlay map[string]types.Object, declared map[string]bool) string {
+	text := it.src
+	var at []int
+	for _, sp := range gd.Specs {
+		ts := sp.(*ast.TypeSpec)
+		id, ok := ts.Type.(*ast.Ident)
+		if !ok || declared[id.Name] {
+			continue
+		}
+		if _, ok := s.chk.lookup(overlay, id.Name).(*types.TypeName); ok {
+			at = append(at, fset.File(id.Pos()).Offset(id.Pos())-base, fset.File(id.End()).Offset(id.End())-base)
+		}
+	}
+	for i := len(at) - 2; i >= 0; i -= 2 {
+		text = text[:at[i]] + "(" + text[at[i]:at[i+1]] + ")" + text[at[i+1]:]
+	}
+	return text
+}
+
+// recvTypeParams is the type parameter list, "[K comparable, V any]", that
+// the function standing for a method of the generic type t needs, with the
+// names the receiver expression recv gives them ("" for a type that is not
+// generic).
+func (s *Session) recvTypeParams(recv ast.Expr, t types.Type, imports map[string]string) (string, bool) {
+	n, ok := t.(*types.Named)
+	if !ok || n.TypeParams().Len() == 0 {
+		return "", true
+	}
+	if st, ok := recv.(*ast.StarExpr); ok {
+		recv = st.X
+	}
+	var names []ast.Expr
+	switch r := recv.(type) {
+	case *ast.IndexExpr:
+		names = []ast.Expr{r.Index}
+	case *ast.IndexListExpr:
+		names = r.Indices
+	}
+	if len(names) != n.TypeParams().Len() {
+		return "", false
+	}
+	local := map[string]string{}
+	for name, p := range imports {
+		local[p] = name
+	}
+	var parts []string
+	for i, e := range names {
+		id, ok := e.(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		ok = true
+		c := types.TypeString(n.TypeParams().At(i).Constraint(), func(p *types.Package) string {
+			if p.Path() == "main" {
+				return ""
+			}
+			name, found := local[p.Path()]
+			ok = ok && found
+			return name
+		})
+		if !ok {
+			return "", false
+		}
+		parts = append(parts, id.Name+" "+c)
+	}
+	return "[" + strings.Join(parts, ", ") + "]", true
+}
+
+// methodAsFunc rewrites the method declaration fd of item it (parsed
+// alone, after a prefix of base bytes) as the function fake with the
+// receiver as its first parameter.
+func methodAsFunc(fset *token.FileSet, it item, fd *ast.FuncDecl, base int, fake, fname string) string {
+	text := it.src
+	at := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
+	recv := fd.Recv.List[0]
+	recvName := "_"
+	if len(recv.Names) > 0 {
+		recvName = recv.Names[0].Name
+	}
+	params := text[at(fd.Type.Params.Opening)+1 : at(fd.Type.Params.Closing)]
+	if strings.TrimSpace(params) != "" {
+		params = ", " + params
+	}
+	rest := at(fd.Type.Params.Closing) + 1
+	p := fset.Position(fd.Type.Params.Closing)
+	return fmt.Sprintf("%sfunc %s(%s %s%s)/*line %s:%d:%d*/%s", text[:at(fd.Pos())], fake, recvName,
+		text[at(recv.Type.Pos()):at(recv.Type.End())], params, fname, p.Line, p.Column+1, text[rest:])
+}
+
+// importConflict refuses an import whose name the session already gives to
+// another package or to one of its globals.
+func (s *Session) importConflict(is *ast.ImportSpec, fset *token.FileSet, fname string, imports map[string]string) error {
+	path := strings.Trim(is.Path.Value, "\"`")
+	name := importName(path)
+	if is.Name != nil {
+		name = is.Name.Name
+	}
+	p := fset.Position(is.Pos())
+	if old := imports[name]; old != "" && old != path {
+		return &checkError{fmt.Sprintf("%s%s is already imported as %q; import %q under another name, e.g. import %s2 %q", s.at(fname, p.Line, p.Column), name, old, path, name, path)}
+	}
+	if _, ok := s.chk.objs[name]; ok && imports[name] == "" {
+		return &checkError{fmt.Sprintf("%s%s is already a name in this session; import %q under another name", s.at(fname, p.Line, p.Column), name, path)}
+	}
+	return nil
+}
+
+// fileImports lists the imports of f by local name.
+func fileImports(f *ast.File) map[string]string {
+	m := map[string]string{}
+	for _, is := range f.Imports {
+		path := strings.Trim(is.Path.Value, "\"`")
+		name := importName(path)
+		if is.Name != nil {
+			name = is.Name.Name
+		}
+		if name != "_" && name != "." {
+			m[name] = path
+		}
+	}
+	return m
+}
+
+// topReturn refuses a return among a cell's statements (outside a func).
+func topReturn(f *ast.File, fset *token.FileSet, s *Session, fname string) error {
+	// A return inside a block of the cell ends that block, as it did
+	// before the check (see topStmt); only a bare one has no meaning.
+	var found token.Pos
+	for _, st := range f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List {
+		if r, ok := st.(*ast.ReturnStmt); ok && !found.IsValid() {
+			found = r.Pos()
+		}
+	}
+	if !found.IsValid() {
+		return nil
+	}
+	p := fset.Position(found)
+	return &checkError{s.at(fname, p.Line, p.Column) + "return outside a function: a cell's statements do not run inside a function, so there is nothing to return from (to stop early, put the code in a func, or use if/else)"}
+}
+
+// at is the "line L:C: " prefix of a message about the current cell, or
+// "path:L:C: " for a script.
+func (s *Session) at(fname string, l, c int) string {
+	if path, ok := s.files[s.cell]; ok && path == fname {
+		return fmt.Sprintf("%s:%d:%d: ", path, l, c)
+	}
+	return fmt.Sprintf("line %d:%d: ", l, c)
+}
+
+// syntaxError turns a parse error of src into one line at the user's
+// position.
+func (s *Session) syntaxError(err error, src, fname string) error {
+	var el scanner.ErrorList
+	if !errors.As(err, &el) || len(el) == 0 {
+		return &checkError{oneLine(err).Error()}
+	}
+	e := el[0]
+	at := s.at(fname, e.Pos.Line, e.Pos.Column)
+	if e.Msg == "expected '==', found '='" {
+		if callee, call := keywordArg(src, e.Pos.Offset); callee != "" {
+			msg := at + "Go has no keyword arguments: pass the values in the order of the parameters, e.g. " + call
+			if sig := s.signature(callee); sig != "" {
+				msg += " (" + callee + " is " + sig + ")"
+			}
+			return &checkError{msg}
+		}
+	}
+	msg := at + e.Msg
+	if h := pythonHint(lineAt(src, e.Pos.Offset), e.Msg); h != "" {
+		msg += "; " + h
+	}
+	return &checkError{msg}
+}
+
+// lineAt is the line of src around offset, without line directives.
+func lineAt(src string, off int) string {
+	off = min(max(off, 0), len(src))
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	end := strings.IndexByte(src[off:], '\n')
+	if end < 0 {
+		end = len(src) - off
+	}
+	line := src[start : off+end]
+	for strings.HasPrefix(line, "/*line ") {
+		i := strings.Index(line, "*/")
+		if i < 0 {
+			break
+		}
+		line = line[i+2:]
+	}
+	return strings.TrimSpace(line)
+}
+
+// typeString writes a type with package names, not paths.
+func typeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		return p.Name()
+	})
+}

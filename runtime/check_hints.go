@@ -1,0 +1,469 @@
+package runtime
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// typeError turns the first error of the check into the user's message:
+// one line at the user's position, with a hint for habits from Python and
+// TensorFlow where one applies.
+func (s *Session) typeError(e types.Error, f *ast.File, fname string, info *types.Info, pkg *types.Package) error {
+	msg := mainQual.ReplaceAllString(flatten(e.Msg), "$1")
+	if m := couldImport.FindStringSubmatch(msg); m != nil {
+		p := e.Fset.Position(e.Pos)
+		return &checkError{s.at(p.Filename, p.Line, p.Column) + fmt.Sprintf("nnlab does not provide package %s; it provides %s", m[1], strings.Join(s.chk.conv.paths(), ", "))}
+	}
+	if m := butHave.FindStringSubmatch(msg); m != nil {
+		// go/types' own hint, said as the others are.
+		return &checkError{s.at(e.Fset.Position(e.Pos).Filename, e.Fset.Position(e.Pos).Line, e.Fset.Position(e.Pos).Column) +
+			fmt.Sprintf("undefined: %s.%s; did you mean %s.%s?", m[1], m[2], m[1], m[3])}
+	}
+	prefix := ""
+	if e.Pos.IsValid() {
+		p := e.Fset.Position(e.Pos)
+		prefix = s.at(fname, p.Line, p.Column)
+	}
+	h := s.hint(e, msg, f, info, pkg)
+	if short := butHaveSel.ReplaceAllString(msg, ")"); short != msg && h != "" {
+		msg = short // go/types' "but does have method Run" says what the hint says
+	}
+	if h != "" {
+		msg += "; " + h
+	}
+	return &checkError{prefix + msg}
+}
+
+// flatten joins go/types' indented continuation lines ("have (...)",
+// "want (...)") into one line.
+func flatten(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, ", ")
+}
+
+var (
+	butHaveSel  = regexp.MustCompile(`, but does have (?:field|method) \w+\)$`)
+	butHave     = regexp.MustCompile(`^undefined: (\w+)\.(\w+) \(but have (\w+)\)$`)
+	nonFunc     = regexp.MustCompile(`^invalid operation: cannot call (?:non-function )?(\S+) \((\w+) of type`)
+	funcValue   = regexp.MustCompile(`(\S+) \(value of type func\(`)
+	mainQual    = regexp.MustCompile(`(^|[^\w.])main\.`) // the user's own package needs no name
+	notImpl     = regexp.MustCompile(`^cannot use .* as (\w+)\.(\w+) value in .*: .* does not implement `)
+	couldImport = regexp.MustCompile(`^could not import (\S+) \(nnlab does not provide`)
+)
+
+// hint returns advice for a type error, or "".
+func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info, pkg *types.Package) string {
+	switch {
+	case strings.HasPrefix(msg, "undefined: "):
+		name := strings.TrimPrefix(msg, "undefined: ")
+		if i := strings.IndexByte(name, '.'); i > 0 {
+			// A symbol of a package: nn.Matmul.
+			scope := s.pkgScope(pkg, name[:i])
+			if scope == nil {
+				return ""
+			}
+			if m := closest(name[i+1:], scope.Names(), true); m != "" {
+				return fmt.Sprintf("did you mean %s.%s?", name[:i], m)
+			}
+			return ""
+		}
+		if w, ok := pythonWords[name]; ok {
+			return "Go spells it " + w
+		}
+		if as := assignTo(f, e.Pos); as != nil {
+			return fmt.Sprintf("to declare a new variable, write %s := ...", name)
+		}
+		var names []string
+		for sc := pkg.Scope(); sc != nil; sc = sc.Parent() {
+			names = append(names, sc.Names()...)
+		}
+		for n := range s.imports {
+			names = append(names, n)
+		}
+		if m := closest(name, names, false); m != "" {
+			return fmt.Sprintf("did you mean %s?", m)
+		}
+		if inDecl(f, e.Pos) {
+			// Typed cell by cell, a declaration may come before what it uses.
+			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
+		}
+	case strings.Contains(msg, " undefined (type "):
+		sel := selectorAt(f, e.Pos)
+		if sel == nil {
+			return ""
+		}
+		tv, ok := info.Types[sel.X]
+		if !ok || tv.Type == nil {
+			return ""
+		}
+		if _, ok := tv.Type.Underlying().(*types.Slice); ok && sel.Sel.Name == "append" {
+			return fmt.Sprintf("append is a builtin function: %s = append(%s, ...)", types.ExprString(sel.X), types.ExprString(sel.X))
+		}
+		if m := closest(sel.Sel.Name, memberNames(tv.Type), true); m != "" {
+			return fmt.Sprintf("did you mean %s?", m)
+		}
+	case nonFunc.MatchString(msg):
+		m := nonFunc.FindStringSubmatch(msg)
+		name := m[1][strings.LastIndexByte(m[1], '.')+1:]
+		what := "a " + m[2]
+		if m[2] == "variable" && strings.Contains(m[1], ".") {
+			what = "a field"
+		}
+		return fmt.Sprintf("%s is %s, not a method or function: write %s without ()", name, what, m[1])
+	case funcValue.MatchString(msg) && !strings.Contains(msg, "in call to"):
+		m := funcValue.FindStringSubmatch(msg)
+		if i := strings.LastIndexByte(m[1], '.'); i > 0 {
+			return fmt.Sprintf("%s is a method, not a field: call it, %s()", m[1][i+1:], m[1])
+		}
+		return fmt.Sprintf("%s is a function: call it, %s(...)", m[1], m[1])
+	case notImpl.MatchString(msg):
+		// A string where an interface is wanted ("adam"): name the
+		// package's functions that make one.
+		m := notImpl.FindStringSubmatch(msg)
+		scope := s.pkgScope(pkg, m[1])
+		if scope == nil {
+			return ""
+		}
+		iface, ok := scope.Lookup(m[2]).(*types.TypeName)
+		if !ok {
+			return ""
+		}
+		it, ok := iface.Type().Underlying().(*types.Interface)
+		if !ok {
+			return ""
+		}
+		var makers []string
+		for _, n := range scope.Names() {
+			fn, ok := scope.Lookup(n).(*types.Func)
+			if !ok || !fn.Exported() {
+				continue
+			}
+			if r := fn.Type().(*types.Signature).Results(); r.Len() == 1 && types.Implements(r.At(0).Type(), it) {
+				makers = append(makers, m[1]+"."+n+"(...)")
+			}
+		}
+		if len(makers) > 0 {
+			if len(makers) > 4 {
+				makers = append(makers[:4], "...")
+			}
+			return fmt.Sprintf("make a %s.%s with %s", m[1], m[2], strings.Join(makers, ", "))
+		}
+	case strings.Contains(msg, "func("):
+		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {
+			return fmt.Sprintf("%s is a method, not a field: call it, %s()", sel[strings.LastIndexByte(sel, '.')+1:], sel)
+		}
+	}
+	return ""
+}
+
+// pythonWords are Python's spellings of Go's predeclared names.
+var pythonWords = map[string]string{"None": "nil", "True": "true", "False": "false", "self": "the method's receiver"}
+
+// pythonHint returns advice for a syntax error msg on a line written as in
+// Python, or "".
+func pythonHint(line, msg string) string {
+	word := line
+	if i := strings.IndexAny(line, " \t("); i >= 0 {
+		word = line[:i]
+	}
+	switch {
+	case word == "for" && strings.Contains(line, " in "):
+		return "Go loops with range: for i := range 10 { ... }, or for i, v := range xs { ... }"
+	case word == "def":
+		return "Go declares functions with func: func name(x T) R { ... }"
+	case word == "while":
+		return "Go's while loop is for: for cond { ... }"
+	case word == "elif":
+		return "Go writes else if"
+	case word == "import" && msg == "import path must be a string":
+		return `Go imports a quoted path, named as you like: import np "path"`
+	case strings.HasSuffix(line, ":") && (word == "if" || word == "for" || word == "else" || word == "try" || word == "with" || word == "class"):
+		return "Go puts a block in braces, not after a colon: if cond { ... }"
+	}
+	return ""
+}
+
+// pkgScope is the scope of the package imported under name, or nil.
+func (s *Session) pkgScope(pkg *types.Package, name string) *types.Scope {
+	for _, p := range pkg.Imports() {
+		if p.Name() == name {
+			return p.Scope()
+		}
+	}
+	if path := s.imports[name]; path != "" {
+		if p, err := s.chk.conv.Import(path); err == nil {
+			return p.Scope()
+		}
+	}
+	return nil
+}
+
+// inDecl reports whether pos is inside a declaration of the cell (not in
+// its statements' wrapper).
+func inDecl(f *ast.File, pos token.Pos) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == wrapperName {
+			continue
+		}
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			continue
+		}
+		if d.Pos() <= pos && pos < d.End() {
+			return true
+		}
+	}
+	return false
+}
+
+// assignTo returns the `=` assignment whose left side has an identifier at
+// pos, or nil.
+func assignTo(f *ast.File, pos token.Pos) *ast.AssignStmt {
+	var found *ast.AssignStmt
+	ast.Inspect(f, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Pos() == pos {
+					found = as
+				}
+			}
+		}
+		return found == nil
+	})
+	return found
+}
+
+// selectorAt returns the selector expression whose selected name is at pos.
+func selectorAt(f *ast.File, pos token.Pos) *ast.SelectorExpr {
+	var found *ast.SelectorExpr
+	ast.Inspect(f, func(n ast.Node) bool {
+		if se, ok := n.(*ast.SelectorExpr); ok && (se.Sel.Pos() == pos || se.Pos() == pos) {
+			found = se
+		}
+		return true
+	})
+	return found
+}
+
+// memberNames lists the fields and methods of t (and *t), promoted ones
+// included.
+func memberNames(t types.Type) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, tt := range []types.Type{t, types.NewPointer(t)} {
+		if _, ok := tt.Underlying().(*types.Pointer); ok && tt != t {
+			if _, isPtr := t.Underlying().(*types.Pointer); isPtr {
+				continue
+			}
+		}
+		ms := types.NewMethodSet(tt)
+		for i := 0; i < ms.Len(); i++ {
+			add(ms.At(i).Obj().Name())
+		}
+	}
+	var fields func(t types.Type, depth int)
+	fields = func(t types.Type, depth int) {
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || depth > 3 {
+			return
+		}
+		for i := 0; i < st.NumFields(); i++ {
+			add(st.Field(i).Name())
+			if st.Field(i).Embedded() {
+				fields(st.Field(i).Type(), depth+1)
+			}
+		}
+	}
+	fields(t, 0)
+	sort.Strings(out)
+	return out
+}
+
+// closest returns the one name among names that name most likely means: the
+// same letters but for case and underscores (num_examples, NumExamples),
+// else one edit away (two for a long name; none for a short one). exported keeps only names
+// that can be used from outside their package.
+func closest(name string, names []string, exported bool) string {
+	key := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+	var same []string
+	best, bestD, ties := "", 3, 0
+	for _, n := range names {
+		if n == name || n == "_" || strings.HasPrefix(n, hidden) || strings.HasPrefix(n, methodPrefix) || n == wrapperName {
+			continue
+		}
+		if exported && !ast.IsExported(n) {
+			continue
+		}
+		if key(n) == key(name) {
+			same = append(same, n)
+			continue
+		}
+		max := 0 // a short name is too close to many others
+		switch {
+		case len(name) > 5:
+			max = 2
+		case len(name) > 2:
+			max = 1
+		}
+		if d := editDistance(key(n), key(name)); d <= max {
+			switch {
+			case d < bestD:
+				best, bestD, ties = n, d, 1
+			case d == bestD && n != best:
+				ties++
+			}
+		}
+	}
+	if len(same) == 1 {
+		return same[0]
+	}
+	if len(same) == 0 && ties == 1 {
+		return best
+	}
+	return ""
+}
+
+// editDistance is the Damerau-Levenshtein distance (with adjacent
+// transpositions) of two short strings.
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
+}
+
+// keywordArg finds a Python keyword argument `name=value` at offset off of
+// src: it returns the text of the callee and of the call with the names
+// dropped, or "" if the error is not inside a call's parentheses.
+func keywordArg(src string, off int) (callee, call string) {
+	depth := 0
+	open := -1
+	for i := off - 1; i >= 0; i-- {
+		switch src[i] {
+		case ')', ']', '}':
+			depth++
+		case '(', '[', '{':
+			if depth == 0 {
+				open = i
+			}
+			depth--
+		}
+		if open >= 0 || src[i] == '\n' && depth < 0 {
+			break
+		}
+	}
+	if open < 0 || src[open] != '(' {
+		return "", ""
+	}
+	j := open
+	for j > 0 && (isIdentByte(src[j-1]) || src[j-1] == '.') {
+		j--
+	}
+	callee = src[j:open]
+	if callee == "" || !unicode.IsLetter(rune(callee[0])) {
+		return "", ""
+	}
+	// The call's arguments up to its closing parenthesis.
+	depth, end := 0, -1
+	for i := open; i < len(src) && end < 0; i++ {
+		switch src[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				end = i
+			}
+		case '\n':
+			if depth <= 1 && i > off {
+				end = i
+			}
+		}
+	}
+	if end < 0 {
+		end = len(src)
+	}
+	args := kwName.ReplaceAllString(src[open+1:end], "$1$2")
+	return callee, callee + "(" + args + ")"
+}
+
+var kwName = regexp.MustCompile(`(^|[(,]\s*)[A-Za-z_][A-Za-z0-9_]*\s*=([^=])`)
+
+// methodValueOn returns the text of a method value (a method selected but
+// not called) on the given line, or "".
+func methodValueOn(f *ast.File, info *types.Info, line int, fset *token.FileSet) string {
+	called := map[ast.Expr]bool{}
+	found := ""
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			called[n.Fun] = true
+		case *ast.SelectorExpr:
+			if sel, ok := info.Selections[n]; ok && sel.Kind() == types.MethodVal && !called[n] && fset.Position(n.Pos()).Line == line && found == "" {
+				found = types.ExprString(n)
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// signature is the type of the callee expression (a function, a method of a
+// global, a package's function) as the check sees it, or "".
+func (s *Session) signature(callee string) string {
+	pkg := types.NewPackage("main", "main")
+	for _, o := range s.chk.objs {
+		pkg.Scope().Insert(o)
+	}
+	for n, path := range s.imports {
+		if pkg.Scope().Lookup(n) != nil {
+			continue
+		}
+		if p, err := s.chk.conv.Import(path); err == nil {
+			pkg.Scope().Insert(types.NewPkgName(token.NoPos, pkg, n, p))
+		}
+	}
+	tv, err := types.Eval(token.NewFileSet(), pkg, token.NoPos, callee)
+	if err != nil || tv.Type == nil {
+		return ""
+	}
+	if _, ok := tv.Type.Underlying().(*types.Signature); !ok {
+		return ""
+	}
+	return typeString(tv.Type)
+}

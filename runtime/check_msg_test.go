@@ -1,0 +1,66 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestCheckMessages: compile errors read like the Go compiler's, at the
+// user's line, with a hint for Python and TensorFlow habits, and with no
+// interpreter internals.
+func TestCheckMessages(t *testing.T) {
+	setup := []string{
+		`type DS struct{ NumExamples int; Images []float32 }`,
+		`func (d DS) Len() int { return d.NumExamples }`,
+		`type Data struct{ Train, Test DS }`,
+		`data := &Data{Train: DS{NumExamples: 3}}`,
+		`sess := nn.NewSession()`,
+		`x := nn.Placeholder(2, 2)`,
+		`import "github.com/nnlab/nnlab/nn/model"`,
+	}
+	for _, tc := range []struct{ cell, want string }{
+		{"sess.run(x, nil)", "line 1:6: sess.run undefined (type *nn.Session has no field or method run); did you mean Run?"},
+		{"sess.Rnu(x, nil)", "did you mean Run?"},
+		{"data.train.NumExamples", "line 1:6: data.train undefined (type *Data has no field or method train); did you mean Train?"},
+		{"data.Train.num_examples", "did you mean NumExamples?"},
+		{"y := nn.Matmul(x, x)", "line 1:9: undefined: nn.Matmul; did you mean nn.MatMul?"},
+		{"loss := nn.SoftmaxCrossEntropyWithLogits(labels=x, logits=x)", "Go has no keyword arguments: pass the values in the order of the parameters, e.g. nn.SoftmaxCrossEntropyWithLogits(x, x) (nn.SoftmaxCrossEntropyWithLogits is func(*nn.Node, *nn.Node) *nn.Node)"},
+		{"learning_rate = 1e-4", "line 1:1: undefined: learning_rate; to declare a new variable, write learning_rate := ..."},
+		{"data.Train.NumExamples()", "NumExamples is a field, not a method or function: write data.Train.NumExamples without ()"},
+		{"n := data.Train.Len + 1", "Len is a method, not a field: call it, data.Train.Len()"},
+		{"nn.MatMul(x)", "not enough arguments in call to nn.MatMul, have (*nn.Node), want (*nn.Node, *nn.Node)"},
+		{"return", "line 1:1: return outside a function"},
+		{"first := nosuch.Field", "line 1:10: undefined: nosuch"},
+		{`import "runtime"`, `line 1:8: nnlab does not provide package runtime; it provides bufio, bytes,`},
+		{"type List struct{ head *elem }", "line 1:25: undefined: elem; declare elem in an earlier cell, or in the same cell"},
+		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
+		{"v := True", "undefined: True; Go spells it true"},
+		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); make a nn.Optimizer with nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
+		{"for i in range(10):", "line 1:7: expected '{', found in; Go loops with range: for i := range 10 { ... }"},
+		{"def f(x):", "Go declares functions with func"},
+		{"xs := []int{1}; xs.append(2)", "append is a builtin function: xs = append(xs, ...)"},
+		{"v := None", "line 1:6: undefined: None; Go spells it nil"},
+		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
+	} {
+		s, _, _ := newSession(t)
+		for _, c := range setup {
+			if _, err := s.Eval(context.Background(), c); err != nil {
+				t.Fatalf("set-up %q: %v", c, err)
+			}
+		}
+		_, err := s.Eval(context.Background(), tc.cell)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q:\n got %v\nwant %s", tc.cell, err, tc.want)
+			continue
+		}
+		for _, bad := range []string{"CFG", "16000001", "nil reflect", "definition loop", "panic"} {
+			if strings.Contains(err.Error(), bad) {
+				t.Errorf("%q: %v: interpreter internals (%s)", tc.cell, err, bad)
+			}
+		}
+		if msg := err.Error(); strings.HasSuffix(msg, ": ") || strings.Contains(msg, "\n") {
+			t.Errorf("%q: %q is not one whole line", tc.cell, msg)
+		}
+	}
+}

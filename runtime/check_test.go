@@ -1,0 +1,356 @@
+package runtime
+
+import (
+	"context"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// probe is a cell run after a failing one, with the display it must give.
+type probe struct{ cell, out string }
+
+// TestFailedCellChangesNothing runs a set-up, then a cell that must fail
+// with a message containing errSub, then probes that show every earlier
+// value, function and type as it was.
+func TestFailedCellChangesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		setup  []string
+		bad    string
+		errSub string
+		probes []probe
+	}{
+		{"redeclared beside an undefined name", []string{"x := 42"}, "x := 43; k := nosuch", "line 1:15: undefined: nosuch",
+			[]probe{{"x", "42"}, {"k := 1; k", "1"}}},
+		{"misspelt method after a redeclaration", []string{`type S struct{ n int }`, `func (s *S) Run(a, b int) int { return s.n + a + b }`, `sess := &S{n: 7}`},
+			"sess := &S{}; sess.Run(nn.GlobalVariablesInitialiser(), nil)", "undefined: nn.GlobalVariablesInitialiser",
+			[]probe{{"sess.n", "7"}}},
+		{"a string plus an int", []string{"x := 42"}, `x := "a" + 1`, "line 1:6:",
+			[]probe{{"x", "42"}}},
+		{"a function beside a failing statement", nil, "func ok() int { return 1 }; q := nosuch3", "undefined: nosuch3",
+			[]probe{{"ok := 5; ok", "5"}}},
+		{"several statements", []string{"a := 1", "b := []int{1, 2}"}, "a = 2\nb = append(b, 3)\nc := a + b", "line 3:6: invalid operation",
+			[]probe{{"a", "1"}, {"len(b)", "2"}}},
+		{"a new type beside a type error", []string{"n := 3"}, "type P struct{ x int }\nn := P{}.y", "P{}.y undefined",
+			[]probe{{"n", "3"}, {"type P int; P(2)", "2"}}},
+		{"a failure inside a block", []string{"n := 3"}, "for i := 0; i < 2; i++ {\n\tn += i\n\tif n > 1 { m := nope; _ = m }\n}", "line 3:18: undefined: nope",
+			[]probe{{"n", "3"}}},
+		{"a failure inside a closure", []string{"n := 3"}, "n = 4\nf := func() int { return n + nope }", "undefined: nope",
+			[]probe{{"n", "3"}}},
+		{"a failing statement after := of an existing name", []string{`s := "kept"`}, "s := 5\nfmt.Println(s + 1.5)", "line 2:",
+			[]probe{{"s", `"kept"`}}},
+		{"a type error in a func body among other decls", []string{"func f() int { return 1 }"}, "func f() int { return 2 }\nvar v = 3\nfunc g() string { return 1 }", "line 3:26:",
+			[]probe{{"f()", "1"}, {"v := 9; v", "9"}}},
+		{"a field of a name that does not exist", nil, "first := data.Test.Images", "line 1:10: undefined: data", nil},
+		{"an import beside a type error", nil, `import "strings"; x := strings.ToUpper(1)`, "line 1:40: cannot use 1",
+			[]probe{{`strings := "not a package"; strings`, `"not a package"`}}},
+		{"a method on an earlier type beside a failing statement", []string{"type C float64", "c := C(2)"}, "func (c C) F() int { return 1 }\nq := nosuch", "line 2:6: undefined: nosuch",
+			[]probe{{"func (c C) F() int { return 5 }", ""}, {"c.F()", "5"}}},
+		{"a method and a func then a panic", []string{"type C float64", "c := C(2)"}, "func (c C) G() int { return 1 }\nfunc h() int { return 2 }\nvar s []int\ns[1] = 0", "line 4: panic",
+			[]probe{{"c.G() + h()", "3"}}},
+		{"redeclared with another type while a func uses it", []string{"lr := 0.5", "func step() float64 { return lr * 2 }"}, `lr := "fast"`, "lr already exists as float64 and step use it",
+			[]probe{{"lr", "0.5"}, {"step()", "1"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _, _ := newSession(t)
+			ctx := context.Background()
+			for _, c := range tc.setup {
+				if _, err := s.Eval(ctx, c); err != nil {
+					t.Fatalf("set-up %q: %v", c, err)
+				}
+			}
+			_, err := s.Eval(ctx, tc.bad)
+			if err == nil || !strings.Contains(err.Error(), tc.errSub) {
+				t.Fatalf("%q: err = %v, want it to contain %q", tc.bad, err, tc.errSub)
+			}
+			t.Logf("%q: %v", tc.bad, err)
+			for _, p := range tc.probes {
+				out, err := s.Eval(ctx, p.cell)
+				if err != nil || out != p.out {
+					t.Errorf("after %q: %q = %q, %v; want %q", tc.bad, p.cell, out, err, p.out)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckScripts: a script is checked as Go checks a file: declarations
+// in any order, redeclarations refused, nothing run when any part fails.
+func TestCheckScripts(t *testing.T) {
+	for _, tc := range []struct{ name, src, out, errSub string }{
+		{"a declaration before the type it uses", `package main
+
+import "fmt"
+
+var _ fmt.Stringer = Celsius(0)
+
+type Celsius float64
+
+func (c Celsius) String() string { return fmt.Sprintf("%.1f C", float64(c)) }
+
+func main() { fmt.Println(Celsius(2).String()) }
+`, "2.0 C\n", ""},
+		{"a type and a var of one name", `package main
+
+type foo int
+
+var foo int
+
+func main() { println("ran") }
+`, "", "script.go:5:5: foo redeclared in this block"},
+		{"an error in one func body", `package main
+
+import "fmt"
+
+func main() { fmt.Println("ran") }
+
+func helper() int { return "no" }
+`, "", "script.go:7:28: cannot use \"no\""},
+		{"an undefined name in main", `package main
+
+func main() {
+	x := 1
+	println(x + y)
+}
+`, "", "script.go:5:14: undefined: y"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, out, _ := newSession(t)
+			path := filepath.Join(t.TempDir(), "script.go")
+			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := s.RunFile(context.Background(), path)
+			if tc.errSub == "" && err != nil {
+				t.Fatalf("RunFile: %v", err)
+			}
+			if tc.errSub != "" && (err == nil || !strings.Contains(err.Error(), tc.errSub)) {
+				t.Fatalf("RunFile: err = %v, want it to contain %q", err, tc.errSub)
+			}
+			if got := out.String(); got != tc.out {
+				t.Errorf("stdout = %q, want %q", got, tc.out)
+			}
+		})
+	}
+}
+
+// TestMethodOnEarlierType: a method declared in a later cell than its type
+// is known to the check from the next cell on, through fmt too.
+func TestMethodOnEarlierType(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Celsius float64"},
+		{cell: "c := Celsius(3)"},
+		{cell: `func (c Celsius) String() string { return fmt.Sprintf("%.1f°C", float64(c)) }`},
+		{cell: "c.String()", out: `"3.0°C"`},
+		{cell: "var st fmt.Stringer = c; st.String()", out: `"3.0°C"`},
+		{cell: `func (c *Celsius) Warm(d float64) { *c += Celsius(d) }`},
+		{cell: "c.Warm(1.5); float64(c)", out: "4.5"},
+		{cell: "c.Cool()", errSub: "c.Cool undefined"},
+		{cell: "func (c Celsius) Bad() int { return nope }", errSub: "undefined: nope"},
+		{cell: "c.Bad()", errSub: "c.Bad undefined"},
+		{cell: `fmt.Println(c.String())`},
+	})
+	if !strings.Contains(out.String(), "4.5°C") {
+		t.Errorf("stdout = %q", out.String())
+	}
+}
+
+// TestCellTypes: values typed cell by cell get the types Go gives them.
+func TestCellTypes(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "a := 2"},
+		{cell: "var b = a + 1"},
+		{cell: "b", out: "3"},
+		{cell: `m := map[string]int{"a": 1}`},
+		{cell: `v, ok := m["a"]`},
+		{cell: "v", out: "1"},
+		{cell: "ok", out: "true"},
+		{cell: `w, ok := m["z"]`},
+		{cell: "fmt.Sprint(w, ok)", out: `"0 false"`},
+		{cell: "r := 'r'"},
+		{cell: "var r32 int32 = r; r32", out: "114"},
+		{cell: "t := nn.NewTensor([]float32{1, 2}, 2)"},
+		{cell: "d := t.Data(); orig := d[1]"},
+		{cell: "orig", out: "2"},
+		{cell: "var i interface{ Len() int } = t; i.Len()", out: "2"},
+		{cell: "x := 1.5; y := x * 2; y", out: "3"},
+		{cell: "k := func(n int) int { return n * n }; k(3)", out: "9"},
+		{cell: "var g fmt.Stringer = nn.Float32; g.String()", out: `"float32"`},
+		// Declared again with another type and used by no func: a new variable.
+		{cell: `name := "w1"`},
+		{cell: "name := 7; name + 1", out: "8"},
+		{cell: "var name2 = name * 2; name2", out: "14"},
+		{cell: "var p *int", out: ""},
+		{cell: "*p = 2", errSub: "line 1: panic: runtime error: invalid memory address or nil pointer dereference"},
+		{cell: "p == nil", out: "true"},
+	})
+}
+
+// TestInterpreterLimitChangesNothing: a cell that is valid Go but that
+// yaegi cannot compile (range over a func) fails with a plain message, and
+// the func it redefined before the failing part is put back.
+func TestInterpreterLimitChangesNothing(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "func g() int { return 7 }"},
+		{cell: "x := 1"},
+		{cell: "x := 2\nfunc g() int { return 8 }\nfor v := range func(yield func(int) bool) { yield(1) } {\n\tx = v\n}", errSub: "line 3:"},
+		{cell: "g()", out: "7"},
+		{cell: "x", out: "1"},
+		{cell: "recover()", out: ""},
+		{cell: `import "github.com/nnlab/nnlab/nn/model"`},
+		{cell: "model := model.New()", errSub: `line 1:1: model is already the name of the imported package "github.com/nnlab/nnlab/nn/model": give the new variable another name`},
+		{cell: "m := model.New(); m != nil", out: "true"},
+	})
+}
+
+// TestCheckIsQuick: checking a cell takes a few milliseconds once the
+// packages are built (bound generous for a loaded machine; logged).
+func TestCheckIsQuick(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "x := nn.Placeholder(-1, 784)"},
+		{cell: "w := nn.Variable(nn.Constant(0, []int{784, 10}))"},
+		{cell: `func layer(in *nn.Node) *nn.Node { return nn.MatMul(in, w) }`},
+	})
+	cell := splitCell("y := layer(x)\nloss := nn.ReduceMean(y)\nfmt.Println(loss)")
+	const n = 50
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := s.check(cell, "cell"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	per := time.Since(start) / n
+	t.Logf("one check: %v", per)
+	if per > 50*time.Millisecond {
+		t.Errorf("one check takes %v", per)
+	}
+}
+
+// TestSameTypeAgain: a type entered again as it was stays the session's
+// type, so values and methods of it still fit.
+func TestSameTypeAgain(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Celsius float64"},
+		{cell: "c := Celsius(3)"},
+		{cell: "type Celsius float64\nfunc (c Celsius) Twice() Celsius { return 2 * c }"},
+		{cell: "var d Celsius = c.Twice(); float64(d)", out: "6"},
+		{cell: "type Celsius float64"},
+		{cell: "func (c Celsius) Twice() Celsius { return 2 * c }"},
+		{cell: "float64(c.Twice())", out: "6"},
+		{cell: "type Celsius int", errSub: "already defined differently"},
+		{cell: "float64(c)", out: "3"},
+	})
+}
+
+// TestExamplesPassTheCheck: every example script passes the check (without
+// running it), so the check refuses nothing the interpreter runs.
+func TestExamplesPassTheCheck(t *testing.T) {
+	paths, _ := filepath.Glob("../examples/*.go")
+	if len(paths) == 0 {
+		t.Skip("no examples")
+	}
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []item
+		for _, d := range f.Decls {
+			start, end := fset.Position(d.Pos()), fset.Position(d.End())
+			items = append(items, item{decl: true, src: string(src[start.Offset:end.Offset]), line: start.Line, col: start.Column})
+		}
+		s, _, _ := newSession(t)
+		s.nextCell(path)
+		if _, err := s.check(items, path); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+}
+
+// TestDotImportAndGroups: a dot import holds for later cells; a var group
+// may refer to its later specs; `type A B` of an earlier B.
+func TestDotImportAndGroups(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import . "strings"`},
+		{cell: `ToUpper("a")`, out: `"A"`},
+		{cell: "var (\n\ta = b\n\tb = \"hello\"\n)"},
+		{cell: "a", out: `"hello"`},
+		{cell: "type I interface{ Hello() }"},
+		{cell: "type I2 I"},
+		{cell: "type Root struct{ Name string }"},
+		{cell: "type One = Root"},
+		{cell: `one := &One{Name: "one"}; one.Name`, out: `"one"`},
+		{cell: "type P struct{ x, y int }"},
+		{cell: "p := P{1, 2}; p.y", out: "2"},
+		{cell: "if p.x == 1 {\n\tfmt.Println(\"early\")\n\treturn\n}"},
+		// A bare list passes the check (the REPL shows each value).
+		{cell: "p.x, nosuch", errSub: "line 1:6: undefined: nosuch"},
+	})
+	if _, err := s.check(splitCell("p.x, p.y"), "cell"); err != nil {
+		t.Errorf("a list of values: %v", err)
+	}
+	if !strings.Contains(out.String(), "early") {
+		t.Errorf("stdout = %q", out.String())
+	}
+}
+
+// TestGenericMethodLater: a method of a generic type declared in a later
+// cell than the type.
+func TestGenericMethodLater(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Map[K comparable, V any] struct {\n\tm map[K]V\n}"},
+		{cell: "func (m Map[K, V]) Has(k K) bool {\n\t_, ok := m.m[k]\n\treturn ok\n}"},
+		{cell: "func (m *Map[K, V]) Put(k K, v V) {\n\tif m.m == nil {\n\t\tm.m = map[K]V{}\n\t}\n\tm.m[k] = v\n}"},
+		{cell: "mm := Map[string, float64]{}"},
+		{cell: `mm.Put("a", 1); mm.Has("a")`, out: "true"},
+		{cell: `mm.Has(3)`, errSub: "cannot use 3"},
+	})
+}
+
+// TestRunFileTwice: loading the same script twice works (its declarations
+// are entered again as they were).
+func TestRunFileTwice(t *testing.T) {
+	s, out, _ := newSession(t)
+	path := filepath.Join(t.TempDir(), "twice.go")
+	src := `package main
+
+import "fmt"
+
+type Celsius float64
+
+func (c Celsius) String() string { return fmt.Sprintf("%.1f C", float64(c)) }
+
+var start = Celsius(1)
+
+func main() { fmt.Println(start.String()) }
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := s.RunFile(context.Background(), path); err != nil {
+			t.Fatalf("run %d: %v", i+1, err)
+		}
+	}
+	if got := out.String(); got != "1.0 C\n1.0 C\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	runSteps(t, s, []step{{cell: "start.String()", out: `"1.0 C"`}})
+}
