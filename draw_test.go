@@ -167,8 +167,8 @@ func cookedDuringCell(t *testing.T, tm *term) unix.Termios {
 	return st
 }
 
-// rawOutput is everything the terminal received so far, escape codes kept.
-func rawOutput(tm *term) string {
+// drawOutput is everything the terminal received so far, escape codes kept.
+func drawOutput(tm *term) string {
 	tm.out.mu.Lock()
 	defer tm.out.mu.Unlock()
 	return string(tm.out.buf)
@@ -184,7 +184,7 @@ func TestTerminalDraw(t *testing.T) {
 	before := cookedDuringCell(t, tm)
 
 	// Draw a 1: the live guesses say 1.
-	startOne := len(rawOutput(tm))
+	startOne := len(drawOutput(tm))
 	tm.send(":draw m\r")
 	tm.expect("Draw a digit with the mouse")
 	tm.expect("guesses appear here")
@@ -195,9 +195,9 @@ func TestTerminalDraw(t *testing.T) {
 	tm.expect("ans = Tensor(shape=[784], float32)")
 	tm.expect("m guesses 1 (")
 	tm.expect(">>> ")
-	afterOne := rawOutput(tm)[startOne:]
+	afterOne := drawOutput(tm)[startOne:]
 	afterOne = stripANSI(afterOne[strings.LastIndex(afterOne, "\x1b[?1049l"):])
-	if !strings.Contains(rawOutput(tm), "\x1b[?1006h") || !strings.Contains(rawOutput(tm), "\x1b[?1000l") {
+	if !strings.Contains(drawOutput(tm), "\x1b[?1006h") || !strings.Contains(drawOutput(tm), "\x1b[?1000l") {
 		t.Error("mouse reporting was not switched on and off")
 	}
 
@@ -257,14 +257,14 @@ func TestTerminalDraw(t *testing.T) {
 	for _, key := range []string{"\x1b", "\x03"} {
 		tm.send("img7;\r") // ans = img7
 		tm.expect(">>> ")
-		mark := len(rawOutput(tm))
+		mark := len(drawOutput(tm))
 		tm.send(":draw\r")
 		tm.expect("Draw a digit with the mouse")
 		tm.send(strokeKeys(0, strokeOne...))
 		tm.send(key)
 		tm.expect("drawing cancelled; ans is unchanged")
 		tm.expect(">>> ")
-		out := rawOutput(tm)[mark:]
+		out := drawOutput(tm)[mark:]
 		for _, seq := range []string{"\x1b[?1006l", "\x1b[?1002l", "\x1b[?1000l", "\x1b[?25h", "\x1b[?1049l"} {
 			if !strings.Contains(out, seq) {
 				t.Errorf("after %q: %q was not written", key, seq)
@@ -283,7 +283,7 @@ func TestTerminalDraw(t *testing.T) {
 	// byte in raw mode) stops :draw the same way.
 	tm.send("img7;\r")
 	tm.expect(">>> ")
-	mark := len(rawOutput(tm))
+	mark := len(drawOutput(tm))
 	tm.send(":draw\r")
 	tm.expect("Draw a digit with the mouse")
 	tm.send(strokeKeys(0, strokeOne...))
@@ -293,7 +293,7 @@ func TestTerminalDraw(t *testing.T) {
 	}
 	tm.expect("interrupted")
 	tm.expect(">>> ")
-	if out := rawOutput(tm)[mark:]; !strings.Contains(out, "\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l") {
+	if out := drawOutput(tm)[mark:]; !strings.Contains(out, "\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l") {
 		t.Errorf("after SIGINT the terminal was not restored: %q", out)
 	}
 	tm.send("ans == img7\r")
@@ -337,7 +337,7 @@ func TestTerminalDraw(t *testing.T) {
 // last "Draw a digit" title replayed on a grid, so half-blocks and guesses
 // land where the terminal put them.
 func screenText(tm *term) string {
-	out := rawOutput(tm)
+	out := drawOutput(tm)
 	i := strings.LastIndex(out, "\x1b[?1049h")
 	if i < 0 {
 		return ""
@@ -420,11 +420,11 @@ func TestTerminalDrawDumb(t *testing.T) {
 	tm.send("40 + 2\r")
 	tm.expect("42")
 	tm.expect(">>> ")
-	mark := len(rawOutput(tm))
+	mark := len(drawOutput(tm))
 	tm.send(":draw\r")
 	tm.expect(`TERM="dumb" has none`)
 	tm.expect(">>> ")
-	if out := rawOutput(tm)[mark:]; strings.Contains(out, "\x1b[?1000h") {
+	if out := drawOutput(tm)[mark:]; strings.Contains(out, "\x1b[?1000h") {
 		t.Errorf("mouse reporting switched on for TERM=dumb: %q", out)
 	}
 	tm.send("ans\r")
@@ -439,11 +439,11 @@ func TestTerminalDrawTooSmall(t *testing.T) {
 	if err := pty.Setsize(tm.f, &pty.Winsize{Rows: 12, Cols: 60}); err != nil {
 		t.Fatal(err)
 	}
-	mark := len(rawOutput(tm))
+	mark := len(drawOutput(tm))
 	tm.send(":draw\r")
 	tm.expect("needs a terminal of at least 22 rows and 78 columns; this one has 12 and 60")
 	tm.expect(">>> ")
-	if out := rawOutput(tm)[mark:]; strings.Contains(out, "\x1b[?1000h") {
+	if out := drawOutput(tm)[mark:]; strings.Contains(out, "\x1b[?1000h") {
 		t.Errorf("mouse reporting switched on in a small terminal: %q", out)
 	}
 	tm.exit()
@@ -456,7 +456,7 @@ func TestTerminalDrawKilled(t *testing.T) {
 	tm := startTerm(t, env)
 	tm.cell(`import "time"`)
 	before := cookedDuringCell(t, tm)
-	mark := len(rawOutput(tm))
+	mark := len(drawOutput(tm))
 	tm.send(":draw\r")
 	tm.expect("left button draws")
 	if err := tm.cmd.Process.Signal(unix.SIGTERM); err != nil {
@@ -472,7 +472,7 @@ func TestTerminalDrawKilled(t *testing.T) {
 	}
 	// The copy from the pseudo-terminal may still be catching up.
 	for deadline := time.Now().Add(hangGuard); ; time.Sleep(10 * time.Millisecond) {
-		out := rawOutput(tm)[mark:]
+		out := drawOutput(tm)[mark:]
 		if strings.Contains(out, "\x1b[?1000l") {
 			break
 		}

@@ -57,15 +57,23 @@ func newChecker(more func(string) interp.Exports) (*checker, error) {
 	// The prelude's globals (ans and the helpers) are checked from their
 	// source, so that whatever it declares is known to the check.
 	fset := token.NewFileSet()
-	src := "package main\nimport " + rtName + " \"" + rtPath + "\"\n" + prelude
+	// The prelude sees the imports the session starts with (see New).
+	src := "package main\nimport (\"fmt\"; \"" + nnPath + "\"; \"" + mnistPath + "\"; " + rtName + " \"" + rtPath + "\")\n" + prelude
 	f, err := parser.ParseFile(fset, "prelude.go", src, 0)
 	if err != nil {
 		return nil, err
 	}
 	pkg := types.NewPackage("main", "main")
-	conf := types.Config{Importer: c.conv}
-	if err := types.NewChecker(&conf, fset, pkg, nil).Files([]*ast.File{f}); err != nil {
-		return nil, fmt.Errorf("runtime: checking the prelude: %w", err)
+	var hard error
+	conf := types.Config{Importer: c.conv, Error: func(err error) {
+		// An import the prelude does not use is a soft error.
+		if te, ok := err.(types.Error); (!ok || !te.Soft) && hard == nil {
+			hard = err
+		}
+	}}
+	_ = types.NewChecker(&conf, fset, pkg, nil).Files([]*ast.File{f})
+	if hard != nil {
+		return nil, fmt.Errorf("runtime: checking the prelude: %w", hard)
 	}
 	for _, n := range pkg.Scope().Names() {
 		c.objs[n] = pkg.Scope().Lookup(n)

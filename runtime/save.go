@@ -236,7 +236,7 @@ func (b *scriptBuilder) add(c SaveCell) string {
 				if _, ok := b.imports["fmt"]; !ok {
 					b.imports["fmt"] = ""
 				}
-			} else if !isExprList(u.src) {
+			} else if !isShownOnly(u.src) {
 				stmts = append(stmts, u.src) // a call: it runs for its effects
 			}
 			continue
@@ -401,9 +401,9 @@ func isList(src string) bool {
 	return err == nil && ok && len(call.Args) > 1
 }
 
-// isExprList reports whether src is a comma list or an expression that is
+// isShownOnly reports whether src is a comma list or an expression that is
 // not a call (nothing to run if it is not printed).
-func isExprList(src string) bool {
+func isShownOnly(src string) bool {
 	e, err := parser.ParseExpr(src)
 	if err != nil {
 		return true
