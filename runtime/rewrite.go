@@ -212,7 +212,14 @@ func (r *rewriter) run(isVar func(string) bool) error {
 			}
 		}
 	} else {
-		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		for i, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			if i > 0 {
+				// A cell left behind after a Ctrl-C stops here (see
+				// hookLive). The call goes before the statement's line
+				// comment, so positions in messages stay as typed.
+				at := r.off(r.file.LineStart(r.fset.PositionFor(st.Pos(), false).Line))
+				r.edits = append(r.edits, edit{at, at, "__nnlab_live(); "})
+			}
 			r.topStmt(st, isVar)
 		}
 	}

@@ -62,9 +62,13 @@ var (
 	nnClearInterrupt = nn.ClearInterrupt
 )
 
-// stopGrace is how long Eval waits, after a cancel, for the abandoned cell
-// goroutine to stop before returning; the next cell waits for it anyway.
+// stopGrace is how long Eval waits, after a cancel, for a cell stopped in
+// nn's work to stop before returning; the next cell waits for it anyway.
 var stopGrace = 2 * time.Second
+
+// abandonGrace is how long execute waits, after a cancel, for the cell to
+// stop before it leaves the cell's goroutine behind.
+const abandonGrace = 300 * time.Millisecond
 
 const (
 	nnPath    = "github.com/nnlab/nnlab/nn"
@@ -103,7 +107,8 @@ type Session struct {
 	tmp     int
 	syms    map[string]*sym
 	imports map[string]string // local name -> import path
-	waiting uint64            // id of a runner goroutine whose abandoned execution may still run
+	waiting uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
+	left    map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
 	shown   []any
 	hasShow bool
 	mainN   int
@@ -149,6 +154,7 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":    reflect.ValueOf(s.hookShow),
+		"Live":    reflect.ValueOf(s.hookLive),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 	}}); err != nil {
@@ -177,6 +183,8 @@ const prelude = `
 var ` + ansName + ` any
 
 func __nnlab_show(v ...any) { ` + rtName + `.Show(v) }
+
+func __nnlab_live() { ` + rtName + `.Live() }
 
 func __nnlab_go(cell, line int, f func()) {
 	defer func() {
@@ -207,6 +215,7 @@ func __nnlab_max[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | 
 `
 
 func (s *Session) hookShow(v []any) {
+	s.hookLive() // a cell left behind shows nothing
 	s.shown = append([]any(nil), v...)
 	s.hasShow = true
 }
@@ -382,9 +391,10 @@ func goid() uint64 {
 	return id
 }
 
-// executing reports whether the goroutine that yaegi's ExecuteWithContext
-// started from runner goroutine id is still alive.
-func executing(id uint64) bool {
+// execution finds the goroutine that yaegi's ExecuteWithContext started
+// from runner goroutine id, and returns its id and stack; ok is false once
+// it has ended.
+func execution(runner uint64) (id uint64, stack string, ok bool) {
 	buf := make([]byte, 1<<16)
 	for {
 		n := goruntimeStack(buf, true)
@@ -394,13 +404,106 @@ func executing(id uint64) bool {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	return strings.Contains(string(buf), "interp.(*Interpreter).ExecuteWithContext in goroutine "+strconv.FormatUint(id, 10)+"\n")
+	marker := "interp.(*Interpreter).ExecuteWithContext in goroutine " + strconv.FormatUint(runner, 10) + "\n"
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !strings.Contains(g+"\n", marker) {
+			continue
+		}
+		f := strings.Fields(g)
+		if len(f) < 2 {
+			return 0, "", false
+		}
+		id, _ = strconv.ParseUint(f[1], 10, 64)
+		return id, g, true
+	}
+	return 0, "", false
 }
 
-// waitAbandoned waits until a cell abandoned by a cancel has really stopped
-// (yaegi lets it run on until it notices; if the next cell started first,
-// the old loop would take the new run id and race with it). A max of 0
-// waits for as long as ctx allows.
+// executing reports whether the execution started from runner goroutine id
+// is still alive.
+func executing(id uint64) bool {
+	_, _, ok := execution(id)
+	return ok
+}
+
+// frames lists the function names of a goroutine's stack, innermost first.
+func frames(stack string) []string {
+	var out []string
+	for _, l := range strings.Split(stack, "\n")[1:] {
+		if l == "" || l[0] == '\t' || strings.HasPrefix(l, "created by ") {
+			continue
+		}
+		if i := strings.LastIndexByte(l, '('); i > 0 && strings.HasSuffix(l, ")") {
+			l = l[:i]
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// blockedIn names the call that keeps a stopped cell's goroutine from
+// noticing the stop: the innermost function that is neither Go's runtime
+// nor the interpreter's own, such as sync.(*WaitGroup).Wait.
+func blockedIn(stack string) string {
+	for _, f := range frames(stack) {
+		switch {
+		case strings.HasPrefix(f, "runtime."), strings.HasPrefix(f, "internal/"),
+			strings.HasPrefix(f, "syscall."), strings.HasPrefix(f, "sync.runtime_"),
+			strings.HasPrefix(f, "reflect."):
+			continue
+		case strings.HasPrefix(f, "github.com/traefik/yaegi/"):
+			return "the interpreter"
+		}
+		return f
+	}
+	return "a compiled call"
+}
+
+// inNN reports whether a stack runs package nn's code (or that of its
+// subpackages), which stops by itself at its next check of the interrupt.
+func inNN(stack string) bool {
+	for _, f := range frames(stack) {
+		if strings.HasPrefix(f, nnPath+".") || strings.HasPrefix(f, nnPath+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// leaveBehind marks execution goroutine id as abandoned: if the call it is
+// blocked in ever returns, it stops at the next top-level statement of its
+// cell (see hookLive) and shows nothing (see hookShow).
+func (s *Session) leaveBehind(id uint64) {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	if s.left == nil {
+		s.left = map[uint64]bool{}
+	}
+	s.left[id] = true
+}
+
+// isLeftBehind reports whether the calling goroutine runs a cell that was
+// left behind.
+func (s *Session) isLeftBehind() bool {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	return len(s.left) > 0 && s.left[goid()]
+}
+
+// hookLive is called by the interpreted code between the top-level
+// statements of a cell. In a cell that was left behind it never returns:
+// yaegi would let the old goroutine run on with the new cell's run id (the
+// top-level frame is shared), racing with it.
+func (s *Session) hookLive() {
+	if s.isLeftBehind() {
+		select {} // parked for good: nothing of the session is touched
+	}
+}
+
+// waitAbandoned waits until a cell stopped inside package nn's work has
+// really stopped (nn work checks the interrupt flag often; if the next
+// cell cleared the flag first, the old work would go on changing weights).
+// A max of 0 waits for as long as ctx allows.
 func (s *Session) waitAbandoned(ctx context.Context, max time.Duration) error {
 	if s.waiting == 0 {
 		return nil
@@ -422,6 +525,14 @@ func (s *Session) waitAbandoned(ctx context.Context, max time.Duration) error {
 }
 
 // execute runs one compiled program, stopping it when ctx is cancelled.
+//
+// A goroutine cannot be killed. After a cancel, execute waits up to
+// abandonGrace for the cell to notice; interpreted code and nn's work do so
+// within milliseconds. A cell still blocked after that in a compiled call
+// that knows nothing of the stop (sync.WaitGroup.Wait, a channel receive in
+// a compiled package) is left behind: execute says once where it is
+// blocked, and the next cell runs on a fresh goroutine. Work inside package
+// nn is waited for instead (it stops at its next check of the interrupt).
 func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	if ctx.Err() != nil {
 		return ErrInterrupted
@@ -436,13 +547,29 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}()
 	id := <-idc
 	err := <-done
-	if ctx.Err() != nil && err == ctx.Err() {
+	if ctx.Err() == nil || err != ctx.Err() {
+		return err
+	}
+	nnInterrupt()
+	for start := time.Now(); time.Since(start) < abandonGrace; time.Sleep(time.Millisecond) {
+		if !executing(id) {
+			nnClearInterrupt()
+			return ErrInterrupted
+		}
+	}
+	gid, stack, ok := execution(id)
+	switch {
+	case !ok:
+		nnClearInterrupt()
+	case inNN(stack):
 		s.waiting = id
-		nnInterrupt()
 		if werr := s.waitAbandoned(context.Background(), stopGrace); werr != nil {
 			return werr
 		}
-		return ErrInterrupted
+	default:
+		s.leaveBehind(gid)
+		nnClearInterrupt()
+		fmt.Fprintf(s.stderr, "the stopped cell is still blocked in %s; it was left behind (if that call ever returns, the cell stops there and changes nothing more)\n", blockedIn(stack))
 	}
-	return err
+	return ErrInterrupted
 }
