@@ -38,6 +38,7 @@ import (
 
 // Options configures a Session.
 type Options struct {
+	Stdin          io.Reader // what the user's program reads; nil means os.Stdin (see SetStdin)
 	Stdout, Stderr io.Writer // where the user's program writes; nil means os.Stdout / os.Stderr
 	Args           []string  // os.Args as the interpreted program sees it (for scripts)
 	// Terminal says that Stdout ends on a terminal even though it is not an
@@ -117,6 +118,33 @@ type Session struct {
 	// report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
 	term    bool // Stdout is a terminal (see Options.Terminal)
+	stdin   *stdin
+}
+
+// stdin is the interpreter's standard input: a reader that SetStdin can
+// replace after the interpreter was made.
+type stdin struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (in *stdin) Read(p []byte) (int, error) {
+	in.mu.Lock()
+	r := in.r
+	in.mu.Unlock()
+	if r == nil {
+		r = os.Stdin
+	}
+	return r.Read(p)
+}
+
+// SetStdin makes r what the user's program reads as standard input
+// (fmt.Scan, os.Stdin) from now on. The REPL uses it to hand a cell only the
+// lines read for it while it runs.
+func (s *Session) SetStdin(r io.Reader) {
+	s.stdin.mu.Lock()
+	s.stdin.r = r
+	s.stdin.mu.Unlock()
 }
 
 // New returns a session whose interpreter knows stdlib.Symbols and has
@@ -130,6 +158,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr}
 	s.filter = &panicFilter{w: opts.Stderr}
+	s.stdin = &stdin{r: opts.Stdin}
 	s.term = opts.Terminal || plot.IsTerminal(opts.Stdout)
 	_, outFile := opts.Stdout.(*os.File)
 	_, errFile := opts.Stderr.(*os.File)
@@ -142,7 +171,7 @@ func New(opts Options) (*Session, error) {
 	newMu.Lock()
 	old, had := os.LookupEnv("YAEGI_SPECIAL_STDIO")
 	os.Setenv("YAEGI_SPECIAL_STDIO", strconv.FormatBool(!outFile || !errFile))
-	s.in = interp.New(interp.Options{Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
+	s.in = interp.New(interp.Options{Stdin: s.stdin, Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
 	if had {
 		os.Setenv("YAEGI_SPECIAL_STDIO", old)
 	} else {

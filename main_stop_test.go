@@ -1,0 +1,111 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Ctrl-C of a cell blocked for good in a compiled call gives the prompt
+// back within a second; the next cells run, and values are kept.
+func TestTerminalCtrlCBlockedCall(t *testing.T) {
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell("x := 41")
+	tm.cell(`import "sync"`)
+	tm.cell("var wg sync.WaitGroup")
+	tm.cell("wg.Add(1)")
+	tm.send("wg.Wait()\r")
+	time.Sleep(300 * time.Millisecond) // the cell is blocked by now
+	start := time.Now()
+	tm.send("\x03")
+	tm.expect("still blocked in sync.(*WaitGroup).Wait")
+	tm.expect(">>> ")
+	latency := time.Since(start)
+	t.Logf("Ctrl-C to prompt: %v", latency)
+	if latency > 5*time.Second {
+		t.Errorf("the prompt came back %v after Ctrl-C, want well under a second", latency)
+	}
+	tm.send("1 + 1\r")
+	tm.expect("2\n>>> ")
+	tm.send("x\r")
+	tm.expect("41")
+	tm.expect(">>> ")
+	// Waking the cell left behind changes nothing.
+	tm.cell("wg.Done(); x = 42")
+	tm.send("x\r")
+	tm.expect("42")
+	tm.expect(">>> ")
+	tm.exit()
+}
+
+// A cell reads standard input from the terminal; an interrupted read does
+// not take the line typed at the next prompt.
+func TestTerminalStdin(t *testing.T) {
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell(`s := "kept"`)
+	tm.send("fmt.Print(\"name\" + \"? \"); fmt.Scanln(&s)\r")
+	tm.expect("name? ")
+	tm.send("ada\r")
+	tm.expect(">>> ")
+	tm.send("s\r")
+	tm.expect(`"ada"`)
+	tm.expect(">>> ")
+
+	tm.send("fmt.Scanln(&s)\r")
+	time.Sleep(300 * time.Millisecond)
+	tm.send("\x03")
+	tm.expect("interrupted")
+	tm.expect(">>> ")
+	tm.send("s\r")
+	tm.expect(`"ada"`)
+	tm.expect(">>> ")
+	tm.send("\"typed at \" + \"the prompt\"\r")
+	tm.expect(`"typed at the prompt"`)
+	tm.expect(">>> ")
+	tm.exit()
+}
+
+// Ctrl-D at a continuation prompt drops the pending cell; at an empty
+// prompt it quits.
+func TestTerminalCtrlDContinuation(t *testing.T) {
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell("x := 41")
+	tm.send("for i := 0; i < 3; i++ {\r")
+	tm.expect("... ")
+	tm.send("x = 1000\r")
+	tm.expect("... ")
+	tm.send("\x04")
+	tm.expect(">>> ")
+	tm.send("x\r")
+	tm.expect("41")
+	tm.expect(">>> ")
+	tm.exit()
+}
+
+// Piped cells read the lines that follow them; a read at the end of the
+// input gets EOF, and values are kept.
+func TestPipedStdin(t *testing.T) {
+	in := strings.Join([]string{
+		`s := "kept"`,
+		`var a, b string`,
+		`fmt.Scanln(&s)`,
+		`typed`,
+		`fmt.Scan(&a, &b)`,
+		`one two`,
+		`s + "|" + a + "|" + b`,
+		// The last line: its read finds the end of the input.
+		`_, err := fmt.Scanln(&s); fmt.Println("after EOF:", err, s)`,
+	}, "\n") + "\n"
+	stdout, stderr, status := runPiped(t, in)
+	if status != 0 {
+		t.Fatalf("status %d, stderr %q", status, stderr)
+	}
+	for _, want := range []string{`"typed|one|two"`, "after EOF: EOF typed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout = %q, want it to contain %s", stdout, want)
+		}
+	}
+}
