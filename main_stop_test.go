@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -107,5 +109,52 @@ func TestPipedStdin(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout = %q, want it to contain %s", stdout, want)
 		}
+	}
+}
+
+// :reset gives a fresh default graph, history and values: a checkpoint
+// saved before it loads onto the same graph built again after it.
+func TestPipedResetFreshGraph(t *testing.T) {
+	dir := t.TempDir()
+	ckpt, script := filepath.Join(dir, "w.safetensors"), filepath.Join(dir, "after.go")
+	in := strings.Join([]string{
+		`before := 1`,
+		`w := nn.Variable(nn.Constant(3, []int{2}))`,
+		`sess := nn.NewSession()`,
+		`sess.Run(nn.GlobalVariablesInitializer(), nil);`,
+		`:save-model sess ` + ckpt,
+		`:reset`,
+		`w := nn.Variable(nn.Constant(1, []int{2}))`,
+		`fmt.Println("name:", w)`,
+		`sess := nn.NewSession()`,
+		`sess.Run(nn.GlobalVariablesInitializer(), nil);`,
+		`fmt.Println("fresh:", sess.Run(w, nil).Data())`,
+		`:load-model sess ` + ckpt,
+		`fmt.Println("restored:", sess.Run(w, nil).Data())`,
+		`:save ` + script,
+	}, "\n") + "\n"
+	stdout, stderr, status := runPiped(t, in)
+	if status != 0 {
+		t.Fatalf("status %d\nstdout %s\nstderr %s", status, stdout, stderr)
+	}
+	for _, want := range []string{"fresh: [1 1]", "restored: [3 3]"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout = %q, want it to contain %q", stdout, want)
+		}
+	}
+	if strings.Contains(stdout, "_1") {
+		t.Errorf("a name got a suffix after :reset: %q", stdout)
+	}
+	b, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "before") || !strings.Contains(string(b), "nn.Constant(1") {
+		t.Errorf(":save after :reset wrote cells from before it, or not the new ones:\n%s", b)
+	}
+	// And no value survives: before is gone.
+	_, stderr, _ = runPiped(t, "x := 1\n:reset\nx\n")
+	if !strings.Contains(stderr, "undefined: x") {
+		t.Errorf("after :reset, x: stderr = %q, want undefined", stderr)
 	}
 }

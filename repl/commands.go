@@ -159,6 +159,7 @@ func cmdReset(_ context.Context, r *REPL, args string) error {
 	if err := r.newSession(); err != nil {
 		return fmt.Errorf("reset: %v", err)
 	}
+	r.cells = nil // :save and :history start afresh too
 	fmt.Fprintln(r.out, "new session")
 	return nil
 }

@@ -316,6 +316,18 @@ func (f *panicFilter) take() []string {
 	return l
 }
 
+// Close ends the session for a new one (the REPL's :reset): nn's default
+// graph, on which the session's cells built their nodes, starts afresh, so
+// that the new session's names get no "_1" suffixes and its variables
+// initialiser knows only its own variables. The session must not be used
+// afterwards.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nn.ResetDefaultGraph()
+	return nil
+}
+
 // Names returns the user-defined globals (variables, constants, funcs and
 // types), sorted.
 func (s *Session) Names() []string {
