@@ -362,6 +362,14 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), " }()"})
 		return
 	}
+	if d, ok := st.(*ast.DeferStmt); ok {
+		// yaegi would keep a top-level defer on the shared top-level frame
+		// and run it again after every later cell: the session runs it
+		// once, when the cell ends (see Session.runDefers).
+		r.edits = append(r.edits, edit{r.off(d.Defer), r.off(d.Defer) + len("defer"), "__nnlab_defer(func() {"})
+		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
+		return
+	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return

@@ -119,6 +119,10 @@ type Session struct {
 	whereMu sync.Mutex
 	term    bool // Stdout is a terminal (see Options.Terminal)
 	stdin   *stdin
+	// defers are the running cell's top-level deferred calls; deferProg
+	// runs them.
+	defers    []func()
+	deferProg *interp.Program
 }
 
 // stdin is the interpreter's standard input: a reader that SetStdin can
@@ -184,6 +188,8 @@ func New(opts Options) (*Session, error) {
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":    reflect.ValueOf(s.hookShow),
 		"Live":    reflect.ValueOf(s.hookLive),
+		"Defer":   reflect.ValueOf(s.hookDefer),
+		"Defers":  reflect.ValueOf(s.takeDefers),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 	}}); err != nil {
@@ -214,6 +220,15 @@ var ` + ansName + ` any
 func __nnlab_show(v ...any) { ` + rtName + `.Show(v) }
 
 func __nnlab_live() { ` + rtName + `.Live() }
+
+func __nnlab_defer(f func()) { ` + rtName + `.Defer(f) }
+
+func __nnlab_rundefers() {
+	fs := ` + rtName + `.Defers()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
 
 func __nnlab_go(cell, line int, f func()) {
 	defer func() {
@@ -251,6 +266,49 @@ func (s *Session) hookShow(v []any) {
 
 func (s *Session) hookGoPanic(cell, line int, r any) {
 	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %v\n", s.where(cell, line), r)
+}
+
+// hookDefer records a top-level deferred call of the running cell.
+func (s *Session) hookDefer(f func()) {
+	if !s.isLeftBehind() {
+		s.defers = append(s.defers, f)
+	}
+}
+
+// takeDefers hands the recorded deferred calls to __nnlab_rundefers.
+func (s *Session) takeDefers() []func() {
+	fs := s.defers
+	s.defers = nil
+	return fs
+}
+
+// runDefers runs the cell's top-level deferred calls, last first, once the
+// cell has ended (also when it failed at run time, as Go runs them after a
+// panic). After a Ctrl-C they are dropped.
+func (s *Session) runDefers(ctx context.Context, fname string) error {
+	if len(s.defers) == 0 {
+		return nil
+	}
+	if ctx.Err() != nil {
+		s.defers = nil
+		return nil
+	}
+	if s.deferProg == nil {
+		f, err := parser.ParseFile(s.in.FileSet(), "", "package main\nfunc main() {\n__nnlab_rundefers()\n}\n", parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		if s.deferProg, err = s.in.CompileAST(f.Decls[0].(*ast.FuncDecl).Body); err != nil {
+			return err
+		}
+	}
+	s.filter.take()
+	err := s.execute(ctx, s.deferProg)
+	s.defers = nil
+	if err != nil && !errors.Is(err, ErrInterrupted) {
+		return s.panicError(err, fname)
+	}
+	return err
 }
 
 // nextCell numbers a new cell, read from the script path if not "".
@@ -356,7 +414,11 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		return "", err
 	}
 	s.nextCell("")
-	out, err = s.run(ctx, splitCell(src), fmt.Sprintf("cell%d", s.cell), true)
+	fname := fmt.Sprintf("cell%d", s.cell)
+	out, err = s.run(ctx, splitCell(src), fname, true)
+	if derr := s.runDefers(ctx, fname); err == nil {
+		err = derr
+	}
 	if hidesOutput(src) {
 		out = ""
 	}

@@ -81,3 +81,23 @@ func TestLeftBehindShowsNothing(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	runSteps(t, s, []step{{cell: `4`, out: "4"}})
 }
+
+// A top-level defer runs once, when its cell ends, last first; also after
+// a run-time failure of the cell.
+func TestTopLevelDeferRunsOnce(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `n := 0`},
+		{cell: `defer func() { n++ }(); n = 10`},
+		{cell: `n`, out: "11"},
+		{cell: `n`, out: "11"},
+		{cell: `defer fmt.Println("second"); defer fmt.Println("first"); fmt.Println("body")`},
+		{cell: `defer func() { n = 100 }(); var m map[string]int; m["x"] = 1`, errSub: "panic"},
+		{cell: `n`, out: "100"},
+		{cell: `n = 1; defer func() { panic("in defer") }()`, errSub: "in defer"},
+		{cell: `n`, out: "1"},
+	})
+	if got := out.String(); got != "body\nfirst\nsecond\n" {
+		t.Errorf("output = %q, want body, first, second", got)
+	}
+}
