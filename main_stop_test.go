@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nnlab/nnlab/nn/model"
+	"github.com/nnlab/nnlab/nn/safetensors"
 )
 
 // Ctrl-C of a cell blocked for good in a compiled call gives the prompt
@@ -157,4 +160,98 @@ func TestPipedResetFreshGraph(t *testing.T) {
 	if !strings.Contains(stderr, "undefined: x") {
 		t.Errorf("after :reset, x: stderr = %q, want undefined", stderr)
 	}
+}
+
+// Through a pipe: a NaN learning rate or Beta1 = 1 is refused by name and
+// the weights stay; a top-level defer runs once.
+func TestPipedRefusedStepAndDefer(t *testing.T) {
+	in := strings.Join([]string{
+		`x := nn.Placeholder(nn.None, 2)`,
+		`w := nn.Variable(nn.Constant(0.5, []int{2, 1}))`,
+		`loss := nn.ReduceMean(nn.MatMul(x, w))`,
+		`opt := nn.AdamOptimizer(0.01)`,
+		`train := opt.Minimize(loss)`,
+		`sess := nn.NewSession()`,
+		`sess.Run(nn.GlobalVariablesInitializer(), nil);`,
+		`opt.LearningRate = math.NaN()`,
+		`sess.Run(train, nn.Feed{x: [][]float32{{1, 2}}})`,
+		`opt.LearningRate, opt.Beta1 = 0.01, 1`,
+		`sess.Run(train, nn.Feed{x: [][]float32{{1, 2}}})`,
+		`fmt.Println("w:", sess.Run(w, nil).Data())`,
+		`n := 0`,
+		`defer func() { n++ }(); n = 10`,
+		`1 + 1`,
+		`fmt.Println("n:", n)`,
+	}, "\n") + "\n"
+	in = `import "math"` + "\n" + in
+	stdout, stderr, status := runPiped(t, in)
+	if status != 1 {
+		t.Errorf("status %d, want 1 (two cells failed)", status)
+	}
+	for _, want := range []string{"Adam's LearningRate is NaN", "Adam's Beta1 is 1", "variables unchanged"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr = %q, want it to contain %q", stderr, want)
+		}
+	}
+	for _, want := range []string{"w: [0.5 0.5]", "n: 11"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout = %q, want it to contain %q", stdout, want)
+		}
+	}
+}
+
+// :load-model of a file with a wrong row count is refused before any
+// weight changes.
+func TestPipedLoadModelBadMetadata(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good.safetensors"), filepath.Join(dir, "bad.safetensors")
+	build := strings.Join([]string{
+		`import "github.com/nnlab/nnlab/nn/model"`,
+		`nn.Seed(1)`,
+		`m := model.Sequential(model.Input(4), model.Dense(2, "softmax")).Compile(nn.AdamOptimizer(0.01))`,
+		`probe := nn.NewTensor([]float32{1, -2, 3, 0.5}, 1, 4)`,
+	}, "\n") + "\n"
+	if _, stderr, status := runPiped(t, build+`m.Save("`+good+`")`+"\n"); status != 0 {
+		t.Fatalf("saving: status %d, %s", status, stderr)
+	}
+	f, err := safetensors.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range f.Tensors {
+		for i := range tn.Data {
+			tn.Data[i] = 0x40 // every weight 3.0039
+		}
+	}
+	desc := f.Metadata[model.MetadataKey]
+	desc = strings.Replace(desc, `"epoch":0`, `"epoch":0,"batch":1,"done":10,"rows":-5,"shuffle":"AAAA"`, 1)
+	if desc == f.Metadata[model.MetadataKey] {
+		t.Fatalf("cannot craft the metadata: %s", desc)
+	}
+	f.Metadata[model.MetadataKey] = desc
+	if err := safetensors.WriteFile(bad, f.Tensors, f.Metadata); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, _ := runPiped(t, build+strings.Join([]string{
+		`fmt.Println("before:", m.Predict(probe).Data())`,
+		`:load-model m ` + bad,
+		`fmt.Println("after:", m.Predict(probe).Data())`,
+	}, "\n")+"\n")
+	if !strings.Contains(stderr, "row count -5") || strings.Contains(stderr, "panic") {
+		t.Errorf("stderr = %q, want one error about the row count", stderr)
+	}
+	before, after := lineAfter(stdout, "before:"), lineAfter(stdout, "after:")
+	if before == "" || before != after {
+		t.Errorf("predictions before %q, after the refused load %q", before, after)
+	}
+}
+
+// lineAfter returns the rest of the line of out that starts with prefix.
+func lineAfter(out, prefix string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(l, prefix); ok {
+			return rest
+		}
+	}
+	return ""
 }

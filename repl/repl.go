@@ -328,8 +328,8 @@ func (r *REPL) interruptible(f func(ctx context.Context) error) (interrupted boo
 			if ctx.Err() == nil && r.cellLine != nil {
 				res.line, res.err = r.cellLine(ctx)
 			}
-			if errors.Is(res.err, errReadInterrupted) {
-				stop()
+			if errors.Is(res.err, errReadInterrupted) && ctx.Err() == nil {
+				stop() // Ctrl-C at the cell's input line (readline's raw mode)
 			}
 			req <- res
 		}
