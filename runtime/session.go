@@ -6,8 +6,10 @@
 // an existing global assigns it instead of forking it, a cell that fails to
 // compile leaves every value as it was, redefinitions that yaegi would
 // silently ignore are reported, unsupported Go 1.22+ forms (range over int,
-// min, max, clear) are rewritten, panics in goroutines are recovered, and a
-// cancelled cell is waited for until its goroutine has really stopped.
+// min, max, clear) are rewritten, panics in goroutines are recovered, a
+// top-level defer runs once at the end of its cell, and a cancelled cell
+// either stops or, blocked in a compiled call, is left behind so that the
+// next cell runs at once (see Session.execute).
 //
 // Known limit: unbounded recursion overflows the Go stack, which is fatal to
 // the process and cannot be recovered.

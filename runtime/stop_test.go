@@ -101,3 +101,38 @@ func TestTopLevelDeferRunsOnce(t *testing.T) {
 		t.Errorf("output = %q, want body, first, second", got)
 	}
 }
+
+// Combinations: blocked inside a function of the session, in time.Sleep,
+// or on an interpreted channel (which notices the stop by itself, so it is
+// not left behind).
+func TestCtrlCCombinations(t *testing.T) {
+	s, _, errb := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import ("sync"; "time")`},
+		{cell: `var wg sync.WaitGroup; wg.Add(1); x := 1; ch := make(chan int)`},
+		{cell: `func f() { wg.Wait(); x = 2 }`},
+	})
+	cases := []struct{ cell, left string }{
+		{`f(); x = 3`, "sync.(*WaitGroup).Wait"},
+		{`time.Sleep(time.Hour); x = 4`, "time.Sleep"},
+		// Not `x = <-ch`: yaegi v0.16.1 stores the stop signal's value in
+		// x when it cancels that receive (a known limit, see the report).
+		{`fmt.Println(<-ch); x = 5`, ""},
+	}
+	for _, c := range cases {
+		before := strings.Count(errb.String(), "left behind")
+		took := evalCancelled(t, s, c.cell)
+		t.Logf("%q: Eval returned %v after the cancel", c.cell, took)
+		leftNow := strings.Count(errb.String(), "left behind") > before
+		if c.left != "" && (!leftNow || !strings.Contains(errb.String(), "blocked in "+c.left)) {
+			t.Errorf("%q: stderr = %q, want it to say the cell is blocked in %s", c.cell, errb.String(), c.left)
+		}
+		if c.left == "" && leftNow {
+			t.Errorf("%q: left behind, but it should have stopped by itself: %q", c.cell, errb.String())
+		}
+		runSteps(t, s, []step{{cell: `x`, out: "1"}})
+	}
+	runSteps(t, s, []step{{cell: `wg.Done()`}})
+	time.Sleep(100 * time.Millisecond)
+	runSteps(t, s, []step{{cell: `x`, out: "1"}})
+}
