@@ -188,7 +188,7 @@ func TestPipedRefusedStepAndDefer(t *testing.T) {
 	if status != 1 {
 		t.Errorf("status %d, want 1 (two cells failed)", status)
 	}
-	for _, want := range []string{"Adam's LearningRate is NaN", "Adam's Beta1 is 1", "variables unchanged"} {
+	for _, want := range []string{"Adam's LearningRate is NaN", "Adam's Beta1 is 1", "variables are unchanged"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr = %q, want it to contain %q", stderr, want)
 		}

@@ -65,7 +65,7 @@ func badGrad(g []float32) int {
 // would make a variable NaN or infinite; it runs before any variable changes.
 func checkStep(tp *trainPlan, t int) {
 	if msg := tp.node.train.opt.check(t); msg != "" {
-		panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("%s at step %d; variables unchanged", msg, t)})
+		panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("step %d refused: %s; the variables are unchanged", t, msg)})
 	}
 }
 
@@ -74,7 +74,7 @@ func checkGradients(p *plan, tp *trainPlan, t int) {
 	for _, i := range tp.vars {
 		e := p.execs[i]
 		if j := badGrad(e.grad.data[:len(e.out.data)]); j >= 0 {
-			panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("the gradient of %s is %v at element %d, step %d; lower the learning rate or check the inputs (variables unchanged)", e.node.name, e.grad.data[j], j, t)})
+			panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("step %d refused: the gradient of %q is %v at element %d, not finite or too large to apply; lower the learning rate or check the inputs (the variables are unchanged)", t, e.node.name, e.grad.data[j], j)})
 		}
 	}
 }
@@ -134,11 +134,11 @@ func (a *Adam) check(t int) string {
 	case !finite(a.LearningRate):
 		return fmt.Sprintf("Adam's LearningRate is %v", a.LearningRate)
 	case !(a.Beta1 >= 0 && a.Beta1 < 1):
-		return fmt.Sprintf("Adam's Beta1 is %v; it must be at least 0 and below 1", a.Beta1)
+		return fmt.Sprintf("Adam's Beta1 is %v (it must be at least 0 and below 1)", a.Beta1)
 	case !(a.Beta2 >= 0 && a.Beta2 < 1):
-		return fmt.Sprintf("Adam's Beta2 is %v; it must be at least 0 and below 1", a.Beta2)
+		return fmt.Sprintf("Adam's Beta2 is %v (it must be at least 0 and below 1)", a.Beta2)
 	case !(a.Epsilon >= 0 && finite(a.Epsilon)):
-		return fmt.Sprintf("Adam's Epsilon is %v; it must be finite and not negative", a.Epsilon)
+		return fmt.Sprintf("Adam's Epsilon is %v (it must be finite and not negative)", a.Epsilon)
 	case !finite(float64(float32(a.stepSize(t)))):
 		return fmt.Sprintf("Adam's step size is %v (LearningRate %v, Beta1 %v, Beta2 %v)", a.stepSize(t), a.LearningRate, a.Beta1, a.Beta2)
 	}
