@@ -115,9 +115,11 @@ func TestCtrlCCombinations(t *testing.T) {
 	cases := []struct{ cell, left string }{
 		{`f(); x = 3`, "sync.(*WaitGroup).Wait"},
 		{`time.Sleep(time.Hour); x = 4`, "time.Sleep"},
-		// Not `x = <-ch`: yaegi v0.16.1 stores the stop signal's value in
-		// x when it cancels that receive (a known limit, see the report).
 		{`fmt.Println(<-ch); x = 5`, ""},
+		// yaegi stores the stop signal in the destination of a receive it
+		// cancels; the runtime receives into a temporary.
+		{`x = <-ch`, ""},
+		{`x := <-ch`, ""},
 	}
 	for _, c := range cases {
 		before := strings.Count(errb.String(), "left behind")
@@ -134,5 +136,9 @@ func TestCtrlCCombinations(t *testing.T) {
 	}
 	runSteps(t, s, []step{{cell: `wg.Done()`}})
 	time.Sleep(100 * time.Millisecond)
-	runSteps(t, s, []step{{cell: `x`, out: "1"}})
+	runSteps(t, s, []step{
+		{cell: `x`, out: "1"},
+		{cell: `go func() { ch <- 9 }(); x = <-ch; x`, out: "9"},
+		{cell: `go func() { ch <- 10 }(); x := <-ch; x + 1`, out: "11"},
+	})
 }
