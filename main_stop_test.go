@@ -17,6 +17,8 @@ func TestTerminalCtrlCBlockedCall(t *testing.T) {
 	env, _ := testEnv(t)
 	tm := startTerm(t, env)
 	tm.cell("x := 41")
+	tm.cell("w := nn.Variable(nn.Constant(2, []int{2}))")
+	tm.cell("sess := nn.NewSession(); sess.Run(nn.GlobalVariablesInitializer(), nil);")
 	tm.cell(`import "sync"`)
 	tm.cell("var wg sync.WaitGroup")
 	tm.cell("wg.Add(1)")
@@ -35,6 +37,10 @@ func TestTerminalCtrlCBlockedCall(t *testing.T) {
 	tm.expect("2\n>>> ")
 	tm.send("x\r")
 	tm.expect("41")
+	tm.expect(">>> ")
+	// The weights can be saved: nothing waits for the cell left behind.
+	tm.send(":save-model sess w.safetensors\r")
+	tm.expect("saved sess w.safetensors")
 	tm.expect(">>> ")
 	// Waking the cell left behind changes nothing.
 	tm.cell("wg.Done(); x = 42")
