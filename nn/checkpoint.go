@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/base64"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,23 +154,15 @@ func (s *Session) RestoreWithPosition(path string, position encoding.BinaryUnmar
 	if len(problems) > 0 {
 		return fail("%s", strings.Join(problems, "; "))
 	}
-	var dropout []byte
+	var dropout *rand.PCG
 	if enc, ok := f.Metadata[metaDropout]; ok {
-		if dropout, err = base64.StdEncoding.DecodeString(enc); err != nil {
-			return fail("bad dropout state: %v", err)
-		}
-	}
-	if position != nil {
-		enc, ok := f.Metadata[metaPosition]
-		if !ok {
-			return fail("no training position saved (use SaveWithPosition)")
-		}
 		b, err := base64.StdEncoding.DecodeString(enc)
 		if err == nil {
-			err = position.UnmarshalBinary(b)
+			dropout = new(rand.PCG)
+			err = dropout.UnmarshalBinary(b)
 		}
 		if err != nil {
-			return fail("training position: %v", err)
+			return fail("bad dropout state: %v", err)
 		}
 	}
 	steps := map[*Node]int{}
@@ -183,6 +176,21 @@ func (s *Session) RestoreWithPosition(path string, position encoding.BinaryUnmar
 				return fail("bad step count %q for %s", v, n.name)
 			}
 			steps[n] = k
+		}
+	}
+	// The position is restored last of the checks: it is the caller's,
+	// and changes only if it is valid.
+	if position != nil {
+		enc, ok := f.Metadata[metaPosition]
+		if !ok {
+			return fail("no training position saved (use SaveWithPosition)")
+		}
+		b, err := base64.StdEncoding.DecodeString(enc)
+		if err == nil {
+			err = position.UnmarshalBinary(b)
+		}
+		if err != nil {
+			return fail("training position: %v", err)
 		}
 	}
 	// Commit: copy in place, so cached plans keep pointing at live tensors.
@@ -200,9 +208,7 @@ func (s *Session) RestoreWithPosition(path string, position encoding.BinaryUnmar
 	}
 	s.steps = steps
 	if dropout != nil {
-		if err := s.src.UnmarshalBinary(dropout); err != nil {
-			return fail("dropout state: %v", err)
-		}
+		*s.src = *dropout
 	}
 	return nil
 }

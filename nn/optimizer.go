@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/nnlab/nnlab/nn/vec"
 )
@@ -17,6 +18,65 @@ type Optimizer interface {
 	// update applies one step to value given its gradient; slots holds the
 	// optimizer's per-variable state in the session; t counts steps from 1.
 	update(value, grad []float32, slots *[2][]float32, t int)
+	// check returns what is wrong with the hyperparameters for step t
+	// ("" if nothing): a value that is not finite, or one that makes the
+	// step size infinite.
+	check(t int) string
+}
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// maxGrad bounds the magnitude of a gradient element that an update takes:
+// squared, as Adam does, it still fits in a float32.
+const maxGrad = 1e18
+
+// badGrad returns the index of the first element of g that is NaN,
+// infinite or larger in magnitude than maxGrad, or -1.
+//
+// It runs on every step over every gradient, so it reads two elements at a
+// time as one uint64 and branches once per eight: with its sign cleared, an
+// element's bits are at least those of maxGrad exactly when adding
+// 1<<31 - bits(maxGrad) sets bit 31 (NaN and infinities have larger bits
+// still), and the lanes cannot carry into each other.
+func badGrad(g []float32) int {
+	const k = 1<<31 - 0x5d5e0b6b // 0x5d5e0b6b: the bits of float32(maxGrad)
+	const abs, top, add = 0x7fffffff_7fffffff, 0x80000000_80000000, k<<32 | k
+	n := len(g) &^ 7
+	if n > 0 {
+		u := unsafe.Slice((*uint64)(unsafe.Pointer(&g[0])), n/2)
+		for i := 0; i < len(u); i += 4 {
+			a := (u[i]&abs + add) | (u[i+1]&abs + add) | (u[i+2]&abs + add) | (u[i+3]&abs + add)
+			if a&top != 0 {
+				n = 2 * i // the culprit is among these eight
+				break
+			}
+		}
+	}
+	for i := n; i < len(g); i++ {
+		if x := g[i]; !(x < maxGrad && x > -maxGrad) { // false for NaN too
+			return i
+		}
+	}
+	return -1
+}
+
+// checkStep refuses a training step whose hyperparameters or gradients
+// would make a variable NaN or infinite; it runs before any variable changes.
+func checkStep(tp *trainPlan, t int) {
+	if msg := tp.node.train.opt.check(t); msg != "" {
+		panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("step %d refused: %s; the variables are unchanged", t, msg)})
+	}
+}
+
+// checkGradients refuses a step with a gradient that badGrad rejects.
+func checkGradients(p *plan, tp *trainPlan, t int) {
+	for _, i := range tp.vars {
+		e := p.execs[i]
+		if j := badGrad(e.grad.data[:len(e.out.data)]); j >= 0 {
+			panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("step %d refused: the gradient of %q is %v at element %d, not finite or too large to apply; lower the learning rate or check the inputs (the variables are unchanged)", t, e.node.name, e.grad.data[j], j)})
+		}
+	}
 }
 
 // trainStep is what a training op node holds.
@@ -63,12 +123,33 @@ func (a *Adam) String() string {
 	return fmt.Sprintf("Adam(learning rate %g, beta1 %g, beta2 %g, epsilon %g)", a.LearningRate, a.Beta1, a.Beta2, a.Epsilon)
 }
 
+// stepSize is Adam's learning rate with TensorFlow's bias corrections
+// folded in.
+func (a *Adam) stepSize(t int) float64 {
+	return a.LearningRate * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t)))
+}
+
+func (a *Adam) check(t int) string {
+	switch {
+	case !finite(a.LearningRate):
+		return fmt.Sprintf("Adam's LearningRate is %v", a.LearningRate)
+	case !(a.Beta1 >= 0 && a.Beta1 < 1):
+		return fmt.Sprintf("Adam's Beta1 is %v (it must be at least 0 and below 1)", a.Beta1)
+	case !(a.Beta2 >= 0 && a.Beta2 < 1):
+		return fmt.Sprintf("Adam's Beta2 is %v (it must be at least 0 and below 1)", a.Beta2)
+	case !(a.Epsilon >= 0 && finite(a.Epsilon)):
+		return fmt.Sprintf("Adam's Epsilon is %v (it must be finite and not negative)", a.Epsilon)
+	case !finite(float64(float32(a.stepSize(t)))):
+		return fmt.Sprintf("Adam's step size is %v (LearningRate %v, Beta1 %v, Beta2 %v)", a.stepSize(t), a.LearningRate, a.Beta1, a.Beta2)
+	}
+	return ""
+}
+
 func (a *Adam) update(w, g []float32, slots *[2][]float32, t int) {
 	if slots[0] == nil {
 		slots[0], slots[1] = make([]float32, len(w)), make([]float32, len(w))
 	}
-	// TensorFlow folds the bias corrections into the step size.
-	lr := a.LearningRate * math.Sqrt(1-math.Pow(a.Beta2, float64(t))) / (1 - math.Pow(a.Beta1, float64(t)))
+	lr := a.stepSize(t)
 	vec.Adam(w, g, slots[0], slots[1], float32(lr), float32(a.Beta1), float32(a.Beta2), float32(a.Epsilon))
 }
 
@@ -85,6 +166,13 @@ func (o *GradientDescent) Minimize(loss *Node) *Node { return minimize(o, "Gradi
 
 func (o *GradientDescent) String() string {
 	return fmt.Sprintf("GradientDescent(learning rate %g)", o.LearningRate)
+}
+
+func (o *GradientDescent) check(int) string {
+	if !finite(float64(float32(o.LearningRate))) {
+		return fmt.Sprintf("GradientDescent's LearningRate is %v", o.LearningRate)
+	}
+	return ""
 }
 
 func (o *GradientDescent) update(w, g []float32, _ *[2][]float32, _ int) {
@@ -111,6 +199,16 @@ func (o *Momentum) Minimize(loss *Node) *Node { return minimize(o, "Momentum", l
 
 func (o *Momentum) String() string {
 	return fmt.Sprintf("Momentum(learning rate %g, momentum %g)", o.LearningRate, o.Momentum)
+}
+
+func (o *Momentum) check(int) string {
+	switch {
+	case !finite(float64(float32(o.LearningRate))):
+		return fmt.Sprintf("Momentum's LearningRate is %v", o.LearningRate)
+	case !finite(float64(float32(o.Momentum))):
+		return fmt.Sprintf("Momentum's Momentum is %v", o.Momentum)
+	}
+	return ""
 }
 
 func (o *Momentum) update(w, g []float32, slots *[2][]float32, _ int) {

@@ -443,12 +443,14 @@ func (s *Session) trainStep(p *plan, tp *trainPlan) {
 	if v := loss.out.data[0]; math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 		panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("loss is %v at step %d; lower the learning rate or check the inputs (variables unchanged)", v, s.steps[tp.node]+1)})
 	}
+	checkStep(tp, s.steps[tp.node]+1)
 	loss.grad.data[0] = 1
 	for _, i := range tp.backward {
 		checkInterrupt()
 		p.execs[i].node.op.backward(p.execs[i])
 	}
 	checkInterrupt()
+	checkGradients(p, tp, s.steps[tp.node]+1)
 	// From here on the step completes: variables and slots change together.
 	s.steps[tp.node]++
 	t := s.steps[tp.node]

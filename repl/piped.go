@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +45,21 @@ func (r *REPL) runPiped() error {
 	failed := false
 	var lines []string
 	lineNo, start := 0, 0
+	// A cell's read of standard input takes the next line of the input,
+	// as a Go program run with this input would.
+	r.cellLine = func(ctx context.Context) (string, error) {
+		select {
+		case line, more := <-linec:
+			if !more {
+				return "", io.EOF
+			}
+			lineNo++
+			return line, nil
+		case <-ctx.Done():
+			return "", errReadInterrupted
+		}
+	}
+	defer func() { r.cellLine = nil }()
 	run := func() (interrupted bool) {
 		cell := strings.Join(lines, "\n")
 		lines = nil

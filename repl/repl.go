@@ -112,6 +112,10 @@ type REPL struct {
 	cells []cellRecord
 	// shown is what the last Eval displayed (for :save).
 	shown string
+	// input is the cells' standard input; cellLine, set by the front end
+	// in use, reads one line of it for the running cell.
+	input    *input
+	cellLine func(ctx context.Context) (string, error)
 }
 
 // New makes a REPL and its first session. Call Close when done with it.
@@ -131,7 +135,7 @@ func New(cfg Config) (*REPL, error) {
 	if cfg.HistoryLimit <= 0 {
 		cfg.HistoryLimit = 1000
 	}
-	r := &REPL{cfg: cfg, screen: &screen{stdout: cfg.Stdout, stderr: cfg.Stderr}}
+	r := &REPL{cfg: cfg, screen: &screen{stdout: cfg.Stdout, stderr: cfg.Stderr}, input: &input{}}
 	r.out, r.err = stream{s: r.screen}, stream{s: r.screen, stderr: true}
 	if err := r.newSession(); err != nil {
 		return nil, err
@@ -159,6 +163,9 @@ func (r *REPL) newSession() error {
 	}
 	if c, ok := r.sess.(interface{ Close() error }); ok {
 		c.Close()
+	}
+	if si, ok := s.(interface{ SetStdin(io.Reader) }); ok {
+		si.SetStdin(r.input) // cells read what the REPL reads for them
 	}
 	r.sess = s
 	return nil
@@ -281,13 +288,24 @@ func (r *REPL) locate(msg string) string {
 // It returns after f did, whatever the number of interrupts; if f does not
 // stop promptly (a long compiled call), a further Ctrl-C says so.
 // interrupted reports that f failed after an interrupt: one that came as f
-// was completing anyway does not count.
+// was completing anyway does not count. While f runs, its reads of standard
+// input are served here, one line at a time (see input).
 func (r *REPL) interruptible(f func(ctx context.Context) error) (interrupted bool, err error) {
 	drain(r.sigc)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan struct{})
+	var mu sync.Mutex
 	signalled := 0
+	stop := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		signalled++
+		cancel()
+		if signalled == 2 {
+			fmt.Fprintln(r.err, "\nstopping: waiting for the running compiled call to return")
+		}
+	}
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -297,15 +315,29 @@ func (r *REPL) interruptible(f func(ctx context.Context) error) (interrupted boo
 			case <-done:
 				return
 			case <-r.sigc:
-				signalled++
-				cancel()
-				if signalled == 2 {
-					fmt.Fprintln(r.err, "\nstopping: waiting for the running compiled call to return")
-				}
+				stop()
 			}
 		}
 	}()
-	err = f(ctx)
+	g := r.input.open()
+	errc := make(chan error, 1)
+	go func() { errc <- f(ctx) }()
+	for waiting := true; waiting; {
+		select {
+		case err = <-errc:
+			waiting = false
+		case req := <-g.reqc:
+			res := lineResult{err: io.EOF}
+			if ctx.Err() == nil && r.cellLine != nil {
+				res.line, res.err = r.cellLine(ctx)
+			}
+			if errors.Is(res.err, errReadInterrupted) && ctx.Err() == nil {
+				stop() // Ctrl-C at the cell's input line (readline's raw mode)
+			}
+			req <- res
+		}
+	}
+	r.input.close(g)
 	close(done)
 	wg.Wait() // signalled is final
 	return signalled > 0 && err != nil, err

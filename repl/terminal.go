@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -52,6 +53,17 @@ func (r *REPL) runTerminal() error {
 		return err == nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y")
 	}
 	defer func() { r.confirm = func(string) bool { return true } }()
+	// A cell's read of standard input: a line typed with no prompt (the
+	// cell prints its own). Ctrl-C stops the cell, Ctrl-D is end of input.
+	r.cellLine = func(context.Context) (string, error) {
+		rl.SetPrompt("")
+		line, err := readLine()
+		if errors.Is(err, readline.ErrInterrupt) {
+			return "", errReadInterrupted
+		}
+		return line, err
+	}
+	defer func() { r.cellLine = nil }()
 
 	fmt.Fprintln(r.out, r.banner())
 	var lines []string // the pending cell
@@ -65,6 +77,9 @@ func (r *REPL) runTerminal() error {
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
 			lines = nil // drop the pending input, half-typed cell included
+			continue
+		case errors.Is(err, io.EOF) && len(lines) > 0:
+			lines = nil // Ctrl-D at "... " drops the pending cell, as Ctrl-C does
 			continue
 		case errors.Is(err, io.EOF):
 			return nil

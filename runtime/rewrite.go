@@ -238,7 +238,14 @@ func (r *rewriter) run(isVar func(string) bool) error {
 			}
 		}
 	} else {
-		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		for i, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			if i > 0 {
+				// A cell left behind after a Ctrl-C stops here (see
+				// hookLive). The call goes before the statement's line
+				// comment, so positions in messages stay as typed.
+				at := r.off(r.file.LineStart(r.fset.PositionFor(st.Pos(), false).Line))
+				r.edits = append(r.edits, edit{at, at, "__nnlab_live(); "})
+			}
 			r.topStmt(st, isVar)
 			if !c.display {
 				// Report each completed statement (see hookRan).
@@ -414,6 +421,30 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 	if ds, ok := st.(*ast.DeclStmt); ok {
 		r.varStmt(ds)
 		return
+	}
+	if d, ok := st.(*ast.DeferStmt); ok {
+		// yaegi would keep a top-level defer on the shared top-level frame
+		// and run it again after every later cell: the session runs it
+		// once, when the cell ends (see Session.runDefers).
+		r.edits = append(r.edits, edit{r.off(d.Defer), r.off(d.Defer) + len("defer"), "__nnlab_defer(func() {"})
+		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
+		return
+	}
+	if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+		// yaegi stores the stop signal in the destination of a receive it
+		// cancels: `x = <-ch` stopped by Ctrl-C would leave x holding a
+		// struct{}. Receive into a temporary; x is assigned only after.
+		id, isID := as.Lhs[0].(*ast.Ident)
+		u, isRecv := as.Rhs[0].(*ast.UnaryExpr)
+		if isID && isRecv && u.Op == token.ARROW && id.Name != "_" && (as.Tok == token.ASSIGN || as.Tok == token.DEFINE && isVar(id.Name)) {
+			r.s.tmp++
+			t := fmt.Sprintf("__nnlab_t%d", r.s.tmp)
+			r.edits = append(r.edits, edit{r.off(as.Pos()), r.off(u.Pos()), t + " := "})
+			r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; " + id.Name + " = " + t})
+			if as.Tok == token.ASSIGN {
+				return
+			}
+		}
 	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {

@@ -6,8 +6,10 @@
 // an existing global assigns it instead of forking it, a cell that fails to
 // compile leaves every value as it was, redefinitions that yaegi would
 // silently ignore are reported, unsupported Go 1.22+ forms (range over int,
-// min, max, clear) are rewritten, panics in goroutines are recovered, and a
-// cancelled cell is waited for until its goroutine has really stopped.
+// min, max, clear) are rewritten, panics in goroutines are recovered, a
+// top-level defer runs once at the end of its cell, and a cancelled cell
+// either stops or, blocked in a compiled call, is left behind so that the
+// next cell runs at once (see Session.execute).
 //
 // Known limit: unbounded recursion overflows the Go stack, which is fatal to
 // the process and cannot be recovered.
@@ -38,6 +40,7 @@ import (
 
 // Options configures a Session.
 type Options struct {
+	Stdin          io.Reader // what the user's program reads; nil means os.Stdin (see SetStdin)
 	Stdout, Stderr io.Writer // where the user's program writes; nil means os.Stdout / os.Stderr
 	Args           []string  // os.Args as the interpreted program sees it (for scripts)
 	// Terminal says that Stdout ends on a terminal even though it is not an
@@ -62,9 +65,13 @@ var (
 	nnClearInterrupt = nn.ClearInterrupt
 )
 
-// stopGrace is how long Eval waits, after a cancel, for the abandoned cell
-// goroutine to stop before returning; the next cell waits for it anyway.
+// stopGrace is how long Eval waits, after a cancel, for a cell stopped in
+// nn's work to stop before returning; the next cell waits for it anyway.
 var stopGrace = 2 * time.Second
+
+// abandonGrace is how long execute waits, after a cancel, for the cell to
+// stop before it leaves the cell's goroutine behind.
+const abandonGrace = 300 * time.Millisecond
 
 const (
 	nnPath    = "github.com/nnlab/nnlab/nn"
@@ -103,7 +110,8 @@ type Session struct {
 	tmp     int
 	syms    map[string]*sym
 	imports map[string]string // local name -> import path
-	waiting uint64            // id of a runner goroutine whose abandoned execution may still run
+	waiting uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
+	left    map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
 	shown   []any
 	strs    []string // beside shown: String of values of interpreted types
 	hasShow bool
@@ -114,7 +122,38 @@ type Session struct {
 	whereMu sync.Mutex
 	term    bool // Stdout is a terminal (see Options.Terminal)
 
-	chk *checker // go/types view of the globals (check.go), made on first use
+	chk   *checker // go/types view of the globals (check.go), made on first use
+	stdin *stdin
+	// defers are the running cell's top-level deferred calls; deferProg
+	// runs them.
+	defers    []func()
+	deferProg *interp.Program
+}
+
+// stdin is the interpreter's standard input: a reader that SetStdin can
+// replace after the interpreter was made.
+type stdin struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (in *stdin) Read(p []byte) (int, error) {
+	in.mu.Lock()
+	r := in.r
+	in.mu.Unlock()
+	if r == nil {
+		r = os.Stdin
+	}
+	return r.Read(p)
+}
+
+// SetStdin makes r what the user's program reads as standard input
+// (fmt.Scan, os.Stdin) from now on. The REPL uses it to hand a cell only the
+// lines read for it while it runs.
+func (s *Session) SetStdin(r io.Reader) {
+	s.stdin.mu.Lock()
+	s.stdin.r = r
+	s.stdin.mu.Unlock()
 }
 
 // New returns a session whose interpreter knows stdlib.Symbols and has
@@ -128,6 +167,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr}
 	s.filter = &panicFilter{w: opts.Stderr}
+	s.stdin = &stdin{r: opts.Stdin}
 	s.term = opts.Terminal || plot.IsTerminal(opts.Stdout)
 	_, outFile := opts.Stdout.(*os.File)
 	_, errFile := opts.Stderr.(*os.File)
@@ -140,7 +180,7 @@ func New(opts Options) (*Session, error) {
 	newMu.Lock()
 	old, had := os.LookupEnv("YAEGI_SPECIAL_STDIO")
 	os.Setenv("YAEGI_SPECIAL_STDIO", strconv.FormatBool(!outFile || !errFile))
-	s.in = interp.New(interp.Options{Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
+	s.in = interp.New(interp.Options{Stdin: s.stdin, Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
 	if had {
 		os.Setenv("YAEGI_SPECIAL_STDIO", old)
 	} else {
@@ -162,6 +202,9 @@ func New(opts Options) (*Session, error) {
 		"Show":    reflect.ValueOf(s.hookShow),
 		"Display": reflect.ValueOf(s.hookDisplay),
 		"Interp":  reflect.ValueOf(interpreted),
+		"Live":    reflect.ValueOf(s.hookLive),
+		"Defer":   reflect.ValueOf(s.hookDefer),
+		"Defers":  reflect.ValueOf(s.takeDefers),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 		"Ran":     reflect.ValueOf(s.hookRan),
@@ -222,6 +265,17 @@ func __nnlab_string(x any) (s string) {
 	return ""
 }
 
+func __nnlab_live() { ` + rtName + `.Live() }
+
+func __nnlab_defer(f func()) { ` + rtName + `.Defer(f) }
+
+func __nnlab_rundefers() {
+	fs := ` + rtName + `.Defers()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
 func __nnlab_go(cell, line int, f func()) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -254,6 +308,7 @@ func __nnlab_max[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | u
 `
 
 func (s *Session) hookShow(v []any, strs []string) {
+	s.hookLive() // a cell left behind shows nothing
 	s.shown = append([]any(nil), v...)
 	s.strs = strs
 	s.hasShow = true
@@ -261,6 +316,49 @@ func (s *Session) hookShow(v []any, strs []string) {
 
 func (s *Session) hookGoPanic(cell, line int, r any) {
 	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %v\n", s.where(cell, line), r)
+}
+
+// hookDefer records a top-level deferred call of the running cell.
+func (s *Session) hookDefer(f func()) {
+	if !s.isLeftBehind() {
+		s.defers = append(s.defers, f)
+	}
+}
+
+// takeDefers hands the recorded deferred calls to __nnlab_rundefers.
+func (s *Session) takeDefers() []func() {
+	fs := s.defers
+	s.defers = nil
+	return fs
+}
+
+// runDefers runs the cell's top-level deferred calls, last first, once the
+// cell has ended (also when it failed at run time, as Go runs them after a
+// panic). After a Ctrl-C they are dropped.
+func (s *Session) runDefers(ctx context.Context, fname string) error {
+	if len(s.defers) == 0 {
+		return nil
+	}
+	if ctx.Err() != nil {
+		s.defers = nil
+		return nil
+	}
+	if s.deferProg == nil {
+		f, err := parser.ParseFile(s.in.FileSet(), "", "package main\nfunc main() {\n__nnlab_rundefers()\n}\n", parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		if s.deferProg, err = s.in.CompileAST(f.Decls[0].(*ast.FuncDecl).Body); err != nil {
+			return err
+		}
+	}
+	s.filter.take()
+	err := s.execute(ctx, s.deferProg)
+	s.defers = nil
+	if err != nil && !errors.Is(err, ErrInterrupted) {
+		return s.panicError(err, s.filter.take(), fname)
+	}
+	return err
 }
 
 // nextCell numbers a new cell, read from the script path if not "".
@@ -326,6 +424,18 @@ func (f *panicFilter) take() []string {
 	return l
 }
 
+// Close ends the session for a new one (the REPL's :reset): nn's default
+// graph, on which the session's cells built their nodes, starts afresh, so
+// that the new session's names get no "_1" suffixes and its variables
+// initialiser knows only its own variables. The session must not be used
+// afterwards.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nn.ResetDefaultGraph()
+	return nil
+}
+
 // Names returns the user-defined globals (variables, constants, funcs and
 // types), sorted.
 func (s *Session) Names() []string {
@@ -354,7 +464,11 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		return "", err
 	}
 	s.nextCell("")
-	out, err = s.run(ctx, splitCell(src), fmt.Sprintf("cell%d", s.cell), true)
+	fname := fmt.Sprintf("cell%d", s.cell)
+	out, err = s.run(ctx, splitCell(src), fname, true)
+	if derr := s.runDefers(ctx, fname); err == nil {
+		err = derr
+	}
 	if hidesOutput(src) {
 		out = ""
 	}
@@ -430,9 +544,10 @@ func goid() uint64 {
 	return id
 }
 
-// executing reports whether the goroutine that yaegi's ExecuteWithContext
-// started from runner goroutine id is still alive.
-func executing(id uint64) bool {
+// execution finds the goroutine that yaegi's ExecuteWithContext started
+// from runner goroutine id, and returns its id and stack; ok is false once
+// it has ended.
+func execution(runner uint64) (id uint64, stack string, ok bool) {
 	buf := make([]byte, 1<<16)
 	for {
 		n := goruntimeStack(buf, true)
@@ -442,13 +557,106 @@ func executing(id uint64) bool {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	return strings.Contains(string(buf), "interp.(*Interpreter).ExecuteWithContext in goroutine "+strconv.FormatUint(id, 10)+"\n")
+	marker := "interp.(*Interpreter).ExecuteWithContext in goroutine " + strconv.FormatUint(runner, 10) + "\n"
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !strings.Contains(g+"\n", marker) {
+			continue
+		}
+		f := strings.Fields(g)
+		if len(f) < 2 {
+			return 0, "", false
+		}
+		id, _ = strconv.ParseUint(f[1], 10, 64)
+		return id, g, true
+	}
+	return 0, "", false
 }
 
-// waitAbandoned waits until a cell abandoned by a cancel has really stopped
-// (yaegi lets it run on until it notices; if the next cell started first,
-// the old loop would take the new run id and race with it). A max of 0
-// waits for as long as ctx allows.
+// executing reports whether the execution started from runner goroutine id
+// is still alive.
+func executing(id uint64) bool {
+	_, _, ok := execution(id)
+	return ok
+}
+
+// frames lists the function names of a goroutine's stack, innermost first.
+func frames(stack string) []string {
+	var out []string
+	for _, l := range strings.Split(stack, "\n")[1:] {
+		if l == "" || l[0] == '\t' || strings.HasPrefix(l, "created by ") {
+			continue
+		}
+		if i := strings.LastIndexByte(l, '('); i > 0 && strings.HasSuffix(l, ")") {
+			l = l[:i]
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// blockedIn names the call that keeps a stopped cell's goroutine from
+// noticing the stop: the innermost function that is neither Go's runtime
+// nor the interpreter's own, such as sync.(*WaitGroup).Wait.
+func blockedIn(stack string) string {
+	for _, f := range frames(stack) {
+		switch {
+		case strings.HasPrefix(f, "runtime."), strings.HasPrefix(f, "internal/"),
+			strings.HasPrefix(f, "syscall."), strings.HasPrefix(f, "sync.runtime_"),
+			strings.HasPrefix(f, "reflect."):
+			continue
+		case strings.HasPrefix(f, "github.com/traefik/yaegi/"):
+			return "the interpreter"
+		}
+		return f
+	}
+	return "a compiled call"
+}
+
+// inNN reports whether a stack runs package nn's code (or that of its
+// subpackages), which stops by itself at its next check of the interrupt.
+func inNN(stack string) bool {
+	for _, f := range frames(stack) {
+		if strings.HasPrefix(f, nnPath+".") || strings.HasPrefix(f, nnPath+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// leaveBehind marks execution goroutine id as abandoned: if the call it is
+// blocked in ever returns, it stops at the next top-level statement of its
+// cell (see hookLive) and shows nothing (see hookShow).
+func (s *Session) leaveBehind(id uint64) {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	if s.left == nil {
+		s.left = map[uint64]bool{}
+	}
+	s.left[id] = true
+}
+
+// isLeftBehind reports whether the calling goroutine runs a cell that was
+// left behind.
+func (s *Session) isLeftBehind() bool {
+	s.whereMu.Lock()
+	defer s.whereMu.Unlock()
+	return len(s.left) > 0 && s.left[goid()]
+}
+
+// hookLive is called by the interpreted code between the top-level
+// statements of a cell. In a cell that was left behind it never returns:
+// yaegi would let the old goroutine run on with the new cell's run id (the
+// top-level frame is shared), racing with it.
+func (s *Session) hookLive() {
+	if s.isLeftBehind() {
+		select {} // parked for good: nothing of the session is touched
+	}
+}
+
+// waitAbandoned waits until a cell stopped inside package nn's work has
+// really stopped (nn work checks the interrupt flag often; if the next
+// cell cleared the flag first, the old work would go on changing weights).
+// A max of 0 waits for as long as ctx allows.
 func (s *Session) waitAbandoned(ctx context.Context, max time.Duration) error {
 	if s.waiting == 0 {
 		return nil
@@ -470,6 +678,14 @@ func (s *Session) waitAbandoned(ctx context.Context, max time.Duration) error {
 }
 
 // execute runs one compiled program, stopping it when ctx is cancelled.
+//
+// A goroutine cannot be killed. After a cancel, execute waits up to
+// abandonGrace for the cell to notice; interpreted code and nn's work do so
+// within milliseconds. A cell still blocked after that in a compiled call
+// that knows nothing of the stop (sync.WaitGroup.Wait, a channel receive in
+// a compiled package) is left behind: execute says once where it is
+// blocked, and the next cell runs on a fresh goroutine. Work inside package
+// nn is waited for instead (it stops at its next check of the interrupt).
 func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	if ctx.Err() != nil {
 		return ErrInterrupted
@@ -484,13 +700,29 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}()
 	id := <-idc
 	err := <-done
-	if ctx.Err() != nil && err == ctx.Err() {
+	if ctx.Err() == nil || err != ctx.Err() {
+		return err
+	}
+	nnInterrupt()
+	for start := time.Now(); time.Since(start) < abandonGrace; time.Sleep(time.Millisecond) {
+		if !executing(id) {
+			nnClearInterrupt()
+			return ErrInterrupted
+		}
+	}
+	gid, stack, ok := execution(id)
+	switch {
+	case !ok:
+		nnClearInterrupt()
+	case inNN(stack):
 		s.waiting = id
-		nnInterrupt()
 		if werr := s.waitAbandoned(context.Background(), stopGrace); werr != nil {
 			return werr
 		}
-		return ErrInterrupted
+	default:
+		s.leaveBehind(gid)
+		nnClearInterrupt()
+		fmt.Fprintf(s.stderr, "the stopped cell is still blocked in %s; it was left behind (if that call ever returns, the cell stops there and changes nothing more)\n", blockedIn(stack))
 	}
-	return err
+	return ErrInterrupted
 }

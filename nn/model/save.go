@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -231,15 +232,34 @@ func (m *Model) Restore(path string) error {
 	if !sameLayers(mine, s.Layers) || !slices.Equal(m.inShape, s.Input) {
 		return &nn.Error{Op: "model.Restore", Msg: fmt.Sprintf("%s holds a different model (%d layers, input %v); use model.Load", path, len(s.Layers), s.Input)}
 	}
+	// Check every number and state before the first value changes.
+	fail := func(format string, args ...any) error {
+		return &nn.Error{Op: "model.Restore", Msg: fmt.Sprintf("%s: ", path) + fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case s.Epoch < 0 || s.Batch < 0 || s.Done < 0:
+		return fail("training position out of range (epoch %d, batch %d, examples done %d)", s.Epoch, s.Batch, s.Done)
+	case s.Done > 0 && (s.Rows <= 0 || s.Rows > maxRows || s.Done > s.Rows):
+		return fail("row count %d out of range (1 to %d, at least the %d examples done)", s.Rows, maxRows, s.Done)
+	case math.IsNaN(s.BestValAcc) || s.BestValAcc < 0 || s.BestValAcc > 1:
+		return fail("best validation accuracy %v is not between 0 and 1", s.BestValAcc)
+	}
 	var shuffle, augment []byte
+	shuffleSrc, augmentSrc := new(rand.PCG), new(rand.PCG)
 	if s.Done > 0 {
-		if shuffle, err = base64.StdEncoding.DecodeString(s.Shuffle); err != nil {
-			return &nn.Error{Op: "model.Restore", Msg: fmt.Sprintf("%s: shuffle state: %v", path, err)}
+		if shuffle, err = base64.StdEncoding.DecodeString(s.Shuffle); err == nil {
+			err = shuffleSrc.UnmarshalBinary(shuffle)
+		}
+		if err != nil {
+			return fail("shuffle state: %v", err)
 		}
 	}
 	if s.Augment != "" {
-		if augment, err = base64.StdEncoding.DecodeString(s.Augment); err != nil {
-			return &nn.Error{Op: "model.Restore", Msg: fmt.Sprintf("%s: augmentation state: %v", path, err)}
+		if augment, err = base64.StdEncoding.DecodeString(s.Augment); err == nil {
+			err = augmentSrc.UnmarshalBinary(augment)
+		}
+		if err != nil {
+			return fail("augmentation state: %v", err)
 		}
 	}
 	if err := m.sess.Restore(path); err != nil {
@@ -252,9 +272,10 @@ func (m *Model) Restore(path string) error {
 		st.shuffle, st.augment = nn.NewSource("model/shuffle"), nn.NewSource("augment")
 	}
 	if augment != nil {
-		_ = st.augment.UnmarshalBinary(augment)
+		*st.augment = *augmentSrc
 	}
-	if s.Done > 0 && st.shuffle.UnmarshalBinary(shuffle) == nil {
+	if s.Done > 0 {
+		*st.shuffle = *shuffleSrc
 		st.rows, st.shuffleS = s.Rows, shuffle
 		st.perm = rand.New(st.shuffle).Perm(s.Rows)
 	} else {
@@ -263,6 +284,10 @@ func (m *Model) Restore(path string) error {
 	m.publish()
 	return nil
 }
+
+// maxRows bounds the examples per epoch that a saved training position may
+// claim: Restore draws a permutation of that many.
+const maxRows = 1 << 26
 
 func sameLayers(a, b []LayerConfig) bool {
 	if len(a) != len(b) {
