@@ -19,6 +19,54 @@ done
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 status=0
+
+# The REPL as a Windows user pipes cells into it: drive-letter paths with
+# backslashes in :run, LoadImage, a checkpoint and :save, the MNIST files
+# from the module cache, a failing cell that keeps the session; then the
+# saved script run by path.
+piped() {
+  GOOS=windows GOARCH=amd64 go build -o "$bin/nnlab.exe" .
+  local d="$bin/piped" w out
+  mkdir -p "$d"
+  w="Z:${d//\//\\}"
+  cp examples/images/two.png "$d/"
+  printf 'package main\n\nimport "fmt"\n\nfunc main() {\n\t// %%%% one\n\tfmt.Println("cell one")\n\t// %%%% two\n\tfmt.Println("cell two")\n}\n' >"$d/s.go"
+  out=$(cd "$d" && "$wine" "$bin/nnlab.exe" 2>&1 <<CELLS
+x := 41
+y := nosuch
+x + 1
+:run $w\\s.go:2
+img, err := mnist.LoadImage(\`$w\\two.png\`)
+img.Shape()
+v := nn.Variable(nn.Constant(3, []int{2}))
+sess := nn.NewSession()
+sess.Run(nn.GlobalVariablesInitializer(), nil)
+fmt.Println("save:", sess.Save(\`$w\\w.safetensors\`))
+sess2 := nn.NewSession()
+fmt.Println("restore:", sess2.Restore(\`$w\\w.safetensors\`))
+sess2.Run(v, nil)
+data, err := mnist.ReadDataSets("MNIST_data", true)
+data.Test.Images.Shape()
+:save $w\\out.go
+CELLS
+  ) || true
+  local want
+  for want in '^42$' '^cell two$' '^\[784\]$' '^save: <nil>$' '^restore: <nil>$' '\[3 3\]' '^\[10000 784\]$' \
+    "^saved 14 cells to Z:.*out.go$" 'undefined: nosuch'; do
+    if ! grep -q "$want" <<<"$out"; then
+      printf 'piped REPL under Wine: no line matching %s in:\n%s\n' "$want" "$out"
+      return 1
+    fi
+  done
+  if ! out=$(cd "$d" && "$wine" "$bin/nnlab.exe" "$w\\out.go" 2>&1) || ! grep -q '^restore: <nil>$' <<<"$out"; then
+    printf 'the saved script under Wine:\n%s\n' "$out"
+    return 1
+  fi
+  echo "piped REPL: drive-letter paths in :run, LoadImage, checkpoint, :save; the saved script runs"
+}
+printf '%-16s ' "nnlab.exe"
+piped || status=1
+
 for p in "$@"; do
   exe="$bin/$(echo "$p" | tr / _).exe"
   GOOS=windows GOARCH=amd64 go test -c -o "$exe" "./$p"
