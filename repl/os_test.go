@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -77,4 +79,39 @@ func notFoundText(path string) string {
 		return u.Error()
 	}
 	return "no such file"
+}
+
+// :load completes paths in the separators of the system: on Windows
+// C:\work\t<Tab> as well as C:/work/t<Tab>.
+func TestCompletePathSeparators(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"train.go", "test.go", "notes.txt", "a[1].go"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "tdir"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, "")
+	native := dir + string(filepath.Separator)
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{":load " + native + "t", []string{"dir" + string(filepath.Separator), "est.go", "rain.go"}},
+		{":load " + filepath.ToSlash(dir) + "/t", []string{"dir/", "est.go", "rain.go"}},
+		{":load " + native + "a[", []string{"1].go"}}, // no glob metacharacters
+		{":load " + native + "nothing", nil},
+	} {
+		got, n := completer{h.r}.Do([]rune(tc.line), len([]rune(tc.line)))
+		var gs []string
+		for _, g := range got {
+			gs = append(gs, string(g))
+		}
+		arg := strings.TrimPrefix(tc.line, ":load ")
+		if !reflect.DeepEqual(gs, tc.want) || n != len([]rune(arg)) {
+			t.Errorf("Do(%q) = %q, %d; want %q, %d", tc.line, gs, n, tc.want, len([]rune(arg)))
+		}
+	}
 }
