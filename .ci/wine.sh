@@ -21,7 +21,7 @@ trap 'rm -rf "$bin"' EXIT
 status=0
 
 # The REPL as a Windows user pipes cells into it: drive-letter paths with
-# backslashes in :run, LoadImage, a checkpoint and :save, the MNIST files
+# backslashes in :run, :load, LoadImage, a checkpoint and :save, the MNIST files
 # from the module cache, a failing cell that keeps the session; then the
 # saved script run by path.
 piped() {
@@ -31,6 +31,7 @@ piped() {
   w="Z:${d//\//\\}"
   cp examples/images/two.png "$d/"
   printf 'package main\n\nimport "fmt"\n\nfunc main() {\n\t// %%%% one\n\tfmt.Println("cell one")\n\t// %%%% two\n\tfmt.Println("cell two")\n}\n' >"$d/s.go"
+  printf 'package main\n\nfunc twice(x int) int { return 2 * x }\n' >"$d/lib.go"
   out=$(cd "$d" && "$wine" "$bin/nnlab.exe" 2>&1 <<CELLS
 x := 41
 y := nosuch
@@ -48,10 +49,12 @@ sess2.Run(v, nil)
 data, err := mnist.ReadDataSets("MNIST_data", true)
 data.Test.Images.Shape()
 :save $w\\out.go
+:load $w\\lib.go
+twice(50)
 CELLS
   ) || true
   local want
-  for want in '^42$' '^cell two$' '^\[784\]$' '^save: <nil>$' '^restore: <nil>$' '\[3 3\]' '^\[10000 784\]$' \
+  for want in '^42$' '^100$' '^cell two$' '^\[784\]$' '^save: <nil>$' '^restore: <nil>$' '\[3 3\]' '^\[10000 784\]$' \
     "^saved 14 cells to Z:.*out.go$" 'undefined: nosuch'; do
     if ! grep -q "$want" <<<"$out"; then
       printf 'piped REPL under Wine: no line matching %s in:\n%s\n' "$want" "$out"
@@ -62,7 +65,7 @@ CELLS
     printf 'the saved script under Wine:\n%s\n' "$out"
     return 1
   fi
-  echo "piped REPL: drive-letter paths in :run, LoadImage, checkpoint, :save; the saved script runs"
+  echo "piped REPL: drive-letter paths in :run, :load, LoadImage, checkpoint, :save; the saved script runs"
 }
 printf '%-16s ' "nnlab.exe"
 piped || status=1
