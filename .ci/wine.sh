@@ -74,7 +74,9 @@ for p in "$@"; do
   exe="$bin/$(echo "$p" | tr / _).exe"
   GOOS=windows GOARCH=amd64 go test -c -o "$exe" "./$p"
   printf '%-16s ' "$p"
-  if ! (cd "$p" && go tool test2json -p "$p" "$wine" "$exe" -test.v=test2json -test.short -test.timeout=10m | go run "$OLDPWD/.ci/winetest.go"); then
+  # The binary's own status counts Wine's cleanup failures; winetest.go
+  # judges the events instead (and fails a binary that did not finish).
+  if ! (cd "$p" && { go tool test2json -p "$p" "$wine" "$exe" -test.v=test2json -test.short -test.timeout=10m || true; } | go run "$OLDPWD/.ci/winetest.go"); then
     status=1
   fi
 done

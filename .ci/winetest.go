@@ -46,7 +46,7 @@ func main() {
 	out := map[string][]string{}
 	var passed, wine int
 	var failed []string
-	sawPackageEnd := false
+	sawPackageEnd, packageFailed := false, false
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -57,7 +57,7 @@ func main() {
 		}
 		if e.Test == "" {
 			if e.Action == "pass" || e.Action == "fail" {
-				sawPackageEnd = true
+				sawPackageEnd, packageFailed = true, e.Action == "fail"
 			}
 			if e.Action == "output" && !strings.HasPrefix(e.Output, "PASS") && !strings.HasPrefix(e.Output, "FAIL") && !strings.HasPrefix(e.Output, "ok") {
 				fmt.Print(e.Output)
@@ -80,12 +80,17 @@ func main() {
 		}
 	}
 	fmt.Printf("%d passed, %d failed only in Wine's TempDir cleanup, %d failed\n", passed, wine, len(failed))
-	if len(failed) > 0 || !sawPackageEnd {
-		if !sawPackageEnd {
-			fmt.Println("the test binary did not finish")
-		}
-		os.Exit(1)
+	switch {
+	case !sawPackageEnd:
+		fmt.Println("the test binary did not finish")
+	case packageFailed && wine == 0 && len(failed) == 0:
+		fmt.Println("the test binary failed outside any test")
+	case passed == 0:
+		fmt.Println("no test ran")
+	case len(failed) == 0:
+		return
 	}
+	os.Exit(1)
 }
 
 // hasSubtests reports whether test has subtests with output.
