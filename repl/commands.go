@@ -205,9 +205,14 @@ func unquote(arg string) string {
 	return arg
 }
 
-// expandHome replaces a leading "~/" with the home directory.
+// expandHome replaces a leading "~/" (or `~\` on Windows) with the home
+// directory.
 func expandHome(path string) string {
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+	rest, ok := strings.CutPrefix(path, "~/")
+	if !ok && filepath.Separator == '\\' {
+		rest, ok = strings.CutPrefix(path, `~\`)
+	}
+	if ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(home, rest)
 		}

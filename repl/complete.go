@@ -70,30 +70,38 @@ func suffixesOf(cands []string, word string) []string {
 }
 
 // goFiles lists the .go files and directories whose path starts with
-// prefix, for :load; directories end with a slash.
+// prefix, for :load; directories end with a separator: "/", or on Windows
+// the one typed last (C:\work\ or C:/work/).
 func goFiles(prefix string) []string {
-	dir := prefix[:strings.LastIndex(prefix, "/")+1] // as typed, e.g. "./" or ""
-	matches, _ := filepath.Glob(globEscape(expandHome(prefix)) + "*")
+	seps := "/"
+	if filepath.Separator != '/' {
+		seps += string(filepath.Separator)
+	}
+	cut := strings.LastIndexAny(prefix, seps) + 1
+	typed, base := prefix[:cut], prefix[cut:] // the directory as typed, e.g. "./" or ""
+	sep := "/"
+	if cut > 0 {
+		sep = prefix[cut-1 : cut]
+	}
+	dir := expandHome(typed)
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
 	var out []string
-	for _, m := range matches {
-		name := dir + filepath.Base(m)
-		if fi, err := os.Stat(m); err == nil && fi.IsDir() {
-			out = append(out, name+"/")
-		} else if strings.HasSuffix(m, ".go") {
-			out = append(out, name)
+	for _, e := range ents {
+		name := e.Name()
+		if !strings.HasPrefix(name, base) {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+			out = append(out, typed+name+sep)
+		} else if strings.HasSuffix(name, ".go") {
+			out = append(out, typed+name)
 		}
 	}
 	return out
-}
-
-// globEscape quotes the glob metacharacters in s.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if strings.ContainsRune(`*?[\`, c) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

@@ -2,6 +2,8 @@ package repl
 
 import (
 	"bufio"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,17 +67,14 @@ func decodeHistory(line string) string {
 }
 
 // DefaultHistoryFile returns the history file nnlab uses: $NNLAB_HISTORY if
-// that is set (set it to "" for no history), else ~/.nnlab_history, or ""
-// (no history) when HOME is unset.
+// that is set (set it to "" for no history), else ~/.nnlab_history on Unix
+// and macOS and %AppData%\nnlab\history on Windows, or "" (no history)
+// when the home (or AppData) directory is unknown.
 func DefaultHistoryFile() string {
 	if p, ok := os.LookupEnv("NNLAB_HISTORY"); ok {
 		return p
 	}
-	home := os.Getenv("HOME")
-	if home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".nnlab_history")
+	return defaultHistoryFile()
 }
 
 // history is the list of encoded entries and the file that keeps them.
@@ -97,7 +96,6 @@ func loadHistory(path string, limit int) *history {
 	if err != nil {
 		return h
 	}
-	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -105,6 +103,7 @@ func loadHistory(path string, limit int) *history {
 			h.entries = append(h.entries, line)
 		}
 	}
+	f.Close() // before rewrite: Windows cannot replace a file that is open
 	if len(h.entries) > limit {
 		h.entries = append([]string(nil), h.entries[len(h.entries)-limit:]...)
 		if len(h.entries) > 0 {
@@ -129,7 +128,12 @@ func (h *history) add(cell string) bool {
 		h.entries = h.entries[len(h.entries)-h.limit:]
 	}
 	if h.path != "" {
-		if f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+		f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if errors.Is(err, fs.ErrNotExist) && os.MkdirAll(filepath.Dir(h.path), 0o700) == nil {
+			// The first entry on Windows, whose history has a directory of its own.
+			f, err = os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		}
+		if err == nil {
 			f.WriteString(e + "\n")
 			f.Close()
 		}

@@ -27,6 +27,21 @@ func init() {
 	)
 }
 
+// splitCellNumber splits :run's argument FILE.go[:N] into the path and the
+// cell number (0 for all cells). Only a colon after ".go" starts a number,
+// so Windows paths (C:\work\mlp.go) keep their drive letter.
+func splitCellNumber(arg string) (path string, cell int, err error) {
+	i := strings.LastIndexByte(arg, ':')
+	if i <= 0 || !strings.HasSuffix(arg[:i], ".go") {
+		return arg, 0, nil
+	}
+	n, err := strconv.Atoi(arg[i+1:])
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("run: %q: cell numbers start at 1", arg[i+1:])
+	}
+	return arg[:i], n, nil
+}
+
 // cellRecord is one cell typed in this session, for :history and :save.
 type cellRecord struct {
 	src string
@@ -44,19 +59,16 @@ func cmdRun(ctx context.Context, r *REPL, args string) error {
 	if args == "" {
 		return errors.New("usage: :run FILE.go[:N]")
 	}
-	path, only := expandHome(args), 0
+	path := expandHome(args)
 	if q := args[0]; q == '"' || q == '\'' || q == '`' {
 		// A quoted path, perhaps followed by :N.
 		if end := strings.IndexByte(args[1:], q); end >= 0 {
 			path = expandHome(unquote(args[:end+2])) + args[end+2:]
 		}
 	}
-	if i := strings.LastIndexByte(path, ':'); i > 0 && strings.HasSuffix(path[:i], ".go") {
-		n, err := strconv.Atoi(path[i+1:])
-		if err != nil || n < 1 {
-			return fmt.Errorf("run: %q: cell numbers start at 1", path[i+1:])
-		}
-		path, only = path[:i], n
+	path, only, err := splitCellNumber(path)
+	if err != nil {
+		return err
 	}
 	decls, cells, err := runtime.FileCells(path)
 	if err != nil {

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/chzyer/readline"
 )
@@ -32,6 +29,7 @@ func (r *REPL) runTerminal() error {
 		Stdout:                 r.cfg.Stdout,
 		Stderr:                 r.cfg.Stderr,
 	}
+	defer setUpConsole(cfg)()
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		return err
@@ -104,28 +102,6 @@ func (r *REPL) runTerminal() error {
 		r.screen.endLine() // the next prompt on a line of its own
 	}
 	return nil
-}
-
-// restoreOnKill makes SIGHUP and SIGTERM put the terminal back in its
-// normal mode (readline may have it in raw mode) before they end the
-// process as they would have. The returned func undoes it.
-func restoreOnKill(rl *readline.Instance) (undo func()) {
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGHUP, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case sig := <-c:
-			rl.Terminal.ExitRawMode()
-			signal.Stop(c)
-			syscall.Kill(os.Getpid(), sig.(syscall.Signal))
-		case <-done:
-		}
-	}()
-	return func() {
-		signal.Stop(c)
-		close(done)
-	}
 }
 
 // resetReadlineHistory loads hist into readline afresh. Doing so after every

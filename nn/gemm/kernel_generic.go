@@ -44,34 +44,57 @@ func selectKernel() {
 func Kernel() string { return kernelName }
 
 // kernelGeneric is the portable Go micro-kernel with the same contract and
-// packed layout as the assembly kernel (mr×nr = 6×16).
+// packed layout as the assembly kernel (mr×nr = 6×16). It computes the tile
+// in blocks of 2×8 whose 16 sums live in local variables, which the
+// compiler keeps in registers (arm64 has 32 floating-point registers): per
+// step of k a block loads 10 floats for 16 multiply-adds, where sums kept
+// in memory would cost two loads and a store for each.
 func kernelGeneric(k int, a, b, c *float32, ldc int, alpha, beta float32) {
-	var acc [mr * nr]float32
 	ap := unsafe.Slice(a, k*mr)
 	bp := unsafe.Slice(b, k*nr)
-	for p := 0; p < k; p++ {
-		bs := (*[nr]float32)(bp[p*nr : p*nr+nr])
-		as := (*[mr]float32)(ap[p*mr : p*mr+mr])
-		for i := range mr {
-			ai := as[i]
-			row := (*[nr]float32)(acc[i*nr : i*nr+nr])
-			for j := range nr {
-				row[j] += ai * bs[j]
+	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
+	for i := 0; i < mr; i += 2 {
+		for j := 0; j < nr; j += 8 {
+			var c00, c01, c02, c03, c04, c05, c06, c07 float32
+			var c10, c11, c12, c13, c14, c15, c16, c17 float32
+			ai, bj := ap[i:], bp[j:]
+			for p := 0; p < k; p++ {
+				as := (*[2]float32)(ai[p*mr : p*mr+2])
+				bs := (*[8]float32)(bj[p*nr : p*nr+8])
+				a0, a1 := as[0], as[1]
+				b0, b1, b2, b3, b4, b5, b6, b7 := bs[0], bs[1], bs[2], bs[3], bs[4], bs[5], bs[6], bs[7]
+				c00 += a0 * b0
+				c01 += a0 * b1
+				c02 += a0 * b2
+				c03 += a0 * b3
+				c04 += a0 * b4
+				c05 += a0 * b5
+				c06 += a0 * b6
+				c07 += a0 * b7
+				c10 += a1 * b0
+				c11 += a1 * b1
+				c12 += a1 * b2
+				c13 += a1 * b3
+				c14 += a1 * b4
+				c15 += a1 * b5
+				c16 += a1 * b6
+				c17 += a1 * b7
 			}
+			storeRow8((*[8]float32)(cs[i*ldc+j:i*ldc+j+8]), [8]float32{c00, c01, c02, c03, c04, c05, c06, c07}, alpha, beta)
+			storeRow8((*[8]float32)(cs[(i+1)*ldc+j:(i+1)*ldc+j+8]), [8]float32{c10, c11, c12, c13, c14, c15, c16, c17}, alpha, beta)
 		}
 	}
-	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
-	for i := range mr {
-		crow := (*[nr]float32)(cs[i*ldc : i*ldc+nr])
-		row := (*[nr]float32)(acc[i*nr : i*nr+nr])
-		if beta == 0 {
-			for j := range nr {
-				crow[j] = alpha * row[j]
-			}
-		} else {
-			for j := range nr {
-				crow[j] = alpha*row[j] + beta*crow[j]
-			}
+}
+
+// storeRow8 sets c = alpha*sum + beta*c, not reading c when beta is 0.
+func storeRow8(c *[8]float32, sum [8]float32, alpha, beta float32) {
+	if beta == 0 {
+		for j, v := range sum {
+			c[j] = alpha * v
 		}
+		return
+	}
+	for j, v := range sum {
+		c[j] = alpha*v + beta*c[j]
 	}
 }

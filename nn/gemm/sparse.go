@@ -179,6 +179,10 @@ const spCols = 64
 // each panel of B adds to stays in L2 (128 KiB).
 const spRowBlock = 512
 
+// spPollMACs is about how many multiply-adds the Go kernels do between
+// polls of the stop function (well under a millisecond's work).
+const spPollMACs = 1 << 18
+
 // spKernelFunc computes, for each of rows rows of S and C, the row's 64
 // columns of C = S·B + beta·C, where B is a packed panel of 64-float rows
 // and row r's entries are idx[p], val[p] for ptr[r*pstride] ≤ p <
@@ -359,8 +363,15 @@ func (j *spJob) runT(p spPart, ws *workspace) bool {
 		for i := range k {
 			merge(j.c[i*ldc+full:i*ldc+p.c1], nil, j.beta)
 		}
+		work := 0
 		for r := range m {
 			p0, p1 := s.span(r)
+			if work += int(p1-p0) * (p.c1 - full); work >= spPollMACs {
+				if j.interrupted() {
+					return false
+				}
+				work = 0
+			}
 			drow := j.b[r*j.ldb+full : r*j.ldb+p.c1]
 			for q := p0; q < p1; q++ {
 				v, crow := s.val[q], j.c[int(s.colIdx[q])*ldc+full:int(s.colIdx[q])*ldc+p.c1]
@@ -495,8 +506,16 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 		if j.interrupted() {
 			return false
 		}
+		work := 0
 		for r := p.r0; r < p.r1; r++ {
 			p0, p1 := s.span(r)
+			// Without an assembly kernel this loop is the whole product.
+			if work += int(p1-p0) * (p.c1 - full); work >= spPollMACs {
+				if j.interrupted() {
+					return false
+				}
+				work = 0
+			}
 			spRowGeneric(s.colIdx[p0:p1], s.val[p0:p1], j.b[full:], j.ldb, j.c[r*ldc+full:r*ldc+p.c1], j.beta)
 		}
 	}

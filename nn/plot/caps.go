@@ -36,7 +36,8 @@ const DisplayEnv = "NNLAB_DISPLAY"
 // ASCII, no escape sequences) whatever the environment says.
 //
 // UTF-8 comes from LC_ALL, LC_CTYPE or LANG (the first one set); colour from
-// COLORTERM=truecolor|24bit and a TERM containing "256color"; inline images
+// COLORTERM=truecolor|24bit and a TERM containing "256color"; WT_SESSION
+// (Windows Terminal) means UTF-8 and 24-bit colour; inline images
 // from KITTY_WINDOW_ID or TERM=xterm-kitty (kitty), TERM_PROGRAM=iTerm.app
 // or LC_TERMINAL=iTerm2 (iTerm2), and a TERM naming sixel or a terminal
 // known to draw sixels (mlterm, foot, contour). NNLAB_DISPLAY overrides:
@@ -68,6 +69,11 @@ func detectCaps(isTerminal bool, getenv func(string) string) Caps {
 	switch strings.ToLower(getenv("COLORTERM")) {
 	case "truecolor", "24bit":
 		c.TrueColor = true
+	}
+	if getenv("WT_SESSION") != "" {
+		// Windows Terminal sets no TERM or locale, and draws Unicode in
+		// 24-bit colour.
+		c.UTF8, c.TrueColor = true, true
 	}
 	c.Color256 = c.TrueColor || strings.Contains(term, "256color")
 	switch {

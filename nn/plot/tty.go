@@ -3,12 +3,13 @@ package plot
 import (
 	"os"
 
-	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 )
 
-// isTTY asks for the file's terminal attributes (TCGETS), which only a
-// terminal has. SyscallConn is used instead of Fd, which would switch the
-// file to blocking mode.
+// isTTY reports whether f is a terminal: on Unix a file with terminal
+// attributes, on Windows a console that accepts escape sequences (see
+// enableVT). SyscallConn is used instead of Fd, which would switch the file
+// to blocking mode.
 func isTTY(f *os.File) bool {
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -16,8 +17,7 @@ func isTTY(f *os.File) bool {
 	}
 	ok := false
 	rc.Control(func(fd uintptr) {
-		_, err := unix.IoctlGetTermios(int(fd), unix.TCGETS)
-		ok = err == nil
+		ok = term.IsTerminal(int(fd)) && enableVT(fd)
 	})
 	return ok
 }
@@ -30,8 +30,8 @@ func ttyWidth(f *os.File) int {
 	}
 	n := 0
 	rc.Control(func(fd uintptr) {
-		if ws, err := unix.IoctlGetWinsize(int(fd), unix.TIOCGWINSZ); err == nil {
-			n = int(ws.Col)
+		if w, _, err := term.GetSize(int(fd)); err == nil {
+			n = w
 		}
 	})
 	return n
