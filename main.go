@@ -35,6 +35,8 @@ Usage:
   nnlab                     open the REPL
   nnlab FILE.go [ARGS...]   run a Go script (package main) and exit
   nnlab -i FILE.go [ARGS]   run a script, then stay in the REPL with its values
+  nnlab kernel install [--user | --sys-prefix | --prefix DIR]
+                            install the Jupyter kernel (nnlab kernel --help)
   nnlab --help | --version
 
 Examples:
@@ -68,6 +70,9 @@ func main() {
 
 // run is nnlab with its arguments; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "kernel" {
+		return runKernel(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("nnlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, "run 'nnlab --help' for usage") }
