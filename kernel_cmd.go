@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"time"
 
 	"github.com/nnlab/nnlab/jupyter/kernel"
 	"github.com/nnlab/nnlab/jupyter/kernelspec"
@@ -56,7 +57,10 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 	sigc := make(chan os.Signal, 1)
 	signal.Notify(sigc, os.Interrupt)
 	defer signal.Stop(sigc)
-	err = kernel.Run(context.Background(), kernel.Config{
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go watchParent(ctx, cancel)
+	err = kernel.Run(ctx, kernel.Config{
 		Conn: ci,
 		NewSession: func(stdout, stderr io.Writer) (kernel.Session, error) {
 			return runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr})
@@ -66,11 +70,38 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 		Log:        log.New(stderr, "nnlab kernel: ", log.LstdFlags),
 		Interrupts: sigc,
 	})
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "nnlab kernel: the process that started the kernel has gone: stopping")
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "nnlab kernel:", err)
 		return 1
 	}
 	return 0
+}
+
+// watchParent calls stop when the process that started the kernel has
+// gone (the kernel is then reparented), so that a front end that died
+// without a shutdown_request leaves no kernel behind.
+func watchParent(ctx context.Context, stop func()) {
+	ppid := os.Getppid()
+	if ppid <= 1 {
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != ppid {
+				stop()
+				return
+			}
+		}
+	}
 }
 
 // installKernel is `nnlab kernel install`.

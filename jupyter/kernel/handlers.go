@@ -327,7 +327,9 @@ var selectorChain = regexp.MustCompile(`^[\pL_][\pL\pN_]*(\.[\pL_][\pL\pN_]*)*$`
 // nameAt is the selector chain (nn.Dense, sess.Run) around byte offset pos,
 // or the one before an opening parenthesis just before pos (nn.Dense(|).
 func nameAt(code string, pos int) string {
-	isName := func(r rune) bool { return r == '.' || r == '_' || r >= 0x80 || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+	isName := func(r rune) bool {
+		return r == '.' || r == '_' || r >= 0x80 || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
 	start, end := pos, pos
 	for start > 0 {
 		r, n := utf8.DecodeLastRuneInString(code[:start])
