@@ -534,10 +534,12 @@ func TestShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(context.Background(), Config{
-			Conn:       ci,
-			NewSession: func(stdout, stderr io.Writer) (Session, error) { return runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr}) },
-			NeedsMore:  runtime.NeedsMore,
-			Log:        log.New(io.Discard, "", 0),
+			Conn: ci,
+			NewSession: func(stdout, stderr io.Writer) (Session, error) {
+				return runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr})
+			},
+			NeedsMore: runtime.NeedsMore,
+			Log:       log.New(io.Discard, "", 0),
 		})
 	}()
 	c := connect(t, ci)

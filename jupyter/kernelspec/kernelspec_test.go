@@ -3,6 +3,7 @@ package kernelspec
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func TestInstall(t *testing.T) {
 		t.Errorf("argv %v", got)
 	}
 	for _, size := range []int{32, 64} {
-		name := filepath.Join(dir, "logo-"+itoa(size)+"x"+itoa(size)+".png")
+		name := filepath.Join(dir, fmt.Sprintf("logo-%dx%d.png", size, size))
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -59,8 +60,6 @@ func TestInstall(t *testing.T) {
 		t.Errorf("reinstall kept %s", b)
 	}
 }
-
-func itoa(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10)) }
 
 func TestDataDirs(t *testing.T) {
 	t.Setenv("JUPYTER_DATA_DIR", "/j/data")

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// jupyterPython is the Python with Debian's Jupyter packages (.ci/run
+// installs them); the conformance tests skip without them.
+const jupyterPython = "/usr/bin/python3"
+
+// jupyterEnv installs the kernelspec with `nnlab kernel install --prefix`
+// into a private directory and returns an environment in which Jupyter
+// finds it and nothing else of the user's.
+func jupyterEnv(t *testing.T, modules ...string) []string {
+	t.Helper()
+	if _, err := os.Stat(jupyterPython); err != nil {
+		t.Skipf("no %s: the Jupyter client tests need Debian's python3-jupyter-client, python3-jupyter-kernel-test", jupyterPython)
+	}
+	for _, m := range modules {
+		if err := exec.Command(jupyterPython, "-c", "import "+m).Run(); err != nil {
+			t.Skipf("Python module %s is missing (Debian package python3-%s): skipping the Jupyter client test", m, strings.ReplaceAll(m, "_", "-"))
+		}
+	}
+	env, _ := testEnv(t)
+	prefix := t.TempDir()
+	out, err := exec.Command(nnlabBin, "kernel", "install", "--prefix", prefix).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nnlab kernel install: %v\n%s", err, out)
+	}
+	var clean []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "JUPYTER_") {
+			clean = append(clean, kv)
+		}
+	}
+	data := filepath.Join(prefix, "share", "jupyter")
+	return append(clean, "JUPYTER_PATH="+data, "JUPYTER_DATA_DIR="+filepath.Join(t.TempDir(), "data"),
+		"JUPYTER_RUNTIME_DIR="+filepath.Join(t.TempDir(), "runtime"), "JUPYTER_PLATFORM_DIRS=1")
+}
+
+// TestJupyterClients runs jupyter/testdata/test_nnlab_kernel.py: Jupyter's
+// conformance suite (jupyter_kernel_test), then interrupt, restart,
+// reconnect and signature checks through jupyter_client.
+func TestJupyterClients(t *testing.T) {
+	env := jupyterEnv(t, "jupyter_client", "jupyter_kernel_test")
+	timing := filepath.Join(t.TempDir(), "latency")
+	cmd := exec.Command(jupyterPython, "-m", "unittest", "-v", "test_nnlab_kernel")
+	cmd.Dir = filepath.Join("jupyter", "testdata")
+	cmd.Env = append(env, "NNLAB_TIMING_FILE="+timing)
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("the Jupyter client tests failed: %v", err)
+	}
+	if b, err := os.ReadFile(timing); err == nil {
+		t.Logf("interrupt latency through jupyter_client: %s s", strings.TrimSpace(string(b)))
+	}
+	if strings.Contains(string(out), "skipped") {
+		t.Logf("some conformance tests were skipped (see above): those the kernel does not offer")
+	}
+}
+
+// TestKernelspecList checks that `jupyter kernelspec list` shows the
+// installed kernel.
+func TestKernelspecList(t *testing.T) {
+	env := jupyterEnv(t, "jupyter_client")
+	cmd := exec.Command(jupyterPython, "-m", "jupyter_client.kernelspecapp", "list")
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("jupyter kernelspec list: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "nnlab ") {
+		t.Errorf("jupyter kernelspec list does not show nnlab:\n%s", out)
+	}
+}
