@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
+	"github.com/nnlab/nnlab/jupyter/mime"
 	"github.com/nnlab/nnlab/jupyter/wire"
 	"github.com/nnlab/nnlab/repl/docs"
 )
@@ -140,7 +141,7 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 	if out != "" && !c.Silent {
 		k.publish(m, "execute_result", map[string]any{
 			"execution_count": count,
-			"data":            map[string]any{"text/plain": strings.TrimRight(out, "\n")},
+			"data":            k.bundle(out),
 			"metadata":        map[string]any{},
 		})
 	}
@@ -150,6 +151,17 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 		"payload":          []any{},
 		"user_expressions": k.userExpressions(c.UserExpressions),
 	}
+}
+
+// bundle is the MIME bundle of the value a cell displayed as out: rich
+// types when the session can give the value itself (see mime.For).
+func (k *Kernel) bundle(out string) mime.Bundle {
+	if a, ok := k.sess.(interface{ Ans() (any, bool) }); ok {
+		if v, ok := a.Ans(); ok {
+			return mime.For(v, out)
+		}
+	}
+	return mime.Bundle{"text/plain": strings.TrimRight(out, "\n")}
 }
 
 // errorContent is an error reply's content; the traceback is the one line

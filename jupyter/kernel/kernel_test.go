@@ -556,3 +556,45 @@ func TestShutdown(t *testing.T) {
 		t.Fatal("Run did not return after shutdown_request")
 	}
 }
+
+// A digit tensor's result carries an image/png, a model's an HTML table;
+// both keep their text/plain.
+func TestRichResults(t *testing.T) {
+	c := startKernel(t)
+	tests := []struct {
+		code  string
+		types []string
+	}{
+		{"img := nn.Zeros(28, 28)\nimg", []string{"text/plain", "image/png"}},
+		{"import \"github.com/nnlab/nnlab/nn/model\"\nm := model.Sequential(model.Input(784), model.Dense(10, \"softmax\"))\nm", []string{"text/plain", "text/html"}},
+		{"40 + 2", []string{"text/plain"}},
+	}
+	for _, tt := range tests {
+		reply, out := c.execute(tt.code)
+		if reply["status"] != "ok" {
+			t.Fatalf("%q: %v", tt.code, reply)
+		}
+		var data map[string]any
+		for _, m := range out {
+			if m.Header.MsgType == "execute_result" {
+				data = content(t, m)["data"].(map[string]any)
+			}
+		}
+		if len(data) != len(tt.types) {
+			t.Errorf("%q: bundle %v, want %v", tt.code, keys(data), tt.types)
+		}
+		for _, typ := range tt.types {
+			if _, ok := data[typ]; !ok {
+				t.Errorf("%q: no %s in %v", tt.code, typ, keys(data))
+			}
+		}
+	}
+}
+
+func keys(m map[string]any) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
