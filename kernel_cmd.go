@@ -14,6 +14,7 @@ import (
 	"github.com/nnlab/nnlab/jupyter/kernel"
 	"github.com/nnlab/nnlab/jupyter/kernelspec"
 	"github.com/nnlab/nnlab/jupyter/wire"
+	"github.com/nnlab/nnlab/nn/model"
 	"github.com/nnlab/nnlab/runtime"
 )
 
@@ -63,6 +64,9 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 	err = kernel.Run(ctx, kernel.Config{
 		Conn: ci,
 		NewSession: func(stdout, stderr io.Writer) (kernel.Session, error) {
+			// Fit's progress goes to model.Output, which is the process's
+			// stdout unless set: in a kernel that is Jupyter's log.
+			model.Output = stdout
 			return runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr})
 		},
 		NeedsMore:  runtime.NeedsMore,

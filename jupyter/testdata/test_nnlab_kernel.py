@@ -156,6 +156,21 @@ class NnlabBehaviour(unittest.TestCase):
         _, outs = run(self.kc, "w")
         self.assertEqual(result(outs), "4")  # the w++ before the panic happened
 
+    def test_fit_progress_reaches_the_notebook(self):
+        code = """import "github.com/nnlab/nnlab/nn/model"
+m := model.Sequential(model.Input(4), model.Dense(2, "softmax"))
+m.Compile(nn.AdamOptimizer(0.01))
+xs := nn.NewTensor([]float32{0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0}, 4, 4)
+ys := nn.NewTensor([]float32{1, 0, 0, 1, 1, 0, 0, 1}, 4, 2)
+h := m.FitArrays(xs, ys, model.FitOptions{Epochs: 2, BatchSize: 2})
+len(h.Epochs)"""
+        reply, outs = run(self.kc, code)
+        self.assertEqual(reply["status"], "ok", reply)
+        out = stdout(outs)
+        self.assertIn("poch", out)
+        self.assertNotIn("\x1b", out, "terminal escapes in a notebook")
+        self.assertEqual(result(outs), "2")
+
 
 if __name__ == "__main__":
     unittest.main()
