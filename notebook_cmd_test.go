@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nnlab/nnlab/jupyter/notebook"
 )
 
 func TestRunNotebook(t *testing.T) {
@@ -97,6 +100,36 @@ for c in nb.cells:
 	for _, want := range []string{"Accuracy on test set: 0.9", "Prediction for test image: 2", "Iteration 900"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the executed notebook's outputs lack %q:\n%s", want, text)
+		}
+	}
+}
+
+// :save FILE.ipynb writes the cells that succeeded, with their results, as
+// a notebook that nnlab runs again (and nbformat validates, where it is
+// installed).
+func TestSaveNotebook(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "saved.ipynb")
+	out, errs, status := runPiped(t, "x := 2\ny := x * 3\nnope()\nfmt.Println(\"hi\")\nx + y\n:save "+path+"\n")
+	if status != 1 || !strings.Contains(out, "saved 4 cells") {
+		t.Fatalf(":save: status %d\n%s\n%s", status, out, errs)
+	}
+	nb, err := notebook.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := nb.CodeCells(); strings.Join(got, "|") != `x := 2|y := x * 3|fmt.Println("hi")|x + y` {
+		t.Errorf("saved cells %q", got)
+	}
+	if last := nb.Cells[3]; *last.ExecutionCount != 4 || len(last.Outputs) != 1 || !strings.Contains(fmt.Sprint(last.Outputs[0]), "text/plain:8") {
+		t.Errorf("last cell's result: %v", last.Outputs)
+	}
+	out, errs, status = runPiped(t, "", path)
+	if status != 0 || out != "hi\n8\n" {
+		t.Errorf("nnlab saved.ipynb: status %d, stdout %q, stderr %q", status, out, errs)
+	}
+	if exec.Command(jupyterPython, "-c", "import nbformat").Run() == nil {
+		if b, err := exec.Command(jupyterPython, "-c", "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", path).CombinedOutput(); err != nil {
+			t.Errorf("nbformat rejects the saved notebook: %v\n%s", err, b)
 		}
 	}
 }

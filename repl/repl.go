@@ -110,6 +110,8 @@ type REPL struct {
 	confirm func(question string) bool
 	// cells are the cells run so far, for :history and :save.
 	cells []cellRecord
+	// lastOut is the display of the last cell Eval ran, for record.
+	lastOut string
 }
 
 // New makes a REPL and its first session. Call Close when done with it.
@@ -214,6 +216,7 @@ func (r *REPL) Load(path string) error {
 // code use it with the ctx they were given, which Ctrl-C cancels.
 func (r *REPL) Eval(ctx context.Context, src string) error {
 	out, err := r.sess.Eval(ctx, src)
+	r.lastOut = out
 	if out != "" {
 		fmt.Fprint(r.out, out)
 		if !strings.HasSuffix(out, "\n") {

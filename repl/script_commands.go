@@ -19,7 +19,7 @@ func init() {
 	extraCommands = append(extraCommands,
 		Command{Name: "run", Args: "FILE.go[:N]", Help: "run a script's main cell by cell (// %% markers) into this session; :N runs cell N only", Run: cmdRun},
 		Command{Name: "history", Help: "list the cells typed in this session, failed ones marked", Run: cmdHistory},
-		Command{Name: "save", Args: "FILE.go", Help: "write the cells that succeeded as a Go script that runs (nnlab FILE.go)", Run: cmdSave},
+		Command{Name: "save", Args: "FILE.go|FILE.ipynb", Help: "write the cells that succeeded as a Go script that runs (nnlab FILE.go), or as a Jupyter notebook", Run: cmdSave},
 		Command{Name: "time", Args: "STMT", Help: "run a statement once and report the time it took", Run: cmdTime},
 	)
 }
@@ -28,11 +28,13 @@ func init() {
 type cellRecord struct {
 	src string
 	ok  bool
+	out string // what the cell displayed
 }
 
 // record notes a cell that ran (not commands).
 func (r *REPL) record(src string, ok bool) {
-	r.cells = append(r.cells, cellRecord{src: src, ok: ok})
+	r.cells = append(r.cells, cellRecord{src: src, ok: ok, out: r.lastOut})
+	r.lastOut = ""
 }
 
 func cmdRun(ctx context.Context, r *REPL, args string) error {
@@ -97,8 +99,11 @@ func cmdHistory(_ context.Context, r *REPL, _ string) error {
 // declarations at the top level, statements in main with "// %%" markers,
 // and each bare expression printed as the REPL showed it.
 func cmdSave(ctx context.Context, r *REPL, args string) error {
+	if strings.HasSuffix(args, ".ipynb") {
+		return saveNotebook(r, args)
+	}
 	if args == "" || !strings.HasSuffix(args, ".go") {
-		return errors.New("usage: :save FILE.go")
+		return errors.New("usage: :save FILE.go or :save FILE.ipynb")
 	}
 	imports := map[string]bool{`"fmt"`: true, `"github.com/nnlab/nnlab/nn"`: true, `"github.com/nnlab/nnlab/nn/mnist"`: true}
 	var ok []string
