@@ -38,4 +38,3 @@ func saveNotebook(r *REPL, path string) error {
 	fmt.Fprintf(r.out, "saved %d cells to %s\n", n, path)
 	return nil
 }
-
