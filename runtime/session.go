@@ -39,6 +39,7 @@ import (
 // Options configures a Session.
 type Options struct {
 	Stdout, Stderr io.Writer // where the user's program writes; nil means os.Stdout / os.Stderr
+	Stdin          io.Reader // what fmt.Scan and friends read; nil means os.Stdin
 	Args           []string  // os.Args as the interpreted program sees it (for scripts)
 	// Terminal says that Stdout ends on a terminal even though it is not an
 	// *os.File (the REPL's screen writer): displayed values may then use
@@ -137,7 +138,7 @@ func New(opts Options) (*Session, error) {
 	newMu.Lock()
 	old, had := os.LookupEnv("YAEGI_SPECIAL_STDIO")
 	os.Setenv("YAEGI_SPECIAL_STDIO", strconv.FormatBool(!outFile || !errFile))
-	s.in = interp.New(interp.Options{Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
+	s.in = interp.New(interp.Options{Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
 	if had {
 		os.Setenv("YAEGI_SPECIAL_STDIO", old)
 	} else {

@@ -96,6 +96,7 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 		Silent          bool              `json:"silent"`
 		StoreHistory    *bool             `json:"store_history"`
 		UserExpressions map[string]string `json:"user_expressions"`
+		AllowStdin      bool              `json:"allow_stdin"`
 	}
 	if err := json.Unmarshal(m.Content, &c); err != nil {
 		return errorContent(k.count, "BadRequest", "execute_request: "+err.Error())
@@ -118,6 +119,7 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 
 	k.stdout.setParent(m)
 	k.stderr.setParent(m)
+	k.input.setParent(ctx, m, c.AllowStdin)
 	if !c.Silent {
 		k.publish(m, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
 	}

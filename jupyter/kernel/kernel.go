@@ -5,8 +5,8 @@
 //
 // The five sockets of a connection file are bound on its address only:
 // shell and control (ROUTER) take requests, iopub (PUB) broadcasts
-// output and status, stdin (ROUTER) is bound for front ends that expect
-// it, and heartbeat (REP) echoes. Every message received must carry the
+// output and status, stdin (ROUTER) asks the front end for the lines a
+// cell reads (input_request), and heartbeat (REP) echoes. Every message received must carry the
 // HMAC-SHA256 signature of the connection's key; one that does not is
 // logged and dropped.
 //
@@ -52,7 +52,8 @@ type Config struct {
 	Conn *wire.ConnectionInfo
 	// NewSession makes the session the cells run in; what the user's code
 	// writes to stdout and stderr goes to the front end as streams.
-	NewSession func(stdout, stderr io.Writer) (Session, error)
+	// A read of stdin asks the front end for a line (input_request).
+	NewSession func(stdin io.Reader, stdout, stderr io.Writer) (Session, error)
 	// NeedsMore reports whether a cell is incomplete (the REPL's
 	// continuation test), for is_complete_request.
 	NeedsMore func(src string) bool
@@ -79,6 +80,7 @@ type Kernel struct {
 
 	sess           Session
 	stdout, stderr *stream
+	input          *stdin
 
 	mu       sync.Mutex
 	cancel   context.CancelFunc // of the running cell; nil between cells
@@ -132,7 +134,8 @@ func start(ctx context.Context, cfg Config) (*Kernel, error) {
 	}
 	k.stdout = newStream(k, "stdout")
 	k.stderr = newStream(k, "stderr")
-	sess, err := cfg.NewSession(k.stdout, k.stderr)
+	k.input = newStdin(k)
+	sess, err := cfg.NewSession(k.input, k.stdout, k.stderr)
 	if err != nil {
 		k.close()
 		return nil, err
@@ -167,7 +170,15 @@ func (k *Kernel) serve(ctx context.Context) error {
 		}
 	})
 	go k.receive(ctx, k.control, "control", func(m *wire.Message) { k.handle(ctx, k.control, m) })
-	go k.receive(ctx, k.stdin, "stdin", func(*wire.Message) {}) // no input_request is sent yet
+	go k.receive(ctx, k.stdin, "stdin", func(m *wire.Message) {
+		if m.Header.MsgType != "input_reply" {
+			return
+		}
+		select {
+		case k.input.replies <- m:
+		default: // nobody asked
+		}
+	})
 	if k.cfg.Interrupts != nil {
 		go func() {
 			for {

@@ -80,8 +80,8 @@ func startKernel(t *testing.T) *client {
 	go func() {
 		done <- Run(ctx, Config{
 			Conn: ci,
-			NewSession: func(stdout, stderr io.Writer) (Session, error) {
-				return runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr})
+			NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (Session, error) {
+				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
 			},
 			NeedsMore: runtime.NeedsMore,
 			Version:   "test",
@@ -535,8 +535,8 @@ func TestShutdown(t *testing.T) {
 	go func() {
 		done <- Run(context.Background(), Config{
 			Conn: ci,
-			NewSession: func(stdout, stderr io.Writer) (Session, error) {
-				return runtime.New(runtime.Options{Stdout: stdout, Stderr: stderr})
+			NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (Session, error) {
+				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
 			},
 			NeedsMore: runtime.NeedsMore,
 			Log:       log.New(io.Discard, "", 0),

@@ -156,6 +156,25 @@ class NnlabBehaviour(unittest.TestCase):
         _, outs = run(self.kc, "w")
         self.assertEqual(result(outs), "4")  # the w++ before the panic happened
 
+    def test_stdin_input_request(self):
+        code = 'var a, b int\nfmt.Scan(&a)\nfmt.Scan(&b)\nfmt.Println("sum", a+b)'
+        answers = iter(["40", "2"])
+        prompts = []
+
+        def answer(msg):
+            prompts.append(msg["content"])
+            self.kc.input(next(answers))
+
+        outs = []
+        reply = self.kc.execute_interactive(code, timeout=TIMEOUT, allow_stdin=True, stdin_hook=answer, output_hook=outs.append)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(len(prompts), 2)
+        self.assertEqual(stdout(outs), "sum 42\n")
+        # A front end without stdin (nbclient): reads see end of file.
+        outs = []
+        reply = self.kc.execute_interactive('n, err := fmt.Scan(&a)\nfmt.Println(n, err)', timeout=TIMEOUT, allow_stdin=False, output_hook=outs.append)
+        self.assertEqual(stdout(outs), "0 EOF\n")
+
     def test_fit_progress_reaches_the_notebook(self):
         code = """import "github.com/nnlab/nnlab/nn/model"
 m := model.Sequential(model.Input(4), model.Dense(2, "softmax"))
