@@ -156,6 +156,32 @@ class NnlabBehaviour(unittest.TestCase):
         _, outs = run(self.kc, "w")
         self.assertEqual(result(outs), "4")  # the w++ before the panic happened
 
+    def test_interrupt_during_fit(self):
+        # Fit is compiled code: the interrupt reaches it through nn's
+        # interrupt flag, as Ctrl-C does in the REPL.
+        setup = """import "github.com/nnlab/nnlab/nn/model"
+data, err := mnist.ReadDataSets("MNIST_data/", true)
+m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))
+m.Compile(nn.AdamOptimizer(0.001))
+kept := 7"""
+        reply, _ = run(self.kc, setup)
+        self.assertEqual(reply["status"], "ok", reply)
+        msg_id = self.kc.execute("h := m.Fit(data.Train, model.FitOptions{Epochs: 50})")
+        time.sleep(2)
+        t0 = time.monotonic()
+        self.km.interrupt_kernel()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        latency = time.monotonic() - t0
+        print(f"interrupt latency during Fit: {latency * 1000:.1f} ms")
+        self.assertLess(latency, 5.0)
+        _, outs = run(self.kc, "kept")
+        self.assertEqual(result(outs), "7")
+        reply, outs = run(self.kc, 'fmt.Println("after", kept)')
+        self.assertEqual(stdout(outs), "after 7\n")
+
     def test_stdin_input_request(self):
         code = 'var a, b int\nfmt.Scan(&a)\nfmt.Scan(&b)\nfmt.Println("sum", a+b)'
         answers = iter(["40", "2"])
