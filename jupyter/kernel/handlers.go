@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-zeromq/zmq4"
@@ -97,6 +98,7 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 		StoreHistory    *bool             `json:"store_history"`
 		UserExpressions map[string]string `json:"user_expressions"`
 		AllowStdin      bool              `json:"allow_stdin"`
+		StopOnError     *bool             `json:"stop_on_error"`
 	}
 	if err := json.Unmarshal(m.Content, &c); err != nil {
 		return errorContent(k.count, "BadRequest", "execute_request: "+err.Error())
@@ -135,6 +137,9 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 		ename := "Error"
 		if ctx.Err() != nil {
 			ename = "Interrupted"
+		}
+		if c.StopOnError == nil || *c.StopOnError {
+			k.failedAt = time.Now()
 		}
 		e := errorContent(count, ename, strings.TrimRight(err.Error(), "\n"))
 		k.publish(m, "error", map[string]any{"ename": e["ename"], "evalue": e["evalue"], "traceback": e["traceback"]})

@@ -26,6 +26,7 @@ import (
 	"log"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 
@@ -87,12 +88,22 @@ type Kernel struct {
 	count    int                // execution count
 	history  []histEntry
 	shutdown chan bool // receives restart when a shutdown was asked for
+	// failedAt is when the last cell failed with stop_on_error (zero if
+	// it did not): the execute requests that had arrived by then are
+	// aborted.
+	failedAt time.Time
 }
 
 // histEntry is one executed cell, for history_request.
 type histEntry struct {
 	line          int
 	input, output string
+}
+
+// arrival is a shell request and when it was received.
+type arrival struct {
+	m  *wire.Message
+	at time.Time
 }
 
 // Run starts a kernel on cfg.Conn's sockets and serves until ctx is done or
@@ -162,10 +173,12 @@ func (k *Kernel) serve(ctx context.Context) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go k.heartbeat(ctx)
-	shellc := make(chan *wire.Message)
+	// Requests are taken off the socket as they come, so that their
+	// arrival times tell which were queued behind a failed cell.
+	shellc := make(chan arrival, 1024)
 	go k.receive(ctx, k.shell, "shell", func(m *wire.Message) {
 		select {
-		case shellc <- m:
+		case shellc <- arrival{m, time.Now()}:
 		case <-ctx.Done():
 		}
 	})
@@ -194,8 +207,16 @@ func (k *Kernel) serve(ctx context.Context) error {
 	k.publish(nil, "status", map[string]any{"execution_state": "starting"})
 	for {
 		select {
-		case m := <-shellc:
-			k.handle(ctx, k.shell, m)
+		case a := <-shellc:
+			k.handle(ctx, k.shell, a.m)
+			for !k.failedAt.IsZero() {
+				// Abort what had arrived when the cell failed ("Run All"
+				// sends its cells together), as ipykernel does, so the
+				// cells after a failed one do not run on without its values.
+				failedAt := k.failedAt
+				k.failedAt = time.Time{}
+				k.abortQueued(ctx, shellc, failedAt)
+			}
 		case <-k.shutdown:
 			return nil
 		case <-ctx.Done():
@@ -299,5 +320,32 @@ func (k *Kernel) interrupt() {
 	defer k.mu.Unlock()
 	if k.cancel != nil {
 		k.cancel()
+	}
+}
+
+// abortQueued answers the execute requests that had arrived by failedAt
+// with status "aborted"; other requests are handled. The first request
+// that came later is handled as usual, and ends the aborting.
+func (k *Kernel) abortQueued(ctx context.Context, shellc <-chan arrival, failedAt time.Time) {
+	for {
+		select {
+		case a := <-shellc:
+			m := a.m
+			if a.at.After(failedAt) || m.Header.MsgType != "execute_request" {
+				k.handle(ctx, k.shell, m)
+				if a.at.After(failedAt) {
+					return
+				}
+				continue
+			}
+			k.publish(m, "status", map[string]any{"execution_state": "busy"})
+			k.mu.Lock()
+			count := k.count
+			k.mu.Unlock()
+			k.send(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": count})
+			k.publish(m, "status", map[string]any{"execution_state": "idle"})
+		default:
+			return
+		}
 	}
 }

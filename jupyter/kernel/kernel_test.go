@@ -598,3 +598,30 @@ func keys(m map[string]any) []string {
 	}
 	return ks
 }
+
+// Cells sent together ("Run All") after a failed one are aborted, not run.
+func TestAbortAfterError(t *testing.T) {
+	c := startKernel(t)
+	req := func(code string, stop bool) string {
+		return c.send(c.shell, "execute_request", map[string]any{"code": code, "silent": false, "stop_on_error": stop})
+	}
+	// The failing cell runs long enough for the others to have arrived.
+	c.execute(`import "time"`)
+	ids := []string{req("time.Sleep(500 * time.Millisecond)\nvar s []int\ns[1] = 0", true), req("x := 1", true), req("y := 2", true)}
+	var status []string
+	for _, id := range ids {
+		status = append(status, content(t, c.reply(c.shell, id))["status"].(string))
+	}
+	if fmt.Sprint(status) != "[error aborted aborted]" {
+		t.Errorf("statuses %v, want [error aborted aborted]", status)
+	}
+	if reply, _ := c.execute("x"); reply["status"] != "error" {
+		t.Errorf("an aborted cell ran: %v", reply)
+	}
+	// Without stop_on_error, the next cells run.
+	ids = []string{req("nope()", false), req("z := 3", true)}
+	c.reply(c.shell, ids[0])
+	if r := content(t, c.reply(c.shell, ids[1])); r["status"] != "ok" {
+		t.Errorf("after a failure without stop_on_error: %v", r)
+	}
+}
