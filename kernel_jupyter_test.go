@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,5 +78,51 @@ func TestKernelspecList(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "nnlab ") {
 		t.Errorf("jupyter kernelspec list does not show nnlab:\n%s", out)
+	}
+}
+
+// TestRichDisplayNbclient runs jupyter/testdata/rich_display.py: a notebook
+// that trains a small model in the kernel through nbclient, whose results
+// carry images and tables besides their text.
+func TestRichDisplayNbclient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	env := jupyterEnv(t, "nbclient", "nbformat")
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(jupyterPython, filepath.Join("jupyter", "testdata", "rich_display.py"), root, filepath.Join(t.TempDir(), "rich.ipynb"))
+	cmd.Env = env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("rich_display.py: %v\n%s", err, stderr.String())
+	}
+	t.Log(strings.TrimSpace(stderr.String()))
+	var cells []struct {
+		Types []string `json:"types"`
+		Text  string   `json:"text"`
+	}
+	if err := json.Unmarshal(out, &cells); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := []struct{ types, text string }{
+		{"[]", ""},
+		{"[image/png text/plain]", "Tensor(shape=[784], float32)"},
+		{"[text/html text/plain]", "Layer (type)"},
+		{"[image/png text/html text/plain]", "Epoch 2/2"},
+		{"[text/html text/plain]", "predicted"},
+		{"[text/html text/plain]", ""},
+	}
+	if len(cells) != len(want) {
+		t.Fatalf("%d cells, want %d: %s", len(cells), len(want), out)
+	}
+	for i, w := range want {
+		if got := fmt.Sprint(cells[i].Types); got != w.types || !strings.Contains(cells[i].Text, w.text) {
+			t.Errorf("cell %d: types %s, text %.80q; want %s and a text with %q", i+1, got, cells[i].Text, w.types, w.text)
+		}
 	}
 }
