@@ -45,12 +45,16 @@ func For(v any, text string) (b Bundle) {
 	case *model.DigitGrid:
 		b["text/html"] = gridHTML(x)
 	case *model.History:
-		b["text/html"] = historyHTML(x)
+		h := historyHTML(x)
 		if len(x.Epochs) >= 2 {
 			if p, err := historyPNG(x); err == nil {
+				// A front end shows one type of a bundle, HTML before
+				// PNG: the HTML carries the chart too.
 				b["image/png"] = Base64(p)
+				h += fmt.Sprintf(`<img src="data:image/png;base64,%s" alt="loss and accuracy per epoch">`, Base64(p))
 			}
 		}
+		b["text/html"] = h
 	case *model.Confusion:
 		b["text/html"] = confusionHTML(x)
 	case interface{ Summary() string }:

@@ -43,7 +43,7 @@ func TestFor(t *testing.T) {
 		{"not a digit: [2,392]", nn.NewTensor(ink, 2, 392), nil, nil},
 		{"not a digit: 10 values", nn.NewTensor(make([]float32, 10), 10), nil, nil},
 		{"model summary", m, []string{"text/html"}, []string{"<table", "<th>Layer (type)</th>", "(Dense)</td>", "Total params"}},
-		{"history", hist, []string{"text/html", "image/png"}, []string{"<td>0.3000</td>", "<td>0.9000</td>"}},
+		{"history", hist, []string{"text/html", "image/png"}, []string{"<td>0.3000</td>", "<td>0.9000</td>", `<img src="data:image/png;base64,`}},
 		{"confusion", &model.Confusion{Counts: [][]int{{3, 1}, {0, 4}}}, []string{"text/html"}, []string{"<th>true \\ predicted</th>", "accuracy 0.8750"}},
 		{"digit grid", &model.DigitGrid{Images: [][]float32{ink}, True: []int{3}, Predicted: []int{5}, Confidence: []float64{0.9}}, []string{"text/html"}, []string{"data:image/png;base64,", "<code>"}},
 		{"a number", 42, nil, nil},
