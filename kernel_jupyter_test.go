@@ -3,11 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // jupyterPython is the Python with Debian's Jupyter packages (.ci/run
@@ -124,5 +126,44 @@ func TestRichDisplayNbclient(t *testing.T) {
 		if got := fmt.Sprint(cells[i].Types); got != w.types || !strings.Contains(cells[i].Text, w.text) {
 			t.Errorf("cell %d: types %s, text %.80q; want %s and a text with %q", i+1, got, cells[i].Text, w.types, w.text)
 		}
+	}
+}
+
+// A kernel whose front end died without a shutdown_request stops by
+// itself, instead of living on with its ports bound.
+func TestKernelStopsWithoutParent(t *testing.T) {
+	var ports []int
+	for range 5 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		l.Close()
+	}
+	conn := writeFile(t, "conn.json", fmt.Sprintf(`{"transport": "tcp", "ip": "127.0.0.1", "shell_port": %d, "control_port": %d, "iopub_port": %d, "stdin_port": %d, "hb_port": %d, "key": "k", "signature_scheme": "hmac-sha256"}`, ports[0], ports[1], ports[2], ports[3], ports[4]))
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	// The shell starts the kernel, writes its pid and exits: the kernel is
+	// orphaned at once.
+	sh := exec.Command("sh", "-c", `"$0" kernel -f "$1" 2>"$2.err" & echo $! > "$2"; sleep 1`, nnlabBin, conn, pidFile)
+	if out, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := strings.TrimSpace(string(b))
+	start := time.Now()
+	for exec.Command("kill", "-0", pid).Run() == nil {
+		if time.Since(start) > hangGuard {
+			exec.Command("kill", pid).Run()
+			t.Fatal("the orphaned kernel is still running")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("the orphaned kernel stopped after %v", time.Since(start))
+	if log, _ := os.ReadFile(pidFile + ".err"); !strings.Contains(string(log), "has gone") {
+		t.Errorf("kernel log: %q", log)
 	}
 }
