@@ -201,6 +201,23 @@ kept := 7"""
         reply = self.kc.execute_interactive('n, err := fmt.Scan(&a)\nfmt.Println(n, err)', timeout=TIMEOUT, allow_stdin=False, output_hook=outs.append)
         self.assertEqual(stdout(outs), "0 EOF\n")
 
+    def test_interrupt_while_waiting_for_input(self):
+        run(self.kc, "kept := 7")
+        msg_id = self.kc.execute("var a int\nfmt.Scan(&a)", allow_stdin=True)
+        req = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual(req["msg_type"], "input_request")
+        t0 = time.monotonic()
+        self.km.interrupt_kernel()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        print(f"interrupt latency while waiting for input: {(time.monotonic() - t0) * 1000:.1f} ms")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        _, outs = run(self.kc, "kept")
+        self.assertEqual(result(outs), "7")
+
     def test_fit_progress_reaches_the_notebook(self):
         code = """import "github.com/nnlab/nnlab/nn/model"
 m := model.Sequential(model.Input(4), model.Dense(2, "softmax"))
