@@ -139,7 +139,9 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 			ename = "Interrupted"
 		}
 		if c.StopOnError == nil || *c.StopOnError {
+			k.mu.Lock()
 			k.failedAt = time.Now()
+			k.mu.Unlock()
 		}
 		e := errorContent(count, ename, strings.TrimRight(err.Error(), "\n"))
 		k.publish(m, "error", map[string]any{"ename": e["ename"], "evalue": e["evalue"], "traceback": e["traceback"]})

@@ -90,7 +90,7 @@ type Kernel struct {
 	shutdown chan bool // receives restart when a shutdown was asked for
 	// failedAt is when the last cell failed with stop_on_error (zero if
 	// it did not): the execute requests that had arrived by then are
-	// aborted.
+	// aborted. Guarded by mu.
 	failedAt time.Time
 }
 
@@ -209,12 +209,10 @@ func (k *Kernel) serve(ctx context.Context) error {
 		select {
 		case a := <-shellc:
 			k.handle(ctx, k.shell, a.m)
-			for !k.failedAt.IsZero() {
-				// Abort what had arrived when the cell failed ("Run All"
-				// sends its cells together), as ipykernel does, so the
-				// cells after a failed one do not run on without its values.
-				failedAt := k.failedAt
-				k.failedAt = time.Time{}
+			// Abort what had arrived when a cell failed ("Run All" sends
+			// its cells together), as ipykernel does, so the cells after
+			// a failed one do not run on without its values.
+			for failedAt := k.takeFailure(); !failedAt.IsZero(); failedAt = k.takeFailure() {
 				k.abortQueued(ctx, shellc, failedAt)
 			}
 		case <-k.shutdown:
@@ -321,6 +319,16 @@ func (k *Kernel) interrupt() {
 	if k.cancel != nil {
 		k.cancel()
 	}
+}
+
+// takeFailure returns and clears the time the last cell failed with
+// stop_on_error (zero for none).
+func (k *Kernel) takeFailure() time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	t := k.failedAt
+	k.failedAt = time.Time{}
+	return t
 }
 
 // abortQueued answers the execute requests that had arrived by failedAt
