@@ -167,3 +167,58 @@ func TestKernelStopsWithoutParent(t *testing.T) {
 		t.Errorf("kernel log: %q", log)
 	}
 }
+
+// nnlab kernel install writes kernels/nnlab under the directory each flag
+// names, with the binary's absolute path; bad flags get one clear error.
+func TestKernelInstall(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args   []string
+		env    []string
+		want   string // the kernelspec directory
+		status int
+		stderr string
+	}{
+		{[]string{"install", "--user"}, []string{"JUPYTER_DATA_DIR=" + dir + "/data"}, dir + "/data/kernels/nnlab", 0, ""},
+		{[]string{"install"}, []string{"JUPYTER_DATA_DIR=" + dir + "/default"}, dir + "/default/kernels/nnlab", 0, ""},
+		{[]string{"install", "--prefix", dir + "/prefix"}, nil, dir + "/prefix/share/jupyter/kernels/nnlab", 0, ""},
+		{[]string{"install", "--sys-prefix"}, []string{"VIRTUAL_ENV=" + dir + "/venv", "CONDA_PREFIX="}, dir + "/venv/share/jupyter/kernels/nnlab", 0, ""},
+		{[]string{"install", "--user", "--prefix", dir}, nil, "", 2, "give one of --user, --sys-prefix, --prefix DIR"},
+		{[]string{}, nil, "", 2, "nnlab kernel -f CONNECTION_FILE"},
+		{[]string{"-f", dir + "/missing.json"}, nil, "", 1, "missing.json"},
+	}
+	for _, tt := range tests {
+		env, _ := testEnv(t)
+		cmd := exec.Command(nnlabBin, append([]string{"kernel"}, tt.args...)...)
+		cmd.Env = append(env, tt.env...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		status := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			status = ee.ExitCode()
+		}
+		if status != tt.status || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("nnlab kernel %v: status %d, stderr %q; want %d and %q", tt.args, status, stderr.String(), tt.status, tt.stderr)
+			continue
+		}
+		if tt.want == "" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(tt.want, "kernel.json"))
+		if err != nil {
+			t.Errorf("nnlab kernel %v: %v", tt.args, err)
+			continue
+		}
+		var spec struct {
+			Argv []string `json:"argv"`
+		}
+		json.Unmarshal(b, &spec)
+		if len(spec.Argv) == 0 || spec.Argv[0] != nnlabBin {
+			t.Errorf("nnlab kernel %v: argv %v, want the binary %s first", tt.args, spec.Argv, nnlabBin)
+		}
+		if _, err := os.Stat(filepath.Join(tt.want, "logo-64x64.png")); err != nil {
+			t.Errorf("nnlab kernel %v: %v", tt.args, err)
+		}
+	}
+}
