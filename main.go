@@ -34,7 +34,10 @@ const usage = `nnlab: neural networks in Go, one cell at a time.
 Usage:
   nnlab                     open the REPL
   nnlab FILE.go [ARGS...]   run a Go script (package main) and exit
+  nnlab FILE.ipynb [ARGS]   run a Jupyter notebook's code cells in order
   nnlab -i FILE.go [ARGS]   run a script, then stay in the REPL with its values
+  nnlab kernel install [--user | --sys-prefix | --prefix DIR]
+                            install the Jupyter kernel (nnlab kernel --help)
   nnlab --help | --version
 
 Examples:
@@ -84,6 +87,9 @@ func main() {
 
 // run is nnlab with its arguments; it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "kernel" {
+		return runKernel(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("nnlab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, "run 'nnlab --help' for usage") }
@@ -106,6 +112,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// Flag parsing stops at the script's name: what follows is its own.
 	rest := fs.Args()
 	if len(rest) > 0 && !interactive {
+		if isNotebook(rest[0]) {
+			return runNotebook(rest, stdout, stderr)
+		}
 		return runScript(rest, stdout, stderr)
 	}
 	return runREPL(rest, stdout, stderr)

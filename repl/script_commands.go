@@ -22,7 +22,7 @@ func init() {
 	extraCommands = append(extraCommands,
 		Command{Name: "run", Args: "FILE.go[:N]", Help: "run a script's main cell by cell (// %% markers) into this session; :N runs cell N only", Run: cmdRun},
 		Command{Name: "history", Help: "list the cells typed in this session, failed ones marked", Run: cmdHistory},
-		Command{Name: "save", Args: "FILE.go", Help: "write the cells that succeeded as a Go script that runs (nnlab FILE.go)", Run: cmdSave},
+		Command{Name: "save", Args: "FILE.go|FILE.ipynb", Help: "write the cells that succeeded as a Go script that runs (nnlab FILE.go), or as a Jupyter notebook", Run: cmdSave},
 		Command{Name: "time", Args: "STMT", Help: "run a statement once and report the time it took", Run: cmdTime},
 	)
 }
@@ -182,8 +182,11 @@ type scripter interface {
 // it is written, and says which cells it could not keep.
 func cmdSave(ctx context.Context, r *REPL, args string) error {
 	args = unquote(args)
+	if strings.HasSuffix(args, ".ipynb") {
+		return saveNotebook(r, args)
+	}
 	if args == "" || !strings.HasSuffix(args, ".go") {
-		return errors.New("usage: :save FILE.go")
+		return errors.New("usage: :save FILE.go or :save FILE.ipynb")
 	}
 	sc, ok := r.sess.(scripter)
 	if !ok {

@@ -1,0 +1,238 @@
+"""Jupyter's own clients against the nnlab kernel.
+
+Run by TestJupyterClients (kernel_jupyter_test.go), which installs the
+kernelspec into a private JUPYTER_PATH first. NNLAB_TIMING_FILE, when set,
+receives the measured interrupt latency.
+"""
+
+import os
+import time
+import unittest
+
+import jupyter_kernel_test
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 60
+
+
+class NnlabConformance(jupyter_kernel_test.KernelTests):
+    """Jupyter's conformance suite (jupyter_kernel_test)."""
+
+    kernel_name = "nnlab"
+    language_name = "go"
+    file_extension = ".go"
+
+    code_hello_world = 'fmt.Println("hello, world")'
+    code_stderr = 'import "os"\nfmt.Fprintln(os.Stderr, "to stderr")'
+    completion_samples = [
+        {"text": "fmt.Prin", "matches": {"Print", "Printf", "Println"}},
+        {"text": "nn.MatM", "matches": {"MatMul"}},
+    ]
+    complete_code_samples = ["x := 1", "func f() {}", 'fmt.Println("a")', "for i := 0; i < 3; i++ {\n}"]
+    incomplete_code_samples = ["func f() {", "x := 1 +", "y := []int{1,\n2,", "s := `raw"]
+    invalid_code_samples = ["x)", "}", "a := 1 @ 2"]
+    code_generate_error = "nope()"
+    code_execute_result = [
+        {"code": "1 + 2", "result": "3"},
+        {"code": '"a" + "b"', "result": '"ab"'},
+        {"code": "3.5 * 2", "result": "7"},
+    ]
+    code_history_pattern = "1 ?*"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "nn.MatMul"
+
+
+def start():
+    return start_new_kernel(kernel_name="nnlab", startup_timeout=TIMEOUT)
+
+
+def run(kc, code):
+    """Execute code; return the reply content and the iopub outputs."""
+    outs = []
+    reply = kc.execute_interactive(code, timeout=TIMEOUT, output_hook=outs.append)
+    return reply["content"], outs
+
+
+def result(outs):
+    for m in outs:
+        if m["msg_type"] == "execute_result":
+            return m["content"]["data"]["text/plain"]
+    return None
+
+
+def stdout(outs):
+    return "".join(m["content"]["text"] for m in outs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+
+
+class NnlabBehaviour(unittest.TestCase):
+    """What the issue promises beyond the conformance suite."""
+
+    def setUp(self):
+        self.km, self.kc = start()
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def test_interrupt_keeps_values(self):
+        run(self.kc, "n := 0\nkept := 7")
+        msg_id = self.kc.execute("for {\n\tn++\n}")
+        # Wait until the loop runs.
+        while True:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                break
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        self.km.interrupt_kernel()  # interrupt_mode "message": interrupt_request on control
+        while True:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        latency = time.monotonic() - t0
+        print(f"interrupt latency: {latency * 1000:.1f} ms")
+        if os.environ.get("NNLAB_TIMING_FILE"):
+            with open(os.environ["NNLAB_TIMING_FILE"], "w") as f:
+                f.write(f"{latency}\n")
+        self.assertLess(latency, 5.0, "the promise is 1 s; 5 s allows for a loaded machine")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        _, outs = run(self.kc, "a := n\nkept")
+        self.assertEqual(result(outs), "7")
+        time.sleep(0.2)
+        _, outs = run(self.kc, "n > 0 && n == a")  # counted, then stopped: it does not resume
+        self.assertEqual(result(outs), "true")
+
+    def test_restart_is_fresh(self):
+        run(self.kc, "x := 5")
+        _, outs = run(self.kc, "x")
+        self.assertEqual(result(outs), "5")
+        self.km.restart_kernel()
+        self.kc.wait_for_ready(timeout=TIMEOUT)
+        reply, outs = run(self.kc, "x")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("undefined: x", reply["evalue"])
+
+    def test_reconnect_gets_output(self):
+        run(self.kc, "v := 41")
+        self.kc.stop_channels()
+        kc2 = self.km.client()
+        kc2.start_channels()
+        kc2.wait_for_ready(timeout=TIMEOUT)
+        try:
+            reply, outs = run(kc2, "v++\nfmt.Println(\"v is\", v)")
+            self.assertEqual(reply["status"], "ok")
+            self.assertEqual(stdout(outs), "v is 42\n")
+        finally:
+            kc2.stop_channels()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+
+    def test_wrong_key_is_not_run(self):
+        info = self.km.get_connection_info()
+        info["key"] = b"not-the-key"
+        bad = BlockingKernelClient()
+        bad.load_connection_info(info)
+        bad.start_channels()
+        try:
+            bad.execute("hacked := 1")
+            with self.assertRaises(Exception):
+                bad.get_shell_msg(timeout=2)
+        finally:
+            bad.stop_channels()
+        reply, _ = run(self.kc, "hacked")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("undefined: hacked", reply["evalue"])
+
+    def test_failed_cell_keeps_values(self):
+        run(self.kc, "w := 3")
+        reply, _ = run(self.kc, "v := w + 1\nk := w + nosuch")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("line 2", reply["evalue"])
+        reply, _ = run(self.kc, "w++\nvar s []int\ns[1] = 0")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("line 3", reply["evalue"])
+        _, outs = run(self.kc, "w")
+        self.assertEqual(result(outs), "4")  # the w++ before the panic happened
+
+    def test_interrupt_during_fit(self):
+        # Fit is compiled code: the interrupt reaches it through nn's
+        # interrupt flag, as Ctrl-C does in the REPL.
+        setup = """import "github.com/nnlab/nnlab/nn/model"
+data, err := mnist.ReadDataSets("MNIST_data/", true)
+m := model.Sequential(model.Input(784), model.Dense(64, "relu"), model.Dense(10, "softmax"))
+m.Compile(nn.AdamOptimizer(0.001))
+kept := 7"""
+        reply, _ = run(self.kc, setup)
+        self.assertEqual(reply["status"], "ok", reply)
+        msg_id = self.kc.execute("h := m.Fit(data.Train, model.FitOptions{Epochs: 50})")
+        time.sleep(2)
+        t0 = time.monotonic()
+        self.km.interrupt_kernel()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        latency = time.monotonic() - t0
+        print(f"interrupt latency during Fit: {latency * 1000:.1f} ms")
+        self.assertLess(latency, 5.0)
+        _, outs = run(self.kc, "kept")
+        self.assertEqual(result(outs), "7")
+        reply, outs = run(self.kc, 'fmt.Println("after", kept)')
+        self.assertEqual(stdout(outs), "after 7\n")
+
+    def test_stdin_input_request(self):
+        code = 'var a, b int\nfmt.Scan(&a)\nfmt.Scan(&b)\nfmt.Println("sum", a+b)'
+        answers = iter(["40", "2"])
+        prompts = []
+
+        def answer(msg):
+            prompts.append(msg["content"])
+            self.kc.input(next(answers))
+
+        outs = []
+        reply = self.kc.execute_interactive(code, timeout=TIMEOUT, allow_stdin=True, stdin_hook=answer, output_hook=outs.append)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(len(prompts), 2)
+        self.assertEqual(stdout(outs), "sum 42\n")
+        # A front end without stdin (nbclient): reads see end of file.
+        outs = []
+        reply = self.kc.execute_interactive('n, err := fmt.Scan(&a)\nfmt.Println(n, err)', timeout=TIMEOUT, allow_stdin=False, output_hook=outs.append)
+        self.assertEqual(stdout(outs), "0 EOF\n")
+
+    def test_interrupt_while_waiting_for_input(self):
+        run(self.kc, "kept := 7")
+        msg_id = self.kc.execute("var a int\nfmt.Scan(&a)", allow_stdin=True)
+        req = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual(req["msg_type"], "input_request")
+        t0 = time.monotonic()
+        self.km.interrupt_kernel()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        print(f"interrupt latency while waiting for input: {(time.monotonic() - t0) * 1000:.1f} ms")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        _, outs = run(self.kc, "kept")
+        self.assertEqual(result(outs), "7")
+
+    def test_fit_progress_reaches_the_notebook(self):
+        code = """import "github.com/nnlab/nnlab/nn/model"
+m := model.Sequential(model.Input(4), model.Dense(2, "softmax"))
+m.Compile(nn.AdamOptimizer(0.01))
+xs := nn.NewTensor([]float32{0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0}, 4, 4)
+ys := nn.NewTensor([]float32{1, 0, 0, 1, 1, 0, 0, 1}, 4, 2)
+h := m.FitArrays(xs, ys, model.FitOptions{Epochs: 2, BatchSize: 2})
+len(h.Epochs)"""
+        reply, outs = run(self.kc, code)
+        self.assertEqual(reply["status"], "ok", reply)
+        out = stdout(outs)
+        self.assertIn("poch", out)
+        self.assertNotIn("\x1b", out, "terminal escapes in a notebook")
+        self.assertEqual(result(outs), "2")
+
+
+if __name__ == "__main__":
+    unittest.main()
