@@ -124,9 +124,6 @@ func (m *Model) Add(l *Layer) *Model {
 	if l.cfg.Name == "" {
 		m.counts[l.cfg.Type]++
 		l.cfg.Name = fmt.Sprintf("%s_%d", l.cfg.Type, m.counts[l.cfg.Type])
-		if l.cfg.Type == typeInput {
-			l.cfg.Name = fmt.Sprintf("input_%d", m.counts[l.cfg.Type])
-		}
 	}
 	for _, o := range m.layers {
 		if o.cfg.Name == l.cfg.Name {
@@ -205,17 +202,18 @@ func (m *Model) inputShape() []int {
 	return c.InputShape
 }
 
-// layerShapes walks the layers from the input shape and returns each
-// layer's output shape and parameter counts.
+// layerShapes builds the layers in a scratch graph for examples of shape
+// in and returns each layer's output shape and parameter counts, read from
+// the nodes the layers made.
 func (m *Model) layerShapes(in []int) (outs [][]int, trainable, fixed []int, err error) {
-	cur := in
-	for _, l := range m.layers {
-		o, t, f, err := l.cfg.outShape(cur)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		outs, trainable, fixed = append(outs, o), append(trainable, t), append(fixed, f)
-		cur = o
+	g := nn.NewGraph()
+	built, err := buildLayers(m.layers, g.Placeholder(append([]int{nn.None}, in...)...), g.Placeholder())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, b := range built {
+		t, f := b.params()
+		outs, trainable, fixed = append(outs, b.shape()), append(trainable, t), append(fixed, f)
 	}
 	return outs, trainable, fixed, nil
 }
@@ -273,14 +271,15 @@ func (m *Model) build(in []int) {
 	m.inShape = append([]int(nil), in...)
 	m.x = nn.Placeholder(append([]int{nn.None}, in...)...).Named("input")
 	m.training = nn.Placeholder().Named("training")
-	b := &builder{training: m.training, keeps: map[float64]*nn.Node{}}
-	h, shape := m.x, in
-	var pre *nn.Node
-	for i, l := range m.layers {
-		h, pre = l.apply(h, shape, b)
-		shape = outs[i]
+	built, err := buildLayers(m.layers, m.x, m.training)
+	if err != nil { // layerShapes passed: not expected
+		panic(&nn.Error{Op: "model", Msg: err.Error()})
 	}
-	m.out = h
+	for i, l := range m.layers {
+		l.vars = built[i].vars
+	}
+	m.out = built[len(built)-1].out
+	pre := built[len(built)-1].pre
 	classes := last[0]
 	m.y = nn.Placeholder(nn.None, classes).Named("labels")
 	lastAct := m.layers[len(m.layers)-1].cfg.Activation
@@ -360,7 +359,7 @@ func (m *Model) Summary() string {
 			continue
 		}
 		rows = append(rows, row{
-			name:   fmt.Sprintf("%s (%s)", l.cfg.Name, className[l.cfg.Type]),
+			name:   fmt.Sprintf("%s (%s)", l.cfg.Name, l.cfg.className()),
 			shape:  shapeString(outs[i]),
 			params: commas(trainable[i] + fixed[i]),
 		})
