@@ -26,7 +26,9 @@ func (leakyReLULayer) className() string { return "LeakyReLU" }
 
 func (leakyReLULayer) check(c *LayerConfig) error { return checkFinite("alpha", c.Alpha) }
 
-func (leakyReLULayer) args(c *LayerConfig) []string { return []string{fmt.Sprintf("alpha %g", c.Alpha)} }
+func (leakyReLULayer) args(c *LayerConfig) []string {
+	return []string{fmt.Sprintf("alpha %g", c.Alpha)}
+}
 
 func (leakyReLULayer) build(c *LayerConfig, x *nn.Node, _ *builder) (*nn.Node, error) {
 	return nn.LeakyRelu(x, c.Alpha), nil
