@@ -121,3 +121,16 @@ func TestLeakyReLUBadValues(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreRefusesOtherSlope checks that Restore compares the slope: a
+// file of the same layers with another alpha holds a different model.
+func TestRestoreRefusesOtherSlope(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slope.safetensors")
+	if err := model.Sequential(model.Input(3), model.Dense(2, model.LeakyReLU(0.1))).Save(path); err != nil {
+		t.Fatal(err)
+	}
+	other := model.Sequential(model.Input(3), model.Dense(2, model.LeakyReLU(0.3)))
+	if err := other.Restore(path); err == nil || !strings.Contains(err.Error(), "different model") {
+		t.Errorf("Restore with another slope: %v, want a different-model error", err)
+	}
+}
