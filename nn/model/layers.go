@@ -51,7 +51,9 @@ type param struct {
 
 // layerKind is what one type of layer does. Each type lives in its own
 // file (dense.go, conv2d.go, ...), which registers it under the name its
-// configurations are saved with (LayerConfig.Type).
+// configurations are saved with (LayerConfig.Type). Adding a layer type is
+// adding such a file: its constructor, a layerKind and the register call;
+// only a parameter no other layer has needs a new LayerConfig field.
 type layerKind interface {
 	// className is the Keras class name shown by Summary ("Dense").
 	className() string

@@ -24,6 +24,9 @@
 // after its layer ("dense_1/kernel", "conv2d_1/bias"), and the optimizer's
 // training op. Graph() and Session() expose them.
 //
+// Activations are given by their Keras names ("relu", "softmax") or as
+// values: model.ReLU, model.Softmax, model.LeakyReLU(0.2).
+//
 // Layer constructors return the concrete type *Layer, so that scripts run
 // by nnlab's interpreter can pass them to Sequential's variadic parameter;
 // New and Add build the same model one layer at a time.
@@ -282,12 +285,12 @@ func (m *Model) build(in []int) {
 	pre := built[len(built)-1].pre
 	classes := last[0]
 	m.y = nn.Placeholder(nn.None, classes).Named("labels")
-	lastAct := m.layers[len(m.layers)-1].cfg.Activation
+	lastAct := m.layers[len(m.layers)-1].cfg.activation()
 	switch {
 	case m.loss == LossMSE:
 		m.logits, m.probs = nil, m.out
 		m.lossNode = nn.ReduceMean(nn.Square(nn.Sub(m.out, m.y)))
-	case lastAct == "softmax":
+	case lastAct == Softmax:
 		m.logits, m.probs = pre, m.out
 		m.lossNode = nn.ReduceMean(nn.SoftmaxCrossEntropyWithLogits(m.y, m.logits))
 	default:
