@@ -172,26 +172,12 @@ func (n *Node) String() string {
 // Placeholder declares an input that is fed when the graph runs. Use None
 // for a dimension known only then, usually the batch: Placeholder(None, 784).
 // With no dimensions it is a scalar, like a keep probability.
-func Placeholder(shape ...int) *Node {
-	for _, d := range shape {
-		if d < None {
-			panic(&Error{Op: "placeholder", Msg: fmt.Sprintf("invalid dimension %d in %v", d, shape)})
-		}
-	}
-	n := &Node{kind: kindPlaceholder, shape: append([]int{}, shape...)}
-	return DefaultGraph().add(n, "placeholder")
-}
+func Placeholder(shape ...int) *Node { return DefaultGraph().Placeholder(shape...) }
 
 // Variable declares a trainable tensor whose value a session owns. Its
 // initial value comes from init when the session runs
 // GlobalVariablesInitializer.
-func Variable(init *Initializer) *Node {
-	if init == nil {
-		panic(&Error{Op: "variable", Msg: "nil initializer; use TruncatedNormal or Constant"})
-	}
-	n := &Node{kind: kindVariable, shape: append([]int{}, init.shape...), init: init, diff: true}
-	return DefaultGraph().add(n, "variable")
-}
+func Variable(init *Initializer) *Node { return DefaultGraph().Variable(init) }
 
 // NotTrainable marks the variable n as one that optimizers do not change,
 // and returns it. It is still set by GlobalVariablesInitializer and saved in
@@ -209,13 +195,7 @@ func (n *Node) NotTrainable() *Node {
 func (n *Node) Trainable() bool { return n.kind == kindVariable && !n.frozen }
 
 // Const returns a node with a fixed value.
-func Const(t *Tensor) *Node {
-	if t == nil {
-		panic(&Error{Op: "const", Msg: "nil tensor"})
-	}
-	n := &Node{kind: kindConstant, shape: t.Shape(), dtype: t.dtype, value: t.Clone()}
-	return DefaultGraph().add(n, "const")
-}
+func Const(t *Tensor) *Node { return DefaultGraph().Const(t) }
 
 // ScalarConst returns a node holding the scalar v.
 func ScalarConst(v float64) *Node { return Const(Scalar(v)) }

@@ -36,7 +36,7 @@ const (
 // BatchNorm creates four variables: gamma (ones) and beta (zeros), which
 // optimizers train, and the moving mean (zeros) and variance (ones), which
 // are NotTrainable. All four are set by GlobalVariablesInitializer and saved
-// in checkpoints.
+// in checkpoints. They are added to x's graph.
 func BatchNorm(x, training *Node) *Node {
 	if x == nil || training == nil {
 		panic(&Error{Op: "batch_norm", Msg: "nil input"})
@@ -51,10 +51,10 @@ func BatchNorm(x, training *Node) *Node {
 	if c < 0 {
 		panic(&Error{Op: "batch_norm", Msg: fmt.Sprintf("input %s: the last (channel) dimension must be known", FormatShape(x.shape))})
 	}
-	gamma := Variable(Constant(1, []int{c})).Named("gamma")
-	beta := Variable(Constant(0, []int{c})).Named("beta")
-	mean := Variable(Constant(0, []int{c})).Named("moving_mean").NotTrainable()
-	variance := Variable(Constant(1, []int{c})).Named("moving_variance").NotTrainable()
+	gamma := x.g.Variable(Constant(1, []int{c})).Named("gamma")
+	beta := x.g.Variable(Constant(0, []int{c})).Named("beta")
+	mean := x.g.Variable(Constant(0, []int{c})).Named("moving_mean").NotTrainable()
+	variance := x.g.Variable(Constant(1, []int{c})).Named("moving_variance").NotTrainable()
 	return newOp("batch_norm", bnOp{}, Float32, true, x, training, gamma, beta, mean, variance)
 }
 

@@ -39,6 +39,7 @@ func init() {
 		"Int64":                           reflect.ValueOf(nn.Int64),
 		"Interrupt":                       reflect.ValueOf(nn.Interrupt),
 		"Interrupted":                     reflect.ValueOf(nn.Interrupted),
+		"LeakyRelu":                       reflect.ValueOf(nn.LeakyRelu),
 		"Log":                             reflect.ValueOf(nn.Log),
 		"MatMul":                          reflect.ValueOf(nn.MatMul),
 		"MaxPool":                         reflect.ValueOf(nn.MaxPool),
@@ -98,8 +99,16 @@ func init() {
 type _github_com_nnlab_nnlab_nn_Optimizer struct {
 	IValue    interface{}
 	WMinimize func(loss *nn.Node) *nn.Node
+	WRate     func() float64
+	WSetRate  func(lr float64)
 }
 
 func (W _github_com_nnlab_nnlab_nn_Optimizer) Minimize(loss *nn.Node) *nn.Node {
 	return W.WMinimize(loss)
+}
+func (W _github_com_nnlab_nnlab_nn_Optimizer) Rate() float64 {
+	return W.WRate()
+}
+func (W _github_com_nnlab_nnlab_nn_Optimizer) SetRate(lr float64) {
+	W.WSetRate(lr)
 }

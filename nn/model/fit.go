@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"time"
 
@@ -296,9 +295,9 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 			feed[m.x], feed[m.y] = xb, yb
 			if opt.Schedule != nil {
 				st.lr = opt.Schedule(st.epoch, m.sess.Steps(m.train))
-				setLearningRate(m.opt, st.lr)
+				m.opt.SetRate(st.lr)
 			} else {
-				st.lr = learningRate(m.opt)
+				st.lr = m.opt.Rate()
 			}
 			r, err := m.sess.RunContext(context.Background(), fetch, feed)
 			if err != nil {
@@ -408,38 +407,6 @@ func gatherLabels(dst, src *nn.Tensor, idx []int) {
 		}
 		d[i*c+k] = 1
 	}
-}
-
-// setLearningRate sets an optimizer's LearningRate field.
-func setLearningRate(opt nn.Optimizer, lr float64) {
-	switch o := opt.(type) {
-	case *nn.Adam:
-		o.LearningRate = lr
-	case *nn.GradientDescent:
-		o.LearningRate = lr
-	case *nn.Momentum:
-		o.LearningRate = lr
-	default:
-		v := reflect.ValueOf(opt)
-		if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
-			if f := v.Elem().FieldByName("LearningRate"); f.IsValid() && f.CanSet() && f.Kind() == reflect.Float64 {
-				f.SetFloat(lr)
-				return
-			}
-		}
-		panic(&nn.Error{Op: "model.Fit", Msg: fmt.Sprintf("cannot set the learning rate of %T for the schedule", opt)})
-	}
-}
-
-// learningRate reads an optimizer's LearningRate field (NaN if none).
-func learningRate(opt nn.Optimizer) float64 {
-	v := reflect.ValueOf(opt)
-	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
-		if f := v.Elem().FieldByName("LearningRate"); f.IsValid() && f.Kind() == reflect.Float64 {
-			return f.Float()
-		}
-	}
-	return math.NaN()
 }
 
 // progress prints Fit's progress: a bar redrawn in place on a terminal,

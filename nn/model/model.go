@@ -24,6 +24,9 @@
 // after its layer ("dense_1/kernel", "conv2d_1/bias"), and the optimizer's
 // training op. Graph() and Session() expose them.
 //
+// Activations are given by their Keras names ("relu", "softmax") or as
+// values: model.ReLU, model.Softmax, model.LeakyReLU(0.2).
+//
 // Layer constructors return the concrete type *Layer, so that scripts run
 // by nnlab's interpreter can pass them to Sequential's variadic parameter;
 // New and Add build the same model one layer at a time.
@@ -124,9 +127,6 @@ func (m *Model) Add(l *Layer) *Model {
 	if l.cfg.Name == "" {
 		m.counts[l.cfg.Type]++
 		l.cfg.Name = fmt.Sprintf("%s_%d", l.cfg.Type, m.counts[l.cfg.Type])
-		if l.cfg.Type == typeInput {
-			l.cfg.Name = fmt.Sprintf("input_%d", m.counts[l.cfg.Type])
-		}
 	}
 	for _, o := range m.layers {
 		if o.cfg.Name == l.cfg.Name {
@@ -205,17 +205,18 @@ func (m *Model) inputShape() []int {
 	return c.InputShape
 }
 
-// layerShapes walks the layers from the input shape and returns each
-// layer's output shape and parameter counts.
+// layerShapes builds the layers in a scratch graph for examples of shape
+// in and returns each layer's output shape and parameter counts, read from
+// the nodes the layers made.
 func (m *Model) layerShapes(in []int) (outs [][]int, trainable, fixed []int, err error) {
-	cur := in
-	for _, l := range m.layers {
-		o, t, f, err := l.cfg.outShape(cur)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		outs, trainable, fixed = append(outs, o), append(trainable, t), append(fixed, f)
-		cur = o
+	g := nn.NewGraph()
+	built, err := buildLayers(m.layers, g.Placeholder(append([]int{nn.None}, in...)...), g.Placeholder())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, b := range built {
+		t, f := b.params()
+		outs, trainable, fixed = append(outs, b.shape()), append(trainable, t), append(fixed, f)
 	}
 	return outs, trainable, fixed, nil
 }
@@ -273,22 +274,23 @@ func (m *Model) build(in []int) {
 	m.inShape = append([]int(nil), in...)
 	m.x = nn.Placeholder(append([]int{nn.None}, in...)...).Named("input")
 	m.training = nn.Placeholder().Named("training")
-	b := &builder{training: m.training, keeps: map[float64]*nn.Node{}}
-	h, shape := m.x, in
-	var pre *nn.Node
-	for i, l := range m.layers {
-		h, pre = l.apply(h, shape, b)
-		shape = outs[i]
+	built, err := buildLayers(m.layers, m.x, m.training)
+	if err != nil { // layerShapes passed: not expected
+		panic(&nn.Error{Op: "model", Msg: err.Error()})
 	}
-	m.out = h
+	for i, l := range m.layers {
+		l.vars = built[i].vars
+	}
+	m.out = built[len(built)-1].out
+	pre := built[len(built)-1].pre
 	classes := last[0]
 	m.y = nn.Placeholder(nn.None, classes).Named("labels")
-	lastAct := m.layers[len(m.layers)-1].cfg.Activation
+	lastAct := m.layers[len(m.layers)-1].cfg.activation()
 	switch {
 	case m.loss == LossMSE:
 		m.logits, m.probs = nil, m.out
 		m.lossNode = nn.ReduceMean(nn.Square(nn.Sub(m.out, m.y)))
-	case lastAct == "softmax":
+	case lastAct == Softmax:
 		m.logits, m.probs = pre, m.out
 		m.lossNode = nn.ReduceMean(nn.SoftmaxCrossEntropyWithLogits(m.y, m.logits))
 	default:
@@ -360,7 +362,7 @@ func (m *Model) Summary() string {
 			continue
 		}
 		rows = append(rows, row{
-			name:   fmt.Sprintf("%s (%s)", l.cfg.Name, className[l.cfg.Type]),
+			name:   fmt.Sprintf("%s (%s)", l.cfg.Name, l.cfg.className()),
 			shape:  shapeString(outs[i]),
 			params: commas(trainable[i] + fixed[i]),
 		})

@@ -297,7 +297,7 @@ func sameLayers(a, b []LayerConfig) bool {
 		x, y := a[i], b[i]
 		if x.Type != y.Type || x.Name != y.Name || x.Units != y.Units || x.Filters != y.Filters || x.Kernel != y.Kernel ||
 			x.Pool != y.Pool || x.Strides != y.Strides || x.Padding != y.Padding || x.Activation != y.Activation ||
-			x.Rate != y.Rate || !slices.Equal(x.Shape, y.Shape) {
+			x.Rate != y.Rate || x.Alpha != y.Alpha || !slices.Equal(x.Shape, y.Shape) {
 			return false
 		}
 	}
