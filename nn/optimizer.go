@@ -14,6 +14,10 @@ type Optimizer interface {
 	// Minimize returns an operation that, each time a session runs it,
 	// takes one step that lowers loss by changing the variables it depends on.
 	Minimize(loss *Node) *Node
+	// Rate returns the learning rate (the LearningRate field).
+	Rate() float64
+	// SetRate sets the learning rate; the next training step uses it.
+	SetRate(lr float64)
 	// update applies one step to value given its gradient; slots holds the
 	// optimizer's per-variable state in the session; t counts steps from 1.
 	update(value, grad []float32, slots *[2][]float32, t int)
