@@ -98,8 +98,16 @@ func init() {
 type _github_com_nnlab_nnlab_nn_Optimizer struct {
 	IValue    interface{}
 	WMinimize func(loss *nn.Node) *nn.Node
+	WRate     func() float64
+	WSetRate  func(lr float64)
 }
 
 func (W _github_com_nnlab_nnlab_nn_Optimizer) Minimize(loss *nn.Node) *nn.Node {
 	return W.WMinimize(loss)
+}
+func (W _github_com_nnlab_nnlab_nn_Optimizer) Rate() float64 {
+	return W.WRate()
+}
+func (W _github_com_nnlab_nnlab_nn_Optimizer) SetRate(lr float64) {
+	W.WSetRate(lr)
 }

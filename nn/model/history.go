@@ -26,6 +26,8 @@ type History struct {
 	Epochs []EpochStats
 	// Interrupted is set when Fit stopped early on nn.Interrupt (Ctrl-C);
 	// Stopped then says where ("stopped at epoch 2, batch 118/430").
+	// When a callback stopped Fit (TrainState.Stop), Stopped says where
+	// and why, and Interrupted is false.
 	Interrupted bool
 	Stopped     string
 }
