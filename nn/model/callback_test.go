@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -411,5 +412,45 @@ func TestFitStepAllocations(t *testing.T) {
 	t.Logf("allocations per training step in Fit: %.2f without callbacks, %.2f with them", without, with)
 	if with-without > 0.05 {
 		t.Errorf("callbacks add %.2f allocations per training step", with-without)
+	}
+}
+
+// TestTrainStateEvaluateAndSave checks that a callback can evaluate and
+// save the model while Fit runs (the model's own methods would wait for
+// Fit): on the validation data it sees the epoch's figures, and the file
+// it saves loads as the model of that epoch.
+func TestTrainStateEvaluateAndSave(t *testing.T) {
+	x, y, ds := toy(30)
+	nn.Seed(6)
+	m := softmaxRegression(0.5)
+	path := filepath.Join(t.TempDir(), "epoch1.safetensors")
+	var vals [][2]float64
+	var loss1, acc1 float64
+	cb := &model.LambdaCallback{EpochEnd: func(s *model.TrainState) {
+		l, a := s.Evaluate()
+		vals = append(vals, [2]float64{l - s.Stats.ValLoss, a - s.Stats.ValAcc})
+		if s.Stats.Epoch == 1 {
+			loss1, acc1 = s.Evaluate(x, y)
+			if err := s.Save(path); err != nil {
+				t.Error(err)
+			}
+		}
+	}}
+	m.Fit(ds, model.FitOptions{Epochs: 2, BatchSize: 10, Verbose: -1, Validation: ds, Callbacks: []model.Callback{cb}})
+	if !slices.Equal(vals, [][2]float64{{0, 0}, {0, 0}}) {
+		t.Errorf("TrainState.Evaluate differs from the epoch's validation figures by %v", vals)
+	}
+	l, err := model.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gl, ga := l.Evaluate(x, y); gl != loss1 || ga != acc1 {
+		t.Errorf("the model saved at epoch 1 evaluates to %v, %v; at the time %v, %v", gl, ga, loss1, acc1)
+	}
+	if gl, _ := m.Evaluate(x, y); gl == loss1 {
+		t.Errorf("epoch 2 did not change the model")
+	}
+	if e, _ := l.Epoch(); e != 1 {
+		t.Errorf("the saved model is at epoch %d", e)
 	}
 }
