@@ -144,7 +144,7 @@ func drawTerminalOK(terminal bool, termEnv string) error {
 }
 
 // drawModel finds the session's value name and makes a predictFunc of it:
-// a value with Predict(*nn.Tensor) *nn.Tensor (a *model.Model) or a func
+// a *model.Model, a value with Predict(*nn.Tensor) *nn.Tensor or a func
 // of that type. It tries it on a blank image, so a model that does not
 // take [784] images fails here, before the screen changes.
 func (r *REPL) drawModel(name string) (predictFunc, error) {
@@ -169,9 +169,15 @@ func (r *REPL) drawModel(name string) (predictFunc, error) {
 	return p, nil
 }
 
-// predictor is what :draw needs of a model (*model.Model has it).
+// predictor is what :draw needs of a model.
 type predictor interface {
 	Predict(images *nn.Tensor) *nn.Tensor
+}
+
+// dataPredictor is *model.Model's Predict, which takes the data forms Fit
+// takes (images among them).
+type dataPredictor interface {
+	Predict(data ...any) *nn.Tensor
 }
 
 // predictorOf makes a predictFunc of a session value. A panic in the
@@ -185,13 +191,18 @@ func predictorOf(name string, v any) (predictFunc, error) {
 			return nil, fmt.Errorf(":draw: %s is nil", name)
 		}
 		f = m.Predict
+	case dataPredictor:
+		if m == nil || isNilPointer(m) {
+			return nil, fmt.Errorf(":draw: %s is nil", name)
+		}
+		f = func(images *nn.Tensor) *nn.Tensor { return m.Predict(images) }
 	case func(*nn.Tensor) *nn.Tensor:
 		if m == nil {
 			return nil, fmt.Errorf(":draw: %s is nil", name)
 		}
 		f = m
 	default:
-		return nil, fmt.Errorf(":draw: %s is of type %T, not a model (a value with Predict(*nn.Tensor) *nn.Tensor, such as a *model.Model)", name, v)
+		return nil, fmt.Errorf(":draw: %s is of type %T, not a model (a *model.Model, or a value with Predict(*nn.Tensor) *nn.Tensor)", name, v)
 	}
 	return func(img *nn.Tensor) (probs []float64, err error) {
 		defer func() {

@@ -12,53 +12,99 @@ import (
 func init() {
 	Symbols["github.com/nnlab/nnlab/nn/model/model"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Activation":             reflect.ValueOf(model.Activation),
-		"Augment":                reflect.ValueOf(model.Augment),
-		"AvgPool":                reflect.ValueOf(model.AvgPool),
-		"BatchNorm":              reflect.ValueOf(model.BatchNorm),
-		"CatchInterrupts":        reflect.ValueOf(model.CatchInterrupts),
-		"ClassIDs":               reflect.ValueOf(model.ClassIDs),
-		"ConfusionMatrix":        reflect.ValueOf(model.ConfusionMatrix),
-		"Conv2D":                 reflect.ValueOf(model.Conv2D),
-		"Dense":                  reflect.ValueOf(model.Dense),
-		"Dropout":                reflect.ValueOf(model.Dropout),
-		"EpochSchedule":          reflect.ValueOf(model.EpochSchedule),
-		"ExponentialDecay":       reflect.ValueOf(model.ExponentialDecay),
-		"Flatten":                reflect.ValueOf(model.Flatten),
-		"GlobalAveragePooling2D": reflect.ValueOf(model.GlobalAveragePooling2D),
-		"Input":                  reflect.ValueOf(model.Input),
-		"LeakyReLU":              reflect.ValueOf(model.LeakyReLU),
-		"Linear":                 reflect.ValueOf(&model.Linear).Elem(),
-		"Load":                   reflect.ValueOf(model.Load),
-		"LossCrossEntropy":       reflect.ValueOf(constant.MakeFromLiteral("\"categorical_crossentropy\"", token.STRING, 0)),
-		"LossMSE":                reflect.ValueOf(constant.MakeFromLiteral("\"mse\"", token.STRING, 0)),
-		"MaxPool":                reflect.ValueOf(model.MaxPool),
-		"MetadataKey":            reflect.ValueOf(constant.MakeFromLiteral("\"nnlab.model\"", token.STRING, 0)),
-		"New":                    reflect.ValueOf(model.New),
-		"Output":                 reflect.ValueOf(&model.Output).Elem(),
-		"ReLU":                   reflect.ValueOf(&model.ReLU).Elem(),
-		"Reshape":                reflect.ValueOf(model.Reshape),
-		"Sequential":             reflect.ValueOf(model.Sequential),
-		"Sigmoid":                reflect.ValueOf(&model.Sigmoid).Elem(),
-		"Softmax":                reflect.ValueOf(&model.Softmax).Elem(),
-		"StepDecay":              reflect.ValueOf(model.StepDecay),
-		"Tanh":                   reflect.ValueOf(&model.Tanh).Elem(),
-		"WorstPredictions":       reflect.ValueOf(model.WorstPredictions),
+		"Activation":               reflect.ValueOf(model.Activation),
+		"Augment":                  reflect.ValueOf(model.Augment),
+		"AvgPool":                  reflect.ValueOf(model.AvgPool),
+		"BatchNorm":                reflect.ValueOf(model.BatchNorm),
+		"CatchInterrupts":          reflect.ValueOf(model.CatchInterrupts),
+		"ClassIDs":                 reflect.ValueOf(model.ClassIDs),
+		"ConfusionMatrix":          reflect.ValueOf(model.ConfusionMatrix),
+		"Conv2D":                   reflect.ValueOf(model.Conv2D),
+		"Dense":                    reflect.ValueOf(model.Dense),
+		"Dropout":                  reflect.ValueOf(model.Dropout),
+		"EpochSchedule":            reflect.ValueOf(model.EpochSchedule),
+		"ExponentialDecay":         reflect.ValueOf(model.ExponentialDecay),
+		"Flatten":                  reflect.ValueOf(model.Flatten),
+		"GlobalAveragePooling2D":   reflect.ValueOf(model.GlobalAveragePooling2D),
+		"Input":                    reflect.ValueOf(model.Input),
+		"LeakyReLU":                reflect.ValueOf(model.LeakyReLU),
+		"Linear":                   reflect.ValueOf(&model.Linear).Elem(),
+		"Load":                     reflect.ValueOf(model.Load),
+		"LossCrossEntropy":         reflect.ValueOf(constant.MakeFromLiteral("\"categorical_crossentropy\"", token.STRING, 0)),
+		"LossMSE":                  reflect.ValueOf(constant.MakeFromLiteral("\"mse\"", token.STRING, 0)),
+		"MaxPool":                  reflect.ValueOf(model.MaxPool),
+		"MetadataKey":              reflect.ValueOf(constant.MakeFromLiteral("\"nnlab.model\"", token.STRING, 0)),
+		"New":                      reflect.ValueOf(model.New),
+		"NewCheckpoint":            reflect.ValueOf(model.NewCheckpoint),
+		"NewEarlyStopping":         reflect.ValueOf(model.NewEarlyStopping),
+		"NewLearningRateScheduler": reflect.ValueOf(model.NewLearningRateScheduler),
+		"NewLiveChart":             reflect.ValueOf(model.NewLiveChart),
+		"NewProgress":              reflect.ValueOf(model.NewProgress),
+		"Output":                   reflect.ValueOf(&model.Output).Elem(),
+		"ReLU":                     reflect.ValueOf(&model.ReLU).Elem(),
+		"Reshape":                  reflect.ValueOf(model.Reshape),
+		"Sequential":               reflect.ValueOf(model.Sequential),
+		"Sigmoid":                  reflect.ValueOf(&model.Sigmoid).Elem(),
+		"Softmax":                  reflect.ValueOf(&model.Softmax).Elem(),
+		"StepDecay":                reflect.ValueOf(model.StepDecay),
+		"Tanh":                     reflect.ValueOf(&model.Tanh).Elem(),
+		"WorstPredictions":         reflect.ValueOf(model.WorstPredictions),
 
 		// type definitions
-		"ActivationFunc": reflect.ValueOf((*model.ActivationFunc)(nil)),
-		"Augmentation":   reflect.ValueOf((*model.Augmentation)(nil)),
-		"Confusion":      reflect.ValueOf((*model.Confusion)(nil)),
-		"DigitGrid":      reflect.ValueOf((*model.DigitGrid)(nil)),
-		"EpochStats":     reflect.ValueOf((*model.EpochStats)(nil)),
-		"FitOptions":     reflect.ValueOf((*model.FitOptions)(nil)),
-		"History":        reflect.ValueOf((*model.History)(nil)),
-		"Layer":          reflect.ValueOf((*model.Layer)(nil)),
-		"LayerConfig":    reflect.ValueOf((*model.LayerConfig)(nil)),
-		"Model":          reflect.ValueOf((*model.Model)(nil)),
-		"Nodes":          reflect.ValueOf((*model.Nodes)(nil)),
-		"Prediction":     reflect.ValueOf((*model.Prediction)(nil)),
-		"Predictions":    reflect.ValueOf((*model.Predictions)(nil)),
-		"Schedule":       reflect.ValueOf((*model.Schedule)(nil)),
+		"ActivationFunc":        reflect.ValueOf((*model.ActivationFunc)(nil)),
+		"Augmentation":          reflect.ValueOf((*model.Augmentation)(nil)),
+		"Callback":              reflect.ValueOf((*model.Callback)(nil)),
+		"Checkpoint":            reflect.ValueOf((*model.Checkpoint)(nil)),
+		"Confusion":             reflect.ValueOf((*model.Confusion)(nil)),
+		"DigitGrid":             reflect.ValueOf((*model.DigitGrid)(nil)),
+		"EarlyStopping":         reflect.ValueOf((*model.EarlyStopping)(nil)),
+		"EpochStats":            reflect.ValueOf((*model.EpochStats)(nil)),
+		"FitOptions":            reflect.ValueOf((*model.FitOptions)(nil)),
+		"History":               reflect.ValueOf((*model.History)(nil)),
+		"LambdaCallback":        reflect.ValueOf((*model.LambdaCallback)(nil)),
+		"Layer":                 reflect.ValueOf((*model.Layer)(nil)),
+		"LayerConfig":           reflect.ValueOf((*model.LayerConfig)(nil)),
+		"LearningRateScheduler": reflect.ValueOf((*model.LearningRateScheduler)(nil)),
+		"LiveChart":             reflect.ValueOf((*model.LiveChart)(nil)),
+		"Model":                 reflect.ValueOf((*model.Model)(nil)),
+		"Nodes":                 reflect.ValueOf((*model.Nodes)(nil)),
+		"Prediction":            reflect.ValueOf((*model.Prediction)(nil)),
+		"Predictions":           reflect.ValueOf((*model.Predictions)(nil)),
+		"Progress":              reflect.ValueOf((*model.Progress)(nil)),
+		"Schedule":              reflect.ValueOf((*model.Schedule)(nil)),
+		"TrainState":            reflect.ValueOf((*model.TrainState)(nil)),
+
+		// interface wrapper definitions
+		"_Callback": reflect.ValueOf((*_github_com_nnlab_nnlab_nn_model_Callback)(nil)),
 	}
+}
+
+// _github_com_nnlab_nnlab_nn_model_Callback is an interface wrapper for Callback type
+type _github_com_nnlab_nnlab_nn_model_Callback struct {
+	IValue        interface{}
+	WOnBatchBegin func(s *model.TrainState)
+	WOnBatchEnd   func(s *model.TrainState)
+	WOnEpochBegin func(s *model.TrainState)
+	WOnEpochEnd   func(s *model.TrainState)
+	WOnTrainBegin func(s *model.TrainState)
+	WOnTrainEnd   func(s *model.TrainState)
+}
+
+func (W _github_com_nnlab_nnlab_nn_model_Callback) OnBatchBegin(s *model.TrainState) {
+	W.WOnBatchBegin(s)
+}
+func (W _github_com_nnlab_nnlab_nn_model_Callback) OnBatchEnd(s *model.TrainState) {
+	W.WOnBatchEnd(s)
+}
+func (W _github_com_nnlab_nnlab_nn_model_Callback) OnEpochBegin(s *model.TrainState) {
+	W.WOnEpochBegin(s)
+}
+func (W _github_com_nnlab_nnlab_nn_model_Callback) OnEpochEnd(s *model.TrainState) {
+	W.WOnEpochEnd(s)
+}
+func (W _github_com_nnlab_nnlab_nn_model_Callback) OnTrainBegin(s *model.TrainState) {
+	W.WOnTrainBegin(s)
+}
+func (W _github_com_nnlab_nnlab_nn_model_Callback) OnTrainEnd(s *model.TrainState) {
+	W.WOnTrainEnd(s)
 }

@@ -17,11 +17,18 @@ func (m *Model) chunkSize() int {
 	return chunk
 }
 
-// Evaluate returns the model's mean loss and accuracy on images [N, ...]
-// and labels [N, classes] or [N], computed a chunk of PredictBatch
-// examples at a time with Dropout off and BatchNorm's moving statistics.
-// It panics with nn.ErrInterrupted on Ctrl-C.
-func (m *Model) Evaluate(images, labels *nn.Tensor) (loss, acc float64) {
+// Evaluate returns the model's mean loss and accuracy on data given as
+// Fit takes it, a data set or images [N, ...] and labels [N, classes] or
+// [N]:
+//
+//	loss, acc := m.Evaluate(data.Test)
+//	loss, acc := m.Evaluate(images, labels)
+//
+// It runs a chunk of PredictBatch examples at a time with Dropout off and
+// BatchNorm's moving statistics, and panics with nn.ErrInterrupted on
+// Ctrl-C.
+func (m *Model) Evaluate(data ...any) (loss, acc float64) {
+	images, labels := dataArgs("model.Evaluate", data, true)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	checkData("model.Evaluate", images, labels)
@@ -73,9 +80,15 @@ func (m *Model) inputs(images *nn.Tensor, lo, hi int) *nn.Tensor {
 
 // Predict returns the model's output for images [N, ...] (or one example):
 // [N, classes] class probabilities for a classifier (a final softmax, or
-// the softmax of a model ending in logits). It runs PredictBatch examples
-// at a time.
-func (m *Model) Predict(images *nn.Tensor) *nn.Tensor {
+// the softmax of a model ending in logits). It takes the data as Fit
+// does, without needing labels (labels given are not used):
+//
+//	probs := m.Predict(images)
+//	probs := m.Predict(data.Test)
+//
+// It runs PredictBatch examples at a time.
+func (m *Model) Predict(data ...any) *nn.Tensor {
+	images, _ := dataArgs("model.Predict", data, false)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	images = m.batchOf(images)
@@ -131,9 +144,10 @@ func (m *Model) batchOf(images *nn.Tensor) *nn.Tensor {
 }
 
 // PredictClasses returns the most probable class of each example, [N]
-// class ids (as float32, like mnist's labels).
-func (m *Model) PredictClasses(images *nn.Tensor) *nn.Tensor {
-	return argmaxRows(m.Predict(images))
+// class ids (as float32, like mnist's labels); it takes the data as
+// Predict does.
+func (m *Model) PredictClasses(data ...any) *nn.Tensor {
+	return argmaxRows(m.Predict(data...))
 }
 
 // argmaxRows returns the index of each row's largest value.

@@ -7,12 +7,10 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/mnist"
-	"github.com/nnlab/nnlab/nn/plot"
 )
 
 // FitOptions tunes Fit. The zero value trains one epoch with batches of 32
@@ -32,109 +30,31 @@ type FitOptions struct {
 	Augment *Augmentation
 
 	// Schedule, when set, gives the learning rate before every step; Fit
-	// sets it as the optimizer's LearningRate. See ExponentialDecay and
-	// StepDecay.
+	// sets it as the optimizer's LearningRate. See ExponentialDecay,
+	// StepDecay and LearningRateScheduler.
 	Schedule Schedule
 
 	// Checkpoint, when set, is a path the model is saved to (see Save)
 	// after every epoch; with validation data, only when the validation
 	// accuracy is at least as good as the best so far, so the file keeps
-	// the best model (the later one of equals).
+	// the best model (the later one of equals). See Checkpoint.
 	Checkpoint string
 
 	// Verbose: 0 shows a progress bar updated in place when Output is a
 	// terminal and one line per epoch otherwise; 1 always the progress
-	// bar; 2 always one line per epoch; -1 nothing.
+	// bar; 2 always one line per epoch; -1 nothing (so that a Progress
+	// of one's own in Callbacks can replace the default one).
 	Verbose int
 	Output  io.Writer // default model.Output (os.Stdout)
+
+	// Callbacks run after the ones the options above install (the
+	// schedule, the live chart, the progress and the checkpoint), in
+	// order. See Callback, LambdaCallback and EarlyStopping.
+	Callbacks []Callback
 
 	// NoShuffle keeps the examples' order; by default every epoch is
 	// shuffled (drawing from nn.NewRand("model/shuffle")'s stream).
 	NoShuffle bool
-}
-
-// Schedule returns the learning rate for a step: epoch counts the model's
-// completed epochs (from 0) and step the optimizer steps taken (from 0).
-type Schedule func(epoch, step int) float64
-
-// ExponentialDecay is Keras's schedule lr0 * rate^(step/steps), decaying
-// smoothly by the factor rate every steps steps.
-func ExponentialDecay(lr0, rate float64, steps int) Schedule {
-	return func(_, step int) float64 { return lr0 * math.Pow(rate, float64(step)/float64(steps)) }
-}
-
-// StepDecay multiplies lr0 by factor after every epochs completed epochs.
-func StepDecay(lr0, factor float64, epochs int) Schedule {
-	return func(epoch, _ int) float64 { return lr0 * math.Pow(factor, float64(epoch/max(epochs, 1))) }
-}
-
-// EpochSchedule turns a per-epoch rate function into a Schedule.
-func EpochSchedule(f func(epoch int) float64) Schedule {
-	return func(epoch, _ int) float64 { return f(epoch) }
-}
-
-// EpochStats is one row of a History.
-type EpochStats struct {
-	Epoch        int     // counted from 1 over the model's life
-	Loss         float64 // mean training loss over the epoch's batches
-	Acc          float64 // mean training accuracy
-	ValLoss      float64 // NaN without validation data
-	ValAcc       float64
-	LearningRate float64 // at the epoch's last step
-	Seconds      float64 // training time, without validation
-	Images       int     // examples trained on
-}
-
-// History records what Fit did, epoch by epoch.
-type History struct {
-	Epochs []EpochStats
-	// Interrupted is set when Fit stopped early on nn.Interrupt (Ctrl-C);
-	// Stopped then says where ("stopped at epoch 2, batch 118/430").
-	Interrupted bool
-	Stopped     string
-}
-
-// Loss returns the training loss per epoch.
-func (h *History) Loss() []float64 { return h.column(func(e EpochStats) float64 { return e.Loss }) }
-
-// Acc returns the training accuracy per epoch.
-func (h *History) Acc() []float64 { return h.column(func(e EpochStats) float64 { return e.Acc }) }
-
-// ValLoss returns the validation loss per epoch.
-func (h *History) ValLoss() []float64 {
-	return h.column(func(e EpochStats) float64 { return e.ValLoss })
-}
-
-// ValAcc returns the validation accuracy per epoch.
-func (h *History) ValAcc() []float64 { return h.column(func(e EpochStats) float64 { return e.ValAcc }) }
-
-func (h *History) column(f func(EpochStats) float64) []float64 {
-	out := make([]float64, len(h.Epochs))
-	for i, e := range h.Epochs {
-		out[i] = f(e)
-	}
-	return out
-}
-
-// String prints the history as a table, one row per epoch.
-func (h *History) String() string {
-	var b strings.Builder
-	b.WriteString("epoch      loss     acc  val_loss  val_acc        lr     time\n")
-	for _, e := range h.Epochs {
-		fmt.Fprintf(&b, "%5d  %8.4f  %.4f  %8s  %7s  %8.2g  %6.1fs\n", e.Epoch, e.Loss, e.Acc,
-			orDash("%.4f", e.ValLoss), orDash("%.4f", e.ValAcc), e.LearningRate, e.Seconds)
-	}
-	if h.Stopped != "" {
-		b.WriteString(h.Stopped + "\n")
-	}
-	return b.String()
-}
-
-func orDash(format string, v float64) string {
-	if math.IsNaN(v) {
-		return "-"
-	}
-	return fmt.Sprintf(format, v)
 }
 
 // fitState is the model's place in training, kept between Fit calls.
@@ -177,10 +97,18 @@ func (m *Model) publish() {
 	m.position.Store(int64(m.state.epoch)<<32 | int64(uint32(m.state.batch)))
 }
 
-// Fit trains the model on an MNIST data set (its Images and Labels, in an
-// order of Fit's own shuffling) for opt.Epochs epochs and returns what
-// happened per epoch. It builds and compiles the model if needed
-// (Adam with learning rate 1e-3 when Compile was not called).
+// Fit trains the model for opt.Epochs epochs, in an order of its own
+// shuffling, and returns what happened per epoch. It takes the data as
+// Keras's fit does, optionally followed by FitOptions:
+//
+//	m.Fit(data.Train, opt)       // an *mnist.DataSet
+//	m.Fit(images, labels, opt)   // images [N, ...], labels [N, classes] (one-hot) or [N] (class ids)
+//
+// It builds and compiles the model if needed (Adam with learning rate
+// 1e-3 when Compile was not called). Fit is a loop over epochs and
+// batches that calls callbacks (see Callback): the progress, the live
+// chart, the checkpoint and the schedule that FitOptions asks for, then
+// FitOptions.Callbacks.
 //
 // Ctrl-C (nn.Interrupt) stops Fit at a batch boundary: the step under way
 // is not applied, so weights and optimizer state stay consistent. Fit
@@ -188,17 +116,32 @@ func (m *Model) publish() {
 // set; the interrupt stays pending (so the rest of a REPL cell stops too)
 // until nn.ClearInterrupt. A later Fit continues the unfinished epoch at
 // the batch where it stopped, with the same shuffle, and counts it as the
-// first of its Epochs.
-func (m *Model) Fit(data *mnist.DataSet, opt FitOptions) *History {
-	if data == nil {
-		panic(&nn.Error{Op: "model.Fit", Msg: "nil data set"})
+// first of its Epochs. A callback's Stop ends Fit the same way, without
+// the pending interrupt.
+func (m *Model) Fit(args ...any) *History {
+	var opt FitOptions
+	if n := len(args); n > 0 {
+		switch o := args[n-1].(type) {
+		case FitOptions:
+			opt, args = o, args[:n-1]
+		case *FitOptions:
+			if o != nil {
+				opt = *o
+			}
+			args = args[:n-1]
+		}
 	}
-	return m.FitArrays(data.Images, data.Labels, opt)
+	images, labels := dataArgs("model.Fit", args, true)
+	return m.fit(images, labels, opt)
 }
 
-// FitArrays is Fit on tensors: images [N, ...] and labels [N, classes]
-// (one-hot) or [N] (class ids).
+// FitArrays is Fit(images, labels, opt), kept for older programs.
 func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
+	return m.fit(images, labels, opt)
+}
+
+// fit is Fit on tensors.
+func (m *Model) fit(images, labels *nn.Tensor, opt FitOptions) *History {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n := checkData("model.Fit", images, labels)
@@ -228,11 +171,12 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 	if opt.Augment != nil && (len(m.inShape) != 3 || m.inShape[2] != 1) && !(len(m.inShape) == 1 && m.inShape[0] == mnist.Pixels) {
 		panic(&nn.Error{Op: "model.Fit", Msg: fmt.Sprintf("Augment works on single-channel images, not examples of shape %v", m.inShape)})
 	}
-	out := opt.Output
-	if out == nil {
-		out = Output
+	for i, c := range opt.Callbacks {
+		if c == nil {
+			panic(&nn.Error{Op: "model.Fit", Msg: fmt.Sprintf("callback %d is nil", i)})
+		}
 	}
-	p := newProgress(out, opt.Verbose)
+	cbs := m.defaultCallbacks(opt)
 
 	st := &m.state
 	if st.shuffle == nil {
@@ -258,13 +202,19 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		aug = newAugmenter(*opt.Augment, rand.New(st.augment), m.inShape)
 	}
 
-	stop := func(msg string) *History {
-		h.Interrupted = true
-		h.Stopped = msg
-		m.history.Interrupted, m.history.Stopped = true, msg
-		p.stopped(msg)
+	s := &TrainState{Model: m, Epochs: target, Batches: nb, Validation: vx != nil, History: h,
+		opt: m.opt, vx: vx, vy: vy, LearningRate: m.opt.Rate()}
+	// stop ends Fit early: on Ctrl-C (interrupted) or a callback's Stop.
+	stop := func(msg string, interrupted bool) *History {
+		h.Interrupted, h.Stopped = interrupted, msg
+		m.history.Interrupted, m.history.Stopped = interrupted, msg
+		s.Interrupted, s.Stopped = interrupted, msg
+		cbs.trainEnd(s)
 		return h
 	}
+	// where says where in the epoch training stopped.
+	where := func() string { return fmt.Sprintf("stopped at epoch %d, batch %d/%d", st.epoch+1, st.batch, nb) }
+	cbs.trainBegin(s)
 	for st.epoch < target {
 		if st.done == 0 {
 			st.rows = n
@@ -272,13 +222,21 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 			st.perm = epochOrder(n, !opt.NoShuffle, st.shuffle)
 			st.lossSum, st.accSum, st.images, st.seconds = 0, 0, 0, 0
 		}
-		p.startEpoch(st.epoch+1, target, nb, st.batch)
+		s.Epoch, s.Batch, s.Resumed, s.Images, s.Elapsed = st.epoch+1, st.batch, st.batch > 0, st.images, 0
+		s.Loss, s.Acc = math.NaN(), math.NaN()
+		if st.images > 0 {
+			s.Loss, s.Acc = st.lossSum/float64(st.images), st.accSum/float64(st.images)
+		}
+		cbs.epochBegin(s)
 		t0 := time.Now()
-		done0 := st.images
 		for st.done < n {
 			if nn.Interrupted() {
 				st.seconds += time.Since(t0).Seconds()
-				return stop(fmt.Sprintf("stopped at epoch %d, batch %d/%d", st.epoch+1, st.batch, nb))
+				return stop(where(), true)
+			}
+			if s.stop != "" {
+				st.seconds += time.Since(t0).Seconds()
+				return stop(where()+": "+s.stop, false)
 			}
 			lo := st.done
 			hi := min(lo+bs, n)
@@ -293,17 +251,20 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 				aug.apply(xb)
 			}
 			feed[m.x], feed[m.y] = xb, yb
-			if opt.Schedule != nil {
-				st.lr = opt.Schedule(st.epoch, m.sess.Steps(m.train))
-				m.opt.SetRate(st.lr)
-			} else {
-				st.lr = m.opt.Rate()
+			s.Step = m.sess.Steps(m.train)
+			s.LearningRate = m.opt.Rate()
+			cbs.batchBegin(s)
+			if s.stop != "" {
+				st.seconds += time.Since(t0).Seconds()
+				return stop(where()+": "+s.stop, false)
 			}
+			st.lr = m.opt.Rate()
+			s.LearningRate = st.lr
 			r, err := m.sess.RunContext(context.Background(), fetch, feed)
 			if err != nil {
 				if errors.Is(err, nn.ErrInterrupted) {
 					st.seconds += time.Since(t0).Seconds()
-					return stop(fmt.Sprintf("stopped at epoch %d, batch %d/%d", st.epoch+1, st.batch, nb))
+					return stop(where(), true)
 				}
 				panic(err)
 			}
@@ -314,7 +275,9 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 			st.done = hi
 			st.batch++
 			m.publish()
-			p.update(st.batch, st.images-done0, time.Since(t0), st.lossSum/float64(st.images), st.accSum/float64(st.images))
+			s.Batch, s.Step, s.Images, s.Elapsed = st.batch, s.Step+1, st.images, time.Since(t0)
+			s.Loss, s.Acc = st.lossSum/float64(st.images), st.accSum/float64(st.images)
+			cbs.batchEnd(s)
 		}
 		st.seconds += time.Since(t0).Seconds()
 		e := EpochStats{Epoch: st.epoch + 1, Loss: st.lossSum / float64(st.images), Acc: st.accSum / float64(st.images),
@@ -324,27 +287,50 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 		m.publish()
 		var verr error
 		if vx != nil {
-			e.ValLoss, e.ValAcc, verr = m.evaluate(vx, vy)
+			var vl, va float64
+			if vl, va, verr = m.evaluate(vx, vy); verr == nil {
+				e.ValLoss, e.ValAcc = vl, va
+			}
 		}
 		h.Epochs = append(h.Epochs, e)
 		m.history.Epochs = append(m.history.Epochs, e)
-		p.endEpoch(e)
+		s.Stats = e
+		cbs.epochEnd(s)
 		if verr != nil {
-			return stop(fmt.Sprintf("stopped after epoch %d, during validation", e.Epoch))
+			return stop(fmt.Sprintf("stopped after epoch %d, during validation", e.Epoch), true)
 		}
-		if opt.Checkpoint != "" && (vx == nil || e.ValAcc >= st.bestVal) {
-			if vx != nil {
-				st.bestVal = e.ValAcc
-			}
-			if err := m.save(opt.Checkpoint); err != nil {
-				p.note(fmt.Sprintf("checkpoint not saved: %v", err))
-			} else if vx != nil {
-				p.note(fmt.Sprintf("saved %s (val_acc %.4f)", opt.Checkpoint, e.ValAcc))
-			}
+		if s.stop != "" {
+			return stop(fmt.Sprintf("stopped after epoch %d: %s", e.Epoch, s.stop), false)
 		}
 	}
 	m.history.Interrupted, m.history.Stopped = false, ""
+	cbs.trainEnd(s)
 	return h
+}
+
+// defaultCallbacks returns the callbacks opt asks for, in the order they
+// run: the schedule first (it sets the rate the others report), the chart
+// before the progress it displays, then the checkpoint (whose notes
+// follow the epoch's line) and the user's.
+func (m *Model) defaultCallbacks(opt FitOptions) callbacks {
+	var cbs callbacks
+	if opt.Schedule != nil {
+		cbs = append(cbs, NewLearningRateScheduler(opt.Schedule))
+	}
+	out := opt.Output
+	if out == nil {
+		out = Output
+	}
+	if p := NewProgress(out, opt.Verbose); p != nil {
+		if p.Bar && isTerminal(out) {
+			cbs = append(cbs, NewLiveChart(out))
+		}
+		cbs = append(cbs, p)
+	}
+	if opt.Checkpoint != "" {
+		cbs = append(cbs, &Checkpoint{Path: opt.Checkpoint, best: &m.state.bestVal})
+	}
+	return append(cbs, opt.Callbacks...)
 }
 
 // epochOrder returns the order of n examples for one epoch.
@@ -357,25 +343,6 @@ func epochOrder(n int, shuffle bool, src *rand.PCG) []int {
 		p[i] = i
 	}
 	return p
-}
-
-// checkData checks images [N, ...] against labels [N, C] or [N] and
-// returns N.
-func checkData(op string, images, labels *nn.Tensor) int {
-	if images == nil || labels == nil {
-		panic(&nn.Error{Op: op, Msg: "nil images or labels"})
-	}
-	is, ls := images.Shape(), labels.Shape()
-	if len(is) < 2 {
-		panic(&nn.Error{Op: op, Msg: fmt.Sprintf("images of shape %s: want [examples, ...]", nn.FormatShape(is))})
-	}
-	if len(ls) < 1 || len(ls) > 2 || ls[0] != is[0] {
-		panic(&nn.Error{Op: op, Msg: fmt.Sprintf("labels of shape %s for images %s: want [%d, classes] or [%d]", nn.FormatShape(ls), nn.FormatShape(is), is[0], is[0])})
-	}
-	if is[0] == 0 {
-		panic(&nn.Error{Op: op, Msg: "no examples"})
-	}
-	return is[0]
 }
 
 // gather copies the rows idx of src into dst.
@@ -407,196 +374,4 @@ func gatherLabels(dst, src *nn.Tensor, idx []int) {
 		}
 		d[i*c+k] = 1
 	}
-}
-
-// progress prints Fit's progress: a bar redrawn in place on a terminal,
-// a line per epoch otherwise.
-type progress struct {
-	w      io.Writer
-	quiet  bool
-	bar    bool
-	epoch  int
-	target int
-	nb     int
-	last   time.Time
-	dirty  bool // a bar is on the current line
-
-	// On a terminal the bar sits above a live chart of the running loss
-	// and accuracy, redrawn in place.
-	chart        *plot.LiveChart
-	x, loss, acc []float64 // x: the epoch, fractional, of each sample
-}
-
-// chartWidth and chartHeight size the live chart in character cells;
-// chartPoints caps the samples it keeps (older ones are thinned out).
-const chartWidth, chartHeight, chartPoints = 60, 6, 240
-
-func newProgress(w io.Writer, verbose int) *progress {
-	p := &progress{w: w, quiet: verbose < 0}
-	switch verbose {
-	case 1:
-		p.bar = true
-	case 0:
-		p.bar = isTerminal(w)
-	}
-	if p.bar && !p.quiet && isTerminal(w) {
-		p.chart = plot.NewLiveChart(w, chartWidth, chartHeight)
-		p.chart.XUnit = "epoch"
-	}
-	return p
-}
-
-// sample adds the running loss and accuracy to the chart's series.
-// x is the position in epochs, counted over the model's life as the
-// history's table counts them: 3.5 is half-way through epoch 4.
-func (p *progress) sample(x, loss, acc float64) {
-	p.x, p.loss, p.acc = append(p.x, x), append(p.loss, loss), append(p.acc, acc)
-	if len(p.loss) > chartPoints { // keep every other point
-		for i := 0; i < len(p.loss)/2; i++ {
-			p.x[i], p.loss[i], p.acc[i] = p.x[2*i], p.loss[2*i], p.acc[2*i]
-		}
-		p.x, p.loss, p.acc = p.x[:len(p.x)/2], p.loss[:len(p.loss)/2], p.acc[:len(p.acc)/2]
-	}
-}
-
-// isTerminal reports whether w is a terminal on which the bar and the
-// chart may redraw in place (not TERM=dumb).
-func isTerminal(w io.Writer) bool { return plot.CanRedraw(w) }
-
-func (p *progress) startEpoch(epoch, target, nb, batch int) {
-	p.epoch, p.target, p.nb = epoch, target, nb
-	p.last = time.Time{}
-	if p.quiet {
-		return
-	}
-	if batch > 0 {
-		p.line(fmt.Sprintf("Epoch %d/%d  resuming at batch %d/%d", epoch, target, batch+1, nb))
-	}
-}
-
-func (p *progress) update(batch, images int, elapsed time.Duration, loss, acc float64) {
-	if p.quiet || !p.bar {
-		return
-	}
-	if p.chart != nil {
-		p.sample(float64(p.epoch-1)+float64(batch)/float64(max(p.nb, 1)), loss, acc)
-	}
-	now := time.Now()
-	if batch < p.nb && now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	const width = 30
-	done := width * batch / p.nb
-	bar := strings.Repeat("=", done)
-	if done < width {
-		bar += ">" + strings.Repeat(".", width-done-1)
-	}
-	rate := float64(images) / elapsed.Seconds()
-	eta := ""
-	if batch < p.nb && rate > 0 {
-		left := float64(p.nb-batch) * float64(images) / float64(max(batch, 1)) / rate
-		eta = "ETA " + fmtDuration(left) + "  "
-	}
-	w := len(fmt.Sprint(p.nb))
-	status := fmt.Sprintf("Epoch %d/%d  %*d/%d [%s] %s%.0f img/s  loss %.4f  acc %.4f",
-		p.epoch, p.target, w, batch, p.nb, bar, eta, rate, loss, acc)
-	if p.chart != nil {
-		p.chart.Update(status, plot.Series{Name: "loss", X: p.x, Y: p.loss}, plot.Series{Name: "acc", X: p.x, Y: p.acc})
-		return
-	}
-	fmt.Fprintf(p.w, "\r%s\x1b[K", status)
-	p.dirty = true
-}
-
-func (p *progress) endEpoch(e EpochStats) {
-	if p.quiet {
-		return
-	}
-	s := fmt.Sprintf("Epoch %d/%d  %d/%d  %s  %.0f img/s  loss %.4f  acc %.4f", e.Epoch, p.target, p.nb, p.nb,
-		fmtDuration(e.Seconds), float64(e.Images)/e.Seconds, e.Loss, e.Acc)
-	if !math.IsNaN(e.ValAcc) {
-		s += fmt.Sprintf("  val_loss %.4f  val_acc %.4f", e.ValLoss, e.ValAcc)
-	}
-	p.line(s)
-}
-
-func (p *progress) note(s string) {
-	if !p.quiet {
-		p.line("  " + s)
-	}
-}
-
-func (p *progress) stopped(msg string) {
-	if !p.quiet {
-		p.line(msg)
-	}
-}
-
-// line prints a whole line, replacing a bar drawn on the current one.
-func (p *progress) line(s string) {
-	if p.chart != nil {
-		p.chart.Println(s)
-		return
-	}
-	if p.dirty {
-		fmt.Fprintf(p.w, "\r%s\x1b[K\n", s)
-		p.dirty = false
-		return
-	}
-	fmt.Fprintln(p.w, s)
-}
-
-// fmtDuration prints seconds as 12s, 3m05s or 1h02m.
-func fmtDuration(s float64) string {
-	switch d := int(s + 0.5); {
-	case s < 10:
-		return fmt.Sprintf("%.1fs", s)
-	case d < 60:
-		return fmt.Sprintf("%ds", d)
-	case d < 3600:
-		return fmt.Sprintf("%dm%02ds", d/60, d%60)
-	default:
-		return fmt.Sprintf("%dh%02dm", d/3600, d%3600/60)
-	}
-}
-
-// Display draws the history for nnlab's REPL (see plot.Displayer): the
-// table of String, then the loss and accuracy curves, training and
-// validation, side by side when width allows.
-func (h *History) Display(width int, caps plot.Caps) string {
-	s := h.String()
-	if len(h.Epochs) < 2 {
-		return s
-	}
-	loss, acc := h.series()
-	w := max(min(width-12, 70), 20)
-	return s + plot.BrailleX(loss, w, 8, caps, "epoch") + plot.BrailleX(acc, w, 8, caps, "epoch")
-}
-
-// series returns the loss and accuracy curves, with validation ones when
-// the history has them, against the epoch numbers of the table (counted
-// over the model's life: a second Fit goes on at 4, 5, ...).
-func (h *History) series() (loss, acc []plot.Series) {
-	x := h.column(func(e EpochStats) float64 { return float64(e.Epoch) })
-	loss = []plot.Series{{Name: "loss", X: x, Y: h.Loss()}}
-	acc = []plot.Series{{Name: "acc", X: x, Y: h.Acc()}}
-	if v := h.ValAcc(); len(v) > 0 && !math.IsNaN(v[len(v)-1]) {
-		loss = append(loss, plot.Series{Name: "val_loss", X: x, Y: h.ValLoss()})
-		acc = append(acc, plot.Series{Name: "val_acc", X: x, Y: v})
-	}
-	return loss, acc
-}
-
-// SavePlot writes the loss and accuracy curves per epoch to one PNG file
-// at path (atomically), for reports: the loss above, the accuracy below,
-// numbered by epoch as the history's table is.
-func (h *History) SavePlot(path string) error {
-	if len(h.Epochs) == 0 {
-		return &nn.Error{Op: "History.SavePlot", Msg: "no epochs to plot"}
-	}
-	loss, acc := h.series()
-	return plot.SavePNGs(path,
-		plot.Chart{Title: "Loss", XLabel: "epoch", YLabel: "loss", Series: loss},
-		plot.Chart{Title: "Accuracy", XLabel: "epoch", YLabel: "accuracy", Series: acc, LegendBottom: true})
 }
