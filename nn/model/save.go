@@ -156,6 +156,9 @@ func readSaved(path string) (*saved, error) {
 	if s.Format != modelFormat {
 		return nil, fmt.Errorf("%s: model format %q, want %q", path, s.Format, modelFormat)
 	}
+	if err := checkSaved(&s, f); err != nil {
+		return nil, fmt.Errorf("%s: model description: %v", path, err)
+	}
 	return &s, nil
 }
 
