@@ -95,6 +95,7 @@ type sym struct {
 // concurrent use; cells run one at a time.
 type Session struct {
 	opts    Options
+	guard   *guard // run-time checks on interpreted code (depth.go)
 	in      *interp.Interpreter
 	filter  *panicFilter
 	stderr  io.Writer
@@ -152,6 +153,9 @@ func New(opts Options) (*Session, error) {
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 	}}); err != nil {
+		return nil, err
+	}
+	if err := s.in.Use(s.guardExports()); err != nil {
 		return nil, err
 	}
 	for _, src := range []string{
