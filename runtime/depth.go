@@ -131,14 +131,17 @@ func makeLen(n any, typ any) int {
 }
 
 // guardExports are the compiled functions that guarded code calls, in
-// the session's helper package.
+// the session's helper package, and the callback wrappers of
+// callbackExports.
 func (s *Session) guardExports() interp.Exports {
 	s.guard = &guard{limit: maxDepth}
-	return interp.Exports{rtPath + "/rt": {
+	ex := s.callbackExports()
+	ex[rtPath+"/rt"] = map[string]reflect.Value{
 		"Enter":   reflect.ValueOf(s.guard.enter),
 		"Leave":   reflect.ValueOf(s.guard.leave),
 		"MakeLen": reflect.ValueOf(makeLen),
-	}}
+	}
+	return ex
 }
 
 // guardAST rewrites a parsed chunk, before yaegi compiles it, so that
