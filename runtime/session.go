@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nnlab/nnlab/internal/infile"
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/plot"
 	"github.com/nnlab/nnlab/stdlib"
@@ -321,7 +322,7 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 // and func main. main runs once; the other top-level declarations stay
 // usable by later cells. os.Exit(0) ends the script without error.
 func (s *Session) RunFile(ctx context.Context, path string) error {
-	b, err := os.ReadFile(path)
+	b, err := infile.ReadFile(path, infile.MaxSource)
 	if err != nil {
 		return err
 	}

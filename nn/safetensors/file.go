@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/nnlab/nnlab/internal/infile"
+	"github.com/nnlab/nnlab/internal/memlimit"
 )
 
 // beforeRename, when non-nil, is called by WriteFileAtomic after the
@@ -23,7 +26,9 @@ var beforeRename func(tmpPath string) error
 // MaxHeaderSize before allocating; it then reads the file once into a
 // single buffer that the returned tensors' Data slices alias.
 func ReadFile(path string) (*File, error) {
-	f, err := os.Open(path)
+	// Read whole, the file must fit in memory; a FIFO is refused before
+	// it is opened (which would block).
+	f, _, err := infile.Open(path, int64(memlimit.Limit()))
 	if err != nil {
 		return nil, fmt.Errorf("safetensors: %w", err)
 	}
