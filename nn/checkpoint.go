@@ -3,6 +3,7 @@ package nn
 import (
 	"encoding"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -70,7 +71,10 @@ func (s *Session) SaveWithPosition(path string, position encoding.BinaryMarshale
 		}
 		meta[metaPosition] = base64.StdEncoding.EncodeToString(b)
 	}
-	if err := safetensors.WriteFile(path, tensors, meta); err != nil {
+	if err := writeCheckpoint(path, tensors, meta); err != nil {
+		if errors.Is(err, ErrInterrupted) {
+			return &Error{Op: "Session.Save", Msg: "interrupted before " + path + " was replaced; it is as it was"}
+		}
 		return &Error{Op: "Session.Save", Msg: err.Error()}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -44,8 +45,17 @@ func (r *REPL) sessionCall(ctx context.Context, cmd, method, args string) error 
 	default:
 		return fmt.Errorf("usage: :%s [SESSION] PATH", cmd)
 	}
+	before := fileState(expandHome(path))
 	out, err := r.sess.Eval(ctx, fmt.Sprintf("%s.%s(%q)", name, method, expandHome(path)))
 	if err != nil {
+		if method == "Save" && ctx.Err() != nil {
+			// "interrupted" alone would not say whether the file changed.
+			if fileState(expandHome(path)) != before {
+				fmt.Fprintf(r.err, "%s: %s was replaced by the new save before the interrupt took effect\n", cmd, path)
+			} else {
+				fmt.Fprintf(r.err, "%s: %s is unchanged\n", cmd, path)
+			}
+		}
 		return err
 	}
 	if out = strings.TrimSpace(out); out != "" && out != "nil" {
@@ -57,6 +67,16 @@ func (r *REPL) sessionCall(ctx context.Context, cmd, method, args string) error 
 	}
 	fmt.Fprintf(r.out, "%s %s %s\n", verb, name, path)
 	return nil
+}
+
+// fileState identifies the version of the file at path (following links):
+// its size and modification time, or "" if there is none.
+func fileState(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprint(st.Size(), st.ModTime().UnixNano())
 }
 
 // sessionNames lists the user's variables of type *nn.Session.
