@@ -50,7 +50,7 @@ func (r *REPL) sessionCall(ctx context.Context, cmd, method, args string) error 
 	if err != nil {
 		if method == "Save" && ctx.Err() != nil {
 			// "interrupted" alone would not say whether the file changed.
-			if fileState(expandHome(path)) != before {
+			if after := fileState(expandHome(path)); (before == nil) != (after == nil) || before != nil && !os.SameFile(before, after) {
 				fmt.Fprintf(r.err, "%s: %s was replaced by the new save before the interrupt took effect\n", cmd, path)
 			} else {
 				fmt.Fprintf(r.err, "%s: %s is unchanged\n", cmd, path)
@@ -69,14 +69,15 @@ func (r *REPL) sessionCall(ctx context.Context, cmd, method, args string) error 
 	return nil
 }
 
-// fileState identifies the version of the file at path (following links):
-// its size and modification time, or "" if there is none.
-func fileState(path string) string {
+// fileState identifies the version of the file at path (following links),
+// or is nil if there is none: an atomic save replaces the file by another
+// (os.SameFile tells them apart).
+func fileState(path string) os.FileInfo {
 	st, err := os.Stat(path)
 	if err != nil {
-		return ""
+		return nil
 	}
-	return fmt.Sprint(st.Size(), st.ModTime().UnixNano())
+	return st
 }
 
 // sessionNames lists the user's variables of type *nn.Session.
