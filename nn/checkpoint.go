@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,6 +162,10 @@ func (s *Session) RestoreWithPosition(path string, position encoding.BinaryUnmar
 	if enc, ok := f.Metadata[metaDropout]; ok {
 		if dropout, err = base64.StdEncoding.DecodeString(enc); err != nil {
 			return fail("bad dropout state: %v", err)
+		}
+		// Decoded into a scratch generator first: nothing changes on error.
+		if err := rand.NewPCG(0, 0).UnmarshalBinary(dropout); err != nil {
+			return fail("dropout state: %v", err)
 		}
 	}
 	if position != nil {
