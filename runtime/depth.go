@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -42,18 +44,77 @@ type guard struct {
 	// thus make later calls slower, never wrongly refused.
 	calls atomic.Int64
 	limit int64
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc // stops the running cell; nil between cells
+	failure error              // why enter stopped it
+	report  func(error)        // tells the user about a parked goroutine
+}
+
+// begin returns the context for running one chunk, which enter cancels
+// when the calls nest too deep.
+func (g *guard) begin(ctx context.Context) context.Context {
+	ctx, cancel := context.WithCancel(ctx)
+	g.mu.Lock()
+	g.cancel, g.failure = cancel, nil
+	g.mu.Unlock()
+	return ctx
+}
+
+// end closes what begin opened and returns the error that stopped the
+// chunk, if enter stopped it.
+func (g *guard) end() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cancel != nil {
+		g.cancel()
+	}
+	err := g.failure
+	g.cancel, g.failure = nil, nil
+	return err
 }
 
 // enter counts the start of a call of the interpreted function name, and
-// fails the call if its goroutine is nested past the limit.
+// stops the call if its goroutine is nested past the limit.
+//
+// Stopping is done by cancelling the running cell, as Ctrl-C does: yaegi
+// then leaves every frame at its next step. A panic would work too, but
+// costs time quadratic in the depth: yaegi recovers and re-panics in every
+// interpreted frame, and each new panic walks the frames of the earlier
+// ones (over 2 minutes for 50000 frames). Another goroutine (a go
+// statement's, a time.AfterFunc callback) must not stop the cell, and
+// cannot be unwound quickly without stopping it: it is reported and
+// parked, blocked for good, keeping its stack (a few MB).
 func (g *guard) enter(name string) {
 	if g.calls.Add(1) <= g.limit {
 		return
 	}
-	if d := goroutineDepth(g.limit); d > g.limit {
-		g.calls.Add(-1) // the deferred leave is not registered yet
-		panic(&nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep, past the limit of %d: endless recursion? (Go's stack would overflow and end the session)", d, g.limit)})
+	d, inCell := goroutineDepth()
+	if d <= g.limit {
+		return
 	}
+	err := &nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep, past the limit of %d: endless recursion? (Go's stack would overflow and end the session)", d, g.limit)}
+	var cancel context.CancelFunc
+	if inCell {
+		g.mu.Lock()
+		if cancel = g.cancel; cancel != nil && g.failure == nil {
+			g.failure = err
+		}
+		g.mu.Unlock()
+	}
+	if cancel == nil {
+		// Another goroutine, or no cell running: park it for good, as a
+		// panic would end it, and say so. Its calls no longer count.
+		g.calls.Add(-d)
+		if g.report != nil {
+			g.report(err)
+		}
+		select {}
+	}
+	cancel()
+	// yaegi stops the frames a moment after the cancel; until then, keep
+	// this goroutine from nesting deeper.
+	time.Sleep(5 * time.Millisecond)
 }
 
 // leave counts the end of a call started by enter.
@@ -65,29 +126,35 @@ const interpFrame = "github.com/traefik/yaegi/interp.runCfg"
 
 var pcPool = sync.Pool{New: func() any { return new([4096]uintptr) }}
 
+// cellFrame is the function at the bottom of the goroutine that runs a
+// cell (yaegi's ExecuteWithContext starts it).
+const cellFrame = "github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext.func1"
+
 // goroutineDepth counts the interpreted calls in progress on the calling
-// goroutine, stopping once it passes limit.
-func goroutineDepth(limit int64) int64 {
+// goroutine, and tells whether it is the one running the cell.
+func goroutineDepth() (depth int64, inCell bool) {
 	pcs := pcPool.Get().(*[4096]uintptr)
 	defer pcPool.Put(pcs)
-	var depth int64
 	for skip := 2; ; {
 		n := goruntime.Callers(skip, pcs[:])
 		if n == 0 {
-			return depth
+			return depth, inCell
 		}
 		frames := goruntime.CallersFrames(pcs[:n])
 		for {
 			f, more := frames.Next()
-			if f.Function == interpFrame {
+			switch f.Function {
+			case interpFrame:
 				depth++
+			case cellFrame:
+				inCell = true
 			}
 			if !more {
 				break
 			}
 		}
-		if depth > limit || n < len(pcs) {
-			return depth
+		if n < len(pcs) {
+			return depth, inCell
 		}
 		skip += n
 	}
@@ -134,7 +201,9 @@ func makeLen(n any, typ any) int {
 // the session's helper package, and the callback wrappers of
 // callbackExports.
 func (s *Session) guardExports() interp.Exports {
-	s.guard = &guard{limit: maxDepth}
+	s.guard = &guard{limit: maxDepth, report: func(err error) {
+		fmt.Fprintf(s.stderr, "a goroutine was stopped for good: %v\n", err)
+	}}
 	ex := s.callbackExports()
 	ex[rtPath+"/rt"] = map[string]reflect.Value{
 		"Enter":   reflect.ValueOf(s.guard.enter),
@@ -148,7 +217,7 @@ func (s *Session) guardExports() interp.Exports {
 // nothing it does can end the process:
 //
 //   - every function and func literal starts with
-//     __nnlab_rt.Enter(name); defer __nnlab_rt.Leave(), which bounds
+//     defer __nnlab_rt.Leave(); __nnlab_rt.Enter(name), which bounds
 //     recursion (see maxDepth);
 //   - every size given to make that is not a literal goes through
 //     __nnlab_rt.MakeLen, which refuses what cannot fit in memory.
@@ -215,10 +284,13 @@ func guardNode(n ast.Node, outer string) bool {
 // opens at pos. The nodes carry pos so that yaegi's messages (and the
 // session's filter of them) place a failure at the function.
 func guardEntry(name string, pos token.Pos) []ast.Stmt {
+	// Leave is deferred before Enter runs, so that every counted call is
+	// uncounted however its frame ends: a panic in Enter, or yaegi
+	// leaving the frame right after Enter because the cell was stopped.
 	return []ast.Stmt{
+		&ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: rtSel("Leave", pos), Lparen: pos, Rparen: pos}},
 		&ast.ExprStmt{X: &ast.CallExpr{Fun: rtSel("Enter", pos), Lparen: pos, Rparen: pos,
 			Args: []ast.Expr{&ast.BasicLit{ValuePos: pos, Kind: token.STRING, Value: fmt.Sprintf("%q", name)}}}},
-		&ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: rtSel("Leave", pos), Lparen: pos, Rparen: pos}},
 	}
 }
 

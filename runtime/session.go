@@ -432,6 +432,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 		return ErrInterrupted
 	}
 	nnClearInterrupt()
+	ctx = s.guard.begin(ctx) // depth.go: a call nested too deep cancels it
 	idc := make(chan uint64, 1)
 	done := make(chan error, 1)
 	go func() {
@@ -441,6 +442,13 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}()
 	id := <-idc
 	err := <-done
+	if derr := s.guard.end(); derr != nil {
+		s.waiting = id
+		if werr := s.waitAbandoned(context.Background(), stopGrace); werr != nil {
+			return werr
+		}
+		return derr
+	}
 	if ctx.Err() != nil && err == ctx.Err() {
 		s.waiting = id
 		nnInterrupt()
