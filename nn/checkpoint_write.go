@@ -9,23 +9,30 @@ import (
 // writeCheckpoint writes a checkpoint atomically, and stops with
 // ErrInterrupted (the temporary file removed, the old file intact) when
 // Interrupt is called while the tensors are being written: a save of
-// hundreds of megabytes must not outlive a Ctrl-C. Once the data is
+// hundreds of megabytes must not outlive a Ctrl-C. An interrupt already
+// pending when the save starts does not stop it: that is a save made
+// because of the interrupt (Fit keeps its progress so). Once the data is
 // written the save is not stopped: the file is replaced.
 func writeCheckpoint(path string, tensors []safetensors.Tensor, meta map[string]string) error {
+	pending := Interrupted()
 	return safetensors.WriteFileAtomic(path, func(w io.Writer) error {
-		return safetensors.Encode(stopWriter{w}, tensors, meta)
+		return safetensors.Encode(stopWriter{w, pending}, tensors, meta)
 	})
 }
 
 // stopWriter fails its writes once Interrupt has been called, checking
-// every megabyte of a large write (one tensor is one write).
-type stopWriter struct{ w io.Writer }
+// every megabyte of a large write (one tensor is one write), unless an
+// interrupt was pending already.
+type stopWriter struct {
+	w       io.Writer
+	pending bool
+}
 
 func (s stopWriter) Write(p []byte) (int, error) {
 	const chunk = 1 << 20
 	n := 0
 	for len(p) > 0 {
-		if Interrupted() {
+		if !s.pending && Interrupted() {
 			return n, ErrInterrupted
 		}
 		k, err := s.w.Write(p[:min(len(p), chunk)])
