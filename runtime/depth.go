@@ -10,6 +10,7 @@ import (
 	"math"
 	"reflect"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -161,9 +162,9 @@ func goroutineDepth() (depth int64, inCell bool) {
 }
 
 // makeLen checks the length or capacity n given to make for the type of
-// *typ, so that a size typed by mistake is an error instead of a fatal
-// out-of-memory, and returns it as an int.
-func makeLen(n any, typ any) int {
+// *typ (written name in the source), so that a size typed by mistake is
+// an error instead of a fatal out-of-memory, and returns it as an int.
+func makeLen(n any, typ any, name string) int {
 	v := reflect.ValueOf(n)
 	var k int
 	switch {
@@ -191,7 +192,7 @@ func makeLen(n any, typ any) int {
 	case reflect.Slice, reflect.Chan:
 		size = t.Elem().Size()
 	}
-	if err := memlimit.Check(fmt.Sprintf("make(%s, %d)", t, k), k, int(max(size, 1))); err != nil {
+	if err := memlimit.Check(fmt.Sprintf("make(%s, %d)", name, k), k, int(max(size, 1))); err != nil {
 		panic(&nn.Error{Op: "make", Msg: err.Error()})
 	}
 	return k
@@ -268,12 +269,13 @@ func guardNode(n ast.Node, outer string) bool {
 				if _, lit := n.Args[i].(*ast.BasicLit); lit {
 					continue
 				}
-				ptr := typePointer(n.Args[0])
+				ptr := typePointer(n.Args[0], n.Args[i].Pos())
 				if ptr == nil {
 					continue
 				}
 				p := n.Args[i].Pos()
-				n.Args[i] = &ast.CallExpr{Fun: rtSel("MakeLen", p), Lparen: p, Args: []ast.Expr{n.Args[i], ptr}, Rparen: p}
+				name := &ast.BasicLit{ValuePos: p, Kind: token.STRING, Value: strconv.Quote(typeString(n.Args[0]))}
+				n.Args[i] = &ast.CallExpr{Fun: rtSel("MakeLen", p), Lparen: p, Args: []ast.Expr{n.Args[i], ptr, name}, Rparen: p}
 			}
 		}
 	}
@@ -298,17 +300,36 @@ func rtSel(name string, pos token.Pos) ast.Expr {
 	return &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: rtName}, Sel: &ast.Ident{NamePos: pos, Name: name}}
 }
 
-// typePointer returns a fresh expression (*T)(nil) for the type
-// expression t: a copy, made by printing and parsing t, since an AST node
-// must not appear twice in the tree yaegi compiles.
-func typePointer(t ast.Expr) ast.Expr {
+// typeString prints a type expression as in the source.
+func typeString(t ast.Expr) string {
 	var b strings.Builder
 	if err := printer.Fprint(&b, token.NewFileSet(), t); err != nil {
-		return nil
+		return "?"
 	}
-	e, err := parser.ParseExpr("(*(" + b.String() + "))(nil)")
+	return b.String()
+}
+
+// typePointer returns a fresh expression (*T)(nil) for the type
+// expression t, placed at pos: a copy, made by printing and parsing t,
+// since an AST node must not appear twice in the tree yaegi compiles.
+func typePointer(t ast.Expr, pos token.Pos) ast.Expr {
+	e, err := parser.ParseExpr("(*(" + typeString(t) + "))(nil)")
 	if err != nil {
 		return nil
 	}
+	// Its positions are in a file of its own: move them all to pos.
+	posType := reflect.TypeOf(token.Pos(0))
+	ast.Inspect(e, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		v := reflect.ValueOf(n).Elem()
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.Type() == posType && f.CanSet() {
+				f.Set(reflect.ValueOf(pos))
+			}
+		}
+		return true
+	})
 	return e
 }
