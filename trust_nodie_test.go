@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnlab/nnlab/internal/memlimit"
 	"github.com/nnlab/nnlab/nn/safetensors"
@@ -118,4 +119,54 @@ func TestSaveModelThroughLink(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) > 0 {
 		t.Errorf("temporary files left: %v", m)
 	}
+}
+
+// TestTerminalSaveModelInterrupt presses Ctrl-C while :save-model writes
+// 128 MB in a terminal. Whenever the interrupt lands, what nnlab says must
+// match the file: saved, "unchanged" (the old file intact), or "replaced"
+// (the new checkpoint); no temporary file is left; the session goes on.
+func TestTerminalSaveModelInterrupt(t *testing.T) {
+	env, _ := testEnv(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.safetensors")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm := startTerm(t, env)
+	tm.cell("keep := 7")
+	tm.cell(`w := nn.Variable(nn.Constant(1, []int{8192, 4096})).Named("w")`)
+	tm.cell("sess := nn.NewSession()")
+	tm.send("sess.Run(nn.GlobalVariablesInitializer(), nil); fmt.Println(\"rea\" + \"dy\")\r")
+	tm.expect("ready\n") // the echo shows "rea" + "dy": the cell itself has run
+	tm.expect(">>> ")
+	tm.out.mu.Lock()
+	start := tm.out.mark
+	tm.out.mu.Unlock()
+	tm.send(":save-model " + path + "\r")
+	time.Sleep(5 * time.Millisecond) // an attempt to land inside the save, not a condition
+	tm.send("\x03")
+	tm.send("keep\r")
+	tm.expect("\n7\n")
+	tm.out.mu.Lock()
+	screen := stripANSI(string(tm.out.buf))[start:]
+	tm.out.mu.Unlock()
+	b, _ := os.ReadFile(path)
+	old := string(b) == "old"
+	switch {
+	case strings.Contains(screen, "is unchanged"):
+		if !old {
+			t.Errorf("nnlab said unchanged, but the file was replaced:\n%s", screen)
+		}
+	case strings.Contains(screen, "was replaced"), strings.Contains(screen, "saved sess"):
+		if old {
+			t.Errorf("nnlab said saved or replaced, but the file is the old one:\n%s", screen)
+		}
+	default:
+		t.Errorf("no word on the file after Ctrl-C:\n%s", screen)
+	}
+	t.Logf("outcome: %s", strings.TrimSpace(screen))
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) > 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+	tm.exit()
 }

@@ -35,6 +35,7 @@ func (s *Session) Save(path string) error { return s.SaveWithPosition(path, nil)
 // the MNIST training set's shuffling state, so that training restored with
 // RestoreWithPosition continues with exactly the same batches.
 func (s *Session) SaveWithPosition(path string, position encoding.BinaryMarshaler) error {
+	pending := Interrupted() // see writeCheckpoint
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	meta := map[string]string{
@@ -72,7 +73,7 @@ func (s *Session) SaveWithPosition(path string, position encoding.BinaryMarshale
 		}
 		meta[metaPosition] = base64.StdEncoding.EncodeToString(b)
 	}
-	if err := writeCheckpoint(path, tensors, meta); err != nil {
+	if err := writeCheckpoint(path, tensors, meta, pending); err != nil {
 		if errors.Is(err, ErrInterrupted) {
 			return &Error{Op: "Session.Save", Msg: "interrupted before " + path + " was replaced; it is as it was"}
 		}

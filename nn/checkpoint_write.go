@@ -9,12 +9,15 @@ import (
 // writeCheckpoint writes a checkpoint atomically, and stops with
 // ErrInterrupted (the temporary file removed, the old file intact) when
 // Interrupt is called while the tensors are being written: a save of
-// hundreds of megabytes must not outlive a Ctrl-C. An interrupt already
-// pending when the save starts does not stop it: that is a save made
-// because of the interrupt (Fit keeps its progress so). Once the data is
-// written the save is not stopped: the file is replaced.
-func writeCheckpoint(path string, tensors []safetensors.Tensor, meta map[string]string) error {
-	pending := Interrupted()
+// hundreds of megabytes must not outlive a Ctrl-C. pending says that an
+// interrupt was already pending when the save started (Interrupted() at
+// its start): that is a save made because of the interrupt (Fit keeps
+// its progress so), and it is not stopped. Once the data is written the
+// save is not stopped either: the file is replaced.
+func writeCheckpoint(path string, tensors []safetensors.Tensor, meta map[string]string, pending bool) error {
+	if !pending && Interrupted() {
+		return ErrInterrupted // before a temporary file exists
+	}
 	return safetensors.WriteFileAtomic(path, func(w io.Writer) error {
 		return safetensors.Encode(stopWriter{w, pending}, tensors, meta)
 	})

@@ -52,7 +52,7 @@ func TestSaveInterrupted(t *testing.T) {
 	}
 
 	Interrupt() // pending before the save
-	if err := writeCheckpoint(path, big, nil); err != nil {
+	if err := writeCheckpoint(path, big, nil, Interrupted()); err != nil {
 		t.Fatalf("save with an interrupt pending: %v", err)
 	}
 	if f, err := safetensors.ReadFile(path); err != nil || len(f.Tensors) != 1 {
