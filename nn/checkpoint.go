@@ -28,7 +28,9 @@ const (
 // Save writes the session's variables, with the optimizers' state (Adam's
 // moments and step counts) and the dropout generator's state, to path in
 // the safetensors format. The write is atomic: an interrupted save leaves
-// the previous file intact.
+// the previous file intact. Interrupt (Ctrl-C in nnlab) during the write
+// stops it with an error saying the file is as it was, unless the
+// interrupt was already pending when Save was called.
 func (s *Session) Save(path string) error { return s.SaveWithPosition(path, nil) }
 
 // SaveWithPosition is Save that also records a training position, such as
