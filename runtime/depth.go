@@ -22,29 +22,33 @@ import (
 	"github.com/nnlab/nnlab/nn"
 )
 
-// maxDepth is how deep interpreted calls may nest on one goroutine. Go
-// ends the process ("fatal error: stack overflow") when a goroutine's
-// stack passes 1 GB; one interpreted call takes two Go frames and about
-// 0.7-1 KB of it (measured with yaegi v0.16.1), a call made through
-// compiled code (a sort.Slice less func that recurses) a few KB, so the
-// stack allows about a million. The limit is set far lower by the cost of
-// failing: yaegi recovers and re-panics in every interpreted frame, so
-// unwinding d frames takes time quadratic in d (measured on a loaded
-// 2-core machine: 0.9 s at 5000, 4 s at 10000, over 2 minutes at 50000).
-// Python stops at 1000.
-const maxDepth = 10000
+// maxFrames is how deep the Go stack of a goroutine running interpreted
+// code may grow, in frames, before the call that passes it fails. Go ends
+// the process ("fatal error: stack overflow") when a goroutine's stack
+// passes 1 GB. One interpreted call of a function takes about two Go
+// frames and 0.7-1 KB of stack (measured with yaegi v0.16.1); a method
+// call or a call through compiled code takes more frames (up to about 8)
+// and a few KB. So 25000 frames allow about 10000 nested function calls
+// (Python stops at 1000) in about 25 MB of stack, far inside Go's limit.
+// Frames, not calls, are counted because they are what fills the stack,
+// and because counting them needs no symbol lookups.
+const maxFrames = 25000
+
+// depthSample is how often (in interpreted calls) enter measures the
+// stack: a recursion passes the limit by at most about that many calls.
+const depthSample = 128
 
 // guard is a session's run-time checks on interpreted code: call depth
 // and allocation sizes. Its methods are called by the code that guardAST
 // inserts into every cell.
 type guard struct {
-	// calls counts interpreted calls in progress on every goroutine: a
-	// goroutine ID costs a stack walk, so the count is shared and only
-	// when it passes the limit does enter measure the calling goroutine's
-	// own depth (see goroutineDepth). Goroutines blocked inside deep calls
-	// thus make later calls slower, never wrongly refused.
-	calls atomic.Int64
-	limit int64
+	// calls counts interpreted calls started on every goroutine. Every
+	// sample-th call, enter measures the Go stack of its own goroutine
+	// (exact per goroutine, and cheaper than counting each call in and
+	// out, which needs a deferred call per call).
+	calls  atomic.Uint64
+	sample uint64
+	limit  int // Go frames
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // stops the running cell; nil between cells
@@ -87,14 +91,14 @@ func (g *guard) end() error {
 // cannot be unwound quickly without stopping it: it is reported and
 // parked, blocked for good, keeping its stack (a few MB).
 func (g *guard) enter(name string) {
-	if g.calls.Add(1) <= g.limit {
+	if g.calls.Add(1)%g.sample != 0 {
+		return
+	}
+	if stackFrames(g.limit) <= g.limit {
 		return
 	}
 	d, inCell := goroutineDepth()
-	if d <= g.limit {
-		return
-	}
-	err := &nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep, past the limit of %d: endless recursion? (Go's stack would overflow and end the session)", d, g.limit)}
+	err := &nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep, past the limit of %d Go stack frames: endless recursion? (Go's stack would overflow and end the session)", d, g.limit)}
 	var cancel context.CancelFunc
 	if inCell {
 		g.mu.Lock()
@@ -105,8 +109,7 @@ func (g *guard) enter(name string) {
 	}
 	if cancel == nil {
 		// Another goroutine, or no cell running: park it for good, as a
-		// panic would end it, and say so. Its calls no longer count.
-		g.calls.Add(-d)
+		// panic would end it, and say so.
 		if g.report != nil {
 			g.report(err)
 		}
@@ -118,46 +121,49 @@ func (g *guard) enter(name string) {
 	time.Sleep(5 * time.Millisecond)
 }
 
-// leave counts the end of a call started by enter.
-func (g *guard) leave() { g.calls.Add(-1) }
-
 // interpFrame is the yaegi function that runs the body of each
 // interpreted call; counting its frames counts interpreted calls.
 const interpFrame = "github.com/traefik/yaegi/interp.runCfg"
 
-var pcPool = sync.Pool{New: func() any { return new([4096]uintptr) }}
+var pcPool = sync.Pool{New: func() any { return new([]uintptr) }}
+
+// stackFrames counts the Go frames of the calling goroutine, up to
+// limit+1, without looking up their symbols.
+func stackFrames(limit int) int {
+	p := pcPool.Get().(*[]uintptr)
+	defer pcPool.Put(p)
+	if len(*p) < limit+1 {
+		*p = make([]uintptr, limit+1)
+	}
+	return goruntime.Callers(3, (*p)[:limit+1])
+}
 
 // cellFrame is the function at the bottom of the goroutine that runs a
 // cell (yaegi's ExecuteWithContext starts it).
 const cellFrame = "github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext.func1"
 
 // goroutineDepth counts the interpreted calls in progress on the calling
-// goroutine, and tells whether it is the one running the cell.
+// goroutine, and tells whether it is the one running the cell. It walks
+// and symbolizes the whole stack: enter calls it once, on failure.
 func goroutineDepth() (depth int64, inCell bool) {
-	pcs := pcPool.Get().(*[4096]uintptr)
-	defer pcPool.Put(pcs)
-	for skip := 2; ; {
-		n := goruntime.Callers(skip, pcs[:])
-		if n == 0 {
+	pcs := make([]uintptr, 1<<12)
+	n := goruntime.Callers(2, pcs)
+	for n == len(pcs) {
+		pcs = make([]uintptr, 2*len(pcs))
+		n = goruntime.Callers(2, pcs)
+	}
+	frames := goruntime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		switch f.Function {
+		case interpFrame:
+			depth++
+		case cellFrame:
+			inCell = true
+		}
+		if !more {
 			return depth, inCell
 		}
-		frames := goruntime.CallersFrames(pcs[:n])
-		for {
-			f, more := frames.Next()
-			switch f.Function {
-			case interpFrame:
-				depth++
-			case cellFrame:
-				inCell = true
-			}
-			if !more {
-				break
-			}
-		}
-		if n < len(pcs) {
-			return depth, inCell
-		}
-		skip += n
 	}
 }
 
@@ -202,13 +208,12 @@ func makeLen(n any, typ any, name string) int {
 // the session's helper package, and the callback wrappers of
 // callbackExports.
 func (s *Session) guardExports() interp.Exports {
-	s.guard = &guard{limit: maxDepth, report: func(err error) {
+	s.guard = &guard{limit: maxFrames, sample: depthSample, report: func(err error) {
 		fmt.Fprintf(s.stderr, "a goroutine was stopped for good: %v\n", err)
 	}}
 	ex := s.callbackExports()
 	ex[rtPath+"/rt"] = map[string]reflect.Value{
 		"Enter":   reflect.ValueOf(s.guard.enter),
-		"Leave":   reflect.ValueOf(s.guard.leave),
 		"MakeLen": reflect.ValueOf(makeLen),
 	}
 	return ex
@@ -218,8 +223,7 @@ func (s *Session) guardExports() interp.Exports {
 // nothing it does can end the process:
 //
 //   - every function and func literal starts with
-//     defer __nnlab_rt.Leave(); __nnlab_rt.Enter(name), which bounds
-//     recursion (see maxDepth);
+//     __nnlab_rt.Enter(name), which bounds recursion (see maxFrames);
 //   - every size given to make that is not a literal goes through
 //     __nnlab_rt.MakeLen, which refuses what cannot fit in memory.
 //
@@ -282,15 +286,11 @@ func guardNode(n ast.Node, outer string) bool {
 	return true
 }
 
-// guardEntry is the statements that start a guarded function whose body
+// guardEntry is the statement that starts a guarded function whose body
 // opens at pos. The nodes carry pos so that yaegi's messages (and the
 // session's filter of them) place a failure at the function.
 func guardEntry(name string, pos token.Pos) []ast.Stmt {
-	// Leave is deferred before Enter runs, so that every counted call is
-	// uncounted however its frame ends: a panic in Enter, or yaegi
-	// leaving the frame right after Enter because the cell was stopped.
 	return []ast.Stmt{
-		&ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: rtSel("Leave", pos), Lparen: pos, Rparen: pos}},
 		&ast.ExprStmt{X: &ast.CallExpr{Fun: rtSel("Enter", pos), Lparen: pos, Rparen: pos,
 			Args: []ast.Expr{&ast.BasicLit{ValuePos: pos, Kind: token.STRING, Value: fmt.Sprintf("%q", name)}}}},
 	}

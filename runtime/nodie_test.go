@@ -17,7 +17,7 @@ func TestNothingDies(t *testing.T) {
 		{cell: "func f(n int) int { return f(n+1) }", out: ""},
 		{cell: "f(1)", errSub: "f: calls nested"},
 		{cell: "func g(n int) int { if n == 0 { return 0 }; return g(n-1) + 1 }", out: ""},
-		{cell: "g(1000000)", errSub: "past the limit of 10000"},
+		{cell: "g(1000000)", errSub: "past the limit of 25000 Go stack frames"},
 		{cell: "g(9000)", out: "9000"},
 		// Methods and func literals are counted too, under their names.
 		{cell: "type T struct{}", out: ""},
@@ -49,9 +49,6 @@ func TestNothingDies(t *testing.T) {
 	if d := s.Describe("st"); !strings.Contains(d, "cannot be shown") {
 		t.Errorf("Describe(st) = %q", d)
 	}
-	if got := s.guard.calls.Load(); got != 0 {
-		t.Errorf("%d interpreted calls still counted after the cells ended", got)
-	}
 }
 
 // TestCallbackPanicReported: a panic in a func that time.AfterFunc or
@@ -75,11 +72,11 @@ func TestCallbackPanicReported(t *testing.T) {
 	runSteps(t, s, []step{{cell: "keep", out: "7"}})
 }
 
-// TestDepthPerGoroutine: goroutines blocked inside interpreted calls add
-// to the shared count, but a shallow call elsewhere is not refused.
+// TestDepthPerGoroutine: depth is per goroutine: 100 goroutines blocked
+// inside interpreted calls do not make a shallow call elsewhere fail.
 func TestDepthPerGoroutine(t *testing.T) {
 	s, _, _ := newSession(t)
-	s.guard.limit = 50 // as if 50 calls were nested
+	s.guard.limit, s.guard.sample = 300, 1
 	runSteps(t, s, []step{
 		{cell: "ch := make(chan int)", out: ""},
 		{cell: "func wait() { <-ch }", out: ""},
@@ -88,28 +85,40 @@ func TestDepthPerGoroutine(t *testing.T) {
 		{cell: "func one() int { return 1 }", out: ""},
 		{cell: "one()", out: "1"},
 		{cell: "func deep(n int) int { if n == 0 { return 0 }; return deep(n-1) }", out: ""},
-		{cell: "deep(200)", errSub: "deep: calls nested 51 deep"},
+		{cell: "deep(2000)", errSub: "deep: calls nested"},
 		{cell: "close(ch)", out: ""},
 	})
 }
 
-// TestGuardCost logs the cost per call of the depth count (not asserted:
-// a shared machine's timings vary).
+// TestGuardCost logs the cost per call of the depth count: the same
+// function compiled with the guard (through a cell) and without (straight
+// into yaegi). Not asserted: a shared machine's timings vary.
 func TestGuardCost(t *testing.T) {
 	s, _, _ := newSession(t)
 	runSteps(t, s, []step{{cell: "func id(n int) int { return n }", out: ""}})
-	cell := "for i := 0; i < 20000; i++ { id(i) }"
-	start := time.Now()
-	if _, err := s.Eval(context.Background(), cell); err != nil {
+	if _, err := s.in.Eval("func rawID(n int) int { return n }"); err != nil {
 		t.Fatal(err)
 	}
-	guarded := time.Since(start)
-	// The same loop with no function call, for the loop's own cost.
-	start = time.Now()
-	if _, err := s.Eval(context.Background(), "x := 0; for i := 0; i < 20000; i++ { x = i }"); err != nil {
-		t.Fatal(err)
+	s.syms["rawID"] = s.syms["id"]
+	const n = 20000
+	per := func(f string) time.Duration {
+		start := time.Now()
+		if _, err := s.Eval(context.Background(), "for i := 0; i < 20000; i++ { "+f+"(i) }"); err != nil {
+			t.Fatal(err)
+		}
+		return time.Since(start) / n
 	}
-	t.Logf("a guarded interpreted call: %v (the loop alone: %v per iteration)", (guarded-time.Since(start))/20000, time.Since(start)/20000)
+	var guarded, raw time.Duration
+	for range 3 { // alternate, keep the fastest of each
+		g, r := per("id"), per("rawID")
+		if guarded == 0 || g < guarded {
+			guarded = g
+		}
+		if raw == 0 || r < raw {
+			raw = r
+		}
+	}
+	t.Logf("per call, with the loop: guarded %v, unguarded %v", guarded, raw)
 }
 
 // TestDepthBackgroundGoroutine: a goroutine of the user's that recurses
@@ -117,7 +126,7 @@ func TestGuardCost(t *testing.T) {
 // cells still fail cleanly on deep recursion.
 func TestDepthBackgroundGoroutine(t *testing.T) {
 	s, _, errb := newSession(t)
-	s.guard.limit = 50
+	s.guard.limit, s.guard.sample = 300, 1
 	runSteps(t, s, []step{
 		{cell: "keep := 5", out: ""},
 		{cell: "go func() { var k func(int) int; k = func(n int) int { return k(n+1) }; k(0) }()", out: ""},
