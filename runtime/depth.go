@@ -28,8 +28,9 @@ import (
 // passes 1 GB. One interpreted call of a function takes about two Go
 // frames and 0.7-1 KB of stack (measured with yaegi v0.16.1); a method
 // call or a call through compiled code takes more frames (up to about 8)
-// and a few KB. So 25000 frames allow about 10000 nested function calls
-// (Python stops at 1000) in about 25 MB of stack, far inside Go's limit.
+// and a few KB. So 25000 frames allow about 12000 nested calls of a
+// function, 4000 of a method (Python stops at 1000), in tens of MB of
+// stack, far inside Go's limit.
 // Frames, not calls, are counted because they are what fills the stack,
 // and because counting them needs no symbol lookups.
 const maxFrames = 25000
@@ -45,7 +46,9 @@ type guard struct {
 	// calls counts interpreted calls started on every goroutine. Every
 	// sample-th call, enter measures the Go stack of its own goroutine
 	// (exact per goroutine, and cheaper than counting each call in and
-	// out, which needs a deferred call per call).
+	// out, which needs a deferred call per call). The cost is one call
+	// of compiled code per interpreted call: 0.2-0.4 µs on a call of
+	// 0.3-0.4 µs (TestGuardCost logs it).
 	calls  atomic.Uint64
 	sample uint64
 	limit  int // Go frames
