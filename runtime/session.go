@@ -444,9 +444,8 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	err := <-done
 	if derr := s.guard.end(); derr != nil {
 		s.waiting = id
-		if werr := s.waitAbandoned(context.Background(), stopGrace); werr != nil {
-			return werr
-		}
+		// If unwinding takes longer, the next cell waits for the rest.
+		_ = s.waitAbandoned(context.Background(), stopGrace)
 		return derr
 	}
 	if ctx.Err() != nil && err == ctx.Err() {
