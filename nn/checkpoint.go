@@ -3,6 +3,7 @@ package nn
 import (
 	"encoding"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -27,13 +28,16 @@ const (
 // Save writes the session's variables, with the optimizers' state (Adam's
 // moments and step counts) and the dropout generator's state, to path in
 // the safetensors format. The write is atomic: an interrupted save leaves
-// the previous file intact.
+// the previous file intact. Interrupt (Ctrl-C in nnlab) during the write
+// stops it with an error saying the file is as it was, unless the
+// interrupt was already pending when Save was called.
 func (s *Session) Save(path string) error { return s.SaveWithPosition(path, nil) }
 
 // SaveWithPosition is Save that also records a training position, such as
 // the MNIST training set's shuffling state, so that training restored with
 // RestoreWithPosition continues with exactly the same batches.
 func (s *Session) SaveWithPosition(path string, position encoding.BinaryMarshaler) error {
+	pending := Interrupted() // see writeCheckpoint
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	meta := map[string]string{
@@ -71,7 +75,10 @@ func (s *Session) SaveWithPosition(path string, position encoding.BinaryMarshale
 		}
 		meta[metaPosition] = base64.StdEncoding.EncodeToString(b)
 	}
-	if err := safetensors.WriteFile(path, tensors, meta); err != nil {
+	if err := writeCheckpoint(path, tensors, meta, pending); err != nil {
+		if errors.Is(err, ErrInterrupted) {
+			return &Error{Op: "Session.Save", Msg: "interrupted before " + path + " was replaced; it is as it was"}
+		}
 		return &Error{Op: "Session.Save", Msg: err.Error()}
 	}
 	return nil

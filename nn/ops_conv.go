@@ -238,7 +238,7 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	// gradient, for the sparse backward.
 	need := 2 + parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
 	if len(e.aux) != need {
-		e.aux = make([]float32, need)
+		e.aux = makeFloats("conv2d", "convolution work space", need)
 	}
 	p.aux = e.aux
 	p.x, p.f, p.out = e.in[0].data, e.in[1].data, e.out.data

@@ -51,6 +51,13 @@ func NewSessionOn(g *Graph) *Session {
 
 // String summarises the session: its graph, initialised variables and steps taken.
 func (s *Session) String() string {
+	if s == nil {
+		return "<nil session>"
+	}
+	if s.g == nil {
+		// A zero Session{} (not made by NewSession) has no graph.
+		return "Session(no graph: make sessions with nn.NewSession)"
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	params := 0
@@ -302,7 +309,7 @@ func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 			if err != nil {
 				panic(&Error{Op: n.name, Msg: err.Error()})
 			}
-			e.out = &Tensor{shape: shape, data: make([]float32, numElements(shape)), dtype: n.dtype}
+			e.out = &Tensor{shape: shape, data: newFloats(n.name, shape), dtype: n.dtype}
 		case kindTrain:
 			p.trains = append(p.trains, s.buildTrain(p, n))
 		}

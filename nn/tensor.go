@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/nnlab/nnlab/internal/memlimit"
 )
 
 // Tensor is a dense, row-major array of float32 values with a shape.
@@ -38,12 +40,12 @@ func (d DType) String() string {
 // NewTensor returns a tensor of the given shape holding data (not copied).
 // A nil data allocates zeros. It panics if len(data) does not match the shape.
 func NewTensor(data []float32, shape ...int) *Tensor {
+	if data == nil {
+		data = newFloats("NewTensor", shape)
+	}
 	n := numElements(shape)
 	if n < 0 {
-		panic(&Error{Op: "NewTensor", Msg: fmt.Sprintf("shape %v has a negative dimension", shape)})
-	}
-	if data == nil {
-		data = make([]float32, n)
+		panic(&Error{Op: "NewTensor", Msg: fmt.Sprintf("shape %v has a negative dimension or too many elements", shape)})
 	}
 	if len(data) != n {
 		panic(&Error{Op: "NewTensor", Msg: fmt.Sprintf("%d values do not fill shape %v (%d)", len(data), shape, n)})
@@ -167,6 +169,11 @@ func (t *Tensor) String() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Tensor(shape=%s, %s) ", FormatShape(t.shape), t.dtype)
+	if n := numElements(t.shape); n != len(t.data) {
+		// A Tensor{} literal, not made by NewTensor or Zeros.
+		fmt.Fprintf(&b, "<invalid: %d values for %d elements; make tensors with nn.NewTensor or nn.Zeros>", len(t.data), n)
+		return b.String()
+	}
 	writeValues(&b, t, 0, 0)
 	return b.String()
 }
@@ -233,15 +240,36 @@ func FormatShape(s []int) string {
 	return b.String()
 }
 
+// numElements returns the product of shape, or -1 if a dimension is
+// negative or the product overflows.
 func numElements(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		if d < 0 {
-			return -1
-		}
-		n *= d
+	n, ok := memlimit.Elements(shape)
+	if !ok {
+		return -1
 	}
 	return n
+}
+
+// newFloats allocates the values of a tensor of the given shape, after
+// checking that the shape is valid and fits in memory, so that a size typed
+// by mistake is an error instead of a fatal out-of-memory. op names the
+// caller for the message. The check runs once per allocation, never per
+// training step.
+func newFloats(op string, shape []int) []float32 {
+	n, ok := memlimit.Elements(shape)
+	if !ok {
+		panic(&Error{Op: op, Msg: fmt.Sprintf("shape %v has a negative dimension or more elements than an int holds", shape)})
+	}
+	return makeFloats(op, "tensor of shape "+FormatShape(shape), n)
+}
+
+// makeFloats allocates n float32 values, or panics with an *Error naming
+// op and what if they cannot fit in memory.
+func makeFloats(op, what string, n int) []float32 {
+	if err := memlimit.Check(what, n, 4); err != nil {
+		panic(&Error{Op: op, Msg: err.Error()})
+	}
+	return make([]float32, n)
 }
 
 // Error is a problem with a graph, a feed or a value, naming the op where it arose.

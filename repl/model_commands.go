@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -64,8 +65,17 @@ func (r *REPL) sessionCall(ctx context.Context, cmd, method, args string) error 
 	default:
 		return fmt.Errorf("usage: :%s [NAME] PATH (quote a path with spaces)", cmd)
 	}
+	before := fileState(expandHome(path))
 	out, err := r.sess.Eval(ctx, fmt.Sprintf("%s.%s(%q)", name, method, expandHome(path)))
 	if err != nil {
+		if method == "Save" && ctx.Err() != nil {
+			// "interrupted" alone would not say whether the file changed.
+			if after := fileState(expandHome(path)); (before == nil) != (after == nil) || before != nil && !os.SameFile(before, after) {
+				fmt.Fprintf(r.err, "%s: %s was replaced by the new save before the interrupt took effect\n", cmd, path)
+			} else {
+				fmt.Fprintf(r.err, "%s: %s is unchanged\n", cmd, path)
+			}
+		}
 		return err
 	}
 	if out = strings.TrimSpace(out); out != "" && out != "nil" {
@@ -77,6 +87,17 @@ func (r *REPL) sessionCall(ctx context.Context, cmd, method, args string) error 
 		fmt.Fprintf(r.out, "saved %s to %s\n", name, path)
 	}
 	return nil
+}
+
+// fileState identifies the version of the file at path (following links),
+// or is nil if there is none: an atomic save replaces the file by another
+// (os.SameFile tells them apart).
+func fileState(path string) os.FileInfo {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	return st
 }
 
 // savables lists the user's variables whose values have the method; without

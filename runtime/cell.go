@@ -360,6 +360,7 @@ func (s *Session) compileChunk(c *chunk) (err error) {
 	if err != nil {
 		return oneLine(err)
 	}
+	guardAST(f, c.decl)
 	var node ast.Node = f
 	if !c.decl {
 		node = f.Decls[0].(*ast.FuncDecl).Body

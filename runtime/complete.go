@@ -37,6 +37,12 @@ func (s *Session) Complete(line string, pos int) (candidates []string, replaceFr
 	word := before[start:pos]
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() {
+		// Completion reads live values; one that panics offers nothing.
+		if recover() != nil {
+			candidates, replaceFrom = nil, pos
+		}
+	}()
 	var names []string
 	if start > 0 && before[start-1] == '.' {
 		bs := start - 1

@@ -22,7 +22,8 @@ const ansName = "ans"
 // display renders the value(s) of a cell's final bare expression and keeps
 // them in ans. A single value may display richly (see richValue); anything
 // else goes through formatValues.
-func (s *Session) display(vals []any, call bool) string {
+func (s *Session) display(vals []any, call bool) (out string) {
+	defer recoverShow(&out, typesOf(vals))
 	strs := s.strs
 	if len(strs) == len(vals) && len(vals) > 1 && vals[len(vals)-1] == nil {
 		strs = strs[:len(strs)-1]

@@ -5,8 +5,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"strings"
+
+	"github.com/nnlab/nnlab/internal/infile"
 )
 
 // Cell is one cell of a script: the statements of func main between two
@@ -26,7 +27,7 @@ const CellMarker = "// %%"
 // main, and cells the body of main cut at "// %%" comments. Statements
 // before the first marker form a cell of their own.
 func FileCells(path string) (decls string, cells []Cell, err error) {
-	src, err := os.ReadFile(path)
+	src, err := infile.ReadFile(path, infile.MaxSource)
 	if err != nil {
 		return "", nil, err
 	}

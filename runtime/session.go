@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nnlab/nnlab/internal/infile"
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/plot"
 	"github.com/nnlab/nnlab/stdlib"
@@ -102,6 +103,7 @@ type sym struct {
 // concurrent use; cells run one at a time.
 type Session struct {
 	opts    Options
+	guard   *guard // run-time checks on interpreted code (depth.go)
 	in      *interp.Interpreter
 	filter  *panicFilter
 	stderr  io.Writer
@@ -209,6 +211,9 @@ func New(opts Options) (*Session, error) {
 		"Clear":   reflect.ValueOf(clearValue),
 		"Ran":     reflect.ValueOf(s.hookRan),
 	}}); err != nil {
+		return nil, err
+	}
+	if err := s.in.Use(s.guardExports()); err != nil {
 		return nil, err
 	}
 	for _, src := range []string{
@@ -479,7 +484,7 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 // and func main. main runs once; the other top-level declarations stay
 // usable by later cells. os.Exit(0) ends the script without error.
 func (s *Session) RunFile(ctx context.Context, path string) error {
-	b, err := os.ReadFile(path)
+	b, err := infile.ReadFile(path, infile.MaxSource)
 	if err != nil {
 		return err
 	}
@@ -691,6 +696,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 		return ErrInterrupted
 	}
 	nnClearInterrupt()
+	ctx = s.guard.begin(ctx) // depth.go: a call nested too deep cancels it
 	idc := make(chan uint64, 1)
 	done := make(chan error, 1)
 	go func() {
@@ -700,6 +706,12 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}()
 	id := <-idc
 	err := <-done
+	if derr := s.guard.end(); derr != nil {
+		s.waiting = id
+		// If unwinding takes longer, the next cell waits for the rest.
+		_ = s.waitAbandoned(context.Background(), stopGrace)
+		return derr
+	}
 	if ctx.Err() == nil || err != ctx.Err() {
 		return err
 	}

@@ -28,8 +28,9 @@ func (s *Session) TypeOf(name string) (typ string, ok bool) {
 // Describe is a short account of a global's value for :vars: a tensor's
 // shape, a node's signature, a number's value, the first characters of
 // anything else.
-func (s *Session) Describe(name string) string {
+func (s *Session) Describe(name string) (desc string) {
 	v, kind, ok := s.global(name)
+	defer recoverShow(&desc, func() string { return "a value of type " + v.Type().String() })
 	if !ok || kind == symType || kind == symFunc || !v.IsValid() || !v.CanInterface() {
 		return ""
 	}

@@ -265,14 +265,22 @@ func readPart(imagePath, labelPath string) (*rawPart, error) {
 // that epoch followed by the start of a freshly shuffled one. Shuffling
 // draws from nn.NewRand("mnist/train") (or "mnist/validation",
 // "mnist/test"), created at the first call, so nn.Seed makes the batches
-// reproducible. It panics with an *nn.Error if n is negative or the set
-// is empty. Safe for concurrent use.
+// reproducible. It panics with an *nn.Error if n is negative, the set is
+// empty, or n is larger than the set (TensorFlow returns a short batch
+// then; here it is an error, since it is almost always a typo, as in
+// NextBatch(1000000000)). Safe for concurrent use.
 func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
 	if n < 0 {
 		panic(&nn.Error{Op: "NextBatch", Msg: fmt.Sprintf("negative batch size %d", n)})
 	}
 	if d.NumExamples == 0 && n > 0 {
 		panic(&nn.Error{Op: "NextBatch", Msg: "the data set is empty"})
+	}
+	if n > d.NumExamples {
+		// TensorFlow's next_batch silently returns fewer; a batch larger
+		// than the data set is almost always a typo (an extra zero), so
+		// it is an error here, before anything is allocated.
+		panic(&nn.Error{Op: "NextBatch", Msg: fmt.Sprintf("batch size %d is larger than the data set (%d examples)", n, d.NumExamples)})
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -257,11 +257,20 @@ func TestNextBatch(t *testing.T) {
 	if slices.Equal(second, got[:10]) {
 		t.Error("second epoch not reshuffled")
 	}
-	// Larger than the set: spans epochs.
-	x, _ = ds.Train.NextBatch(25)
-	if len(ids(x)) != 25 || ds.Train.EpochsCompleted() != 4 {
-		t.Errorf("batch of 25: epochs %d", ds.Train.EpochsCompleted())
+	// Larger than the set: an error, and the position is unchanged.
+	epochs := ds.Train.EpochsCompleted()
+	func() {
+		defer func() {
+			if e, ok := recover().(*nn.Error); !ok || !strings.Contains(e.Msg, "larger than the data set") {
+				t.Errorf("batch of 25 from 10: %v, want an *nn.Error", e)
+			}
+		}()
+		ds.Train.NextBatch(25)
+	}()
+	if ds.Train.EpochsCompleted() != epochs {
+		t.Errorf("a refused batch moved the position")
 	}
+	x, _ = ds.Train.NextBatch(10)
 	// Fresh tensors: writing to a batch leaves the data set alone.
 	x.Data()[0] = 99
 	for _, v := range ds.Train.Images.Data() {

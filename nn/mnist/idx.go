@@ -8,7 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/nnlab/nnlab/internal/infile"
 )
 
 // MaxIDXElements is the default cap on the number of values one IDX file
@@ -176,7 +177,7 @@ func ReadIDXStream(r io.Reader, maxElements int) (*IDX, error) {
 // ReadIDXFile reads the IDX file at path, gzip-compressed or not. Errors
 // name the file.
 func ReadIDXFile(path string, maxElements int) (*IDX, error) {
-	f, err := os.Open(path)
+	f, _, err := infile.Open(path, infile.MaxData)
 	if err != nil {
 		return nil, fmt.Errorf("mnist: %w", err)
 	}

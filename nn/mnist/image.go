@@ -10,9 +10,9 @@ import (
 	_ "image/png"  // register the PNG decoder
 	"io"
 	"math"
-	"os"
 	"slices"
 
+	"github.com/nnlab/nnlab/internal/infile"
 	"github.com/nnlab/nnlab/nn"
 )
 
@@ -63,7 +63,7 @@ func LoadImageRaw(path string) (*nn.Tensor, error) {
 
 // decodeFile decodes an image after checking its size from the header.
 func decodeFile(path string, maxPixels int) (image.Image, error) {
-	f, err := os.Open(path)
+	f, _, err := infile.Open(path, infile.MaxImage)
 	if err != nil {
 		return nil, fmt.Errorf("mnist: %w", err)
 	}

@@ -75,9 +75,9 @@ func TestRestoreAllOrNothing(t *testing.T) {
 		name, want string
 		edit       func(desc map[string]any, f *safetensors.File)
 	}{
-		{"negative rows", "row count -5", func(d map[string]any, _ *safetensors.File) { position(d); d["rows"] = json.Number("-5") }},
-		{"huge rows", "row count 1000000000000", func(d map[string]any, _ *safetensors.File) { position(d); d["rows"] = json.Number("1000000000000") }},
-		{"done past rows", "row count 100", func(d map[string]any, _ *safetensors.File) { position(d); d["done"] = json.Number("101") }},
+		{"negative rows", "10 of -5 examples done", func(d map[string]any, _ *safetensors.File) { position(d); d["rows"] = json.Number("-5") }},
+		{"huge rows", "10 of 1000000000000 examples done", func(d map[string]any, _ *safetensors.File) { position(d); d["rows"] = json.Number("1000000000000") }},
+		{"done past rows", "101 of 100 examples done", func(d map[string]any, _ *safetensors.File) { position(d); d["done"] = json.Number("101") }},
 		{"negative epoch", "training position out of range", func(d map[string]any, _ *safetensors.File) { d["epoch"] = json.Number("-1") }},
 		{"bad shuffle state", "shuffle state", func(d map[string]any, _ *safetensors.File) { position(d) }},
 		{"bad augmentation state", "augmentation state", func(d map[string]any, _ *safetensors.File) { d["augment"] = "AAAA" }},

@@ -157,6 +157,9 @@ func readSaved(path string) (*saved, error) {
 	if s.Format != modelFormat {
 		return nil, fmt.Errorf("%s: model format %q, want %q", path, s.Format, modelFormat)
 	}
+	if err := checkSaved(&s, f); err != nil {
+		return nil, fmt.Errorf("%s: model description: %v", path, err)
+	}
 	return &s, nil
 }
 
@@ -284,10 +287,6 @@ func (m *Model) Restore(path string) error {
 	m.publish()
 	return nil
 }
-
-// maxRows bounds the examples per epoch that a saved training position may
-// claim: Restore draws a permutation of that many.
-const maxRows = 1 << 26
 
 func sameLayers(a, b []LayerConfig) bool {
 	if len(a) != len(b) {

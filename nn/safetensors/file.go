@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/nnlab/nnlab/internal/infile"
+	"github.com/nnlab/nnlab/internal/memlimit"
 )
 
 // beforeRename, when non-nil, is called by WriteFileAtomic after the
@@ -23,7 +26,9 @@ var beforeRename func(tmpPath string) error
 // MaxHeaderSize before allocating; it then reads the file once into a
 // single buffer that the returned tensors' Data slices alias.
 func ReadFile(path string) (*File, error) {
-	f, err := os.Open(path)
+	// Read whole, the file must fit in memory; a FIFO is refused before
+	// it is opened (which would block).
+	f, _, err := infile.Open(path, int64(memlimit.Limit()))
 	if err != nil {
 		return nil, fmt.Errorf("safetensors: %w", err)
 	}
@@ -91,9 +96,16 @@ func WriteFile(path string, tensors []Tensor, metadata map[string]string) error 
 // previous file at path is left untouched. The new file keeps the
 // permissions of the file it replaces, or gets 0644 if there was none.
 //
+// A path that is a symbolic link (or a chain of them) is resolved first:
+// the file it points to is replaced and the link stays a link.
+//
 // It is independent of the safetensors format, so checkpoint writers in
 // other packages can use it.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	path, err := resolveLinks(path)
+	if err != nil {
+		return fmt.Errorf("safetensors: atomic write: %w", err)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -152,9 +164,29 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	}
 	done = true
 	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("safetensors: atomic write %s: sync directory: %w", path, err)
+		return fmt.Errorf("safetensors: atomic write %s: the file was replaced, but syncing its directory failed: %w", path, err)
 	}
 	return nil
+}
+
+// resolveLinks follows path while it is a symbolic link, even one whose
+// target does not exist yet, and returns the final path.
+func resolveLinks(path string) (string, error) {
+	for range 40 { // as the kernel's limit on a chain of links
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			return path, nil // not a link (or absent: then the write creates it)
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
 }
 
 // syncDir fsyncs a directory so a rename in it is durable. Windows cannot
