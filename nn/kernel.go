@@ -1,6 +1,12 @@
 package nn
 
-import "github.com/nnlab/nnlab/nn/gemm"
+import (
+	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/vec"
+)
+
+// accum adds src to dst element-wise: gradient accumulation, bias sums.
+func accum(dst, src []float32) { vec.Add(dst, dst, src) }
 
 // sgemm computes C = op(A)·op(B) + beta·C for row-major matrices, where
 // op(A) is m×k and op(B) is k×n. The kernel polls Interrupted between

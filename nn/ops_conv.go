@@ -3,11 +3,11 @@ package nn
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 	"github.com/nnlab/nnlab/nn/vec"
 )
 
@@ -182,11 +182,23 @@ func convGeom(e *exec, c convOp) (geom, int) {
 	return g, f[3]
 }
 
+// convState is what a convolution keeps from forward to backward and from
+// one step to the next.
+type convState struct {
+	parts int  // the parts forward split the batch into; backward uses the same
+	kept  bool // forward's patches are still in buf
+	// buf holds a patch buffer per part, then a filter-gradient buffer for
+	// every part but the first, then the transposed filter and, per part, a
+	// transposed filter gradient (for the sparse backward).
+	buf  []float32
+	csrs []gemm.CSR // per part, the output gradient when it is sparse
+}
+
+func (convOp) newState() any { return new(convState) }
+
 // convPlan is how a convolution splits its batch: into parts contiguous
 // blocks of images, one per core, each processed in groups of nb images.
-// Its buffers live in e.aux: a two-float header (the number of parts, and
-// whether the patches of forward are still there), then a patch buffer
-// per part, then a filter-gradient buffer for every part but the first.
+// Its buffers live in the op's convState.
 type convPlan struct {
 	g         geom
 	cout, k   int // output channels, patch length kh*kw*cin
@@ -194,7 +206,8 @@ type convPlan struct {
 	parts, nb int
 	colsLen   int // floats of one part's patch buffer
 	whole     bool
-	aux       []float32
+	kept      bool      // backward: forward's patches are in the patch buffers
+	buf       []float32 // convState.buf
 	x, f, out []float32
 	dout      []float32
 	gx, gf    *Tensor
@@ -203,7 +216,7 @@ type convPlan struct {
 	clearGx   bool       // this op alone fills gx: each part clears its block
 }
 
-// convPlans recycles convPlans, which runParts hands to other goroutines:
+// convPlans recycles convPlans, which parallel.Run hands to other goroutines:
 // allocating one per step would make training steps allocate.
 var convPlans = sync.Pool{New: func() any { return new(convPlan) }}
 
@@ -221,7 +234,7 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	if parts <= 0 {
 		parts = 1
 		if g.n*p.rows*p.k*cout >= minParallelMACs {
-			parts = max(1, min(runtime.GOMAXPROCS(0), g.n))
+			parts = max(1, min(parallel.Threads(), g.n))
 		}
 	}
 	p.parts = parts
@@ -236,17 +249,18 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	}
 	// Then the transposed filter and, per part, a transposed filter
 	// gradient, for the sparse backward.
-	need := 2 + parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
-	if len(e.aux) != need {
-		e.aux = make([]float32, need)
+	st := e.state.(*convState)
+	need := parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
+	if len(st.buf) != need {
+		st.buf = make([]float32, need)
 	}
-	p.aux = e.aux
+	p.buf = st.buf
 	p.x, p.f, p.out = e.in[0].data, e.in[1].data, e.out.data
 	return p
 }
 
 func (p *convPlan) cols(part int) []float32 {
-	return p.aux[2+part*p.colsLen : 2+(part+1)*p.colsLen]
+	return p.buf[part*p.colsLen : (part+1)*p.colsLen]
 }
 
 // filterGrad returns where part accumulates its filter gradient.
@@ -254,21 +268,21 @@ func (p *convPlan) filterGrad(part int) []float32 {
 	if part == 0 {
 		return p.gf.data
 	}
-	off := 2 + p.parts*p.colsLen + (part-1)*p.k*p.cout
-	return p.aux[off : off+p.k*p.cout]
+	off := p.parts*p.colsLen + (part-1)*p.k*p.cout
+	return p.buf[off : off+p.k*p.cout]
 }
 
 // filterT returns the transposed filter, [cout, k], for the sparse
 // backward.
 func (p *convPlan) filterT() []float32 {
-	off := 2 + p.parts*p.colsLen + (p.parts-1)*p.k*p.cout
-	return p.aux[off : off+p.k*p.cout]
+	off := p.parts*p.colsLen + (p.parts-1)*p.k*p.cout
+	return p.buf[off : off+p.k*p.cout]
 }
 
 // gradT returns part's scratch for its transposed filter gradient.
 func (p *convPlan) gradT(part int) []float32 {
-	off := 2 + p.parts*p.colsLen + (p.parts+part)*p.k*p.cout
-	return p.aux[off : off+p.k*p.cout]
+	off := p.parts*p.colsLen + (p.parts+part)*p.k*p.cout
+	return p.buf[off : off+p.k*p.cout]
 }
 
 // block returns the images [lo, hi) of part.
@@ -341,13 +355,11 @@ func (g *geom) col2im(dx, cols []float32, n0, nb int) {
 // forward: out = im2col(x)·filter, each core on its block of images,
 // group by group.
 func (c convOp) forward(e *exec) {
+	st := e.state.(*convState)
 	p := newConvPlan(e, c, convParts)
-	p.aux[0] = float32(p.parts)
-	p.aux[1] = 0
-	runParts(p.parts, p)
-	if p.whole && !p.g.direct() {
-		p.aux[1] = 1 // backward may reuse the patches
-	}
+	st.parts, st.kept = p.parts, false
+	parallel.Run(p.parts, p)
+	st.kept = p.whole && !p.g.direct() // backward may reuse the patches
 	p.release()
 }
 
@@ -388,7 +400,8 @@ func (p *convPlan) release() {
 	convPlans.Put(p)
 }
 
-func (p *convPlan) runPart(part int) {
+// RunPart runs forward or backward on part's block of images.
+func (p *convPlan) RunPart(part int) {
 	if p.backward {
 		p.backwardPart(part)
 	} else {
@@ -421,16 +434,17 @@ func (c convOp) backward(e *exec) {
 	if gx == nil && gf == nil {
 		return
 	}
-	p := newConvPlan(e, c, int(e.aux[0]))
-	p.dout, p.gx, p.gf, p.backward = e.grad.data, gx, gf, true
+	st := e.state.(*convState)
+	p := newConvPlan(e, c, st.parts)
+	p.dout, p.gx, p.gf, p.backward, p.kept = e.grad.data, gx, gf, true, st.kept
 	p.clearGx = gx != nil && accumulate(e, 0) == 0
 	if sparseEnabled && p.cout >= 16 && !p.g.direct() {
 		// The output gradient is mostly zeros after max-pooling and ReLU;
 		// groups where it is take the sparse products (see backwardPart).
-		if len(e.csrs) != p.parts {
-			e.csrs = make([]gemm.CSR, p.parts)
+		if len(st.csrs) != p.parts {
+			st.csrs = make([]gemm.CSR, p.parts)
 		}
-		p.csrs = e.csrs
+		p.csrs = st.csrs
 		ft := p.filterT()
 		for j := range p.k {
 			for c := range p.cout {
@@ -443,14 +457,14 @@ func (c convOp) backward(e *exec) {
 			clear(p.filterGrad(part))
 		}
 	}
-	runParts(p.parts, p)
+	parallel.Run(p.parts, p)
 	if gf != nil {
 		for part := 1; part < p.parts; part++ {
 			accum(gf.data, p.filterGrad(part))
 		}
 	}
 	if gx != nil {
-		p.aux[1] = 0 // the patch buffers now hold gradients
+		st.kept = false // the patch buffers now hold gradients
 	}
 	p.release()
 }
@@ -462,7 +476,7 @@ func (p *convPlan) backwardPart(part int) {
 		in := p.g.h * p.g.w * p.g.c
 		clear(p.gx.data[lo*in : hi*in])
 	}
-	kept := p.aux[1] == 1
+	kept := p.kept
 	for n0 := lo; n0 < hi; n0 += p.nb {
 		b := min(p.nb, hi-n0)
 		m := b * p.rows
@@ -505,52 +519,6 @@ func (p *convPlan) backwardPart(part int) {
 			p.g.col2im(p.gx.data, cols, n0, b)
 		}
 	}
-}
-
-// partRunner is work split into parts that may run in parallel.
-type partRunner interface{ runPart(part int) }
-
-// partJob is one call of runParts: it records the first panic of a part.
-type partJob struct {
-	f     partRunner
-	mu    sync.Mutex
-	panic any // the first panic of a part, re-raised by the caller
-}
-
-var partJobs = sync.Pool{New: func() any { return new(partJob) }}
-
-// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel on the
-// goroutines of package gemm's pool. A panic in any part (such as
-// ErrInterrupted from sgemm) is re-raised on the caller once all parts have
-// stopped, so no helper is left writing buffers.
-func runParts(parts int, f partRunner) {
-	if parts <= 1 {
-		f.runPart(0)
-		return
-	}
-	j := partJobs.Get().(*partJob)
-	j.f, j.panic = f, nil
-	gemm.RunParts(parts, j)
-	p := j.panic
-	j.f, j.panic = nil, nil
-	partJobs.Put(j)
-	if p != nil {
-		panic(p)
-	}
-}
-
-// RunPart runs part i, recording a panic instead of dying.
-func (j *partJob) RunPart(i int) {
-	defer func() {
-		if r := recover(); r != nil {
-			j.mu.Lock()
-			if j.panic == nil {
-				j.panic = r
-			}
-			j.mu.Unlock()
-		}
-	}()
-	j.f.runPart(i)
 }
 
 // MaxPool takes the largest value of each size×size window of NHWC images
@@ -658,19 +626,20 @@ func (p poolOp) run(e *exec, backward bool) {
 	g := p.geom(e)
 	parts := 1
 	if g.n*g.oh*g.ow*g.c*g.kh*g.kw >= 1<<18 {
-		parts = max(1, min(runtime.GOMAXPROCS(0), g.n))
+		parts = max(1, min(parallel.Threads(), g.n))
 	}
 	if convParts > 0 {
 		parts = min(convParts, max(g.n, 1))
 	}
 	pl := poolPlans.Get().(*poolPlan)
 	*pl = poolPlan{op: p, e: e, g: g, parts: parts, backward: backward}
-	runParts(parts, pl)
+	parallel.Run(parts, pl)
 	*pl = poolPlan{}
 	poolPlans.Put(pl)
 }
 
-func (pl *poolPlan) runPart(part int) {
+// RunPart pools, or passes the gradient of, part's block of images.
+func (pl *poolPlan) RunPart(part int) {
 	lo, hi := part*pl.g.n/pl.parts, (part+1)*pl.g.n/pl.parts
 	if pl.backward {
 		pl.op.backwardImages(pl.e, &pl.g, lo, hi)
@@ -743,9 +712,6 @@ func (p poolOp) forwardImages(e *exec, g *geom, n0, n1 int) {
 		}
 	}
 }
-
-// accum adds src to dst element-wise.
-func accum(dst, src []float32) { vec.Add(dst, dst, src) }
 
 // backwardImages adds the gradient of images [n0, n1) into e.inGrad[0].
 func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {

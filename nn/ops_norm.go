@@ -3,8 +3,9 @@ package nn
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
+
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // Batch normalisation constants, Keras's defaults.
@@ -103,7 +104,7 @@ func channelSums(sum, part, x []float32, sub []float32) {
 	}
 }
 
-// bnStage is one pass of BatchNorm over the rows, which runParts splits.
+// bnStage is one pass of BatchNorm over the rows, which parallel.Run splits.
 type bnStage int
 
 const (
@@ -135,7 +136,7 @@ func newBNPlan(e *exec, forward bool) *bnPlan {
 	m := len(e.in[0].data) / max(c, 1)
 	parts := 1
 	if m*c >= 1<<18 {
-		parts = max(1, min(runtime.GOMAXPROCS(0), m))
+		parts = max(1, min(parallel.Threads(), m))
 	}
 	if convParts > 0 {
 		parts = min(convParts, max(m, 1))
@@ -164,7 +165,7 @@ func (p *bnPlan) partial(part int) (a, b []float32) {
 // into dst1 (and dst2).
 func (p *bnPlan) run(stage bnStage, dst1, dst2 []float32) {
 	p.stage = stage
-	runParts(p.parts, p)
+	parallel.Run(p.parts, p)
 	if dst1 == nil {
 		return
 	}
@@ -179,7 +180,8 @@ func (p *bnPlan) run(stage bnStage, dst1, dst2 []float32) {
 	}
 }
 
-func (p *bnPlan) runPart(part int) {
+// RunPart runs the plan's stage on part's rows.
+func (p *bnPlan) RunPart(part int) {
 	c := p.c
 	lo, hi := part*p.m/p.parts, (part+1)*p.m/p.parts
 	x := p.e.in[0].data[lo*c : hi*c]
