@@ -369,12 +369,11 @@ func (convOp) canOverwrite(i int) bool { return i == 0 }
 
 // sgemm runs a product of one part: on one goroutine when the parts
 // already share the cores.
-func (p *convPlan) sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	threads := 0
+func (p *convPlan) sgemm(c, a, b gemm.Matrix, o gemm.Options) {
 	if p.parts > 1 {
-		threads = 1
+		o.Threads = 1
 	}
-	sgemmOn(threads, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	sgemm(c, a, b, o)
 }
 
 // sparse runs a sparse product of one part with k-wide dense operands:
@@ -420,7 +419,7 @@ func (p *convPlan) forwardPart(part int) {
 		} else {
 			p.g.im2col(cols, p.x, n0, b)
 		}
-		p.sgemm(false, false, b*p.rows, p.cout, p.k, a, p.k, p.f, p.cout, 0, p.out[n0*p.rows*p.cout:], p.cout)
+		p.sgemm(mat(b*p.rows, p.cout, p.out[n0*p.rows*p.cout:]), mat(b*p.rows, p.k, a), mat(p.k, p.cout, p.f), gemm.Options{})
 	}
 }
 
@@ -503,18 +502,18 @@ func (p *convPlan) backwardPart(part int) {
 					}
 				}
 			} else {
-				p.sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
+				p.sgemm(mat(p.k, p.cout, p.filterGrad(part)), mat(m, p.k, a), mat(m, p.cout, d), gemm.Options{TransA: true, Beta: 1})
 			}
 		}
 		if p.gx != nil {
 			if p.g.direct() {
-				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 1, p.gx.data[n0*p.rows*p.k:], p.k)
+				p.sgemm(mat(m, p.k, p.gx.data[n0*p.rows*p.k:]), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true, Beta: 1})
 				continue
 			}
 			if sp != nil {
 				p.sparse(false, sp, p.filterT(), 0, cols)
 			} else {
-				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
+				p.sgemm(mat(m, p.k, cols), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true})
 			}
 			p.g.col2im(p.gx.data, cols, n0, b)
 		}

@@ -67,7 +67,7 @@ func (o matmulOp) forward(e *exec) {
 		return
 	}
 	for i := 0; i < batch; i++ {
-		sgemm(false, false, m, n, k, a.data[i*m*k:], k, b.data[i*k*n:], n, 0, e.out.data[i*m*n:], n)
+		sgemm(mat(m, n, e.out.data[i*m*n:]), mat(m, k, a.data[i*m*k:]), mat(k, n, b.data[i*k*n:]), gemm.Options{})
 	}
 }
 
@@ -79,7 +79,7 @@ func (o matmulOp) backward(e *exec) {
 	g := e.grad.data
 	if ga := e.inGrad[0]; ga != nil {
 		for i := 0; i < batch; i++ {
-			sgemm(false, true, m, k, n, g[i*m*n:], n, b.data[i*k*n:], n, accumulate(e, 0), ga.data[i*m*k:], k)
+			sgemm(mat(m, k, ga.data[i*m*k:]), mat(m, n, g[i*m*n:]), mat(k, n, b.data[i*k*n:]), gemm.Options{TransB: true, Beta: accumulate(e, 0)})
 		}
 	}
 	if gb := e.inGrad[1]; gb != nil {
@@ -88,7 +88,7 @@ func (o matmulOp) backward(e *exec) {
 			return
 		}
 		for i := 0; i < batch; i++ {
-			sgemm(true, false, k, n, m, a.data[i*m*k:], k, g[i*m*n:], n, accumulate(e, 1), gb.data[i*k*n:], n)
+			sgemm(mat(k, n, gb.data[i*k*n:]), mat(m, k, a.data[i*m*k:]), mat(m, n, g[i*m*n:]), gemm.Options{TransA: true, Beta: accumulate(e, 1)})
 		}
 	}
 }

@@ -1,6 +1,10 @@
 // Package gemm is a fast single-precision matrix multiply (SGEMM) for
 // row-major matrices, in the style of BLIS/GotoBLAS.
 //
+// Mul multiplies Matrix views, with transposition, accumulation, a thread
+// bound and cancellation in an Options struct; Sgemm and its variants are
+// the BLAS-style form with positional arguments and a scale factor alpha.
+//
 // Sgemm packs panels of op(A) into 6-row slivers and panels of op(B) into
 // 16-column slivers (so transposition costs nothing beyond packing), blocks
 // the loops for the caches (KC×NC panel of B in L3/L2, MC×KC block of A in L2,
