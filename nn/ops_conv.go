@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 
 	"github.com/nnlab/nnlab/nn/gemm"
 	"github.com/nnlab/nnlab/nn/internal/parallel"
@@ -192,6 +191,7 @@ type convState struct {
 	// transposed filter gradient (for the sparse backward).
 	buf  []float32
 	csrs []gemm.CSR // per part, the output gradient when it is sparse
+	plan convPlan   // the pass under way, which parallel.Run hands to helpers
 }
 
 func (convOp) newState() any { return new(convState) }
@@ -216,10 +216,6 @@ type convPlan struct {
 	clearGx   bool       // this op alone fills gx: each part clears its block
 }
 
-// convPlans recycles convPlans, which parallel.Run hands to other goroutines:
-// allocating one per step would make training steps allocate.
-var convPlans = sync.Pool{New: func() any { return new(convPlan) }}
-
 // minParallelMACs is the work below which a layer stays on one core.
 const minParallelMACs = 1 << 20
 
@@ -229,7 +225,8 @@ var convParts = 0
 
 func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	g, cout := convGeom(e, c)
-	p := convPlans.Get().(*convPlan)
+	st := e.state.(*convState)
+	p := &st.plan
 	*p = convPlan{g: g, cout: cout, k: g.kh * g.kw * g.c, rows: g.oh * g.ow}
 	if parts <= 0 {
 		parts = 1
@@ -249,7 +246,6 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	}
 	// Then the transposed filter and, per part, a transposed filter
 	// gradient, for the sparse backward.
-	st := e.state.(*convState)
 	need := parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
 	if len(st.buf) != need {
 		st.buf = make([]float32, need)
@@ -393,11 +389,8 @@ func (p *convPlan) sparse(transposed bool, s *gemm.CSR, b []float32, beta float3
 	}
 }
 
-// release returns p to convPlans without references to tensors.
-func (p *convPlan) release() {
-	*p = convPlan{}
-	convPlans.Put(p)
-}
+// release drops p's references to the run's tensors.
+func (p *convPlan) release() { *p = convPlan{} }
 
 // RunPart runs forward or backward on part's block of images.
 func (p *convPlan) RunPart(part int) {
@@ -619,7 +612,11 @@ type poolPlan struct {
 	backward bool
 }
 
-var poolPlans = sync.Pool{New: func() any { return new(poolPlan) }}
+// poolState holds a pooling op's pass under way, which parallel.Run hands
+// to helpers.
+type poolState struct{ plan poolPlan }
+
+func (poolOp) newState() any { return new(poolState) }
 
 func (p poolOp) run(e *exec, backward bool) {
 	g := p.geom(e)
@@ -630,11 +627,10 @@ func (p poolOp) run(e *exec, backward bool) {
 	if convParts > 0 {
 		parts = min(convParts, max(g.n, 1))
 	}
-	pl := poolPlans.Get().(*poolPlan)
+	pl := &e.state.(*poolState).plan
 	*pl = poolPlan{op: p, e: e, g: g, parts: parts, backward: backward}
 	parallel.Run(parts, pl)
 	*pl = poolPlan{}
-	poolPlans.Put(pl)
 }
 
 // RunPart pools, or passes the gradient of, part's block of images.
