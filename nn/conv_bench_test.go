@@ -56,7 +56,7 @@ func BenchmarkConvNet(b *testing.B) {
 // opExec returns an exec for o on random inputs of the given shapes, with
 // every gradient buffer allocated.
 func opExec(o op, shapes ...[]int) *exec {
-	e := &exec{}
+	e := &exec{state: newState(o)}
 	for i, s := range shapes {
 		t := randTensor("op"+string(rune('a'+i)), s...)
 		e.in = append(e.in, t)

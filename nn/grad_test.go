@@ -199,7 +199,7 @@ func TestSparseMatMul(t *testing.T) {
 func sparseTaken(s *Session) bool {
 	for _, p := range s.plans {
 		for _, e := range p.execs {
-			if _, ok := e.node.op.(matmulOp); ok && e.isSparse {
+			if st, ok := e.state.(*matmulState); ok && st.sparse {
 				return true
 			}
 		}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-
-	"github.com/nnlab/nnlab/nn/gemm"
 )
 
 // op is the behaviour of a computed node: its shape rule, its forward
@@ -48,9 +46,24 @@ type stepUpdater interface {
 	afterStep(e *exec)
 }
 
+// stateful is an op that keeps state of its own in exec.state between
+// forward and backward and from one run to the next (a matmul's sparse
+// operand, a convolution's patches): newState makes it, once per plan.
+type stateful interface {
+	newState() any
+}
+
+// newState returns o's state for a new exec, or nil if o keeps none.
+func newState(o op) any {
+	if s, ok := o.(stateful); ok {
+		return s.newState()
+	}
+	return nil
+}
+
 // exec is one node's slot in a run plan: its input and output values,
-// its gradient buffers and any scratch memory the op keeps between forward
-// and backward (a dropout mask, softmax probabilities).
+// its gradient buffers and the op's scratch memory and state. The executor
+// knows no op: it fills these in and calls the op's methods.
 type exec struct {
 	node   *Node
 	in     []*Tensor
@@ -61,13 +74,12 @@ type exec struct {
 	// is the only contributor to inGrad[i], which then holds garbage to be
 	// overwritten rather than zeros to add to.
 	overwrite []bool
-	aux       []float32
-	rng       *rand.Rand
-	// sparse holds a matmul's left operand in CSR form when it is mostly
-	// zeros (see sparseLeft).
-	sparse   *gemm.CSR
-	isSparse bool
-	csrs     []gemm.CSR // a convolution's output gradient, per part
+	// aux is float scratch kept between forward and backward (a dropout
+	// mask, softmax probabilities); state is whatever else the op keeps,
+	// made by its newState (see stateful).
+	aux   []float32
+	state any
+	rng   *rand.Rand
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

@@ -3,11 +3,10 @@ package nn
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 	"github.com/nnlab/nnlab/nn/vec"
 )
 
@@ -182,11 +181,24 @@ func convGeom(e *exec, c convOp) (geom, int) {
 	return g, f[3]
 }
 
+// convState is what a convolution keeps from forward to backward and from
+// one step to the next.
+type convState struct {
+	parts int  // the parts forward split the batch into; backward uses the same
+	kept  bool // forward's patches are still in buf
+	// buf holds a patch buffer per part, then a filter-gradient buffer for
+	// every part but the first, then the transposed filter and, per part, a
+	// transposed filter gradient (for the sparse backward).
+	buf  []float32
+	csrs []gemm.CSR // per part, the output gradient when it is sparse
+	plan convPlan   // the pass under way, which parallel.Run hands to helpers
+}
+
+func (convOp) newState() any { return new(convState) }
+
 // convPlan is how a convolution splits its batch: into parts contiguous
 // blocks of images, one per core, each processed in groups of nb images.
-// Its buffers live in e.aux: a two-float header (the number of parts, and
-// whether the patches of forward are still there), then a patch buffer
-// per part, then a filter-gradient buffer for every part but the first.
+// Its buffers live in the op's convState.
 type convPlan struct {
 	g         geom
 	cout, k   int // output channels, patch length kh*kw*cin
@@ -194,7 +206,8 @@ type convPlan struct {
 	parts, nb int
 	colsLen   int // floats of one part's patch buffer
 	whole     bool
-	aux       []float32
+	kept      bool      // backward: forward's patches are in the patch buffers
+	buf       []float32 // convState.buf
 	x, f, out []float32
 	dout      []float32
 	gx, gf    *Tensor
@@ -202,10 +215,6 @@ type convPlan struct {
 	csrs      []gemm.CSR // per part, when the backward may go sparse
 	clearGx   bool       // this op alone fills gx: each part clears its block
 }
-
-// convPlans recycles convPlans, which runParts hands to other goroutines:
-// allocating one per step would make training steps allocate.
-var convPlans = sync.Pool{New: func() any { return new(convPlan) }}
 
 // minParallelMACs is the work below which a layer stays on one core.
 const minParallelMACs = 1 << 20
@@ -216,12 +225,13 @@ var convParts = 0
 
 func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	g, cout := convGeom(e, c)
-	p := convPlans.Get().(*convPlan)
+	st := e.state.(*convState)
+	p := &st.plan
 	*p = convPlan{g: g, cout: cout, k: g.kh * g.kw * g.c, rows: g.oh * g.ow}
 	if parts <= 0 {
 		parts = 1
 		if g.n*p.rows*p.k*cout >= minParallelMACs {
-			parts = max(1, min(runtime.GOMAXPROCS(0), g.n))
+			parts = max(1, min(parallel.Threads(), g.n))
 		}
 	}
 	p.parts = parts
@@ -236,17 +246,17 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	}
 	// Then the transposed filter and, per part, a transposed filter
 	// gradient, for the sparse backward.
-	need := 2 + parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
-	if len(e.aux) != need {
-		e.aux = makeFloats("conv2d", "convolution work space", need)
+	need := parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
+	if len(st.buf) != need {
+		st.buf = makeFloats("conv2d", "convolution work space", need)
 	}
-	p.aux = e.aux
+	p.buf = st.buf
 	p.x, p.f, p.out = e.in[0].data, e.in[1].data, e.out.data
 	return p
 }
 
 func (p *convPlan) cols(part int) []float32 {
-	return p.aux[2+part*p.colsLen : 2+(part+1)*p.colsLen]
+	return p.buf[part*p.colsLen : (part+1)*p.colsLen]
 }
 
 // filterGrad returns where part accumulates its filter gradient.
@@ -254,21 +264,21 @@ func (p *convPlan) filterGrad(part int) []float32 {
 	if part == 0 {
 		return p.gf.data
 	}
-	off := 2 + p.parts*p.colsLen + (part-1)*p.k*p.cout
-	return p.aux[off : off+p.k*p.cout]
+	off := p.parts*p.colsLen + (part-1)*p.k*p.cout
+	return p.buf[off : off+p.k*p.cout]
 }
 
 // filterT returns the transposed filter, [cout, k], for the sparse
 // backward.
 func (p *convPlan) filterT() []float32 {
-	off := 2 + p.parts*p.colsLen + (p.parts-1)*p.k*p.cout
-	return p.aux[off : off+p.k*p.cout]
+	off := p.parts*p.colsLen + (p.parts-1)*p.k*p.cout
+	return p.buf[off : off+p.k*p.cout]
 }
 
 // gradT returns part's scratch for its transposed filter gradient.
 func (p *convPlan) gradT(part int) []float32 {
-	off := 2 + p.parts*p.colsLen + (p.parts+part)*p.k*p.cout
-	return p.aux[off : off+p.k*p.cout]
+	off := p.parts*p.colsLen + (p.parts+part)*p.k*p.cout
+	return p.buf[off : off+p.k*p.cout]
 }
 
 // block returns the images [lo, hi) of part.
@@ -341,13 +351,11 @@ func (g *geom) col2im(dx, cols []float32, n0, nb int) {
 // forward: out = im2col(x)·filter, each core on its block of images,
 // group by group.
 func (c convOp) forward(e *exec) {
+	st := e.state.(*convState)
 	p := newConvPlan(e, c, convParts)
-	p.aux[0] = float32(p.parts)
-	p.aux[1] = 0
-	runParts(p.parts, p)
-	if p.whole && !p.g.direct() {
-		p.aux[1] = 1 // backward may reuse the patches
-	}
+	st.parts, st.kept = p.parts, false
+	parallel.Run(p.parts, p)
+	st.kept = p.whole && !p.g.direct() // backward may reuse the patches
 	p.release()
 }
 
@@ -357,12 +365,11 @@ func (convOp) canOverwrite(i int) bool { return i == 0 }
 
 // sgemm runs a product of one part: on one goroutine when the parts
 // already share the cores.
-func (p *convPlan) sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	threads := 0
+func (p *convPlan) sgemm(c, a, b gemm.Matrix, o gemm.Options) {
 	if p.parts > 1 {
-		threads = 1
+		o.Threads = 1
 	}
-	sgemmOn(threads, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	sgemm(c, a, b, o)
 }
 
 // sparse runs a sparse product of one part with k-wide dense operands:
@@ -382,13 +389,11 @@ func (p *convPlan) sparse(transposed bool, s *gemm.CSR, b []float32, beta float3
 	}
 }
 
-// release returns p to convPlans without references to tensors.
-func (p *convPlan) release() {
-	*p = convPlan{}
-	convPlans.Put(p)
-}
+// release drops p's references to the run's tensors.
+func (p *convPlan) release() { *p = convPlan{} }
 
-func (p *convPlan) runPart(part int) {
+// RunPart runs forward or backward on part's block of images.
+func (p *convPlan) RunPart(part int) {
 	if p.backward {
 		p.backwardPart(part)
 	} else {
@@ -407,7 +412,7 @@ func (p *convPlan) forwardPart(part int) {
 		} else {
 			p.g.im2col(cols, p.x, n0, b)
 		}
-		p.sgemm(false, false, b*p.rows, p.cout, p.k, a, p.k, p.f, p.cout, 0, p.out[n0*p.rows*p.cout:], p.cout)
+		p.sgemm(mat(b*p.rows, p.cout, p.out[n0*p.rows*p.cout:]), mat(b*p.rows, p.k, a), mat(p.k, p.cout, p.f), gemm.Options{})
 	}
 }
 
@@ -421,16 +426,17 @@ func (c convOp) backward(e *exec) {
 	if gx == nil && gf == nil {
 		return
 	}
-	p := newConvPlan(e, c, int(e.aux[0]))
-	p.dout, p.gx, p.gf, p.backward = e.grad.data, gx, gf, true
+	st := e.state.(*convState)
+	p := newConvPlan(e, c, st.parts)
+	p.dout, p.gx, p.gf, p.backward, p.kept = e.grad.data, gx, gf, true, st.kept
 	p.clearGx = gx != nil && accumulate(e, 0) == 0
 	if sparseEnabled && p.cout >= 16 && !p.g.direct() {
 		// The output gradient is mostly zeros after max-pooling and ReLU;
 		// groups where it is take the sparse products (see backwardPart).
-		if len(e.csrs) != p.parts {
-			e.csrs = make([]gemm.CSR, p.parts)
+		if len(st.csrs) != p.parts {
+			st.csrs = make([]gemm.CSR, p.parts)
 		}
-		p.csrs = e.csrs
+		p.csrs = st.csrs
 		ft := p.filterT()
 		for j := range p.k {
 			for c := range p.cout {
@@ -443,14 +449,14 @@ func (c convOp) backward(e *exec) {
 			clear(p.filterGrad(part))
 		}
 	}
-	runParts(p.parts, p)
+	parallel.Run(p.parts, p)
 	if gf != nil {
 		for part := 1; part < p.parts; part++ {
 			accum(gf.data, p.filterGrad(part))
 		}
 	}
 	if gx != nil {
-		p.aux[1] = 0 // the patch buffers now hold gradients
+		st.kept = false // the patch buffers now hold gradients
 	}
 	p.release()
 }
@@ -462,7 +468,7 @@ func (p *convPlan) backwardPart(part int) {
 		in := p.g.h * p.g.w * p.g.c
 		clear(p.gx.data[lo*in : hi*in])
 	}
-	kept := p.aux[1] == 1
+	kept := p.kept
 	for n0 := lo; n0 < hi; n0 += p.nb {
 		b := min(p.nb, hi-n0)
 		m := b * p.rows
@@ -489,68 +495,22 @@ func (p *convPlan) backwardPart(part int) {
 					}
 				}
 			} else {
-				p.sgemm(true, false, p.k, p.cout, m, a, p.k, d, p.cout, 1, p.filterGrad(part), p.cout)
+				p.sgemm(mat(p.k, p.cout, p.filterGrad(part)), mat(m, p.k, a), mat(m, p.cout, d), gemm.Options{TransA: true, Beta: 1})
 			}
 		}
 		if p.gx != nil {
 			if p.g.direct() {
-				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 1, p.gx.data[n0*p.rows*p.k:], p.k)
+				p.sgemm(mat(m, p.k, p.gx.data[n0*p.rows*p.k:]), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true, Beta: 1})
 				continue
 			}
 			if sp != nil {
 				p.sparse(false, sp, p.filterT(), 0, cols)
 			} else {
-				p.sgemm(false, true, m, p.k, p.cout, d, p.cout, p.f, p.cout, 0, cols, p.k)
+				p.sgemm(mat(m, p.k, cols), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true})
 			}
 			p.g.col2im(p.gx.data, cols, n0, b)
 		}
 	}
-}
-
-// partRunner is work split into parts that may run in parallel.
-type partRunner interface{ runPart(part int) }
-
-// partJob is one call of runParts: it records the first panic of a part.
-type partJob struct {
-	f     partRunner
-	mu    sync.Mutex
-	panic any // the first panic of a part, re-raised by the caller
-}
-
-var partJobs = sync.Pool{New: func() any { return new(partJob) }}
-
-// runParts calls f.runPart(0), ..., f.runPart(parts-1) in parallel on the
-// goroutines of package gemm's pool. A panic in any part (such as
-// ErrInterrupted from sgemm) is re-raised on the caller once all parts have
-// stopped, so no helper is left writing buffers.
-func runParts(parts int, f partRunner) {
-	if parts <= 1 {
-		f.runPart(0)
-		return
-	}
-	j := partJobs.Get().(*partJob)
-	j.f, j.panic = f, nil
-	gemm.RunParts(parts, j)
-	p := j.panic
-	j.f, j.panic = nil, nil
-	partJobs.Put(j)
-	if p != nil {
-		panic(p)
-	}
-}
-
-// RunPart runs part i, recording a panic instead of dying.
-func (j *partJob) RunPart(i int) {
-	defer func() {
-		if r := recover(); r != nil {
-			j.mu.Lock()
-			if j.panic == nil {
-				j.panic = r
-			}
-			j.mu.Unlock()
-		}
-	}()
-	j.f.runPart(i)
 }
 
 // MaxPool takes the largest value of each size×size window of NHWC images
@@ -652,25 +612,29 @@ type poolPlan struct {
 	backward bool
 }
 
-var poolPlans = sync.Pool{New: func() any { return new(poolPlan) }}
+// poolState holds a pooling op's pass under way, which parallel.Run hands
+// to helpers.
+type poolState struct{ plan poolPlan }
+
+func (poolOp) newState() any { return new(poolState) }
 
 func (p poolOp) run(e *exec, backward bool) {
 	g := p.geom(e)
 	parts := 1
 	if g.n*g.oh*g.ow*g.c*g.kh*g.kw >= 1<<18 {
-		parts = max(1, min(runtime.GOMAXPROCS(0), g.n))
+		parts = max(1, min(parallel.Threads(), g.n))
 	}
 	if convParts > 0 {
 		parts = min(convParts, max(g.n, 1))
 	}
-	pl := poolPlans.Get().(*poolPlan)
+	pl := &e.state.(*poolState).plan
 	*pl = poolPlan{op: p, e: e, g: g, parts: parts, backward: backward}
-	runParts(parts, pl)
+	parallel.Run(parts, pl)
 	*pl = poolPlan{}
-	poolPlans.Put(pl)
 }
 
-func (pl *poolPlan) runPart(part int) {
+// RunPart pools, or passes the gradient of, part's block of images.
+func (pl *poolPlan) RunPart(part int) {
 	lo, hi := part*pl.g.n/pl.parts, (part+1)*pl.g.n/pl.parts
 	if pl.backward {
 		pl.op.backwardImages(pl.e, &pl.g, lo, hi)
@@ -743,9 +707,6 @@ func (p poolOp) forwardImages(e *exec, g *geom, n0, n1 int) {
 		}
 	}
 }
-
-// accum adds src to dst element-wise.
-func accum(dst, src []float32) { vec.Add(dst, dst, src) }
 
 // backwardImages adds the gradient of images [n0, n1) into e.inGrad[0].
 func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {

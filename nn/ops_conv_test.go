@@ -426,7 +426,7 @@ func TestConvSparseBackward(t *testing.T) {
 	taken := false
 	for _, p := range s.plans {
 		for _, e := range p.execs {
-			if _, ok := e.node.op.(convOp); ok && len(e.csrs) > 0 && e.csrs[0].NNZ() > 0 {
+			if st, ok := e.state.(*convState); ok && len(st.csrs) > 0 && st.csrs[0].NNZ() > 0 {
 				taken = true
 			}
 		}

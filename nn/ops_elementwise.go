@@ -3,6 +3,9 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/nnlab/nnlab/nn/internal/parallel"
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // Add returns a + b element-wise, broadcasting as numpy does: a bias of
@@ -85,6 +88,52 @@ func (o binaryOp) apply(x, y float32) float32 {
 	return 0
 }
 
+// biasState holds the parallel passes of a bias add (an Add whose second
+// operand is a row repeated along the leading dimensions).
+type biasState struct {
+	add  biasAddJob
+	grad biasGradJob
+}
+
+func (binaryOp) newState() any { return new(biasState) }
+
+// biasAddJob is y[r] = x[r] + b for the rows r of width len(b), by parts of
+// whole rows.
+type biasAddJob struct {
+	ewSplit
+	x, y, b []float32
+}
+
+// RunPart adds b to part's rows.
+func (j *biasAddJob) RunPart(part int) {
+	lo, hi := j.bounds(part)
+	w := j.unit
+	for r := lo; r < hi; r += w {
+		vec.Add(j.y[r:r+w], j.x[r:r+w], j.b)
+	}
+}
+
+// biasGradJob sums the rows of g per part (into partial, parts × width)
+// and, if dx is set, adds g to it.
+type biasGradJob struct {
+	ewSplit
+	g, dx, partial []float32
+}
+
+// RunPart sums part's rows of g and adds them to dx.
+func (j *biasGradJob) RunPart(part int) {
+	lo, hi := j.bounds(part)
+	w := j.unit
+	sum := j.partial[part*w : (part+1)*w]
+	clear(sum)
+	for r := lo; r < hi; r += w {
+		vec.Add(sum, sum, j.g[r:r+w])
+	}
+	if j.dx != nil {
+		vec.Add(j.dx[lo:hi], j.dx[lo:hi], j.g[lo:hi])
+	}
+}
+
 func (o binaryOp) forward(e *exec) {
 	a, b, out := e.in[0], e.in[1], e.out
 	switch {
@@ -96,9 +145,9 @@ func (o binaryOp) forward(e *exec) {
 		// The bias case: b repeats along the leading dimensions.
 		w := len(b.data)
 		if o.kind == opAdd {
-			j := ewJobs.Get().(*ewJob)
-			*j = ewJob{kind: ewBiasAdd, parts: ewParts(len(out.data)), n: len(out.data), w: w, x: a.data, y: out.data, b: b.data}
-			j.run()
+			j := &e.state.(*biasState).add
+			*j = biasAddJob{ewSplit: newSplit(len(out.data), w), x: a.data, y: out.data, b: b.data}
+			parallel.Run(j.parts, j)
 			return
 		}
 		for r := 0; r < len(out.data); r += w {
@@ -123,24 +172,25 @@ func (o binaryOp) backward(e *exec) {
 	// Fast path for the bias add: dA = dC, dB = column sums of dC.
 	if o.kind == opAdd && len(a.data) == len(out.data) && (len(b.data) == len(out.data) || isRowOf(b.shape, out.shape)) {
 		if gb == nil {
-			addTo(ga.data, g)
+			accum(ga.data, g)
 			return
 		}
 		// Each part sums its rows apart (in e.aux) and adds its share of
 		// dA; the partial sums are added up after.
 		w := len(b.data)
-		parts := ewParts(len(g))
+		sp := newSplit(len(g), w)
+		parts := sp.parts
 		if len(e.aux) != parts*w {
 			e.aux = make([]float32, parts*w)
 		}
-		j := ewJobs.Get().(*ewJob)
-		*j = ewJob{kind: ewBiasGrad, parts: parts, n: len(g), w: w, g: g, partial: e.aux}
+		j := &e.state.(*biasState).grad
+		*j = biasGradJob{ewSplit: sp, g: g, partial: e.aux}
 		if ga != nil {
 			j.dx = ga.data
 		}
-		j.run()
+		parallel.Run(parts, j)
 		for part := range parts {
-			addTo(gb.data, e.aux[part*w:(part+1)*w])
+			accum(gb.data, e.aux[part*w:(part+1)*w])
 		}
 		return
 	}
@@ -257,11 +307,44 @@ type reluOp struct{}
 
 func (reluOp) shape(in [][]int) ([]int, error) { return append([]int{}, in[0]...), nil }
 
+// reluState holds a ReLU's parallel passes.
+type reluState struct {
+	fwd reluJob
+	bwd reluGradJob
+}
+
+func (reluOp) newState() any { return new(reluState) }
+
+// reluJob is y = max(x, 0), by parts.
+type reluJob struct {
+	ewSplit
+	x, y []float32
+}
+
+// RunPart computes part's share of y.
+func (j *reluJob) RunPart(part int) {
+	lo, hi := j.bounds(part)
+	vec.Relu(j.y[lo:hi], j.x[lo:hi])
+}
+
+// reluGradJob is dx (+)= g where y > 0, by parts.
+type reluGradJob struct {
+	ewSplit
+	dx, g, y []float32
+	acc      bool // add to dx instead of overwriting it
+}
+
+// RunPart computes part's share of dx.
+func (j *reluGradJob) RunPart(part int) {
+	lo, hi := j.bounds(part)
+	vec.ReluGrad(j.dx[lo:hi], j.g[lo:hi], j.y[lo:hi], j.acc)
+}
+
 func (reluOp) forward(e *exec) {
 	x := e.in[0].data
-	j := ewJobs.Get().(*ewJob)
-	*j = ewJob{kind: ewRelu, parts: ewParts(len(x)), n: len(x), x: x, y: e.out.data[:len(x)]}
-	j.run()
+	j := &e.state.(*reluState).fwd
+	*j = reluJob{ewSplit: newSplit(len(x), ewLine), x: x, y: e.out.data[:len(x)]}
+	parallel.Run(j.parts, j)
 }
 
 // backward passes the gradient where the output is positive (reading y,
@@ -272,10 +355,10 @@ func (reluOp) backward(e *exec) {
 		return
 	}
 	y := e.out.data
-	j := ewJobs.Get().(*ewJob)
-	*j = ewJob{kind: ewReluGrad, parts: ewParts(len(y)), n: len(y), y: y,
+	j := &e.state.(*reluState).bwd
+	*j = reluGradJob{ewSplit: newSplit(len(y), ewLine), y: y,
 		g: e.grad.data[:len(y)], dx: gx.data[:len(y)], acc: accumulate(e, 0) != 0}
-	j.run()
+	parallel.Run(j.parts, j)
 }
 
 func (reluOp) canOverwrite(int) bool { return true }
@@ -333,6 +416,6 @@ func (castOp) shape(in [][]int) ([]int, error) { return append([]int{}, in[0]...
 func (castOp) forward(e *exec)                 { copy(e.out.data, e.in[0].data) }
 func (castOp) backward(e *exec) {
 	if g := e.inGrad[0]; g != nil {
-		addTo(g.data, e.grad.data)
+		accum(g.data, e.grad.data)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/nnlab/nnlab/nn/gemm"
-	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n]. Operands of rank
@@ -49,16 +48,26 @@ func (matmulOp) dims(a, b *Tensor) (batch, m, k, n int) {
 	return batch, m, k, n
 }
 
+// matmulState is what a matmul keeps from forward to backward: its left
+// operand in CSR form when it is mostly zeros (see sparseLeft).
+type matmulState struct {
+	csr    gemm.CSR
+	sparse bool // csr holds this step's left operand
+}
+
+func (matmulOp) newState() any { return new(matmulState) }
+
 func (o matmulOp) forward(e *exec) {
 	a, b := e.in[0], e.in[1]
 	batch, m, k, n := o.dims(a, b)
-	if batch == 1 && sparseLeft(e, m, n, k) {
-		sparseMul(e.sparse, n, b.data, 0, e.out.data)
+	st := e.state.(*matmulState)
+	st.sparse = batch == 1 && sparseLeft(st, a.data, m, n, k)
+	if st.sparse {
+		sparseMul(&st.csr, n, b.data, 0, e.out.data)
 		return
 	}
-	e.isSparse = false
 	for i := 0; i < batch; i++ {
-		sgemm(false, false, m, n, k, a.data[i*m*k:], k, b.data[i*k*n:], n, 0, e.out.data[i*m*n:], n)
+		sgemm(mat(m, n, e.out.data[i*m*n:]), mat(m, k, a.data[i*m*k:]), mat(k, n, b.data[i*k*n:]), gemm.Options{})
 	}
 }
 
@@ -70,16 +79,16 @@ func (o matmulOp) backward(e *exec) {
 	g := e.grad.data
 	if ga := e.inGrad[0]; ga != nil {
 		for i := 0; i < batch; i++ {
-			sgemm(false, true, m, k, n, g[i*m*n:], n, b.data[i*k*n:], n, accumulate(e, 0), ga.data[i*m*k:], k)
+			sgemm(mat(m, k, ga.data[i*m*k:]), mat(m, n, g[i*m*n:]), mat(k, n, b.data[i*k*n:]), gemm.Options{TransB: true, Beta: accumulate(e, 0)})
 		}
 	}
 	if gb := e.inGrad[1]; gb != nil {
-		if e.isSparse {
-			sparseTMul(e.sparse, n, g, accumulate(e, 1), gb.data)
+		if st := e.state.(*matmulState); st.sparse {
+			sparseTMul(&st.csr, n, g, accumulate(e, 1), gb.data)
 			return
 		}
 		for i := 0; i < batch; i++ {
-			sgemm(true, false, k, n, m, a.data[i*m*k:], k, g[i*m*n:], n, accumulate(e, 1), gb.data[i*k*n:], n)
+			sgemm(mat(k, n, gb.data[i*k*n:]), mat(m, k, a.data[i*m*k:]), mat(m, n, g[i*m*n:]), gemm.Options{TransA: true, Beta: accumulate(e, 1)})
 		}
 	}
 }
@@ -94,20 +103,15 @@ const sparseMaxDensity = 0.3
 // to compare with dense products.
 var sparseEnabled = os.Getenv("NNLAB_SPARSE") != "off"
 
-// sparseLeft decides whether matmul e multiplies its m×k left operand as a
-// sparse matrix, and if so stores it in e.sparse. Images such as MNIST's
+// sparseLeft decides whether a matmul multiplies its m×k left operand a as
+// a sparse matrix, and if so stores it in st.csr. Images such as MNIST's
 // digits (81% zeros) qualify; dense activations are recognised from their
 // first rows, so that checking them costs almost nothing.
-func sparseLeft(e *exec, m, n, k int) bool {
-	e.isSparse = false
+func sparseLeft(st *matmulState, a []float32, m, n, k int) bool {
 	if !sparseEnabled || n < 64 || k < 64 {
 		return false
 	}
-	if e.sparse == nil {
-		e.sparse = new(gemm.CSR)
-	}
-	e.isSparse = toSparse(e.sparse, e.in[0].data, m, k)
-	return e.isSparse
+	return toSparse(&st.csr, a, m, k)
 }
 
 // toSparse stores the m×k matrix a in s if at most sparseMaxDensity of it
@@ -196,11 +200,8 @@ func (reshapeOp) backward(e *exec) {
 			copy(g.data, e.grad.data)
 			return
 		}
-		addTo(g.data, e.grad.data)
+		accum(g.data, e.grad.data)
 	}
 }
 
 func (reshapeOp) canOverwrite(int) bool { return true }
-
-// addTo adds src to dst element-wise.
-func addTo(dst, src []float32) { vec.Add(dst, dst, src) }

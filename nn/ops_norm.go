@@ -3,8 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
+
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // Batch normalisation constants, Keras's defaults.
@@ -60,8 +60,8 @@ func BatchNorm(x, training *Node) *Node {
 
 // bnOp's inputs: x, training, gamma, beta, moving mean, moving variance.
 // Its aux holds, per channel, the mean and 1/sqrt(variance+eps) used by
-// forward, two accumulators, the batch's biased variance, the mode (1 for
-// training), and then two channel-sized buffers per core for partial sums.
+// forward, two accumulators and the batch's biased variance, and then two
+// channel-sized buffers per core for partial sums; its bnState the mode.
 type bnOp struct{}
 
 func (bnOp) shape(in [][]int) ([]int, error) {
@@ -103,7 +103,7 @@ func channelSums(sum, part, x []float32, sub []float32) {
 	}
 }
 
-// bnStage is one pass of BatchNorm over the rows, which runParts splits.
+// bnStage is one pass of BatchNorm over the rows, which parallel.Run splits.
 type bnStage int
 
 const (
@@ -122,10 +122,17 @@ type bnPlan struct {
 	train       bool
 }
 
-var bnPlans = sync.Pool{New: func() any { return new(bnPlan) }}
+// bnState is what a BatchNorm keeps from forward to backward and to the
+// step's end (its per-channel statistics are in aux).
+type bnState struct {
+	train bool   // forward ran in training mode, on the batch's statistics
+	plan  bnPlan // the pass under way, which parallel.Run hands to helpers
+}
+
+func (bnOp) newState() any { return new(bnState) }
 
 // bnHeader is the number of floats of aux before the partial sums.
-func bnHeader(c int) int { return 5*c + 1 }
+func bnHeader(c int) int { return 5 * c }
 
 // newBNPlan returns a plan for e, sizing aux for the partial sums of every
 // core (only in forward: backward needs forward's statistics and uses as
@@ -135,7 +142,7 @@ func newBNPlan(e *exec, forward bool) *bnPlan {
 	m := len(e.in[0].data) / max(c, 1)
 	parts := 1
 	if m*c >= 1<<18 {
-		parts = max(1, min(runtime.GOMAXPROCS(0), m))
+		parts = max(1, min(parallel.Threads(), m))
 	}
 	if convParts > 0 {
 		parts = min(convParts, max(m, 1))
@@ -144,15 +151,13 @@ func newBNPlan(e *exec, forward bool) *bnPlan {
 		e.aux = make([]float32, need)
 	}
 	parts = max(1, min(parts, (len(e.aux)-bnHeader(c))/max(2*c, 1)))
-	p := bnPlans.Get().(*bnPlan)
+	p := &e.state.(*bnState).plan
 	*p = bnPlan{e: e, parts: parts, m: m, c: c}
 	return p
 }
 
-func (p *bnPlan) release() {
-	*p = bnPlan{}
-	bnPlans.Put(p)
-}
+// release drops the plan's references to the run's tensors.
+func (p *bnPlan) release() { *p = bnPlan{} }
 
 // partial returns part's two channel-sized buffers.
 func (p *bnPlan) partial(part int) (a, b []float32) {
@@ -164,7 +169,7 @@ func (p *bnPlan) partial(part int) (a, b []float32) {
 // into dst1 (and dst2).
 func (p *bnPlan) run(stage bnStage, dst1, dst2 []float32) {
 	p.stage = stage
-	runParts(p.parts, p)
+	parallel.Run(p.parts, p)
 	if dst1 == nil {
 		return
 	}
@@ -179,7 +184,8 @@ func (p *bnPlan) run(stage bnStage, dst1, dst2 []float32) {
 	}
 }
 
-func (p *bnPlan) runPart(part int) {
+// RunPart runs the plan's stage on part's rows.
+func (p *bnPlan) RunPart(part int) {
 	c := p.c
 	lo, hi := part*p.m/p.parts, (part+1)*p.m/p.parts
 	x := p.e.in[0].data[lo*c : hi*c]
@@ -245,9 +251,8 @@ func (bnOp) forward(e *exec) {
 	mean, inv := e.aux[:c], e.aux[c:2*c]
 	s1, s2 := e.aux[2*c:3*c], e.aux[3*c:4*c]
 	batchVar := e.aux[4*c : 5*c]
-	e.aux[5*c] = 0
+	e.state.(*bnState).train = train
 	if train {
-		e.aux[5*c] = 1
 		p.run(bnSum, s1, s2)
 		for i := range mean {
 			mean[i] = s1[i] / float32(p.m)
@@ -287,7 +292,7 @@ func (bnOp) backward(e *exec) {
 	gamma := e.in[2].data
 	mean, inv := e.aux[:c], e.aux[c:2*c]
 	dbeta, dgamma := e.aux[2*c:3*c], e.aux[3*c:4*c]
-	p.train = e.aux[5*c] != 0
+	p.train = e.state.(*bnState).train
 	if ggamma != nil || gbeta != nil || (gx != nil && p.train) {
 		p.run(bnGradSums, dbeta, dgamma)
 	}
@@ -321,11 +326,11 @@ func (bnOp) backward(e *exec) {
 // With n values per channel the variance is unbiased by n/(n-1), or left
 // as is for n = 1, as TensorFlow's kernel does.
 func (bnOp) afterStep(e *exec) {
-	x := e.in[0]
-	c := x.shape[len(x.shape)-1]
-	if e.aux[5*c] == 0 {
+	if !e.state.(*bnState).train {
 		return
 	}
+	x := e.in[0]
+	c := x.shape[len(x.shape)-1]
 	n := len(x.data) / c
 	unbias := float32(n) / float32(max(n-1, 1))
 	mean, batchVar := e.aux[:c], e.aux[4*c:5*c]

@@ -3,6 +3,9 @@ package nn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // ReduceMean averages x over the given axes (negative ones count from the
@@ -183,7 +186,7 @@ func (r reduceOp) forward(e *exec) {
 			dst := e.out.data[o*inner : (o+1)*inner]
 			clear(dst)
 			for k := 0; k < n; k++ {
-				addTo(dst, x.data[(o*n+k)*inner:])
+				accum(dst, x.data[(o*n+k)*inner:])
 			}
 			for i := range dst {
 				dst[i] *= scale
@@ -492,22 +495,10 @@ func (dropoutOp) forward(e *exec) {
 		}
 		return
 	}
-	scale := 1 / keep
-	if len(x) >= ewMinParallel {
-		j := ewJobs.Get().(*ewJob)
-		*j = ewJob{kind: ewDropout, parts: ewParts(len(x)), n: len(x), x: x, y: e.out.data, mask: e.aux,
-			keep: keep, scale: scale, seed: e.rng.Uint64()}
-		j.run()
-		return
-	}
-	for i, v := range x {
-		if e.rng.Float32() < keep {
-			e.aux[i] = scale
-		} else {
-			e.aux[i] = 0
-		}
-		e.out.data[i] = v * e.aux[i]
-	}
+	j := &e.state.(*dropoutState).fwd
+	*j = dropoutJob{ewSplit: newSplit(len(x), dropChunk), x: x, y: e.out.data, mask: e.aux,
+		keep: keep, scale: 1 / keep, seed: e.rng.Uint64()}
+	parallel.Run(j.parts, j)
 }
 
 func (dropoutOp) backward(e *exec) {
@@ -516,10 +507,76 @@ func (dropoutOp) backward(e *exec) {
 		return
 	}
 	g := e.grad.data
-	j := ewJobs.Get().(*ewJob)
-	*j = ewJob{kind: ewScaleGrad, parts: ewParts(len(g)), n: len(g), g: g, mask: e.aux[:len(g)],
+	j := &e.state.(*dropoutState).bwd
+	*j = scaleGradJob{ewSplit: newSplit(len(g), ewLine), g: g, mask: e.aux[:len(g)],
 		dx: gx.data[:len(g)], acc: accumulate(e, 0) != 0}
-	j.run()
+	parallel.Run(j.parts, j)
+}
+
+// dropChunk is the number of elements that draw from one random stream:
+// fixed, so that the masks do not depend on the number of cores.
+const dropChunk = 1 << 14
+
+// dropoutState holds a dropout's parallel passes.
+type dropoutState struct {
+	fwd dropoutJob
+	bwd scaleGradJob
+}
+
+func (dropoutOp) newState() any { return new(dropoutState) }
+
+// dropoutJob draws the mask (scale where a value is kept, else 0) and sets
+// y = x*mask, by parts of whole random-stream chunks. Chunk c draws from a
+// PCG stream seeded with (seed, c), 32 bits per value.
+type dropoutJob struct {
+	ewSplit
+	x, y, mask  []float32
+	keep, scale float32
+	seed        uint64
+}
+
+// RunPart draws the mask of part's chunks and applies it.
+func (j *dropoutJob) RunPart(part int) {
+	lo, hi := j.bounds(part)
+	thr := uint64(float64(j.keep) * (1 << 32))
+	for c := lo; c < hi; c += dropChunk {
+		var src rand.PCG
+		src.Seed(j.seed, uint64(c/dropChunk))
+		end := min(hi, c+dropChunk)
+		mask, x, y := j.mask[c:end], j.x[c:end], j.y[c:end]
+		for i := 0; i < len(mask); i += 2 {
+			r := src.Uint64()
+			mask[i] = j.scale * float32(((r&0xffffffff)-thr)>>63)
+			if i+1 < len(mask) {
+				mask[i+1] = j.scale * float32(((r>>32)-thr)>>63)
+			}
+		}
+		for i, v := range x {
+			y[i] = v * mask[i]
+		}
+	}
+}
+
+// scaleGradJob is dx (+)= g*mask, by parts.
+type scaleGradJob struct {
+	ewSplit
+	g, mask, dx []float32
+	acc         bool // add to dx instead of overwriting it
+}
+
+// RunPart computes part's share of dx.
+func (j *scaleGradJob) RunPart(part int) {
+	lo, hi := j.bounds(part)
+	g, m, dx := j.g[lo:hi], j.mask[lo:hi], j.dx[lo:hi]
+	if j.acc {
+		for i, v := range g {
+			dx[i] += v * m[i]
+		}
+		return
+	}
+	for i, v := range g {
+		dx[i] = v * m[i]
+	}
 }
 
 // canOverwrite is true for x only: the keep probability has no gradient.

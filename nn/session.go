@@ -277,6 +277,9 @@ func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	p := &plan{index: map[*Node]int{}}
 	for _, n := range ancestors(fetches) {
 		e := &exec{node: n, rng: s.rng}
+		if n.kind == kindOp {
+			e.state = newState(n.op)
+		}
 		p.index[n] = len(p.execs)
 		p.execs = append(p.execs, e)
 		ins := make([]int, len(n.inputs))

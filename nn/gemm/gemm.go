@@ -1,6 +1,10 @@
 // Package gemm is a fast single-precision matrix multiply (SGEMM) for
 // row-major matrices, in the style of BLIS/GotoBLAS.
 //
+// Mul multiplies Matrix views, with transposition, accumulation, a thread
+// bound and cancellation in an Options struct; Sgemm and its variants are
+// the BLAS-style form with positional arguments and a scale factor alpha.
+//
 // Sgemm packs panels of op(A) into 6-row slivers and panels of op(B) into
 // 16-column slivers (so transposition costs nothing beyond packing), blocks
 // the loops for the caches (KC×NC panel of B in L3/L2, MC×KC block of A in L2,
@@ -10,18 +14,19 @@
 // environment variable NNLAB_GEMM=generic forces the Go kernel. No AVX-512
 // kernel is provided (the machines this was tuned on lack AVX-512).
 //
-// Large products are split into tiles of C that run on a persistent pool of
-// worker goroutines (see SetThreads); small ones stay on the calling
+// Large products are split into tiles of C that run on nn's persistent pool
+// of helper goroutines (package nn/internal/parallel; see SetThreads); small ones stay on the calling
 // goroutine. Packing buffers are reused through a sync.Pool, so repeated
 // calls do not allocate in the steady state.
 package gemm
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // Register tile of the micro-kernel and cache-blocking sizes (in floats).
@@ -52,30 +57,14 @@ const (
 // (A variable so that tests can force the parallel path on small matrices.)
 var parallelMinMACs = 1 << 20
 
-// threadSetting is the value of SetThreads; 0 means runtime.GOMAXPROCS(0).
-var threadSetting atomic.Int32
-
-// SetThreads sets how many goroutines Sgemm may use for one large product.
-// n <= 0 restores the default, runtime.GOMAXPROCS(0). The effective number
-// is never more than GOMAXPROCS at the time of the call.
-func SetThreads(n int) {
-	if n < 0 {
-		n = 0
-	}
-	if n > 1<<16 {
-		n = 1 << 16
-	}
-	threadSetting.Store(int32(n))
-}
+// SetThreads sets how many goroutines Sgemm, and every other parallel
+// kernel of nn, may use for one large product. n <= 0 restores the default,
+// runtime.GOMAXPROCS(0). The effective number is never more than GOMAXPROCS
+// at the time of the call.
+func SetThreads(n int) { parallel.SetThreads(n) }
 
 // Threads reports how many goroutines Sgemm currently uses for large products.
-func Threads() int {
-	p := runtime.GOMAXPROCS(0)
-	if t := int(threadSetting.Load()); t > 0 && t < p {
-		return t
-	}
-	return p
-}
+func Threads() int { return parallel.Threads() }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
 // op(X) is X, or Xᵀ if the corresponding trans flag is set. op(A) is m×k,
@@ -124,8 +113,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 	j.alpha, j.beta = alpha, beta
 	j.a, j.b, j.c = a, b, c
 	j.lda, j.ldb, j.ldc = lda, ldb, ldc
-	j.stop = stop
-	j.stopped.Store(false)
+	j.SetStop(stop)
 	j.next.Store(0)
 
 	t := 1
@@ -136,9 +124,10 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 		}
 	}
 	j.split(t)
-	j.share(j, min(t, len(j.parts))-1)
-	ok := !j.stopped.Load()
-	j.a, j.b, j.c, j.stop = nil, nil, nil, nil
+	j.Share(j, min(t, len(j.parts))-1)
+	ok := !j.Stopped()
+	j.a, j.b, j.c = nil, nil, nil
+	j.SetStop(nil)
 	jobPool.Put(j)
 	return ok
 }
@@ -219,8 +208,8 @@ type job struct {
 
 	parts []part
 	next  atomic.Int32 // index of the next unclaimed part
-	stopper
-	crew
+	parallel.Stopper
+	parallel.Crew
 }
 
 var jobPool = sync.Pool{New: func() any { return new(job) }}
@@ -263,8 +252,8 @@ func (j *job) split(t int) {
 	}
 }
 
-// work claims parts of the job until none are left.
-func (j *job) work() {
+// Work claims parts of the job until none are left.
+func (j *job) Work() {
 	ws := wsPool.Get().(*workspace)
 	for {
 		i := int(j.next.Add(1)) - 1
@@ -278,25 +267,8 @@ func (j *job) work() {
 	wsPool.Put(ws)
 }
 
-// stopper is a task's cancellation: the caller's stop function and
-// whether any goroutine of the task has seen it return true.
-type stopper struct {
-	stop    func() bool
-	stopped atomic.Bool
-}
-
-// interrupted polls the stop function; it reports true once any goroutine
-// of the task has seen it return true.
-func (s *stopper) interrupted() bool {
-	if s.stopped.Load() {
-		return true
-	}
-	if s.stop != nil && s.stop() {
-		s.stopped.Store(true)
-		return true
-	}
-	return false
-}
+// interrupted polls the job's stop function (see parallel.Stopper).
+func (j *job) interrupted() bool { return j.Interrupted() }
 
 // blockSize returns a block length ≤ max, a multiple of unit, that splits
 // total into equal-ish blocks (so that the last block is not a sliver).
@@ -556,91 +528,4 @@ func alignedFloats(n int) []float32 {
 	s := make([]float32, n+16)
 	off := (64 - int(uintptr(unsafe.Pointer(&s[0]))&63)) & 63 / 4
 	return s[off : off+n : off+n]
-}
-
-// task is a product shared among goroutines (*job or *spJob): each helper
-// calls work, which claims parts until none are left, then finished.
-type task interface {
-	work()
-	finished()
-}
-
-// crew counts the helpers still working on a task; tasks embed it.
-type crew struct {
-	wg   sync.WaitGroup
-	left atomic.Int32 // the same count, for spinning
-}
-
-func (c *crew) finished() { c.left.Add(-1); c.wg.Done() }
-
-// share runs t on the caller and on helpers helper goroutines, and
-// returns when all have finished with it. c is t's crew.
-func (c *crew) share(t task, helpers int) {
-	if helpers > 0 {
-		startWorkers(helpers)
-		c.wg.Add(helpers)
-		c.left.Store(int32(helpers))
-		for range helpers {
-			workCh <- t
-		}
-	}
-	t.work()
-	if helpers > 0 {
-		// Spin at first: the helpers often finish within microseconds.
-		for i := 0; i < waitSpins && c.left.Load() > 0; i++ {
-		}
-		c.wg.Wait()
-	}
-}
-
-// spinIters bounds how long (a few hundred microseconds) an idle helper
-// polls for its next task, and a caller for its helpers, before parking:
-// waking a parked goroutine takes tens of microseconds on virtual machines,
-// as long as the tutorial's smaller products, and a training step hands out
-// work every few hundred microseconds.
-const spinIters = 2000
-
-// waitSpins is the same bound for a caller's plain loop on an atomic load.
-const waitSpins = 200000
-
-// nextTask returns the next task for a helper, polling before blocking.
-func nextTask() task {
-	for range spinIters {
-		select {
-		case t := <-workCh:
-			return t
-		default:
-			runtime.Gosched() // let other goroutines of this P run
-		}
-	}
-	return <-workCh
-}
-
-// workCh feeds tasks to the persistent helper goroutines.
-var (
-	workCh    = make(chan task, 64)
-	workersMu sync.Mutex
-	nWorkers  int
-	nStarted  atomic.Int32 // nWorkers, readable without the lock
-)
-
-// startWorkers makes sure at least n helper goroutines exist. They live for
-// the rest of the process, blocked on workCh when idle.
-func startWorkers(n int) {
-	if int(nStarted.Load()) >= n {
-		return
-	}
-	workersMu.Lock()
-	for nWorkers < n {
-		go func() {
-			for {
-				t := nextTask()
-				t.work()
-				t.finished()
-			}
-		}()
-		nWorkers++
-	}
-	nStarted.Store(int32(nWorkers))
-	workersMu.Unlock()
 }

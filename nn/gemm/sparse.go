@@ -5,6 +5,8 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // CSR is a sparse matrix in compressed sparse row form, built from a dense
@@ -269,9 +271,10 @@ func SparseMulThreads(threads int, s *CSR, n int, b []float32, ldb int, beta flo
 			r = end
 		}
 	}
-	j.share(j, len(j.parts)-1)
-	ok := !j.stopped.Load()
-	j.s, j.b, j.c, j.stop = nil, nil, nil, nil
+	j.Share(j, len(j.parts)-1)
+	ok := !j.Stopped()
+	j.s, j.b, j.c = nil, nil, nil
+	j.SetStop(nil)
 	spJobPool.Put(j)
 	return ok
 }
@@ -313,9 +316,10 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 		}
 		j.parts = append(j.parts, spPart{0, k, c0, c1})
 	}
-	j.share(j, len(j.parts)-1)
-	ok := !j.stopped.Load()
-	j.s, j.b, j.c, j.stop, j.trans = nil, nil, nil, nil, false
+	j.Share(j, len(j.parts)-1)
+	ok := !j.Stopped()
+	j.s, j.b, j.c, j.trans = nil, nil, nil, false
+	j.SetStop(nil)
 	spJobPool.Put(j)
 	return ok
 }
@@ -413,8 +417,8 @@ func merge(dst, src []float32, beta float32) {
 // returns how many goroutines it may use.
 func newSpJob(threads int, trans bool, s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) (*spJob, int) {
 	j := spJobPool.Get().(*spJob)
-	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.stop, j.trans = s, n, b, ldb, beta, c, ldc, stop, trans
-	j.stopped.Store(false)
+	j.s, j.n, j.b, j.ldb, j.beta, j.c, j.ldc, j.trans = s, n, b, ldb, beta, c, ldc, trans
+	j.SetStop(stop)
 	j.next.Store(0)
 	t := 1
 	if s.NNZ()*n >= parallelMinMACs/4 {
@@ -435,17 +439,20 @@ type spJob struct {
 	trans       bool // SparseTMul: b holds D
 	parts       []spPart
 	next        atomic.Int32
-	stopper
-	crew
+	parallel.Stopper
+	parallel.Crew
 }
+
+// interrupted polls the job's stop function (see parallel.Stopper).
+func (j *spJob) interrupted() bool { return j.Interrupted() }
 
 // spPart is the block [r0,r1)×[c0,c1) of C computed by one goroutine.
 type spPart struct{ r0, r1, c0, c1 int }
 
 var spJobPool = sync.Pool{New: func() any { return new(spJob) }}
 
-// work claims parts until none are left.
-func (j *spJob) work() {
+// Work claims parts until none are left.
+func (j *spJob) Work() {
 	ws := wsPool.Get().(*workspace)
 	for {
 		i := int(j.next.Add(1)) - 1

@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/nnlab/nnlab/nn"
-	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // NumClasses is the number of digit classes, the width of one-hot labels.
@@ -304,12 +304,12 @@ func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
 	// Copying scattered examples waits on memory; two cores wait in parallel.
 	parts := 1
 	if n*imgW >= 1<<16 {
-		parts = gemm.Threads()
+		parts = parallel.Threads()
 	}
 	g := gathers.Get().(*gather)
 	*g = gather{picked: d.picked, imgW: imgW, labW: labW, parts: parts,
 		src: d.Images.Data(), lsrc: d.Labels.Data(), dst: images.Data(), ldst: labels.Data()}
-	gemm.RunParts(parts, g)
+	parallel.Run(parts, g)
 	*g = gather{}
 	gathers.Put(g)
 	return images, labels

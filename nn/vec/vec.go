@@ -8,7 +8,7 @@ import (
 	"math"
 	"sync"
 
-	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // Adam applies one Adam step to the weights w given their gradient g and
@@ -24,11 +24,11 @@ func Adam(w, g, m, v []float32, lr, b1, b2, eps float32) {
 	if len(g) < n || len(m) < n || len(v) < n {
 		panic("vec.Adam: slices shorter than the weights")
 	}
-	if n >= parallelMin && gemm.Threads() > 1 {
+	if n >= parallelMin && parallel.Threads() > 1 {
 		// Large updates are memory-bound: a second core halves them.
 		j := adamJobs.Get().(*adamJob)
 		*j = adamJob{w: w[:n], g: g, m: m, v: v, lr: lr, b1: b1, b2: b2, eps: eps, half: (n / 2) &^ 7}
-		gemm.RunParts(2, j)
+		parallel.Run(2, j)
 		*j = adamJob{}
 		adamJobs.Put(j)
 		return
@@ -57,7 +57,7 @@ func adamGo(w, g, m, v []float32, lr, b1, b2, eps float32) {
 // parallelMin is the length from which an update is split over two cores.
 const parallelMin = 1 << 16
 
-// adamJob is an update split in two halves for gemm.RunParts.
+// adamJob is an update split in two halves for parallel.Run.
 type adamJob struct {
 	w, g, m, v      []float32
 	lr, b1, b2, eps float32
