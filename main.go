@@ -76,6 +76,10 @@ Environment:
                   COLORTERM, LANG/LC_ALL/LC_CTYPE, KITTY_WINDOW_ID,
                   TERM_PROGRAM and LC_TERMINAL to detect what it can draw
   COLUMNS         width of the output when it is not a terminal
+  WT_SESSION      set by Windows Terminal: UTF-8 and 24-bit colour
+  JUPYTER_DATA_DIR, XDG_DATA_HOME, APPDATA
+                  where "nnlab kernel install --user" puts the kernelspec
+                  (default: Jupyter's data directory for this system)
 `
 
 func main() {

@@ -40,7 +40,7 @@ func TestTerminalCtrlCBlockedCall(t *testing.T) {
 	tm.expect(">>> ")
 	// The weights can be saved: nothing waits for the cell left behind.
 	tm.send(":save-model sess w.safetensors\r")
-	tm.expect("saved sess w.safetensors")
+	tm.expect("saved sess to w.safetensors")
 	tm.expect(">>> ")
 	// Waking the cell left behind changes nothing.
 	tm.cell("wg.Done(); x = 42")

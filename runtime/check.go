@@ -14,6 +14,7 @@ import (
 
 	"github.com/nnlab/nnlab/stdlib"
 	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib/generic"
 )
 
 // checker type-checks cells with go/types before yaegi sees them, against
@@ -54,6 +55,13 @@ const methodPrefix = "__nnlab_method_"
 func newChecker(more func(string) interp.Exports) (*checker, error) {
 	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}, funcSrc: map[string]string{}}
 	c.conv.more = more
+	// Packages the interpreter compiles from source: nnlab's own generic
+	// functions first (they replace yaegi's of the same name), then yaegi's.
+	for _, src := range append(append([]string(nil), stdlib.GenericSources...), generic.Sources[:]...) {
+		if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly); err == nil {
+			c.conv.sources[f.Name.Name] = append(c.conv.sources[f.Name.Name], src)
+		}
+	}
 	// The prelude's globals (ans and the helpers) are checked from their
 	// source, so that whatever it declares is known to the check.
 	fset := token.NewFileSet()

@@ -18,7 +18,15 @@ func (s *Session) typeError(e types.Error, f *ast.File, fname string, info *type
 	msg := mainQual.ReplaceAllString(flatten(e.Msg), "$1")
 	if m := couldImport.FindStringSubmatch(msg); m != nil {
 		p := e.Fset.Position(e.Pos)
-		return &checkError{s.at(p.Filename, p.Line, p.Column) + fmt.Sprintf("nnlab does not provide package %s; it provides %s", m[1], strings.Join(s.chk.conv.paths(), ", "))}
+		msg := fmt.Sprintf("nnlab does not ship package %s", m[1])
+		want := m[1][strings.LastIndexByte(m[1], '/')+1:]
+		for _, have := range s.chk.conv.paths() {
+			if have[strings.LastIndexByte(have, '/')+1:] == want {
+				msg += fmt.Sprintf("; did you mean %q?", have)
+				break
+			}
+		}
+		return &checkError{s.at(p.Filename, p.Line, p.Column) + msg + " (the README's Packages list says what it ships)"}
 	}
 	if m := butHave.FindStringSubmatch(msg); m != nil {
 		// go/types' own hint, said as the others are.

@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"fmt"
+	"go/ast"
 	"go/constant"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"reflect"
@@ -28,12 +30,16 @@ type typeConv struct {
 	// more finds the symbols of a package added to the interpreter after
 	// the session started (Interpreter.Use); nil if there is no such way.
 	more func(path string) interp.Exports
+	// sources are packages the interpreter compiles from Go source
+	// (stdlib.GenericSources), by path: their generic functions have no
+	// reflect form, so they are checked from that same source.
+	sources map[string][]string
 }
 
 func newTypeConv(tables ...interp.Exports) *typeConv {
 	c := &typeConv{tables: map[string]map[string]reflect.Value{}, names: map[string]string{},
 		pkgs: map[string]*types.Package{}, built: map[string]bool{}, conv: map[reflect.Type]types.Type{},
-		sealed: map[string][]reflect.Type{}}
+		sealed: map[string][]reflect.Type{}, sources: map[string][]string{}}
 	for _, t := range tables {
 		for key, syms := range t {
 			i := strings.LastIndexByte(key, '/')
@@ -64,6 +70,9 @@ func (c *typeConv) has(path string) bool { return c.tables[path] != nil }
 
 // Import implements types.Importer.
 func (c *typeConv) Import(path string) (*types.Package, error) {
+	if srcs, ok := c.sources[path]; ok {
+		return c.importSource(path, srcs)
+	}
 	if !c.has(path) && c.more != nil && path != "main" {
 		if syms := c.more(path)[path]; len(syms) > 0 {
 			c.tables[path] = syms
@@ -79,6 +88,51 @@ func (c *typeConv) Import(path string) (*types.Package, error) {
 		c.unseal(path)
 		p.MarkComplete()
 	}
+	return p, nil
+}
+
+// importSource checks a package given as source files; the symbols its
+// table has beside them (compiled parts of the same package) are added
+// after. A name declared by more than one file keeps its first declaration,
+// as the interpreter keeps the version compiled last (the first file).
+func (c *typeConv) importSource(path string, srcs []string) (*types.Package, error) {
+	if p := c.pkgs[path]; p != nil && c.built[path] {
+		return p, nil
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for i, src := range srcs {
+		f, err := parser.ParseFile(fset, fmt.Sprintf("%s%d.go", path, i), src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("package %s: %v", path, err)
+		}
+		files = append(files, f)
+	}
+	p := c.pkg(path, files[0].Name.Name)
+	var hard error
+	conf := types.Config{Importer: c, Error: func(err error) {
+		if te, ok := err.(types.Error); ok && (te.Soft || strings.Contains(te.Msg, "redeclared") || strings.Contains(te.Msg, "other declaration")) {
+			return
+		}
+		if hard == nil {
+			hard = err
+		}
+	}}
+	_ = types.NewChecker(&conf, fset, p, nil).Files(files)
+	if hard != nil {
+		return nil, fmt.Errorf("package %s: %v", path, hard)
+	}
+	c.built[path] = true
+	if t := c.tables[path]; t != nil {
+		rest := map[string]reflect.Value{}
+		for n, v := range t {
+			if p.Scope().Lookup(n) == nil {
+				rest[n] = v
+			}
+		}
+		c.fill(p, rest)
+	}
+	p.MarkComplete()
 	return p, nil
 }
 
