@@ -243,7 +243,7 @@ func TestPipedLoadModelBadMetadata(t *testing.T) {
 		`:load-model m ` + bad,
 		`fmt.Println("after:", m.Predict(probe).Data())`,
 	}, "\n")+"\n")
-	if !strings.Contains(stderr, "row count -5") || strings.Contains(stderr, "panic") {
+	if !strings.Contains(stderr, "of -5 examples done") || strings.Contains(stderr, "panic") {
 		t.Errorf("stderr = %q, want one error about the row count", stderr)
 	}
 	before, after := lineAfter(stdout, "before:"), lineAfter(stdout, "after:")

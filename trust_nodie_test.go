@@ -107,7 +107,7 @@ func TestSaveModelThroughLink(t *testing.T) {
 	}
 	in := fmt.Sprintf("w := nn.Variable(nn.Constant(2, []int{3})).Named(\"w\")\nsess := nn.NewSession()\nsess.Run(nn.GlobalVariablesInitializer(), nil)\n:save-model %s\n:load-model %s\nsess.Run(w, nil)\n", link, target)
 	out, errs, status := runPiped(t, in)
-	if status != 0 || !strings.Contains(out, "saved sess "+link) || !strings.Contains(out, "restored sess") {
+	if status != 0 || !strings.Contains(out, "saved sess to "+link) || !strings.Contains(out, "restored sess") {
 		t.Fatalf("status %d\nstdout %q\nstderr %q", status, out, errs)
 	}
 	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {

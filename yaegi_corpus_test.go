@@ -42,9 +42,7 @@ var corpusNotGo = map[string]string{
 // corpusKnownScript lists the programs that still fail as scripts, each with
 // its cause. A program that fails and is not listed fails the test; one that
 // is listed but passes is logged so the list can shrink.
-var corpusKnownScript = map[string]string{
-	"interface8.go": "var _ = ... before the type it names runs too early (issue 17 item 2: needs the go/types pre-check)",
-}
+var corpusKnownScript = map[string]string{}
 
 // corpusKnownREPL is the same for the programs typed into the REPL.
 var corpusKnownREPL = map[string]string{

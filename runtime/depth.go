@@ -247,6 +247,7 @@ func guardAST(f *ast.File, decl bool) {
 			continue
 		}
 		if decl && !strings.HasPrefix(name, hidden) {
+			nameParams(fd.Type)
 			fd.Body.List = append(guardEntry(name, fd.Body.Lbrace), fd.Body.List...)
 		}
 		ast.Inspect(fd.Body, func(n ast.Node) bool { return guardNode(n, name) })
@@ -262,6 +263,7 @@ func guardNode(n ast.Node, outer string) bool {
 		if outer != "" && !strings.HasPrefix(outer, hidden) {
 			name = "func literal in " + outer
 		}
+		nameParams(n.Type)
 		n.Body.List = append(guardEntry(name, n.Body.Lbrace), n.Body.List...)
 		ast.Inspect(n.Body, func(m ast.Node) bool {
 			if m == n.Body {
@@ -292,6 +294,20 @@ func guardNode(n ast.Node, outer string) bool {
 // guardEntry is the statement that starts a guarded function whose body
 // opens at pos. The nodes carry pos so that yaegi's messages (and the
 // session's filter of them) place a failure at the function.
+// nameParams names unnamed parameters "_": yaegi gives an unnamed
+// parameter no frame slot once the body has a statement, and then stores
+// the argument over another value (seen with `func use(interface{})`).
+func nameParams(ft *ast.FuncType) {
+	if ft == nil || ft.Params == nil {
+		return
+	}
+	for _, f := range ft.Params.List {
+		if len(f.Names) == 0 {
+			f.Names = []*ast.Ident{{NamePos: f.Pos(), Name: "_"}}
+		}
+	}
+}
+
 func guardEntry(name string, pos token.Pos) []ast.Stmt {
 	return []ast.Stmt{
 		&ast.ExprStmt{X: &ast.CallExpr{Fun: rtSel("Enter", pos), Lparen: pos, Rparen: pos,
