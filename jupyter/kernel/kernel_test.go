@@ -80,8 +80,8 @@ func startKernel(t *testing.T) *client {
 	go func() {
 		done <- Run(ctx, Config{
 			Conn: ci,
-			NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (Session, error) {
-				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
+			NewSession: func(stdin io.Reader, stdout, stderr io.Writer, d *Display) (Session, error) {
+				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Display: d.Value})
 			},
 			NeedsMore: runtime.NeedsMore,
 			Version:   "test",
@@ -535,7 +535,7 @@ func TestShutdown(t *testing.T) {
 	go func() {
 		done <- Run(context.Background(), Config{
 			Conn: ci,
-			NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (Session, error) {
+			NewSession: func(stdin io.Reader, stdout, stderr io.Writer, _ *Display) (Session, error) {
 				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
 			},
 			NeedsMore: runtime.NeedsMore,
