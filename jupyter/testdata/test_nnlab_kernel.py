@@ -38,6 +38,11 @@ class NnlabConformance(jupyter_kernel_test.KernelTests):
         {"code": '"a" + "b"', "result": '"ab"'},
         {"code": "3.5 * 2", "result": "7"},
     ]
+    code_display_data = [
+        {"code": "display(nn.Zeros(28, 28))", "mime": "image/png"},
+        {"code": 'import "github.com/nnlab/nnlab/nn/model"\ndisplay(model.Sequential(model.Input(784), model.Dense(10, "softmax")))', "mime": "text/html"},
+        {"code": "display(42)", "mime": "text/plain"},
+    ]
     code_history_pattern = "1 ?*"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "nn.MatMul"
