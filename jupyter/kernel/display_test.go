@@ -1,8 +1,12 @@
 package kernel
 
 import (
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/nnlab/nnlab/nn/model"
+	"github.com/nnlab/nnlab/runtime"
 )
 
 // display(v) mid-cell sends display_data with the bundle a bare expression
@@ -51,5 +55,76 @@ func TestDisplayData(t *testing.T) {
 		if plain, _ := data["text/plain"].(string); !strings.Contains(plain, tt.text) {
 			t.Errorf("%q: text/plain %q, want it to contain %q", tt.code, plain, tt.text)
 		}
+	}
+}
+
+// Fit with model.Output set to FitOutput, as nnlab's kernel sets it, shows
+// its progress as one display_data with a display id, then
+// update_display_data of that id, and no terminal escapes anywhere.
+func TestFitDisplayUpdated(t *testing.T) {
+	old := model.Output
+	t.Cleanup(func() { model.Output = old })
+	c := startKernelWith(t, func(stdin io.Reader, stdout, stderr io.Writer, d *Display) (Session, error) {
+		model.Output = d.FitOutput(stdout)
+		return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Display: d.Value})
+	})
+	code := `import "github.com/nnlab/nnlab/nn/model"
+m := model.Sequential(model.Input(4), model.Dense(2, "softmax"))
+m.Compile(nn.AdamOptimizer(0.01))
+xs := nn.NewTensor([]float32{0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0}, 4, 4)
+ys := nn.NewTensor([]float32{1, 0, 0, 1, 1, 0, 0, 1}, 4, 2)
+fmt.Println("before")
+h := m.FitArrays(xs, ys, model.FitOptions{Epochs: 3, BatchSize: 2, Verbose: 1})
+fmt.Println("after")
+len(h.Epochs)`
+	reply, out := c.execute(code)
+	if reply["status"] != "ok" {
+		t.Fatal(reply)
+	}
+	var order []string
+	var id string
+	updates := 0
+	var last map[string]any
+	for _, m := range out {
+		if strings.Contains(string(m.Content), `\u001b`) || strings.Contains(string(m.Content), `\r`) {
+			t.Errorf("%s has a terminal escape: %s", m.Header.MsgType, m.Content)
+		}
+		c := content(t, m)
+		switch m.Header.MsgType {
+		case "display_data", "update_display_data":
+			tr, _ := c["transient"].(map[string]any)
+			did, _ := tr["display_id"].(string)
+			if did == "" {
+				t.Fatalf("%s without a display id: %s", m.Header.MsgType, m.Content)
+			}
+			if m.Header.MsgType == "display_data" {
+				if id != "" {
+					t.Errorf("a second display_data")
+				}
+				id = did
+				order = append(order, "display")
+			} else {
+				if did != id {
+					t.Errorf("update of display %q, want %q", did, id)
+				}
+				updates++
+			}
+			last = c["data"].(map[string]any)
+		case "stream":
+			order = append(order, strings.TrimSpace(c["text"].(string)))
+		}
+	}
+	t.Logf("one display, %d updates", updates)
+	if got := strings.Join(order, " "); got != "before display after" {
+		t.Errorf("output %q, want before, the display, after", got)
+	}
+	if updates < 3 {
+		t.Errorf("%d updates, want one per epoch at least", updates)
+	}
+	if plain, _ := last["text/plain"].(string); !strings.Contains(plain, "Epoch 3/3") {
+		t.Errorf("last update's text %q lacks Epoch 3/3", plain)
+	}
+	if _, ok := last["image/png"]; !ok {
+		t.Errorf("last update has no chart: %v", keys(last))
 	}
 }
