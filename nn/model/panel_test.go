@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/model"
@@ -71,5 +72,29 @@ func TestFitPanel(t *testing.T) {
 	softmaxRegression(0.1).Fit(x, y, model.FitOptions{Epochs: 1, BatchSize: 4, Verbose: -1, Output: p})
 	if p.starts != 0 || p.Len() != 0 {
 		t.Errorf("verbose -1: %d panels, printed %q", p.starts, p.String())
+	}
+}
+
+// TestFitPanelThrottled checks that a Fit of many fast batches updates its
+// panel at most every half second within an epoch, besides one update at
+// the start and one at the end of every epoch.
+func TestFitPanelThrottled(t *testing.T) {
+	nn.Seed(1)
+	x, y, _ := toy(600)
+	p := &panel{}
+	const epochs = 3
+	start := time.Now()
+	softmaxRegression(0.1).Fit(x, y, model.FitOptions{Epochs: epochs, BatchSize: 1, Verbose: 1, Output: p,
+		Callbacks: []model.Callback{&model.LambdaCallback{BatchEnd: func(s *model.TrainState) { s.Printf("batch %d", s.Batch) }}}})
+	elapsed := time.Since(start)
+	// Within an epoch an update follows the one before by half a second
+	// at least; each epoch's end may add one.
+	most := 1 + epochs + 2*int(elapsed/(500*time.Millisecond)+1)
+	t.Logf("%d updates for %d batches in %v (at most %d allowed)", len(p.texts), epochs*600, elapsed, most)
+	if len(p.texts) > most {
+		t.Errorf("%d updates in %v, want at most %d", len(p.texts), elapsed, most)
+	}
+	if last := p.texts[len(p.texts)-1]; !strings.Contains(last, "batch 600") || !strings.Contains(last, "Epoch 3/3") {
+		t.Errorf("the last update misses the end: %.200q", last)
 	}
 }
