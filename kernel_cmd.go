@@ -63,11 +63,12 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 	go watchParent(ctx, cancel)
 	err = kernel.Run(ctx, kernel.Config{
 		Conn: ci,
-		NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (kernel.Session, error) {
+		NewSession: func(stdin io.Reader, stdout, stderr io.Writer, d *kernel.Display) (kernel.Session, error) {
 			// Fit's progress goes to model.Output, which is the process's
-			// stdout unless set: in a kernel that is Jupyter's log.
-			model.Output = stdout
-			return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
+			// stdout unless set: in a kernel that is Jupyter's log. Here
+			// it is one display updated in place (model.Panel).
+			model.Output = d.FitOutput(stdout)
+			return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Display: d.Value})
 		},
 		NeedsMore:  runtime.NeedsMore,
 		Version:    versionString(),

@@ -115,7 +115,9 @@ func TestRichDisplayNbclient(t *testing.T) {
 		{"[]", ""},
 		{"[image/png text/plain]", "Tensor(shape=[784], float32)"},
 		{"[text/html text/plain]", "Layer (type)"},
-		{"[image/png text/html text/plain]", "Epoch 2/2"},
+		// Fit's progress: one display (nbclient applies its updates in
+		// place), then the history.
+		{"[image/png text/plain image/png text/html text/plain]", "Epoch 2/2  430/430"},
 		{"[text/html text/plain]", "predicted"},
 		{"[text/html text/plain]", ""},
 	}

@@ -44,6 +44,14 @@ func (s *Session) hookDisplay(vals []any, strs []string) {
 		return
 	}
 	out := s.render(withStrings(vals, strs), false)
+	if s.opts.Display != nil {
+		var v any = vals
+		if len(vals) == 1 {
+			v = vals[0]
+		}
+		s.opts.Display(v, strings.TrimRight(out, "\n"))
+		return
+	}
 	if !strings.HasSuffix(out, "\n") {
 		out += "\n"
 	}

@@ -50,6 +50,10 @@ type Options struct {
 	// Stdout is checked by itself. Without a terminal, displays are plain
 	// ASCII with no escape sequences.
 	Terminal bool
+	// Display, when set, receives what display(v...) shows while a cell
+	// runs, instead of Stdout: the value (a []any for several) and its
+	// text, so that a front end such as a notebook can show it richly.
+	Display func(v any, text string)
 }
 
 // ExitError is returned (wrapped) by Eval and RunFile when user code calls

@@ -68,6 +68,7 @@ func init() {
 		"LiveChart":             reflect.ValueOf((*model.LiveChart)(nil)),
 		"Model":                 reflect.ValueOf((*model.Model)(nil)),
 		"Nodes":                 reflect.ValueOf((*model.Nodes)(nil)),
+		"Panel":                 reflect.ValueOf((*model.Panel)(nil)),
 		"Prediction":            reflect.ValueOf((*model.Prediction)(nil)),
 		"Predictions":           reflect.ValueOf((*model.Predictions)(nil)),
 		"Progress":              reflect.ValueOf((*model.Progress)(nil)),
@@ -76,6 +77,7 @@ func init() {
 
 		// interface wrapper definitions
 		"_Callback": reflect.ValueOf((*_github_com_nnlab_nnlab_nn_model_Callback)(nil)),
+		"_Panel":    reflect.ValueOf((*_github_com_nnlab_nnlab_nn_model_Panel)(nil)),
 	}
 }
 
@@ -107,4 +109,18 @@ func (W _github_com_nnlab_nnlab_nn_model_Callback) OnTrainBegin(s *model.TrainSt
 }
 func (W _github_com_nnlab_nnlab_nn_model_Callback) OnTrainEnd(s *model.TrainState) {
 	W.WOnTrainEnd(s)
+}
+
+// _github_com_nnlab_nnlab_nn_model_Panel is an interface wrapper for Panel type
+type _github_com_nnlab_nnlab_nn_model_Panel struct {
+	IValue    interface{}
+	WNewPanel func() (update func(text string, png []byte))
+	WWrite    func(p []byte) (n int, err error)
+}
+
+func (W _github_com_nnlab_nnlab_nn_model_Panel) NewPanel() (update func(text string, png []byte)) {
+	return W.WNewPanel()
+}
+func (W _github_com_nnlab_nnlab_nn_model_Panel) Write(p []byte) (n int, err error) {
+	return W.WWrite(p)
 }

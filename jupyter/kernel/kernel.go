@@ -54,7 +54,8 @@ type Config struct {
 	// NewSession makes the session the cells run in; what the user's code
 	// writes to stdout and stderr goes to the front end as streams.
 	// A read of stdin asks the front end for a line (input_request).
-	NewSession func(stdin io.Reader, stdout, stderr io.Writer) (Session, error)
+	// Rich output goes through d (display_data, update_display_data).
+	NewSession func(stdin io.Reader, stdout, stderr io.Writer, d *Display) (Session, error)
 	// NeedsMore reports whether a cell is incomplete (the REPL's
 	// continuation test), for is_complete_request.
 	NeedsMore func(src string) bool
@@ -146,7 +147,7 @@ func start(ctx context.Context, cfg Config) (*Kernel, error) {
 	k.stdout = newStream(k, "stdout")
 	k.stderr = newStream(k, "stderr")
 	k.input = newStdin(k)
-	sess, err := cfg.NewSession(k.input, k.stdout, k.stderr)
+	sess, err := cfg.NewSession(k.input, k.stdout, k.stderr, &Display{k: k})
 	if err != nil {
 		k.close()
 		return nil, err

@@ -72,6 +72,13 @@ func freePorts(t *testing.T, n int) []int {
 
 // startKernel runs a kernel with a real session and connects a client.
 func startKernel(t *testing.T) *client {
+	return startKernelWith(t, func(stdin io.Reader, stdout, stderr io.Writer, d *Display) (Session, error) {
+		return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Display: d.Value})
+	})
+}
+
+// startKernelWith starts a kernel whose sessions newSession makes.
+func startKernelWith(t *testing.T, newSession func(stdin io.Reader, stdout, stderr io.Writer, d *Display) (Session, error)) *client {
 	p := freePorts(t, 5)
 	ci := &wire.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1], IOPubPort: p[2], StdinPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"}
 	logs := &syncBuffer{}
@@ -79,13 +86,11 @@ func startKernel(t *testing.T) *client {
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Config{
-			Conn: ci,
-			NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (Session, error) {
-				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
-			},
-			NeedsMore: runtime.NeedsMore,
-			Version:   "test",
-			Log:       log.New(logs, "", 0),
+			Conn:       ci,
+			NewSession: newSession,
+			NeedsMore:  runtime.NeedsMore,
+			Version:    "test",
+			Log:        log.New(logs, "", 0),
 		})
 	}()
 	t.Cleanup(func() {
@@ -535,7 +540,7 @@ func TestShutdown(t *testing.T) {
 	go func() {
 		done <- Run(context.Background(), Config{
 			Conn: ci,
-			NewSession: func(stdin io.Reader, stdout, stderr io.Writer) (Session, error) {
+			NewSession: func(stdin io.Reader, stdout, stderr io.Writer, _ *Display) (Session, error) {
 				return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr})
 			},
 			NeedsMore: runtime.NeedsMore,

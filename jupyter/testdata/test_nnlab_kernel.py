@@ -38,6 +38,11 @@ class NnlabConformance(jupyter_kernel_test.KernelTests):
         {"code": '"a" + "b"', "result": '"ab"'},
         {"code": "3.5 * 2", "result": "7"},
     ]
+    code_display_data = [
+        {"code": "display(nn.Zeros(28, 28))", "mime": "image/png"},
+        {"code": 'import "github.com/nnlab/nnlab/nn/model"\ndisplay(model.Sequential(model.Input(784), model.Dense(10, "softmax")))', "mime": "text/html"},
+        {"code": "display(42)", "mime": "text/plain"},
+    ]
     code_history_pattern = "1 ?*"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "nn.MatMul"
@@ -218,20 +223,42 @@ kept := 7"""
         _, outs = run(self.kc, "kept")
         self.assertEqual(result(outs), "7")
 
-    def test_fit_progress_reaches_the_notebook(self):
+    def test_fit_progress_updates_one_display(self):
+        # Fit shows its progress and chart in one display updated in place
+        # (display_id, update_display_data), never with terminal escapes.
         code = """import "github.com/nnlab/nnlab/nn/model"
 m := model.Sequential(model.Input(4), model.Dense(2, "softmax"))
 m.Compile(nn.AdamOptimizer(0.01))
 xs := nn.NewTensor([]float32{0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0}, 4, 4)
 ys := nn.NewTensor([]float32{1, 0, 0, 1, 1, 0, 0, 1}, 4, 2)
-h := m.FitArrays(xs, ys, model.FitOptions{Epochs: 2, BatchSize: 2})
+fmt.Println("before")
+h := m.FitArrays(xs, ys, model.FitOptions{Epochs: 3, BatchSize: 2})
+fmt.Println("after")
 len(h.Epochs)"""
         reply, outs = run(self.kc, code)
         self.assertEqual(reply["status"], "ok", reply)
-        out = stdout(outs)
-        self.assertIn("poch", out)
-        self.assertNotIn("\x1b", out, "terminal escapes in a notebook")
-        self.assertEqual(result(outs), "2")
+        self.assertEqual(result(outs), "3")
+        self.assertEqual(stdout(outs), "before\nafter\n")
+        for m in outs:
+            self.assertNotIn("\x1b", str(m["content"]), "terminal escapes in a notebook")
+        shows = [m for m in outs if m["msg_type"] == "display_data"]
+        updates = [m for m in outs if m["msg_type"] == "update_display_data"]
+        self.assertEqual(len(shows), 1, [m["msg_type"] for m in outs])
+        display_id = shows[0]["content"]["transient"]["display_id"]
+        self.assertTrue(display_id)
+        self.assertGreaterEqual(len(updates), 3, "one update per epoch at least")
+        for u in updates:
+            self.assertEqual(u["content"]["transient"]["display_id"], display_id)
+        types = [m["msg_type"] for m in outs]
+        self.assertLess(types.index("display_data"), types.index("update_display_data"))
+        last = updates[-1]["content"]["data"]
+        self.assertIn("Epoch 3/3", last["text/plain"])
+        self.assertIn("image/png", last)
+        # A second Fit gets a display of its own.
+        _, outs = run(self.kc, "m.FitArrays(xs, ys, model.FitOptions{Epochs: 1, BatchSize: 2})")
+        again = [m for m in outs if m["msg_type"] == "display_data"]
+        self.assertEqual(len(again), 1)
+        self.assertNotEqual(again[0]["content"]["transient"]["display_id"], display_id)
 
 
 if __name__ == "__main__":

@@ -321,7 +321,12 @@ func (m *Model) defaultCallbacks(opt FitOptions) callbacks {
 	if out == nil {
 		out = Output
 	}
-	if p := NewProgress(out, opt.Verbose); p != nil {
+	var flush Callback
+	if panel, ok := out.(Panel); ok && opt.Verbose != -1 {
+		pc := &panelChart{panel: panel}
+		flush = &panelFlush{p: pc}
+		cbs = append(cbs, pc, &Progress{W: out, Bar: opt.Verbose != 2})
+	} else if p := NewProgress(out, opt.Verbose); p != nil {
 		if p.Bar && isTerminal(out) {
 			cbs = append(cbs, NewLiveChart(out))
 		}
@@ -330,7 +335,11 @@ func (m *Model) defaultCallbacks(opt FitOptions) callbacks {
 	if opt.Checkpoint != "" {
 		cbs = append(cbs, &Checkpoint{Path: opt.Checkpoint, best: &m.state.bestVal})
 	}
-	return append(cbs, opt.Callbacks...)
+	cbs = append(cbs, opt.Callbacks...)
+	if flush != nil {
+		cbs = append(cbs, flush)
+	}
+	return cbs
 }
 
 // epochOrder returns the order of n examples for one epoch.

@@ -16,7 +16,13 @@ const chartWidth, chartHeight, chartPoints = 60, 6, 240
 // the bar goes to a terminal. It becomes the display that Progress and
 // TrainState.Print write to, so it must come before them in the list.
 type LiveChart struct {
-	chart        *plot.LiveChart
+	chart *plot.LiveChart
+	trace
+}
+
+// trace is the running loss and accuracy of a Fit, sampled after every
+// batch, for a chart.
+type trace struct {
 	x, loss, acc []float64 // x: the epoch, fractional, of each sample
 }
 
@@ -39,7 +45,10 @@ func (c *LiveChart) OnBatchBegin(s *TrainState) {}
 // OnBatchEnd adds the running loss and accuracy to the chart's series.
 // x is the position in epochs, counted over the model's life as the
 // history's table counts them: 3.5 is half-way through epoch 4.
-func (c *LiveChart) OnBatchEnd(s *TrainState) {
+func (c *LiveChart) OnBatchEnd(s *TrainState) { c.add(s) }
+
+// add samples the running loss and accuracy, keeping at most chartPoints.
+func (c *trace) add(s *TrainState) {
 	x := float64(s.Epoch-1) + float64(s.Batch)/float64(max(s.Batches, 1))
 	c.x, c.loss, c.acc = append(c.x, x), append(c.loss, s.Loss), append(c.acc, s.Acc)
 	if len(c.loss) > chartPoints { // keep every other point
