@@ -154,25 +154,6 @@ func weightedSum(out *Node) *Node {
 	return ReduceSum(Mul(out, Const(w)))
 }
 
-// checkGrads compares the gradients the graph computes for vars with
-// central differences.
-func checkGrads(t *testing.T, loss *Node, vars []*Node, feed Feed) {
-	t.Helper()
-	got := gradOf(t, loss, vars, feed)
-	for i, v := range vars {
-		want := numGrad(t, loss, v, feed)
-		bad := 0
-		for j := range want {
-			diff := math.Abs(float64(got[i][j] - want[j]))
-			if diff > 2e-2*math.Max(1, math.Abs(float64(want[j]))) {
-				if bad++; bad <= 5 {
-					t.Errorf("d/d%s[%d] = %g, numerically %g", v.Name(), j, got[i][j], want[j])
-				}
-			}
-		}
-	}
-}
-
 func TestConvGradients(t *testing.T) {
 	for _, c := range convCases {
 		t.Run(c.String(), func(t *testing.T) {
