@@ -111,9 +111,7 @@ func TestSparseMatMul(t *testing.T) {
 	feed := Feed{x: NewTensor(img, 20, 100)}
 
 	run := func(sparse bool) (float64, []float32) {
-		old := sparseEnabled
-		sparseEnabled = sparse
-		defer func() { sparseEnabled = old }()
+		useSparse(t, sparse)
 		s := NewSession()
 		s.Run(GlobalVariablesInitializer(), nil)
 		l := s.Run(loss, feed).Float()
