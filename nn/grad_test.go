@@ -6,54 +6,6 @@ import (
 	"testing"
 )
 
-// gradOf returns d loss / d v for each variable, read off one step of plain
-// gradient descent with learning rate 1 (w' = w - g). A first step with
-// learning rate 0 leaves last step's gradients in the buffers, so a buffer
-// that is added to instead of overwritten would double the result.
-func gradOf(t *testing.T, loss *Node, vars []*Node, feed Feed) [][]float32 {
-	t.Helper()
-	s := NewSession()
-	s.Run(GlobalVariablesInitializer(), nil)
-	opt := GradientDescentOptimizer(0)
-	train := opt.Minimize(loss)
-	s.Run(train, feed)
-	opt.LearningRate = 1
-	before := make([]*Tensor, len(vars))
-	for i, v := range vars {
-		before[i] = s.Value(v)
-	}
-	s.Run(train, feed)
-	g := make([][]float32, len(vars))
-	for i, v := range vars {
-		after := s.Value(v)
-		g[i] = make([]float32, after.Len())
-		for j := range g[i] {
-			g[i][j] = before[i].data[j] - after.data[j]
-		}
-	}
-	return g
-}
-
-// numGrad estimates d loss / d v by central differences in float64 terms.
-func numGrad(t *testing.T, loss *Node, v *Node, feed Feed) []float32 {
-	t.Helper()
-	s := NewSession()
-	s.Run(GlobalVariablesInitializer(), nil)
-	w := s.vars[v]
-	g := make([]float32, w.Len())
-	const h = 1e-2
-	for j := range w.data {
-		old := w.data[j]
-		w.data[j] = old + h
-		up := s.Run(loss, feed).Float()
-		w.data[j] = old - h
-		down := s.Run(loss, feed).Float()
-		w.data[j] = old
-		g[j] = float32((up - down) / (2 * h))
-	}
-	return g
-}
-
 func TestGradients(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -101,16 +53,7 @@ func TestGradients(t *testing.T) {
 			if tc.bRank == 2 {
 				vars = append(vars, c)
 			}
-			got := gradOf(t, loss, vars, nil)
-			for i, v := range vars {
-				want := numGrad(t, loss, v, nil)
-				for j := range want {
-					diff := math.Abs(float64(got[i][j] - want[j]))
-					if diff > 2e-2*math.Max(1, math.Abs(float64(want[j]))) {
-						t.Errorf("d/d%s[%d] = %g, numerically %g", v.Name(), j, got[i][j], want[j])
-					}
-				}
-			}
+			checkGrads(t, loss, vars, nil)
 		})
 	}
 }
@@ -168,9 +111,7 @@ func TestSparseMatMul(t *testing.T) {
 	feed := Feed{x: NewTensor(img, 20, 100)}
 
 	run := func(sparse bool) (float64, []float32) {
-		old := sparseEnabled
-		sparseEnabled = sparse
-		defer func() { sparseEnabled = old }()
+		useSparse(t, sparse)
 		s := NewSession()
 		s.Run(GlobalVariablesInitializer(), nil)
 		l := s.Run(loss, feed).Float()

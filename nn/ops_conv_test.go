@@ -154,25 +154,6 @@ func weightedSum(out *Node) *Node {
 	return ReduceSum(Mul(out, Const(w)))
 }
 
-// checkGrads compares the gradients the graph computes for vars with
-// central differences.
-func checkGrads(t *testing.T, loss *Node, vars []*Node, feed Feed) {
-	t.Helper()
-	got := gradOf(t, loss, vars, feed)
-	for i, v := range vars {
-		want := numGrad(t, loss, v, feed)
-		bad := 0
-		for j := range want {
-			diff := math.Abs(float64(got[i][j] - want[j]))
-			if diff > 2e-2*math.Max(1, math.Abs(float64(want[j]))) {
-				if bad++; bad <= 5 {
-					t.Errorf("d/d%s[%d] = %g, numerically %g", v.Name(), j, got[i][j], want[j])
-				}
-			}
-		}
-	}
-}
-
 func TestConvGradients(t *testing.T) {
 	for _, c := range convCases {
 		t.Run(c.String(), func(t *testing.T) {
@@ -405,13 +386,11 @@ func TestConvSparseBackward(t *testing.T) {
 	pooled := MaxPool(Relu(Conv2D(x, f, 1, "SAME")), 2, 2, "VALID")
 	loss := ReduceSum(Square(pooled))
 	grads := func(sparse bool) [][]float32 {
-		old := sparseEnabled
-		sparseEnabled = sparse
-		defer func() { sparseEnabled = old }()
+		useSparse(t, sparse)
 		Seed(3)
 		return gradOf(t, loss, []*Node{x, f}, nil)
 	}
-	sg, dg := grads(true), grads(false)
+	dg, sg := grads(false), grads(true) // sparse last: the check below needs it
 	for v := range sg {
 		for i := range sg[v] {
 			if d := math.Abs(float64(sg[v][i] - dg[v][i])); d > 1e-4*(math.Abs(float64(dg[v][i]))+1e-2) {

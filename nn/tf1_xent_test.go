@@ -60,11 +60,7 @@ func TestXentTeacherStudent(t *testing.T) {
 				if v == teacher && !tc.teacher {
 					clear(want)
 				}
-				for j := range want {
-					if d := math.Abs(float64(got[i][j] - want[j])); d > 2e-2*math.Max(1, math.Abs(float64(want[j]))) {
-						t.Errorf("d/d%s[%d] = %g, want %g", v.Name(), j, got[i][j], want[j])
-					}
-				}
+				compareGrads(t, v, got[i], want)
 			}
 		})
 	}

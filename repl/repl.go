@@ -116,6 +116,8 @@ type REPL struct {
 	// in use, reads one line of it for the running cell.
 	input    *input
 	cellLine func(ctx context.Context) (string, error)
+	// timeit bounds :timeit's runs; the zero value is timeitDefaults.
+	timeit timeitLimits
 }
 
 // New makes a REPL and its first session. Call Close when done with it.

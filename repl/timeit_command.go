@@ -21,14 +21,17 @@ func init() {
 	)
 }
 
-// The limits of :timeit: after the warm-up run, it runs the statement
-// until the budget is spent, at least timeitMinRuns and at most
-// timeitMaxRuns times. Variables so that tests can shorten them.
-var (
-	timeitBudget  = time.Second
-	timeitMinRuns = 3
-	timeitMaxRuns = 1000
-)
+// timeitLimits bounds the runs of :timeit: after the warm-up run, it runs
+// the statement until budget is spent, at least minRuns and at most
+// maxRuns times.
+type timeitLimits struct {
+	budget           time.Duration
+	minRuns, maxRuns int
+}
+
+// timeitDefaults are the limits of :timeit, like IPython's %timeit: about
+// a second of runs.
+var timeitDefaults = timeitLimits{budget: time.Second, minRuns: 3, maxRuns: 1000}
 
 // timeitReadGrace bounds the wait for the session when reading the times
 // back after an interrupt.
@@ -50,13 +53,17 @@ func cmdTimeit(ctx context.Context, r *REPL, args string) error {
 	if err != nil {
 		return fmt.Errorf("timeit: %v", err)
 	}
+	lim := r.timeit
+	if lim == (timeitLimits{}) {
+		lim = timeitDefaults
+	}
 	// A separate cell empties the times, so that those of an earlier
 	// :timeit are never reported if this one is interrupted at once.
-	if _, err := r.sess.Eval(ctx, fmt.Sprintf("import __nnlab_time \"time\"\n__nnlab_timeit_t := make([]int64, 0, %d)", min(timeitMaxRuns, 1000)+1)); err != nil {
+	if _, err := r.sess.Eval(ctx, fmt.Sprintf("import __nnlab_time \"time\"\n__nnlab_timeit_t := make([]int64, 0, %d)", min(lim.maxRuns, 1000)+1)); err != nil {
 		return err
 	}
 	stepsBefore := r.trainingSteps(ctx)
-	_, err = r.sess.Eval(ctx, timeitCell(body))
+	_, err = r.sess.Eval(ctx, timeitCell(body, lim))
 	if note := trainedNote(stepsBefore, r.trainingSteps(context.WithoutCancel(ctx))); note != "" {
 		defer fmt.Fprintln(r.out, note)
 	}
@@ -122,7 +129,7 @@ func timeitBody(stmt string) (string, error) {
 // until the budget is spent, appending the nanoseconds since the first
 // call's start to __nnlab_timeit_t (empty, its time package imported as
 // __nnlab_time) after each; its first element is 0.
-func timeitCell(body string) string {
+func timeitCell(body string, lim timeitLimits) string {
 	return fmt.Sprintf(`func() {
 	__nnlab_timeit_f := func() {
 %[2]s
@@ -134,7 +141,7 @@ func timeitCell(body string) string {
 		__nnlab_timeit_f()
 		__nnlab_timeit_t = append(__nnlab_timeit_t, int64(__nnlab_time.Since(__nnlab_timeit_b)))
 	}
-}()`, timeitMaxRuns, body, timeitMinRuns, timeitBudget.Nanoseconds())
+}()`, lim.maxRuns, body, lim.minRuns, lim.budget.Nanoseconds())
 }
 
 // timedFuncPos matches where a panic message places a panic in the timed

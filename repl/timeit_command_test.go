@@ -53,14 +53,12 @@ func TestTimeit(t *testing.T) {
 	}
 }
 
-// TestTimeitRuns checks the run count: at least timeitMinRuns for a slow
-// statement, at most timeitMaxRuns for a fast one.
+// TestTimeitRuns checks the run count: at least minRuns for a slow
+// statement, at most maxRuns for a fast one.
 func TestTimeitRuns(t *testing.T) {
-	defer func(b time.Duration, lo, hi int) { timeitBudget, timeitMinRuns, timeitMaxRuns = b, lo, hi }(timeitBudget, timeitMinRuns, timeitMaxRuns)
-	timeitMinRuns, timeitMaxRuns = 3, 450
 	run := func(budget time.Duration, stmt string) string {
-		timeitBudget = budget
 		h := newRuntimeHarness(t, ":timeit "+stmt+"\n")
+		h.r.timeit = timeitLimits{budget: budget, minRuns: 3, maxRuns: 450}
 		h.r.Run()
 		if h.err.Len() > 0 {
 			t.Fatalf("stderr: %s", h.err.String())
@@ -86,9 +84,8 @@ func TestTimeitRuns(t *testing.T) {
 // TestTimeitInterrupt presses Ctrl-C during :timeit: the runs done so far
 // are reported, the command counts as interrupted and the session goes on.
 func TestTimeitInterrupt(t *testing.T) {
-	defer func(b time.Duration, hi int) { timeitBudget, timeitMaxRuns = b, hi }(timeitBudget, timeitMaxRuns)
-	timeitBudget, timeitMaxRuns = time.Hour, 1000000
 	h := newRuntimeHarness(t, "")
+	h.r.timeit = timeitLimits{budget: time.Hour, minRuns: 3, maxRuns: 1000000}
 	if ok, _ := h.r.execute("x := 1"); !ok {
 		t.Fatal(h.err.String())
 	}

@@ -63,16 +63,14 @@ type ExitError = stdlib.ExitError
 // ErrInterrupted is returned by Eval when its context was cancelled.
 var ErrInterrupted = errors.New("interrupted")
 
-// Hooks into package nn's interruption of long compiled work. They are
-// variables so tests can observe them.
-var (
-	nnInterrupt      = nn.Interrupt
-	nnClearInterrupt = nn.ClearInterrupt
-)
+// nnInterrupt and nnClearInterrupt raise and lower package nn's interrupt
+// flag, which stops long compiled work.
+func nnInterrupt()      { nn.Interrupt() }
+func nnClearInterrupt() { nn.ClearInterrupt() }
 
 // stopGrace is how long Eval waits, after a cancel, for a cell stopped in
 // nn's work to stop before returning; the next cell waits for it anyway.
-var stopGrace = 2 * time.Second
+const stopGrace = 2 * time.Second
 
 // abandonGrace is how long execute waits, after a cancel, for the cell to
 // stop before it leaves the cell's goroutine behind.

@@ -438,15 +438,24 @@ func TestCheckpointKeepsBest(t *testing.T) {
 	}
 }
 
+// TestAugmentationKeepsDigits checks that a model trained on augmented
+// images still recognises digits, and that Fit did augment them: the same
+// seed without augmentation gives another training loss. (What augmentation
+// does to an image is checked by TestAugmentChangesImages.)
 func TestAugmentationKeepsDigits(t *testing.T) {
 	d := data(t)
-	nn.Seed(4)
-	m := mlp()
 	x, y := subset(d.Train, 3000)
-	h := m.FitArrays(x, y, model.FitOptions{Epochs: 2, BatchSize: 64, Augment: model.Augment(2, 12), Verbose: -1,
-		Validation: d.Validation})
+	fit := func(epochs int, aug *model.Augmentation) *model.History {
+		nn.Seed(4)
+		return mlp().FitArrays(x, y, model.FitOptions{Epochs: epochs, BatchSize: 64, Augment: aug, Verbose: -1,
+			Validation: d.Validation})
+	}
+	h := fit(2, model.Augment(2, 12))
 	if a := h.Epochs[1].ValAcc; a < 0.8 {
 		t.Errorf("validation accuracy %.4f with augmentation", a)
+	}
+	if plain := fit(1, nil); plain.Epochs[0].Loss == h.Epochs[0].Loss {
+		t.Errorf("training loss %v with augmentation, the same without: the images were not changed", plain.Epochs[0].Loss)
 	}
 }
 

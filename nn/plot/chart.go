@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Series is one named curve. A nil X means 1, 2, ..., len(Y) (epochs or
@@ -278,23 +277,4 @@ func abs(x int) int {
 // formatNum prints an axis value in at most four significant digits.
 func formatNum(f float64) string {
 	return strconv.FormatFloat(f, 'g', 4, 64)
-}
-
-// visibleWidth is the number of columns s takes, ignoring SGR escapes.
-func visibleWidth(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b {
-			j := strings.IndexByte(s[i:], 'm')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		n++
-	}
-	return n
 }
