@@ -212,7 +212,7 @@ func predictorOf(name string, v any) (predictFunc, error) {
 		}()
 		out := f(img)
 		if out == nil || out.Len() == 0 {
-			return nil, errors.New("Predict returned no values")
+			return nil, errors.New("the model's Predict returned no values")
 		}
 		return probabilities(out.Data()), nil
 	}, nil

@@ -598,7 +598,9 @@ func (b *scriptBuilder) importName(p string) string {
 	if n, ok := b.imports[p]; ok && n != "" {
 		return n
 	}
-	b.imports[p] = b.imports[p]
+	if _, ok := b.imports[p]; !ok {
+		b.imports[p] = "" // imported under its own name
+	}
 	return pkgBase(p)
 }
 
