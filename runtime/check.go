@@ -789,6 +789,14 @@ func methodAsFunc(fset *token.FileSet, it item, fd *ast.FuncDecl, base int, fake
 		recvName = recv.Names[0].Name
 	}
 	params := text[at(fd.Type.Params.Opening)+1 : at(fd.Type.Params.Closing)]
+	if ps := fd.Type.Params.List; len(ps) > 0 && len(ps[0].Names) == 0 {
+		// Unnamed parameters cannot follow the named receiver: name them _.
+		var named []string
+		for _, f := range ps {
+			named = append(named, "_ "+text[at(f.Type.Pos()):at(f.Type.End())])
+		}
+		params = strings.Join(named, ", ")
+	}
 	if strings.TrimSpace(params) != "" {
 		params = ", " + params
 	}

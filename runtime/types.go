@@ -2,13 +2,16 @@ package runtime
 
 import (
 	"fmt"
+	"go/ast"
 	"go/constant"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"reflect"
 	"sort"
 	"strings"
 
+	"github.com/nnlab/nnlab/stdlib"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -64,6 +67,9 @@ func (c *typeConv) has(path string) bool { return c.tables[path] != nil }
 
 // Import implements types.Importer.
 func (c *typeConv) Import(path string) (*types.Package, error) {
+	if src, ok := genericSource(path); ok {
+		return c.importSource(path, src)
+	}
 	if !c.has(path) && c.more != nil && path != "main" {
 		if syms := c.more(path)[path]; len(syms) > 0 {
 			c.tables[path] = syms
@@ -79,6 +85,39 @@ func (c *typeConv) Import(path string) (*types.Package, error) {
 		c.unseal(path)
 		p.MarkComplete()
 	}
+	return p, nil
+}
+
+// genericSource returns the interpreted source of path if the session
+// compiles that package from source (stdlib.GenericSources): yaegi's
+// Symbols cannot list its generic functions (it panics making a func
+// value of a generic type), so the check reads the same source yaegi ran.
+func genericSource(path string) (string, bool) {
+	for _, src := range stdlib.GenericSources {
+		if strings.HasPrefix(src, "package "+importName(path)+"\n") {
+			return src, true
+		}
+	}
+	return "", false
+}
+
+// importSource type-checks the source of a package compiled from source.
+func (c *typeConv) importSource(path, src string) (*types.Package, error) {
+	if p := c.pkgs[path]; p != nil && c.built[path] {
+		return p, nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path+".go", src, 0)
+	if err != nil {
+		return nil, fmt.Errorf("nnlab's source of package %q: %w", path, err)
+	}
+	conf := types.Config{Importer: c}
+	p, err := conf.Check(path, fset, []*ast.File{f}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("nnlab's source of package %q: %w", path, err)
+	}
+	c.pkgs[path] = p
+	c.built[path] = true
 	return p, nil
 }
 
