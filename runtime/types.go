@@ -8,11 +8,13 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/nnlab/nnlab/stdlib"
 	"github.com/traefik/yaegi/interp"
+	gen "github.com/traefik/yaegi/stdlib/generic"
 )
 
 // typeConv builds go/types packages from the reflect values of yaegi's
@@ -67,8 +69,8 @@ func (c *typeConv) has(path string) bool { return c.tables[path] != nil }
 
 // Import implements types.Importer.
 func (c *typeConv) Import(path string) (*types.Package, error) {
-	if src, ok := genericSource(path); ok {
-		return c.importSource(path, src)
+	if srcs := genericSources(path); len(srcs) > 0 {
+		return c.importSource(path, srcs)
 	}
 	if !c.has(path) && c.more != nil && path != "main" {
 		if syms := c.more(path)[path]; len(syms) > 0 {
@@ -88,37 +90,90 @@ func (c *typeConv) Import(path string) (*types.Package, error) {
 	return p, nil
 }
 
-// genericSource returns the interpreted source of path if the session
-// compiles that package from source (stdlib.GenericSources): yaegi's
-// Symbols cannot list its generic functions (it panics making a func
-// value of a generic type), so the check reads the same source yaegi ran.
-func genericSource(path string) (string, bool) {
-	for _, src := range stdlib.GenericSources {
-		if strings.HasPrefix(src, "package "+importName(path)+"\n") {
-			return src, true
+// genericSources returns the interpreted sources of path if the session
+// compiles that package from source: yaegi's own (cmp, maps, slices, loaded
+// by interp.Use) and then nnlab's (stdlib.GenericSources), whose functions
+// replace yaegi's of the same name. yaegi's Symbols cannot list generic
+// functions (it panics making a func value of a generic type), so the check
+// reads the same source the interpreter compiled.
+func genericSources(path string) []string {
+	var out []string
+	for _, srcs := range [][]string{gen.Sources[:], stdlib.GenericSources} {
+		for _, src := range srcs {
+			if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly); err == nil && f.Name.Name == path {
+				out = append(out, src)
+			}
 		}
 	}
-	return "", false
+	return out
 }
 
-// importSource type-checks the source of a package compiled from source.
-func (c *typeConv) importSource(path, src string) (*types.Package, error) {
+// importSource type-checks the declarations of a package compiled from
+// source (function bodies are the interpreter's business). A declaration
+// of a later source replaces one of the same name in an earlier source.
+func (c *typeConv) importSource(path string, srcs []string) (*types.Package, error) {
 	if p := c.pkgs[path]; p != nil && c.built[path] {
 		return p, nil
 	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path+".go", src, 0)
-	if err != nil {
-		return nil, fmt.Errorf("nnlab's source of package %q: %w", path, err)
+	var files []*ast.File
+	for _, src := range srcs {
+		f, err := parser.ParseFile(fset, path+".go", src, 0)
+		if err != nil {
+			return nil, fmt.Errorf("the source of package %q: %w", path, err)
+		}
+		names := map[string]bool{}
+		for _, d := range f.Decls {
+			for _, n := range declNames(d) {
+				names[n] = true
+			}
+		}
+		for _, g := range files {
+			g.Decls = slices.DeleteFunc(g.Decls, func(d ast.Decl) bool {
+				for _, n := range declNames(d) {
+					if names[n] {
+						return true
+					}
+				}
+				return false
+			})
+		}
+		files = append(files, f)
 	}
-	conf := types.Config{Importer: c}
-	p, err := conf.Check(path, fset, []*ast.File{f}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("nnlab's source of package %q: %w", path, err)
+	var hard error
+	conf := types.Config{Importer: c, IgnoreFuncBodies: true, Error: func(err error) {
+		// An import that only a replaced declaration used is a soft error.
+		if te, ok := err.(types.Error); (!ok || !te.Soft) && hard == nil {
+			hard = err
+		}
+	}}
+	p, _ := conf.Check(path, fset, files, nil)
+	if hard != nil {
+		return nil, fmt.Errorf("the source of package %q: %w", path, hard)
 	}
 	c.pkgs[path] = p
 	c.built[path] = true
 	return p, nil
+}
+
+// declNames lists the package-level names a func or type declaration
+// declares (methods and other declarations: none).
+func declNames(d ast.Decl) []string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			return []string{d.Name.Name}
+		}
+	case *ast.GenDecl:
+		var out []string
+		for _, sp := range d.Specs {
+			if ts, ok := sp.(*ast.TypeSpec); ok {
+				out = append(out, ts.Name.Name)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // pkg returns the package for path, creating an empty one named name (or
