@@ -74,6 +74,13 @@ func TestTrustCombos(t *testing.T) {
 			wantErr: []string{"line 2: panic: assignment to entry in nil map"},
 		},
 		{
+			// yaegi hands compiled code such a value in a wrapper that
+			// printed as interp.valueInterface{}.
+			name:    "a value of a type with methods is displayed by its fields",
+			input:   "x := 41\ntype P struct{ A int }\nfunc (p P) Get() int { return p.A }\nq := P{4}\nq\ndisplay(q)\n&q\nq, x\n",
+			wantOut: "{A: 4}\n{A: 4}\n&{A: 4}\n({A: 4}, 41)\n",
+		},
+		{
 			name:    "two names, one undefined",
 			input:   "x := 41\nx, y := 1, nosuch\nx\ny\n",
 			wantOut: "41\n",
@@ -130,6 +137,7 @@ func TestTrustCombosSave(t *testing.T) {
 		"defer fmt.Println(\"deferred\"); y := 1; var m map[string]int; m[\"a\"] = 1; y = 2",
 		"func f() int { return 1 }; type T struct{ A int }; g := func() int { return \"s\" }",
 		"x := \"s\"; var m2 map[string]int; m2[\"a\"] = 1; x = \"t\"",
+		"x + \"!\"",
 		"func f() int { return 1 }",
 		"func g() int { return f() + 10 }",
 		"func f() int { return \"bad\" }",
@@ -151,6 +159,9 @@ func TestTrustCombosSave(t *testing.T) {
 		":save " + saved,
 	}, "\n") + "\n"
 	out, errOut, _ := runPiped(t, input)
+	if want := "deferred\n\"s!\"\n11\n3\n{A: 3}\n5\n3\nsaved 18 of 23 cells to " + saved + "\n"; out != want {
+		t.Errorf("session printed %q, want %q (stderr %q)", out, want, errOut)
+	}
 	if !strings.Contains(out, "saved ") {
 		t.Fatalf(":save did not save: stdout %q, stderr %q", out, errOut)
 	}
@@ -162,8 +173,12 @@ func TestTrustCombosSave(t *testing.T) {
 		src, _ := os.ReadFile(saved)
 		t.Fatalf("nnlab saved.go: status %d, stderr %q\n%s", status, errRun, src)
 	}
-	// The kept cells' displays, in order: g(), p.Get(), v, total.
-	if want := "11\n3\n5\n3\n"; got != want {
+	// What the session printed, in order: the defer at the end of its
+	// cell (kept with y := 1 from the cell that failed there), x + "!"
+	// after the redeclaration that ran before a panic, g(), p.Get(),
+	// display(p) from a cell that failed after it, v, total; the 5 cells
+	// that failed to compile are left out.
+	if want := "deferred\n\"s!\"\n11\n3\n{A: 3}\n5\n3\n"; got != want {
 		src, _ := os.ReadFile(saved)
 		t.Errorf("saved program printed %q, want %q\n%s", got, want, src)
 	}
