@@ -47,11 +47,18 @@ type cellRecord struct {
 	src string
 	ok  bool
 	out string // the value the REPL displayed for it
+	// kept is, for a cell that failed at run time or was interrupted, the
+	// statements that ran before: their effects stay, so :save keeps them.
+	kept string
 }
 
 // record notes a cell that ran (not commands).
 func (r *REPL) record(src string, ok bool) {
-	r.cells = append(r.cells, cellRecord{src: src, ok: ok, out: r.shown})
+	rec := cellRecord{src: src, ok: ok, out: r.shown}
+	if k, isK := r.sess.(interface{ Completed() string }); isK && !ok {
+		rec.kept = k.Completed()
+	}
+	r.cells = append(r.cells, rec)
 	r.shown = ""
 }
 
@@ -195,8 +202,12 @@ func cmdSave(ctx context.Context, r *REPL, args string) error {
 	var cells []runtime.SaveCell
 	var index []int // cells[i] is r.cells[index[i]]
 	for i, c := range r.cells {
-		if c.ok {
+		switch {
+		case c.ok:
 			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.out != "", Out: c.out})
+			index = append(index, i)
+		case c.kept != "":
+			cells = append(cells, runtime.SaveCell{Src: c.kept})
 			index = append(index, i)
 		}
 	}

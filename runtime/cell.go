@@ -108,6 +108,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 			}
 			s.chk.commit(ck, upTo)
 			s.commitBefore(c, ck, upTo)
+			s.keptTo = upTo
 			if errors.Is(err, ErrInterrupted) {
 				return "", err
 			}

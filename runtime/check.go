@@ -14,7 +14,6 @@ import (
 
 	"github.com/nnlab/nnlab/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib/generic"
 )
 
 // checker type-checks cells with go/types before yaegi sees them, against
@@ -55,13 +54,6 @@ const methodPrefix = "__nnlab_method_"
 func newChecker(more func(string) interp.Exports) (*checker, error) {
 	c := &checker{conv: newTypeConv(stdlib.Symbols), objs: map[string]types.Object{}, funcSrc: map[string]string{}}
 	c.conv.more = more
-	// Packages the interpreter compiles from source: nnlab's own generic
-	// functions first (they replace yaegi's of the same name), then yaegi's.
-	for _, src := range append(append([]string(nil), stdlib.GenericSources...), generic.Sources[:]...) {
-		if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly); err == nil {
-			c.conv.sources[f.Name.Name] = append(c.conv.sources[f.Name.Name], src)
-		}
-	}
 	// The prelude's globals (ans and the helpers) are checked from their
 	// source, so that whatever it declares is known to the check.
 	fset := token.NewFileSet()
@@ -797,6 +789,14 @@ func methodAsFunc(fset *token.FileSet, it item, fd *ast.FuncDecl, base int, fake
 		recvName = recv.Names[0].Name
 	}
 	params := text[at(fd.Type.Params.Opening)+1 : at(fd.Type.Params.Closing)]
+	if ps := fd.Type.Params.List; len(ps) > 0 && len(ps[0].Names) == 0 {
+		// Unnamed parameters cannot follow the named receiver: name them _.
+		var named []string
+		for _, f := range ps {
+			named = append(named, "_ "+text[at(f.Type.Pos()):at(f.Type.End())])
+		}
+		params = strings.Join(named, ", ")
+	}
 	if strings.TrimSpace(params) != "" {
 		params = ", " + params
 	}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/plot"
@@ -66,16 +67,40 @@ type shownString string
 // interpreted types (compiled code cannot call their methods) in place of
 // the values.
 func withStrings(vals []any, strs []string) []any {
-	if len(strs) != len(vals) {
-		return vals
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = unwrapInterp(v)
 	}
-	out := append([]any(nil), vals...)
+	if len(strs) != len(vals) {
+		return out
+	}
 	for i, str := range strs {
 		if str != "" {
 			out[i] = shownString(str)
 		}
 	}
 	return out
+}
+
+// unwrapInterp returns the value inside yaegi's wrapper of an interpreted
+// value with methods (interp.valueInterface, whose fields are unexported),
+// or v itself: shown as it is, the wrapper reads interp.valueInterface{}.
+func unwrapInterp(v any) any {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Struct || t.Name() != "valueInterface" || t.PkgPath() != "github.com/traefik/yaegi/interp" {
+		return v
+	}
+	f, ok := t.FieldByName("value")
+	if !ok || f.Type != reflect.TypeFor[reflect.Value]() {
+		return v
+	}
+	c := reflect.New(t).Elem()
+	c.Set(reflect.ValueOf(v))
+	inner := *(*reflect.Value)(unsafe.Pointer(c.Field(f.Index[0]).UnsafeAddr()))
+	if !inner.IsValid() || !inner.CanInterface() {
+		return v
+	}
+	return inner.Interface()
 }
 
 // interpreted reports whether v's dynamic type may be one the user

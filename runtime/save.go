@@ -62,6 +62,22 @@ func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped [
 		if reason == "" {
 			_, reason = b.program(header)
 		}
+		if reason != "" && b.redeclares {
+			// x := v on an x of main with another type (the session
+			// allows it): the rest of main goes into a block, where the
+			// new x shadows the old.
+			*b = *saved.clone()
+			b.fresh = true
+			if b.add(c) == "" {
+				if _, r := b.program(header); r == "" {
+					reason = ""
+				}
+			}
+			b.fresh = false
+			if reason != "" {
+				*b = *saved
+			}
+		}
 		if reason != "" {
 			*b = *saved
 			skipped = append(skipped, Skipped{Cell: i + 1, Reason: reason})
@@ -151,6 +167,11 @@ type scriptBuilder struct {
 	decls   []namedDecl       // top-level declarations, in order
 	cells   [][]string        // statements of main, per cell
 	local   map[string]bool   // names main declares
+	// redeclares is set by add when a cell's := names only names main has;
+	// with fresh, such a := opens a block instead of assigning, and open
+	// counts the blocks main must close.
+	redeclares, fresh bool
+	open              int
 }
 
 type namedDecl struct {
@@ -178,8 +199,9 @@ func (b *scriptBuilder) add(c SaveCell) string {
 	if b.local == nil {
 		b.local = map[string]bool{}
 	}
+	b.redeclares = false
 	units := cellUnits(c.Src)
-	var stmts []string
+	var stmts, defers []string
 	for i, u := range units {
 		last := i == len(units)-1
 		if u.decl {
@@ -241,12 +263,41 @@ func (b *scriptBuilder) add(c SaveCell) string {
 			}
 			continue
 		}
+		if call, ok := deferredCall(u.src); ok {
+			defers = append(defers, call)
+			continue
+		}
 		stmts = append(stmts, b.statement(u.src))
+	}
+	// A top-level defer of the session ran at the end of its cell, and
+	// yaegi evaluated its arguments then too: the call goes there.
+	for i := len(defers) - 1; i >= 0; i-- {
+		stmts = append(stmts, defers[i])
 	}
 	if len(stmts) > 0 {
 		b.cells = append(b.cells, stmts)
 	}
 	return ""
+}
+
+// deferredCall returns the call of a defer statement.
+func deferredCall(src string) (string, bool) {
+	const pre = "package p\nfunc _() {\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return "", false
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	if len(body) != 1 {
+		return "", false
+	}
+	d, ok := body[0].(*ast.DeferStmt)
+	if !ok {
+		return "", false
+	}
+	at := func(p token.Pos) int { return fset.Position(p).Offset - len(pre) }
+	return src[at(d.Call.Pos()):at(d.Call.End())], true
 }
 
 // addDecl adds a top-level declaration; a later one of the same name
@@ -321,6 +372,19 @@ func (b *scriptBuilder) statement(src string) string {
 	}
 	if !allOld {
 		return src
+	}
+	b.redeclares = true
+	if b.fresh {
+		b.open++
+		var old []string
+		for _, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				old = append(old, id.Name)
+			}
+		}
+		// The old values are used here, so that Go does not call them
+		// unused once the block shadows them.
+		return strings.Repeat("_, ", len(old)-1) + "_ = " + strings.Join(old, ", ") + "\n{\n" + src
 	}
 	at := fset.Position(as.TokPos).Offset - len(pre)
 	return src[:at] + "=" + src[at+2:]
@@ -544,7 +608,7 @@ func (b *scriptBuilder) text(header string, hoist []string, unused ...string) st
 		w.WriteString("\n\t// Values the session kept but this program does not use again.\n")
 		w.WriteString("\t" + strings.Repeat("_, ", len(unused)-1) + "_ = " + strings.Join(unused, ", ") + "\n")
 	}
-	w.WriteString("}\n")
+	w.WriteString(strings.Repeat("}\n", b.open) + "}\n")
 	return w.String()
 }
 

@@ -126,8 +126,12 @@ type Session struct {
 	whereMu sync.Mutex
 	term    bool // Stdout is a terminal (see Options.Terminal)
 
-	chk   *checker // go/types view of the globals (check.go), made on first use
-	stdin *stdin
+	chk *checker // go/types view of the globals (check.go), made on first use
+	// keptTo is where the statements end whose effects a failed cell kept
+	// (see Completed).
+	keptTo cellPos
+	kept   string
+	stdin  *stdin
 	// defers are the running cell's top-level deferred calls; deferProg
 	// runs them.
 	defers    []func()
@@ -472,7 +476,11 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	}
 	s.nextCell("")
 	fname := fmt.Sprintf("cell%d", s.cell)
+	s.keptTo, s.kept = cellPos{}, ""
 	out, err = s.run(ctx, splitCell(src), fname, true)
+	if err != nil {
+		s.kept = srcBefore(src, s.keptTo)
+	}
 	if derr := s.runDefers(ctx, fname); err == nil {
 		err = derr
 	}
@@ -480,6 +488,33 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		out = ""
 	}
 	return out, err
+}
+
+// Completed returns the source of the statements that ran in the last
+// cell given to Eval before it failed at run time or was interrupted: the
+// effects that the session kept from it. It is "" when the cell succeeded
+// or kept nothing.
+func (s *Session) Completed() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.kept
+}
+
+// srcBefore returns the top-level items of src that end at or before p
+// (1-based line and byte column), one a line.
+func srcBefore(src string, p cellPos) string {
+	var kept []string
+	for _, it := range splitCell(src) {
+		end := cellPos{it.line, it.col + len(it.src)}
+		if i := strings.LastIndexByte(it.src, '\n'); i >= 0 {
+			end = cellPos{it.line + strings.Count(it.src, "\n"), len(it.src) - i}
+		}
+		if p.before(end) {
+			break
+		}
+		kept = append(kept, it.src)
+	}
+	return strings.Join(kept, "\n")
 }
 
 // RunFile runs a script: a `package main` file with imports, declarations

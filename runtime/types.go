@@ -8,10 +8,13 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/nnlab/nnlab/stdlib"
 	"github.com/traefik/yaegi/interp"
+	gen "github.com/traefik/yaegi/stdlib/generic"
 )
 
 // typeConv builds go/types packages from the reflect values of yaegi's
@@ -30,16 +33,12 @@ type typeConv struct {
 	// more finds the symbols of a package added to the interpreter after
 	// the session started (Interpreter.Use); nil if there is no such way.
 	more func(path string) interp.Exports
-	// sources are packages the interpreter compiles from Go source
-	// (stdlib.GenericSources), by path: their generic functions have no
-	// reflect form, so they are checked from that same source.
-	sources map[string][]string
 }
 
 func newTypeConv(tables ...interp.Exports) *typeConv {
 	c := &typeConv{tables: map[string]map[string]reflect.Value{}, names: map[string]string{},
 		pkgs: map[string]*types.Package{}, built: map[string]bool{}, conv: map[reflect.Type]types.Type{},
-		sealed: map[string][]reflect.Type{}, sources: map[string][]string{}}
+		sealed: map[string][]reflect.Type{}}
 	for _, t := range tables {
 		for key, syms := range t {
 			i := strings.LastIndexByte(key, '/')
@@ -70,7 +69,7 @@ func (c *typeConv) has(path string) bool { return c.tables[path] != nil }
 
 // Import implements types.Importer.
 func (c *typeConv) Import(path string) (*types.Package, error) {
-	if srcs, ok := c.sources[path]; ok {
+	if srcs := genericSources(path); len(srcs) > 0 {
 		return c.importSource(path, srcs)
 	}
 	if !c.has(path) && c.more != nil && path != "main" {
@@ -91,49 +90,90 @@ func (c *typeConv) Import(path string) (*types.Package, error) {
 	return p, nil
 }
 
-// importSource checks a package given as source files; the symbols its
-// table has beside them (compiled parts of the same package) are added
-// after. A name declared by more than one file keeps its first declaration,
-// as the interpreter keeps the version compiled last (the first file).
+// genericSources returns the interpreted sources of path if the session
+// compiles that package from source: yaegi's own (cmp, maps, slices, loaded
+// by interp.Use) and then nnlab's (stdlib.GenericSources), whose functions
+// replace yaegi's of the same name. yaegi's Symbols cannot list generic
+// functions (it panics making a func value of a generic type), so the check
+// reads the same source the interpreter compiled.
+func genericSources(path string) []string {
+	var out []string
+	for _, srcs := range [][]string{gen.Sources[:], stdlib.GenericSources} {
+		for _, src := range srcs {
+			if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly); err == nil && f.Name.Name == path {
+				out = append(out, src)
+			}
+		}
+	}
+	return out
+}
+
+// importSource type-checks the declarations of a package compiled from
+// source (function bodies are the interpreter's business). A declaration
+// of a later source replaces one of the same name in an earlier source.
 func (c *typeConv) importSource(path string, srcs []string) (*types.Package, error) {
 	if p := c.pkgs[path]; p != nil && c.built[path] {
 		return p, nil
 	}
 	fset := token.NewFileSet()
 	var files []*ast.File
-	for i, src := range srcs {
-		f, err := parser.ParseFile(fset, fmt.Sprintf("%s%d.go", path, i), src, parser.SkipObjectResolution)
+	for _, src := range srcs {
+		f, err := parser.ParseFile(fset, path+".go", src, 0)
 		if err != nil {
-			return nil, fmt.Errorf("package %s: %v", path, err)
+			return nil, fmt.Errorf("the source of package %q: %w", path, err)
+		}
+		names := map[string]bool{}
+		for _, d := range f.Decls {
+			for _, n := range declNames(d) {
+				names[n] = true
+			}
+		}
+		for _, g := range files {
+			g.Decls = slices.DeleteFunc(g.Decls, func(d ast.Decl) bool {
+				for _, n := range declNames(d) {
+					if names[n] {
+						return true
+					}
+				}
+				return false
+			})
 		}
 		files = append(files, f)
 	}
-	p := c.pkg(path, files[0].Name.Name)
 	var hard error
-	conf := types.Config{Importer: c, Error: func(err error) {
-		if te, ok := err.(types.Error); ok && (te.Soft || strings.Contains(te.Msg, "redeclared") || strings.Contains(te.Msg, "other declaration")) {
-			return
-		}
-		if hard == nil {
+	conf := types.Config{Importer: c, IgnoreFuncBodies: true, Error: func(err error) {
+		// An import that only a replaced declaration used is a soft error.
+		if te, ok := err.(types.Error); (!ok || !te.Soft) && hard == nil {
 			hard = err
 		}
 	}}
-	_ = types.NewChecker(&conf, fset, p, nil).Files(files)
+	p, _ := conf.Check(path, fset, files, nil)
 	if hard != nil {
-		return nil, fmt.Errorf("package %s: %v", path, hard)
+		return nil, fmt.Errorf("the source of package %q: %w", path, hard)
 	}
+	c.pkgs[path] = p
 	c.built[path] = true
-	if t := c.tables[path]; t != nil {
-		rest := map[string]reflect.Value{}
-		for n, v := range t {
-			if p.Scope().Lookup(n) == nil {
-				rest[n] = v
+	return p, nil
+}
+
+// declNames lists the package-level names a func or type declaration
+// declares (methods and other declarations: none).
+func declNames(d ast.Decl) []string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			return []string{d.Name.Name}
+		}
+	case *ast.GenDecl:
+		var out []string
+		for _, sp := range d.Specs {
+			if ts, ok := sp.(*ast.TypeSpec); ok {
+				out = append(out, ts.Name.Name)
 			}
 		}
-		c.fill(p, rest)
+		return out
 	}
-	p.MarkComplete()
-	return p, nil
+	return nil
 }
 
 // pkg returns the package for path, creating an empty one named name (or
