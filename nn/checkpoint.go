@@ -37,12 +37,42 @@ func (s *Session) Save(path string) error { return s.SaveWithPosition(path, nil)
 // the MNIST training set's shuffling state, so that training restored with
 // RestoreWithPosition continues with exactly the same batches.
 func (s *Session) SaveWithPosition(path string, position encoding.BinaryMarshaler) error {
+	return s.save(path, position, nil)
+}
+
+// SaveWithMetadata is Save that also stores the entries of meta in the
+// file's metadata, where safetensors.ReadFile finds them; nn/model keeps
+// a model's architecture so. A key the checkpoint itself uses ("format",
+// "writer" and those starting with "nnlab.steps.", "nnlab.rng." or
+// "nnlab.position") is refused before anything is written.
+func (s *Session) SaveWithMetadata(path string, meta map[string]string) error {
+	for k := range meta {
+		if reservedMeta(k) {
+			return &Error{Op: "Session.Save", Msg: fmt.Sprintf("metadata key %q is the checkpoint's own; choose another (%s not written)", k, path)}
+		}
+	}
+	return s.save(path, nil, meta)
+}
+
+// reservedMeta reports whether a metadata key is one the checkpoint
+// writes itself.
+func reservedMeta(k string) bool {
+	return k == metaFormat || k == metaWriter || strings.HasPrefix(k, metaStepPfx) ||
+		strings.HasPrefix(k, "nnlab.rng.") || k == metaPosition
+}
+
+// save is SaveWithPosition with extra metadata entries, which the caller
+// has checked against reservedMeta.
+func (s *Session) save(path string, position encoding.BinaryMarshaler, extra map[string]string) error {
 	pending := Interrupted() // see writeCheckpoint
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	meta := map[string]string{
 		metaFormat: formatName,
 		metaWriter: "nnlab " + time.Now().UTC().Format(time.RFC3339),
+	}
+	for k, v := range extra {
+		meta[k] = v
 	}
 	var tensors []safetensors.Tensor
 	for _, v := range s.g.Variables() {

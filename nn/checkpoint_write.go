@@ -3,6 +3,7 @@ package nn
 import (
 	"io"
 
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/nn/safetensors"
 )
 
@@ -18,7 +19,7 @@ func writeCheckpoint(path string, tensors []safetensors.Tensor, meta map[string]
 	if !pending && Interrupted() {
 		return ErrInterrupted // before a temporary file exists
 	}
-	return safetensors.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		return safetensors.Encode(stopWriter{w, pending}, tensors, meta)
 	})
 }

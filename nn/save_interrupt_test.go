@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/nn/safetensors"
 )
 
@@ -38,7 +39,7 @@ func TestSaveInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	ClearInterrupt()
-	err = safetensors.WriteFileAtomic(path, func(w io.Writer) error {
+	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		return safetensors.Encode(stopWriter{w: interruptOnWrite{w}}, big, nil)
 	})
 	if !errors.Is(err, ErrInterrupted) {

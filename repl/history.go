@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nnlab/nnlab/internal/atomicfile"
 )
 
 // A readline history entry is one line: the history file holds one entry per
@@ -141,13 +143,9 @@ func (h *history) add(cell string) bool {
 	return true
 }
 
-// rewrite replaces the file with the current entries.
+// rewrite replaces the file with the current entries, atomically: a
+// failure keeps the old history (and is otherwise ignored, as a history
+// that cannot be written must not stop the REPL).
 func (h *history) rewrite() {
-	tmp := h.path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(h.entries, "\n")+"\n"), 0o600); err != nil {
-		return
-	}
-	if err := os.Rename(tmp, h.path); err != nil {
-		os.Remove(tmp)
-	}
+	atomicfile.WriteFile(h.path, []byte(strings.Join(h.entries, "\n")+"\n"), 0o600)
 }

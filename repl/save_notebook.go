@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/jupyter/notebook"
-	"github.com/nnlab/nnlab/nn/safetensors"
 )
 
 // saveNotebook writes the cells that succeeded as a Jupyter notebook
@@ -32,7 +32,7 @@ func saveNotebook(r *REPL, path string) error {
 			}}
 		}
 	}
-	if err := safetensors.WriteFileAtomic(expandHome(path), nb.Write); err != nil {
+	if err := atomicfile.Write(expandHome(path), 0o644, nb.Write); err != nil {
 		return fmt.Errorf("save: %v", err)
 	}
 	fmt.Fprintf(r.out, "saved %d cells to %s\n", n, path)

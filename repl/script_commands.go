@@ -7,14 +7,13 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/nnlab/nnlab/nn/safetensors"
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/runtime"
 )
 
@@ -218,11 +217,7 @@ func cmdSave(ctx context.Context, r *REPL, args string) error {
 	if err != nil {
 		return err
 	}
-	err = safetensors.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(src)
-		return err
-	})
-	if err != nil {
+	if err := atomicfile.WriteFile(path, src, 0o644); err != nil {
 		return fmt.Errorf("save: %v", err)
 	}
 	for _, s := range skipped {

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/nnlab/nnlab/internal/atomicfile"
 )
 
 // Name is the kernel's name: the directory under kernels/.
@@ -117,7 +119,7 @@ func Install(dataDir string, spec Spec) (string, error) {
 		files[fmt.Sprintf("logo-%dx%d.png", size, size)] = Logo(size)
 	}
 	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return "", fmt.Errorf("kernelspec: %w", err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/nn"
 )
 
@@ -63,7 +64,7 @@ func DownloadContext(ctx context.Context, dir, baseURL string) error {
 			return err
 		}
 	}
-	return syncDir(dir)
+	return nil
 }
 
 func fileMatches(path, sum string) (bool, error) {
@@ -89,7 +90,9 @@ func (ir interruptReader) Read(p []byte) (int, error) {
 	return ir.r.Read(p)
 }
 
-func fetch(ctx context.Context, path, url, sum string, size int64) (err error) {
+// fetch downloads url to path, atomically: a failed, stopped or wrong
+// download (size or SHA-256 not sum) leaves no file and any previous one.
+func fetch(ctx context.Context, path, url, sum string, size int64) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return fmt.Errorf("mnist: download %s: %w", url, err)
@@ -102,47 +105,16 @@ func fetch(ctx context.Context, path, url, sum string, size int64) (err error) {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("mnist: download %s: %s", url, resp.Status)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("mnist: %w", err)
-	}
-	defer func() {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		h := sha256.New()
+		// Read at most one byte more than expected: enough to notice a wrong file.
+		n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(interruptReader{resp.Body}, size+1))
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			return fmt.Errorf("mnist: download %s: %w", url, err)
 		}
-	}()
-	h := sha256.New()
-	// Read at most one byte more than expected: enough to notice a wrong file.
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(interruptReader{resp.Body}, size+1))
-	if err != nil {
-		return fmt.Errorf("mnist: download %s: %w", url, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); n != size || got != sum {
-		return fmt.Errorf("mnist: download %s: got %d bytes with SHA-256 %s, want the original file (%d bytes, %s)", url, n, got, size, sum)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("mnist: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("mnist: %w", err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("mnist: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("mnist: %w", err)
-	}
-	return nil
-}
-
-// syncDir makes the renames durable (best effort where unsupported).
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("mnist: %w", err)
-	}
-	defer d.Close()
-	_ = d.Sync() // not supported for directories on every system
-	return nil
+		if got := hex.EncodeToString(h.Sum(nil)); n != size || got != sum {
+			return fmt.Errorf("mnist: download %s: got %d bytes with SHA-256 %s, want the original file (%d bytes, %s)", url, n, got, size, sum)
+		}
+		return nil
+	})
 }

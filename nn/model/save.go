@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/nnlab/nnlab/nn"
@@ -97,29 +95,9 @@ func (m *Model) save(path string) error {
 	if err != nil {
 		return &nn.Error{Op: "model.Save", Msg: err.Error()}
 	}
-	// The session writes weights and optimizer state; the file is then
-	// rewritten with the model's metadata added.
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".session-*")
-	if err != nil {
-		return &nn.Error{Op: "model.Save", Msg: err.Error()}
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	if err := m.sess.Save(tmp.Name()); err != nil {
-		return err
-	}
-	f, err := safetensors.ReadFile(tmp.Name())
-	if err != nil {
-		return &nn.Error{Op: "model.Save", Msg: err.Error()}
-	}
-	if f.Metadata == nil {
-		f.Metadata = map[string]string{}
-	}
-	f.Metadata[MetadataKey] = string(meta)
-	if err := safetensors.WriteFile(path, f.Tensors, f.Metadata); err != nil {
-		return &nn.Error{Op: "model.Save", Msg: err.Error()}
-	}
-	return nil
+	// One write: the session's weights and optimizer state with the
+	// model's description beside them.
+	return m.sess.SaveWithMetadata(path, map[string]string{MetadataKey: string(meta)})
 }
 
 func (m *Model) describe() *saved {

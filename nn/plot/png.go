@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/nnlab/nnlab/nn/safetensors"
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -52,7 +52,7 @@ func (c Chart) SavePNG(path string) error {
 	if len(c.Series) == 0 {
 		return errors.New("plot: SavePNG: no series to plot")
 	}
-	if err := safetensors.WriteFileAtomic(path, c.WritePNG); err != nil {
+	if err := atomicfile.Write(path, 0o644, c.WritePNG); err != nil {
 		return fmt.Errorf("plot: SavePNG: %w", err)
 	}
 	return nil
@@ -74,7 +74,7 @@ func SavePNGs(path string, charts ...Chart) error {
 			return errors.New("plot: SavePNGs: a chart without series")
 		}
 	}
-	if err := safetensors.WriteFileAtomic(path, func(w io.Writer) error { return WritePNGs(w, charts...) }); err != nil {
+	if err := atomicfile.Write(path, 0o644, func(w io.Writer) error { return WritePNGs(w, charts...) }); err != nil {
 		return fmt.Errorf("plot: SavePNGs: %w", err)
 	}
 	return nil

@@ -1,25 +1,15 @@
 package safetensors
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/internal/infile"
 	"github.com/nnlab/nnlab/internal/memlimit"
 )
-
-// beforeRename, when non-nil, is called by WriteFileAtomic after the
-// temporary file has been written, synced and closed, and before it is
-// renamed over the target. Tests set it to simulate a crash or failure at
-// that point; a non-nil error aborts the write.
-var beforeRename func(tmpPath string) error
 
 // ReadFile reads and decodes the safetensors file at path. It reads the
 // 8-byte header length first and checks it against the file size and
@@ -74,131 +64,17 @@ func ReadFile(path string) (*File, error) {
 }
 
 // WriteFile atomically writes tensors and metadata to path in safetensors
-// format (see Encode and WriteFileAtomic). On failure, any previous file at
-// path is left intact.
+// format (see Encode), atomically (see atomicfile.Write): on failure, any
+// previous file at path is left intact. A new file gets permissions 0644.
 func WriteFile(path string, tensors []Tensor, metadata map[string]string) error {
 	// Validate before touching the file system.
 	if _, err := encodeHeader(tensors, metadata); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	if err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		return Encode(w, tensors, metadata)
-	})
-}
-
-// WriteFileAtomic replaces the file at path with the bytes write produces,
-// atomically: readers see either the old file or the complete new one.
-//
-// It creates a temporary file ".<name>.tmp-*" in the same directory, calls
-// write with a buffered writer on it, flushes, fsyncs and closes it, renames
-// it over path and fsyncs the directory. If any step fails (or write
-// returns an error or panics), the temporary file is removed and the
-// previous file at path is left untouched. The new file keeps the
-// permissions of the file it replaces, or gets 0644 if there was none.
-//
-// A path that is a symbolic link (or a chain of them) is resolved first:
-// the file it points to is replaced and the link stays a link.
-//
-// It is independent of the safetensors format, so checkpoint writers in
-// other packages can use it.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	path, err := resolveLinks(path)
-	if err != nil {
-		return fmt.Errorf("safetensors: atomic write: %w", err)
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if base == "" {
-		return fmt.Errorf("safetensors: atomic write: %q names a directory", path)
-	}
-	perm := fs.FileMode(0o644)
-	if st, statErr := os.Stat(path); statErr == nil {
-		if !st.Mode().IsRegular() {
-			return fmt.Errorf("safetensors: atomic write: %s exists and is not a regular file", path)
-		}
-		perm = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("safetensors: atomic write: %w", err)
-	}
-	tmpPath := tmp.Name()
-	closed := false
-	done := false
-	defer func() {
-		if done {
-			return
-		}
-		if !closed {
-			tmp.Close()
-		}
-		os.Remove(tmpPath)
-	}()
-
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("safetensors: atomic write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("safetensors: atomic write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("safetensors: atomic write %s: sync: %w", path, err)
-	}
-	closed = true
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("safetensors: atomic write %s: close: %w", path, err)
-	}
-	if beforeRename != nil {
-		if err := beforeRename(tmpPath); err != nil {
-			return fmt.Errorf("safetensors: atomic write %s: %w", path, err)
-		}
-	}
-	if err := os.Rename(tmpPath, path); err != nil {
-		return fmt.Errorf("safetensors: atomic write: %w", err)
-	}
-	done = true
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("safetensors: atomic write %s: the file was replaced, but syncing its directory failed: %w", path, err)
+	}); err != nil {
+		return fmt.Errorf("safetensors: %w", err)
 	}
 	return nil
-}
-
-// resolveLinks follows path while it is a symbolic link, even one whose
-// target does not exist yet, and returns the final path.
-func resolveLinks(path string) (string, error) {
-	for range 40 { // as the kernel's limit on a chain of links
-		st, err := os.Lstat(path)
-		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
-			return path, nil // not a link (or absent: then the write creates it)
-		}
-		to, err := os.Readlink(path)
-		if err != nil {
-			return "", err
-		}
-		if !filepath.IsAbs(to) {
-			to = filepath.Join(filepath.Dir(path), to)
-		}
-		path = to
-	}
-	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
-}
-
-// syncDir fsyncs a directory so a rename in it is durable. Windows cannot
-// sync directories; there it is a no-op.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/nnlab/nnlab/internal/atomicfile"
 	"github.com/nnlab/nnlab/jupyter/notebook"
 )
 
@@ -34,7 +35,7 @@ func main() {
 		os.Stdout.Write(buf.Bytes())
 		return
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	if err := atomicfile.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "go2ipynb:", err)
 		os.Exit(1)
 	}
