@@ -58,9 +58,3 @@ func ClearInterrupt() { interrupted.Store(false) }
 // Interrupted reports whether Interrupt was called since the last ClearInterrupt.
 func Interrupted() bool { return interrupted.Load() }
 
-// checkInterrupt panics with ErrInterrupted if an interrupt is pending.
-func checkInterrupt() {
-	if interrupted.Load() {
-		panic(ErrInterrupted)
-	}
-}

@@ -29,6 +29,13 @@ type Session struct {
 	rng   *rand.Rand // dropout masks
 	src   *rand.PCG  // rng's state, saved in checkpoints
 
+	// ctx is the running run's context (nil when it cannot be cancelled)
+	// and stop, the method value s.stopped made once, is the run's stop
+	// function handed to every kernel. Runs hold mu, so one field per
+	// session is one per run, and a cancel reaches only its own run.
+	ctx  context.Context
+	stop func() bool
+
 	// Scratch reused by every run, so a training step allocates nothing.
 	key  []byte
 	fed  map[*Node]*Tensor
@@ -98,7 +105,8 @@ func (s *Session) RunAll(fetches []*Node, feed Feed) []*Tensor {
 }
 
 // RunContext is RunAll returning errors instead of panicking, and stopping
-// early when ctx is cancelled or Interrupt is called. A stopped training
+// early when ctx is cancelled or Interrupt is called. Cancelling ctx stops
+// this run only: concurrent runs of other sessions go on. A stopped training
 // step changes nothing: variables are updated only after every gradient is
 // ready, and the update itself is never interrupted.
 func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([]*Tensor, error) {
@@ -109,6 +117,20 @@ func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([
 		return nil, err
 	}
 	return out, nil
+}
+
+// stopped is the run's stop function: the run's context is done, or the
+// program asked all nn work to stop (Interrupt, the REPL's Ctrl-C). It is
+// polled from kernel goroutines; s.ctx is only written while no kernel runs.
+func (s *Session) stopped() bool {
+	return interrupted.Load() || (s.ctx != nil && s.ctx.Err() != nil)
+}
+
+// checkStop panics with ErrInterrupted if the run was asked to stop.
+func (s *Session) checkStop() {
+	if s.stopped() {
+		panic(ErrInterrupted)
+	}
 }
 
 // safeRun runs with s.mu held and turns an *Error panic into an error.
@@ -122,25 +144,15 @@ func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out [
 			err = e
 		}
 	}()
+	if ctx.Err() != nil {
+		return ErrInterrupted
+	}
+	if s.stop == nil {
+		s.stop = s.stopped
+	}
 	if ctx.Done() != nil {
-		if ctx.Err() != nil {
-			return ErrInterrupted
-		}
-		// The cancel reaches the kernels through the interrupt flag. AfterFunc
-		// runs its function on another goroutine, so wait for it to finish
-		// and clear the flag it set: a late Interrupt must not stop the next,
-		// unrelated run.
-		fired := make(chan struct{})
-		stop := context.AfterFunc(ctx, func() {
-			Interrupt()
-			close(fired)
-		})
-		defer func() {
-			if !stop() {
-				<-fired
-				ClearInterrupt()
-			}
-		}()
+		s.ctx = ctx
+		defer func() { s.ctx = nil }()
 	}
 	s.run(fetches, feed, out)
 	return nil
@@ -276,7 +288,7 @@ func (s *Session) plan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	p := &plan{index: map[*Node]int{}}
 	for _, n := range ancestors(fetches) {
-		e := &exec{node: n, rng: s.rng}
+		e := &exec{node: n, rng: s.rng, stop: s.stop}
 		if n.kind == kindOp {
 			e.state = newState(n.op)
 		}
@@ -427,7 +439,7 @@ func (p *plan) execute(s *Session, fed map[*Node]*Tensor, out []*Tensor) {
 			for j, k := range p.inputs[i] {
 				e.in[j] = p.execs[k].out
 			}
-			checkInterrupt()
+			s.checkStop()
 			n.op.forward(e)
 		}
 	}
@@ -456,10 +468,10 @@ func (s *Session) trainStep(p *plan, tp *trainPlan) {
 	checkStep(tp, s.steps[tp.node]+1)
 	loss.grad.data[0] = 1
 	for _, i := range tp.backward {
-		checkInterrupt()
+		s.checkStop()
 		p.execs[i].node.op.backward(p.execs[i])
 	}
-	checkInterrupt()
+	s.checkStop()
 	checkGradients(p, tp, s.steps[tp.node]+1)
 	// From here on the step completes: variables and slots change together.
 	s.steps[tp.node]++
