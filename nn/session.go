@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Feed maps placeholders to the values they take in one run. A value may
@@ -29,12 +30,13 @@ type Session struct {
 	rng   *rand.Rand // dropout masks
 	src   *rand.PCG  // rng's state, saved in checkpoints
 
-	// ctx is the running run's context (nil when it cannot be cancelled)
-	// and stop, the method value s.stopped made once, is the run's stop
-	// function handed to every kernel. Runs hold mu, so one field per
-	// session is one per run, and a cancel reaches only its own run.
-	ctx  context.Context
-	stop func() bool
+	// cancelled is set when the running run's context is done, and stop,
+	// the method value s.stopped made once, is the run's stop function
+	// handed to every kernel. Runs hold mu, so one flag per session is one
+	// per run, and a cancel reaches only its own run. A flag rather than
+	// ctx.Err() because kernels poll it from every core between blocks.
+	cancelled atomic.Bool
+	stop      func() bool
 
 	// Scratch reused by every run, so a training step allocates nothing.
 	key  []byte
@@ -121,10 +123,9 @@ func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([
 
 // stopped is the run's stop function: the run's context is done, or the
 // program asked all nn work to stop (Interrupt, the REPL's Ctrl-C). It is
-// polled from kernel goroutines; s.ctx is only written while no kernel runs.
-func (s *Session) stopped() bool {
-	return interrupted.Load() || (s.ctx != nil && s.ctx.Err() != nil)
-}
+// polled from kernel goroutines, so it must stay cheap and safe for
+// concurrent use.
+func (s *Session) stopped() bool { return interrupted.Load() || s.cancelled.Load() }
 
 // checkStop panics with ErrInterrupted if the run was asked to stop.
 func (s *Session) checkStop() {
@@ -151,8 +152,20 @@ func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out [
 		s.stop = s.stopped
 	}
 	if ctx.Done() != nil {
-		s.ctx = ctx
-		defer func() { s.ctx = nil }()
+		// AfterFunc runs its function on another goroutine: wait for it
+		// before clearing the flag, so a late cancel cannot stop the
+		// session's next run.
+		fired := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			s.cancelled.Store(true)
+			close(fired)
+		})
+		defer func() {
+			if !stop() {
+				<-fired
+			}
+			s.cancelled.Store(false)
+		}()
 	}
 	s.run(fetches, feed, out)
 	return nil
