@@ -21,6 +21,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"strconv"
 	"time"
 
@@ -49,7 +50,7 @@ func main() {
 			out = a
 		}
 	}
-	defer model.CatchInterrupts()() // Ctrl-C stops Fit cleanly
+	catchInterrupts()
 	nn.Seed(1)
 	data, err := mnist.ReadDataSets("MNIST_data/", true)
 	if err != nil {
@@ -113,4 +114,20 @@ func main() {
 	fmt.Print(model.ConfusionMatrix(probs, data.Test.Labels))
 	fmt.Println("worst test predictions:")
 	fmt.Print(model.WorstPredictions(probs, data.Test.Labels, 10))
+}
+
+// catchInterrupts makes the first Ctrl-C stop Fit at the end of a batch
+// (nn.Interrupt), so that the best model so far is evaluated and saved; a
+// second Ctrl-C exits at once. Signals are the program's business: the nn
+// packages never install a handler (nnlab's runner handles Ctrl-C itself).
+func catchInterrupts() {
+	c := make(chan os.Signal, 2)
+	signal.Notify(c, os.Interrupt)
+	go func() {
+		<-c
+		nn.Interrupt()
+		<-c
+		fmt.Fprintln(os.Stderr, "\ninterrupted")
+		os.Exit(130)
+	}()
 }

@@ -201,9 +201,13 @@ func Const(t *Tensor) *Node { return DefaultGraph().Const(t) }
 func ScalarConst(v float64) *Node { return Const(Scalar(v)) }
 
 // GlobalVariablesInitializer returns an operation that, when a session runs
-// it, sets every variable of the graph to its initial value (again).
-func GlobalVariablesInitializer() *Node {
-	return DefaultGraph().add(&Node{kind: kindInit}, "init")
+// it, sets every variable of the default graph to its initial value (again).
+func GlobalVariablesInitializer() *Node { return DefaultGraph().GlobalVariablesInitializer() }
+
+// GlobalVariablesInitializer is the package's GlobalVariablesInitializer
+// for the variables of g, to run in a session on g (NewSessionOn).
+func (g *Graph) GlobalVariablesInitializer() *Node {
+	return g.add(&Node{kind: kindInit}, "init")
 }
 
 // sameGraph panics unless all nodes are non-nil and in one graph.

@@ -9,11 +9,11 @@ import (
 func accum(dst, src []float32) { vec.Add(dst, dst, src) }
 
 // sgemm computes C = op(A)·op(B) + o.Beta·C (see gemm.Mul). The kernel
-// polls Interrupted between blocks, so a large product stops within
+// polls the run's stop function between blocks, so a large product stops within
 // milliseconds of a Ctrl-C; the partial result is then abandoned by
 // panicking with ErrInterrupted.
-func sgemm(c, a, b gemm.Matrix, o gemm.Options) {
-	o.Stop = Interrupted
+func sgemm(stop func() bool, c, a, b gemm.Matrix, o gemm.Options) {
+	o.Stop = stop
 	if !gemm.Mul(c, a, b, o) {
 		panic(ErrInterrupted)
 	}
@@ -24,16 +24,16 @@ func mat(rows, cols int, data []float32) gemm.Matrix { return gemm.NewMatrix(row
 
 // sparseMul computes C = S·B + beta·C for a CSR matrix S and dense B (n
 // columns) and C, with the same interrupt behaviour as sgemm.
-func sparseMul(s *gemm.CSR, n int, b []float32, beta float32, c []float32) {
-	if !gemm.SparseMul(s, n, b, n, beta, c, n, Interrupted) {
+func sparseMul(stop func() bool, s *gemm.CSR, n int, b []float32, beta float32, c []float32) {
+	if !gemm.SparseMul(s, n, b, n, beta, c, n, stop) {
 		panic(ErrInterrupted)
 	}
 }
 
 // sparseTMul computes C = Sᵀ·D + beta·C (the weight gradient of a sparse
 // product), with the same interrupt behaviour as sgemm.
-func sparseTMul(s *gemm.CSR, n int, d []float32, beta float32, c []float32) {
-	if !gemm.SparseTMul(s, n, d, n, beta, c, n, Interrupted) {
+func sparseTMul(stop func() bool, s *gemm.CSR, n int, d []float32, beta float32, c []float32) {
+	if !gemm.SparseTMul(s, n, d, n, beta, c, n, stop) {
 		panic(ErrInterrupted)
 	}
 }

@@ -80,6 +80,9 @@ type exec struct {
 	aux   []float32
 	state any
 	rng   *rand.Rand
+	// stop is the run's stop function (see Session.stopped), polled by
+	// long kernels between blocks.
+	stop func() bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

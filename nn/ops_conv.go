@@ -206,8 +206,9 @@ type convPlan struct {
 	parts, nb int
 	colsLen   int // floats of one part's patch buffer
 	whole     bool
-	kept      bool      // backward: forward's patches are in the patch buffers
-	buf       []float32 // convState.buf
+	stop      func() bool // the run's stop function (exec.stop)
+	kept      bool        // backward: forward's patches are in the patch buffers
+	buf       []float32   // convState.buf
 	x, f, out []float32
 	dout      []float32
 	gx, gf    *Tensor
@@ -227,7 +228,7 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	g, cout := convGeom(e, c)
 	st := e.state.(*convState)
 	p := &st.plan
-	*p = convPlan{g: g, cout: cout, k: g.kh * g.kw * g.c, rows: g.oh * g.ow}
+	*p = convPlan{g: g, cout: cout, k: g.kh * g.kw * g.c, rows: g.oh * g.ow, stop: e.stop}
 	if parts <= 0 {
 		parts = 1
 		if g.n*p.rows*p.k*cout >= minParallelMACs {
@@ -369,7 +370,7 @@ func (p *convPlan) sgemm(c, a, b gemm.Matrix, o gemm.Options) {
 	if p.parts > 1 {
 		o.Threads = 1
 	}
-	sgemm(c, a, b, o)
+	sgemm(p.stop, c, a, b, o)
 }
 
 // sparse runs a sparse product of one part with k-wide dense operands:
@@ -384,7 +385,7 @@ func (p *convPlan) sparse(transposed bool, s *gemm.CSR, b []float32, beta float3
 	if transposed {
 		mul = gemm.SparseTMulThreads
 	}
-	if !mul(threads, s, p.k, b, p.k, beta, c, p.k, Interrupted) {
+	if !mul(threads, s, p.k, b, p.k, beta, c, p.k, p.stop) {
 		panic(ErrInterrupted)
 	}
 }

@@ -63,11 +63,11 @@ func (o matmulOp) forward(e *exec) {
 	st := e.state.(*matmulState)
 	st.sparse = batch == 1 && sparseLeft(st, a.data, m, n, k)
 	if st.sparse {
-		sparseMul(&st.csr, n, b.data, 0, e.out.data)
+		sparseMul(e.stop, &st.csr, n, b.data, 0, e.out.data)
 		return
 	}
 	for i := 0; i < batch; i++ {
-		sgemm(mat(m, n, e.out.data[i*m*n:]), mat(m, k, a.data[i*m*k:]), mat(k, n, b.data[i*k*n:]), gemm.Options{})
+		sgemm(e.stop, mat(m, n, e.out.data[i*m*n:]), mat(m, k, a.data[i*m*k:]), mat(k, n, b.data[i*k*n:]), gemm.Options{})
 	}
 }
 
@@ -79,16 +79,16 @@ func (o matmulOp) backward(e *exec) {
 	g := e.grad.data
 	if ga := e.inGrad[0]; ga != nil {
 		for i := 0; i < batch; i++ {
-			sgemm(mat(m, k, ga.data[i*m*k:]), mat(m, n, g[i*m*n:]), mat(k, n, b.data[i*k*n:]), gemm.Options{TransB: true, Beta: accumulate(e, 0)})
+			sgemm(e.stop, mat(m, k, ga.data[i*m*k:]), mat(m, n, g[i*m*n:]), mat(k, n, b.data[i*k*n:]), gemm.Options{TransB: true, Beta: accumulate(e, 0)})
 		}
 	}
 	if gb := e.inGrad[1]; gb != nil {
 		if st := e.state.(*matmulState); st.sparse {
-			sparseTMul(&st.csr, n, g, accumulate(e, 1), gb.data)
+			sparseTMul(e.stop, &st.csr, n, g, accumulate(e, 1), gb.data)
 			return
 		}
 		for i := 0; i < batch; i++ {
-			sgemm(mat(k, n, gb.data[i*k*n:]), mat(m, k, a.data[i*m*k:]), mat(m, n, g[i*m*n:]), gemm.Options{TransA: true, Beta: accumulate(e, 1)})
+			sgemm(e.stop, mat(k, n, gb.data[i*k*n:]), mat(m, k, a.data[i*m*k:]), mat(m, n, g[i*m*n:]), gemm.Options{TransA: true, Beta: accumulate(e, 1)})
 		}
 	}
 }

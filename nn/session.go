@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Feed maps placeholders to the values they take in one run. A value may
@@ -28,6 +29,14 @@ type Session struct {
 	plans map[string]*plan
 	rng   *rand.Rand // dropout masks
 	src   *rand.PCG  // rng's state, saved in checkpoints
+
+	// cancelled is set when the running run's context is done, and stop,
+	// the method value s.stopped made once, is the run's stop function
+	// handed to every kernel. Runs hold mu, so one flag per session is one
+	// per run, and a cancel reaches only its own run. A flag rather than
+	// ctx.Err() because kernels poll it from every core between blocks.
+	cancelled atomic.Bool
+	stop      func() bool
 
 	// Scratch reused by every run, so a training step allocates nothing.
 	key  []byte
@@ -98,7 +107,8 @@ func (s *Session) RunAll(fetches []*Node, feed Feed) []*Tensor {
 }
 
 // RunContext is RunAll returning errors instead of panicking, and stopping
-// early when ctx is cancelled or Interrupt is called. A stopped training
+// early when ctx is cancelled or Interrupt is called. Cancelling ctx stops
+// this run only: concurrent runs of other sessions go on. A stopped training
 // step changes nothing: variables are updated only after every gradient is
 // ready, and the update itself is never interrupted.
 func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([]*Tensor, error) {
@@ -109,6 +119,19 @@ func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([
 		return nil, err
 	}
 	return out, nil
+}
+
+// stopped is the run's stop function: the run's context is done, or the
+// program asked all nn work to stop (Interrupt, the REPL's Ctrl-C). It is
+// polled from kernel goroutines, so it must stay cheap and safe for
+// concurrent use.
+func (s *Session) stopped() bool { return interrupted.Load() || s.cancelled.Load() }
+
+// checkStop panics with ErrInterrupted if the run was asked to stop.
+func (s *Session) checkStop() {
+	if s.stopped() {
+		panic(ErrInterrupted)
+	}
 }
 
 // safeRun runs with s.mu held and turns an *Error panic into an error.
@@ -122,24 +145,26 @@ func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out [
 			err = e
 		}
 	}()
+	if ctx.Err() != nil {
+		return ErrInterrupted
+	}
+	if s.stop == nil {
+		s.stop = s.stopped
+	}
 	if ctx.Done() != nil {
-		if ctx.Err() != nil {
-			return ErrInterrupted
-		}
-		// The cancel reaches the kernels through the interrupt flag. AfterFunc
-		// runs its function on another goroutine, so wait for it to finish
-		// and clear the flag it set: a late Interrupt must not stop the next,
-		// unrelated run.
+		// AfterFunc runs its function on another goroutine: wait for it
+		// before clearing the flag, so a late cancel cannot stop the
+		// session's next run.
 		fired := make(chan struct{})
 		stop := context.AfterFunc(ctx, func() {
-			Interrupt()
+			s.cancelled.Store(true)
 			close(fired)
 		})
 		defer func() {
 			if !stop() {
 				<-fired
-				ClearInterrupt()
 			}
+			s.cancelled.Store(false)
 		}()
 	}
 	s.run(fetches, feed, out)
@@ -276,7 +301,7 @@ func (s *Session) plan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	p := &plan{index: map[*Node]int{}}
 	for _, n := range ancestors(fetches) {
-		e := &exec{node: n, rng: s.rng}
+		e := &exec{node: n, rng: s.rng, stop: s.stop}
 		if n.kind == kindOp {
 			e.state = newState(n.op)
 		}
@@ -427,7 +452,7 @@ func (p *plan) execute(s *Session, fed map[*Node]*Tensor, out []*Tensor) {
 			for j, k := range p.inputs[i] {
 				e.in[j] = p.execs[k].out
 			}
-			checkInterrupt()
+			s.checkStop()
 			n.op.forward(e)
 		}
 	}
@@ -456,10 +481,10 @@ func (s *Session) trainStep(p *plan, tp *trainPlan) {
 	checkStep(tp, s.steps[tp.node]+1)
 	loss.grad.data[0] = 1
 	for _, i := range tp.backward {
-		checkInterrupt()
+		s.checkStop()
 		p.execs[i].node.op.backward(p.execs[i])
 	}
-	checkInterrupt()
+	s.checkStop()
 	checkGradients(p, tp, s.steps[tp.node]+1)
 	// From here on the step completes: variables and slots change together.
 	s.steps[tp.node]++

@@ -16,7 +16,6 @@ func init() {
 		"Augment":                  reflect.ValueOf(model.Augment),
 		"AvgPool":                  reflect.ValueOf(model.AvgPool),
 		"BatchNorm":                reflect.ValueOf(model.BatchNorm),
-		"CatchInterrupts":          reflect.ValueOf(model.CatchInterrupts),
 		"ClassIDs":                 reflect.ValueOf(model.ClassIDs),
 		"ConfusionMatrix":          reflect.ValueOf(model.ConfusionMatrix),
 		"Conv2D":                   reflect.ValueOf(model.Conv2D),

@@ -15,7 +15,7 @@ import "reflect"
 // its "." entry holds yaegi's MapTypes (see maptypes.go).
 var Symbols = map[string]map[string]reflect.Value{}
 
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract bufio bytes context errors fmt io io/fs io/ioutil math math/bits math/cmplx math/rand math/rand/v2 os os/exec path path/filepath reflect regexp sort strconv strings sync sync/atomic text/tabwriter time unicode unicode/utf16 unicode/utf8
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract bufio bytes context errors fmt io io/fs io/ioutil math math/bits math/cmplx math/rand math/rand/v2 os os/exec os/signal path path/filepath reflect regexp sort strconv strings sync sync/atomic text/tabwriter time unicode unicode/utf16 unicode/utf8
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract container/heap container/list container/ring flag hash hash/adler32 hash/crc32 hash/crc64 hash/fnv hash/maphash log
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract compress/flate compress/gzip compress/zlib encoding encoding/base64 encoding/binary encoding/csv encoding/hex encoding/json
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract crypto/md5 crypto/sha256 net/http net/url

@@ -228,10 +228,9 @@ func (m *Model) layerShapes(in []int) (outs [][]int, trainable, fixed []int, err
 // before that.
 //
 // A model's graph holds only the model, so that its checkpoints hold
-// exactly its variables: building starts a new default graph
-// (nn.ResetDefaultGraph) unless the default graph is still empty. Nodes
-// made before stay valid with their sessions but cannot be combined with
-// the model's.
+// exactly its variables: building makes a graph of its own (nn.NewGraph)
+// and never touches the default graph, whose nodes, names and sessions
+// stay as they were. The model's nodes cannot be combined with them.
 func (m *Model) Build(shape ...int) *Model {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -267,13 +266,10 @@ func (m *Model) build(in []int) {
 	if len(last) != 1 {
 		panic(&nn.Error{Op: "model", Msg: fmt.Sprintf("the output %s must be a vector per example; end with Flatten and Dense", shapeString(last))})
 	}
-	if len(nn.DefaultGraph().Nodes()) > 0 {
-		nn.ResetDefaultGraph()
-	}
-	m.g = nn.DefaultGraph()
+	m.g = nn.NewGraph()
 	m.inShape = append([]int(nil), in...)
-	m.x = nn.Placeholder(append([]int{nn.None}, in...)...).Named("input")
-	m.training = nn.Placeholder().Named("training")
+	m.x = m.g.Placeholder(append([]int{nn.None}, in...)...).Named("input")
+	m.training = m.g.Placeholder().Named("training")
 	built, err := buildLayers(m.layers, m.x, m.training)
 	if err != nil { // layerShapes passed: not expected
 		panic(&nn.Error{Op: "model", Msg: err.Error()})
@@ -284,7 +280,7 @@ func (m *Model) build(in []int) {
 	m.out = built[len(built)-1].out
 	pre := built[len(built)-1].pre
 	classes := last[0]
-	m.y = nn.Placeholder(nn.None, classes).Named("labels")
+	m.y = m.g.Placeholder(nn.None, classes).Named("labels")
 	lastAct := m.layers[len(m.layers)-1].cfg.activation()
 	switch {
 	case m.loss == LossMSE:
@@ -303,7 +299,7 @@ func (m *Model) build(in []int) {
 		m.train = m.opt.Minimize(m.lossNode)
 	}
 	m.sess = nn.NewSessionOn(m.g)
-	m.sess.Run(nn.GlobalVariablesInitializer(), nil)
+	m.sess.Run(m.g.GlobalVariablesInitializer(), nil)
 }
 
 // Graph returns the model's graph (nil until it is built).
