@@ -2,19 +2,25 @@
 # Builds the Windows (amd64) test binaries of PKG... and runs each under
 # Wine, in its package directory as go test would, through .ci/winetest.go.
 # Needs Debian's wine64. The Wine prefix gets the ProcessPrng DLL that Go
-# needs (.ci/prngdll.go) and %USERPROFILE%\go linked to this machine's GOPATH,
-# so the MNIST files are found in the module cache where Windows keeps it.
+# needs (.ci/prngdll.go) and %USERPROFILE%\go\pkg\mod linked to this
+# machine's module cache, so the MNIST files are found where Windows keeps it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wine=/usr/lib/wine/wine64
 export WINEPREFIX=${WINEPREFIX:-/tmp/nnlab-wine} WINEDEBUG=-all
-unset GOMODCACHE # the Windows default location is the one tested
+# %USERPROFILE%\go\pkg\mod, the Windows default, is linked to this
+# machine's module cache (wherever GOMODCACHE puts it): that default is the
+# one tested.
+gopath=$(mktemp -d)
+mkdir "$gopath/pkg" && ln -s "$(go env GOMODCACHE)" "$gopath/pkg/mod"
+# The Windows programs run without this machine's GOMODCACHE (a Unix path);
+# the go commands here keep it.
+wine() { env -u GOMODCACHE -u GOPATH /usr/lib/wine/wine64 "$@"; }
 if [ ! -f "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" ]; then
-  "$wine" cmd /c exit >/dev/null 2>&1 || true # creates the prefix
+  wine cmd /c exit >/dev/null 2>&1 || true # creates the prefix
   go run .ci/prngdll.go "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 fi
 for u in "$WINEPREFIX"/drive_c/users/*/; do
-  [ "$(basename "$u")" = Public ] || ln -sfn "$(go env GOPATH)" "$u/go"
+  [ "$(basename "$u")" = Public ] || ln -sfn "$gopath" "$u/go"
 done
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
@@ -32,7 +38,7 @@ piped() {
   cp examples/images/two.png "$d/"
   printf 'package main\n\nimport "fmt"\n\nfunc main() {\n\t// %%%% one\n\tfmt.Println("cell one")\n\t// %%%% two\n\tfmt.Println("cell two")\n}\n' >"$d/s.go"
   printf 'package main\n\nfunc twice(x int) int { return 2 * x }\n' >"$d/lib.go"
-  out=$(cd "$d" && "$wine" "$bin/nnlab.exe" 2>&1 <<CELLS
+  out=$(cd "$d" && wine "$bin/nnlab.exe" 2>&1 <<CELLS
 x := 41
 y := nosuch
 x + 1
@@ -61,7 +67,7 @@ CELLS
       return 1
     fi
   done
-  if ! out=$(cd "$d" && "$wine" "$bin/nnlab.exe" "$w\\out.go" 2>&1) || ! grep -q '^restore: <nil>$' <<<"$out"; then
+  if ! out=$(cd "$d" && wine "$bin/nnlab.exe" "$w\\out.go" 2>&1) || ! grep -q '^restore: <nil>$' <<<"$out"; then
     printf 'the saved script under Wine:\n%s\n' "$out"
     return 1
   fi
@@ -76,7 +82,7 @@ for p in "$@"; do
   printf '%-16s ' "$p"
   # The binary's own status counts Wine's cleanup failures; winetest.go
   # judges the events instead (and fails a binary that did not finish).
-  if ! (cd "$p" && { go tool test2json -p "$p" "$wine" "$exe" -test.v=test2json -test.short -test.timeout=10m || true; } | go run "$OLDPWD/.ci/winetest.go"); then
+  if ! (cd "$p" && { go tool test2json -p "$p" env -u GOMODCACHE -u GOPATH /usr/lib/wine/wine64 "$exe" -test.v=test2json -test.short -test.timeout=10m || true; } | go run "$OLDPWD/.ci/winetest.go"); then
     status=1
   fi
 done

@@ -361,6 +361,7 @@ func (s *Session) compileChunk(c *chunk) (err error) {
 	if err != nil {
 		return oneLine(err)
 	}
+	perIterationLoops(f)
 	guardAST(f, c.decl)
 	var node ast.Node = f
 	if !c.decl {

@@ -808,9 +808,23 @@ func (r *rewriter) walk(f *ast.File) error {
 			if n.Key != nil {
 				from = n.Key.Pos()
 			}
+			// The counter takes the integer's type (range int64(2) counts
+			// in int64), and the bound is evaluated once, as Go does.
+			r.s.tmp++
+			bound := fmt.Sprintf("__nnlab_n%d", r.s.tmp)
+			if tok == "=" {
+				// An existing variable is assigned each value, and keeps
+				// the last one after the loop, as in Go.
+				c := fmt.Sprintf("__nnlab_c%d", r.s.tmp)
+				r.edits = append(r.edits,
+					edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", c, bound)},
+					edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", c, bound, c)},
+					edit{r.off(n.Body.Lbrace) + 1, r.off(n.Body.Lbrace) + 1, fmt.Sprintf(" %s = %s;", key, c)})
+				return true
+			}
 			r.edits = append(r.edits,
-				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s %s 0; %s < (", key, tok, key)},
-				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s++", key)})
+				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
+				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
 		case *ast.CallExpr:
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {

@@ -299,6 +299,12 @@ func __nnlab_go(cell, line int, f func()) {
 // The type parameters have the hidden prefix: yaegi declares a generic
 // func's type parameters in the package scope, where a plain T would
 // clash with a user's type T.
+// __nnlab_range gives a range-over-integer loop its counter's start and
+// bound in the integer's own type (see walk in rewrite.go).
+func __nnlab_range[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr](n __nnlab_T) (__nnlab_T, __nnlab_T) {
+	return 0, n
+}
+
 func __nnlab_min[__nnlab_T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a __nnlab_T, b ...__nnlab_T) __nnlab_T {
 	for _, x := range b {
 		if x < a {

@@ -22,6 +22,8 @@ func TestDefaultDirNeverRunsGo(t *testing.T) {
 	t.Setenv("GOMODCACHE", empty)
 	t.Setenv("GOPATH", empty)
 	t.Setenv("HOME", empty)
+	t.Setenv("USERPROFILE", empty) // the home directory on Windows
+	t.Setenv("APPDATA", empty)     // where Windows keeps go's settings
 	t.Setenv("XDG_CONFIG_HOME", empty)
 	t.Setenv("GOENV", "off")
 	d, err := DefaultDir()
