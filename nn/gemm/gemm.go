@@ -21,10 +21,8 @@
 package gemm
 
 import (
-	"fmt"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
@@ -130,55 +128,6 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 	j.SetStop(nil)
 	jobPool.Put(j)
 	return ok
-}
-
-// checkArgs panics if the arguments do not describe valid matrices.
-func checkArgs(transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
-	// Stored shapes (rows × cols) of A and B.
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
-	switch {
-	case m < 0 || n < 0 || k < 0:
-		badArgs("negative dimension", transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	case lda < max(1, ac):
-		badArgs(fmt.Sprintf("lda=%d < %d, the row length of A stored %d×%d", lda, max(1, ac), ar, ac), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	case ldb < max(1, bc):
-		badArgs(fmt.Sprintf("ldb=%d < %d, the row length of B stored %d×%d", ldb, max(1, bc), br, bc), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	case ldc < max(1, n):
-		badArgs(fmt.Sprintf("ldc=%d < %d, the row length of C %d×%d", ldc, max(1, n), m, n), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	case la < need(ar, ac, lda):
-		badArgs(fmt.Sprintf("len(a)=%d < %d needed for A stored %d×%d with lda=%d", la, need(ar, ac, lda), ar, ac, lda), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	case lb < need(br, bc, ldb):
-		badArgs(fmt.Sprintf("len(b)=%d < %d needed for B stored %d×%d with ldb=%d", lb, need(br, bc, ldb), br, bc, ldb), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	case lc < need(m, n, ldc):
-		badArgs(fmt.Sprintf("len(c)=%d < %d needed for C %d×%d with ldc=%d", lc, need(m, n, ldc), m, n, ldc), transA, transB, m, n, k, la, lda, lb, ldb, lc, ldc)
-	}
-}
-
-// need is the minimum slice length holding rows×cols with row stride ld.
-func need(rows, cols, ld int) int {
-	if rows == 0 || cols == 0 {
-		return 0
-	}
-	return (rows-1)*ld + cols
-}
-
-func badArgs(why string, transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
-	opA, opB := "A", "B"
-	if transA {
-		opA = "Aᵀ"
-	}
-	if transB {
-		opB = "Bᵀ"
-	}
-	panic(fmt.Sprintf("gemm.Sgemm: %s: C[%d×%d] = %s[%d×%d]·%s[%d×%d] (len(a)=%d lda=%d, len(b)=%d ldb=%d, len(c)=%d ldc=%d)",
-		why, m, n, opA, m, k, opB, k, n, la, lda, lb, ldb, lc, ldc))
 }
 
 // scaleC sets C = beta*C (C = 0 when beta == 0, ignoring NaNs in C).
@@ -396,136 +345,4 @@ func macroKernel(apack, bpack []float32, ws *workspace, mc, nc, kc int, alpha, b
 			}
 		}
 	}
-}
-
-// packA packs op(A)[i0:i0+mc, p0:p0+kc] into dst as mr-row slivers: sliver s
-// holds, for each p, the mr values op(A)[i0+s*mr+r, p0+p], zero-padded. dst
-// must have packSlack floats to spare after the mc×kc block.
-func packA(dst, a []float32, lda int, trans bool, i0, mc, p0, kc int) {
-	for ir := 0; ir < mc; ir += mr {
-		d := dst[ir*kc : ir*kc+mr*kc+packSlack]
-		rows := min(mr, mc-ir)
-		if trans { // op(A)[i,p] = a[p*lda+i]: mr contiguous values per p.
-			if rows == mr && asmPack {
-				_ = a[(p0+kc-1)*lda+i0+ir+mr-1]
-				packA6T(kc, &d[0], &a[p0*lda+i0+ir], lda)
-				continue
-			}
-			for p := range kc {
-				src := a[(p0+p)*lda+i0+ir:]
-				q := (*[mr]float32)(d[p*mr : p*mr+mr])
-				if rows == mr {
-					*q = [mr]float32(src[:mr])
-				} else {
-					*q = [mr]float32{}
-					copy(q[:rows], src)
-				}
-			}
-			continue
-		}
-		// op(A)[i,p] = a[i*lda+p]: interleave mr rows.
-		if rows == mr {
-			base := (i0+ir)*lda + p0
-			p8 := 0
-			if asmPack {
-				p8 = kc &^ 7
-				if p8 > 0 {
-					_ = a[base+(mr-1)*lda+kc-1]
-					packA6N(p8, &d[0], &a[base], lda) // spills into d's slack
-				}
-			}
-			r0 := a[base : base+kc]
-			r1 := a[base+lda : base+lda+kc]
-			r2 := a[base+2*lda : base+2*lda+kc]
-			r3 := a[base+3*lda : base+3*lda+kc]
-			r4 := a[base+4*lda : base+4*lda+kc]
-			r5 := a[base+5*lda : base+5*lda+kc]
-			for p := p8; p < kc; p++ {
-				q := (*[mr]float32)(d[p*mr : p*mr+mr])
-				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-			}
-			continue
-		}
-		clear(d[:mr*kc])
-		for r := range rows {
-			src := a[(i0+ir+r)*lda+p0 : (i0+ir+r)*lda+p0+kc]
-			for p, v := range src {
-				d[p*mr+r] = v
-			}
-		}
-	}
-}
-
-// packB packs op(B)[p0:p0+kc, j0:j0+nc] into dst as nr-column slivers:
-// sliver s holds, for each p, the nr values op(B)[p0+p, j0+s*nr+j],
-// zero-padded.
-func packB(dst, b []float32, ldb int, trans bool, p0, kc, j0, nc int) {
-	for jr := 0; jr < nc; jr += nr {
-		d := dst[jr*kc : jr*kc+nr*kc]
-		cols := min(nr, nc-jr)
-		if !trans { // op(B)[p,j] = b[p*ldb+j]: nr contiguous values per p.
-			if cols == nr {
-				if asmPack {
-					_ = b[(p0+kc-1)*ldb+j0+jr+nr-1]
-					packB16N(kc, &d[0], &b[p0*ldb+j0+jr], ldb)
-					continue
-				}
-				for p := range kc {
-					src := b[(p0+p)*ldb+j0+jr:]
-					*(*[nr]float32)(d[p*nr : p*nr+nr]) = [nr]float32(src[:nr])
-				}
-				continue
-			}
-			for p := range kc {
-				q := (*[nr]float32)(d[p*nr : p*nr+nr])
-				*q = [nr]float32{}
-				copy(q[:cols], b[(p0+p)*ldb+j0+jr:])
-			}
-			continue
-		}
-		// op(B)[p,j] = b[j*ldb+p]: transpose nr rows of B.
-		p8 := 0
-		if cols == nr && asmPack {
-			p8 = kc &^ 7
-			if p8 > 0 {
-				_ = b[(j0+jr+nr-1)*ldb+p0+kc-1]
-				packB16T(p8, &d[0], &b[(j0+jr)*ldb+p0], ldb)
-			}
-		}
-		if cols < nr {
-			clear(d)
-		}
-		for jj := range cols {
-			src := b[(j0+jr+jj)*ldb+p0 : (j0+jr+jj)*ldb+p0+kc]
-			for p := p8; p < len(src); p++ {
-				d[p*nr+jj] = src[p]
-			}
-		}
-	}
-}
-
-// workspace holds one goroutine's packing buffers.
-type workspace struct {
-	a, b []float32 // 64-byte aligned
-	tile [mr * nr]float32
-}
-
-var wsPool = sync.Pool{New: func() any { return new(workspace) }}
-
-// ensure grows the buffers to hold na and nb floats.
-func (w *workspace) ensure(na, nb int) {
-	if len(w.a) < na {
-		w.a = alignedFloats(max(na, mcMax*kcMax))
-	}
-	if len(w.b) < nb {
-		w.b = alignedFloats(nb)
-	}
-}
-
-// alignedFloats returns a zeroed slice of n floats starting on a 64-byte
-// boundary.
-func alignedFloats(n int) []float32 {
-	s := make([]float32, n+16)
-	off := (64 - int(uintptr(unsafe.Pointer(&s[0]))&63)) & 63 / 4
-	return s[off : off+n : off+n]
 }

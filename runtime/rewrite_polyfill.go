@@ -1,0 +1,145 @@
+package runtime
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// walk rewrites the Go 1.21+ forms yaegi lacks, and go statements.
+func (r *rewriter) walk(f *ast.File) error {
+	var gos []*ast.GoStmt
+	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			if n.Value != nil || !r.isInt(n.X) {
+				return true
+			}
+			key := "__nnlab_i"
+			tok := ":="
+			if id, ok := n.Key.(*ast.Ident); ok && id.Name != "_" {
+				key = id.Name
+				if n.Tok == token.ASSIGN {
+					tok = "="
+				}
+			} else if n.Key != nil && n.Tok == token.ASSIGN {
+				return true
+			}
+			from := n.Range
+			if n.Key != nil {
+				from = n.Key.Pos()
+			}
+			// The counter takes the integer's type (range int64(2) counts
+			// in int64), and the bound is evaluated once, as Go does.
+			r.s.tmp++
+			bound := fmt.Sprintf("__nnlab_n%d", r.s.tmp)
+			if tok == "=" {
+				// An existing variable is assigned each value, and keeps
+				// the last one after the loop, as in Go.
+				c := fmt.Sprintf("__nnlab_c%d", r.s.tmp)
+				r.edits = append(r.edits,
+					edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", c, bound)},
+					edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", c, bound, c)},
+					edit{r.off(n.Body.Lbrace) + 1, r.off(n.Body.Lbrace) + 1, fmt.Sprintf(" %s = %s;", key, c)})
+				return true
+			}
+			r.edits = append(r.edits,
+				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
+				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
+		case *ast.CallExpr:
+			id, ok := n.Fun.(*ast.Ident)
+			if !ok || shadowed(id.Name) {
+				return true
+			}
+			switch id.Name {
+			case "min", "max":
+				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), "__nnlab_" + id.Name})
+				float := false
+				for _, a := range n.Args {
+					if b, ok := a.(*ast.BasicLit); ok && b.Kind == token.FLOAT {
+						float = true
+					}
+				}
+				if float {
+					for _, a := range n.Args {
+						if b, ok := a.(*ast.BasicLit); ok && b.Kind == token.INT {
+							r.edits = append(r.edits, edit{r.off(b.End()), r.off(b.End()), ".0"})
+						}
+					}
+				}
+			case "clear":
+				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), rtName + ".Clear"})
+			}
+		case *ast.GoStmt:
+			gos = append(gos, n)
+		case *ast.BinaryExpr:
+			// Under ExecuteWithContext, a receive that blocks before && or
+			// || loses its value (yaegi's cancellable recv does not store
+			// it); !! keeps the value and its type but makes the receive
+			// an ordinary operand.
+			if n.Op == token.LAND || n.Op == token.LOR {
+				for _, x := range []ast.Expr{n.X, n.Y} {
+					if u, ok := ast.Unparen(x).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+						r.edits = append(r.edits, edit{r.off(x.Pos()), r.off(x.Pos()), "!!"})
+					}
+				}
+			}
+		}
+		return true
+	})
+	// Innermost go statements first: each becomes one covering edit.
+	sort.Slice(gos, func(i, j int) bool { return gos[i].End()-gos[i].Pos() < gos[j].End()-gos[j].Pos() })
+	for _, g := range gos {
+		r.goStmt(g)
+	}
+	return nil
+}
+
+// goStmt rewrites `go f(a, b)` so that a panic in the goroutine is reported
+// instead of killing the process. The arguments are still evaluated at the
+// go statement, in a fresh frame, so each goroutine gets its own copies.
+func (r *rewriter) goStmt(g *ast.GoStmt) {
+	call := g.Call
+	line := r.pos(g.Pos()).Line
+	cell := r.s.cell
+	line %= lineBase
+	var binds, names, args []string
+	for i, a := range call.Args {
+		switch a := a.(type) {
+		case *ast.BasicLit, *ast.FuncLit:
+			args = append(args, r.apply(r.off(a.Pos()), r.off(a.End())))
+			continue
+		case *ast.Ident:
+			if a.Name == "nil" || a.Name == "true" || a.Name == "false" {
+				args = append(args, a.Name)
+				continue
+			}
+		}
+		r.s.tmp++
+		t := fmt.Sprintf("__nnlab_g%d_%d", r.s.tmp, i)
+		names = append(names, t)
+		binds = append(binds, r.apply(r.off(a.Pos()), r.off(a.End())))
+		args = append(args, t)
+	}
+	ell := ""
+	if call.Ellipsis.IsValid() {
+		ell = "..."
+	}
+	fun := r.apply(r.off(call.Fun.Pos()), r.off(call.Fun.End()))
+	inner := fmt.Sprintf("go __nnlab_go(%d, %d, func() { %s(%s%s) })", cell, line, fun, strings.Join(args, ", "), ell)
+	if len(names) > 0 {
+		inner = fmt.Sprintf("func() { %s := %s; %s }()", strings.Join(names, ", "), strings.Join(binds, ", "), inner)
+	}
+	start, end := r.off(g.Pos()), r.off(g.End())
+	var keep []edit
+	for _, e := range r.edits {
+		if e.start >= start && e.end <= end && !(e.start == end && e.end == end) {
+			continue
+		}
+		keep = append(keep, e)
+	}
+	r.edits = append(keep, edit{start, end, inner})
+}
