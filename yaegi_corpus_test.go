@@ -39,6 +39,17 @@ var corpusNotGo = map[string]string{
 	"restricted3.go": "expects Logger.Fatal to panic with a yaegi file name; Go and nnlab log and exit 1",
 }
 
+// corpusGo122 are programs whose Output block is what Go printed before
+// 1.22, when a loop shared one variable among its iterations; nnlab runs
+// them as Go 1.22 and later does (checked with go1.26's go run), so they
+// are held to that output instead.
+var corpusGo122 = map[string]string{
+	"closure9.go":  "0 0\n1 1\n2 2",
+	"closure10.go": "0 0 0\n1 1 1\n2 2 2",
+	"closure11.go": "0 0\n1 1\n2 2",
+	"closure12.go": "0 0 i=0\n1 1 i=1\n2 2 i=2",
+}
+
 // corpusKnownScript lists the programs that still fail as scripts, each with
 // its cause. A program that fails and is not listed fails the test; one that
 // is listed but passes is logged so the list can shrink.
@@ -241,7 +252,11 @@ func loadCorpus(t *testing.T, dir string) ([]corpusProg, corpusSkips) {
 			sk.unshippedProgs++
 			continue
 		}
-		progs = append(progs, corpusProg{name: name, path: p, want: strings.TrimSpace(strings.TrimPrefix(text, "Output:\n")), file: f, fset: fset, src: src})
+		want := strings.TrimSpace(strings.TrimPrefix(text, "Output:\n"))
+		if w, ok := corpusGo122[name]; ok {
+			want = w
+		}
+		progs = append(progs, corpusProg{name: name, path: p, want: want, file: f, fset: fset, src: src})
 	}
 	return progs, sk
 }
