@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/chzyer/readline"
 )
@@ -34,7 +35,7 @@ func (r *REPL) runTerminal() error {
 	if err != nil {
 		return err
 	}
-	defer rl.Close()
+	defer closeSoon(rl)
 	defer restoreOnKill(rl)()
 	// Read a line; output that arrives meanwhile goes through readline.
 	readLine := func() (string, error) {
@@ -102,6 +103,22 @@ func (r *REPL) runTerminal() error {
 		r.screen.endLine() // the next prompt on a line of its own
 	}
 	return nil
+}
+
+// closeSoon closes rl but gives up after a second: after a cell was
+// interrupted, readline v1.5.1's Close can wait for good on its goroutine
+// that reads the terminal (seen about once in 25 pty runs), and Ctrl-D must
+// still end nnlab. Readline has left raw mode by then (Readline returned).
+func closeSoon(rl *readline.Instance) {
+	done := make(chan struct{})
+	go func() {
+		rl.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+	}
 }
 
 // resetReadlineHistory loads hist into readline afresh. Doing so after every
