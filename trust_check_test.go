@@ -82,20 +82,26 @@ func TestTrustCheck(t *testing.T) {
 			if out != tc.wantOut {
 				t.Errorf("stdout = %q, want %q (stderr %q)", out, tc.wantOut, errOut)
 			}
-			rest := errOut
-			for _, w := range tc.wantErr {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Errorf("stderr %q lacks %q (in order)", errOut, w)
-					break
-				}
-				rest = rest[i+len(w):]
-			}
+			checkInOrder(t, errOut, tc.wantErr)
 			for _, bad := range tc.notErr {
 				if strings.Contains(errOut, bad) {
 					t.Errorf("stderr %q contains %q", errOut, bad)
 				}
 			}
 		})
+	}
+}
+
+// checkInOrder fails t unless stderr holds each of want, in that order.
+func checkInOrder(t *testing.T, stderr string, want []string) {
+	t.Helper()
+	rest := stderr
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Errorf("stderr %q lacks %q (in order)", stderr, w)
+			return
+		}
+		rest = rest[i+len(w):]
 	}
 }

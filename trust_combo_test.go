@@ -109,15 +109,7 @@ func TestTrustCombos(t *testing.T) {
 			if out != tc.wantOut {
 				t.Errorf("stdout = %q, want %q (stderr %q)", out, tc.wantOut, errOut)
 			}
-			rest := errOut
-			for _, w := range tc.wantErr {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Errorf("stderr %q lacks %q (in order)", errOut, w)
-					break
-				}
-				rest = rest[i+len(w):]
-			}
+			checkInOrder(t, errOut, tc.wantErr)
 			for _, bad := range []string{"CFG", "reflect", "type checker failed", "16000001"} {
 				if strings.Contains(errOut, bad) {
 					t.Errorf("stderr %q contains %q", errOut, bad)
