@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/nnlab/nnlab/stdlib"
 )
 
 // typeError turns the first error of the check into the user's message:
@@ -86,6 +88,13 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		}
 		if w, ok := pythonWords[name]; ok {
 			return "Go spells it " + w
+		}
+		if sel := selectorAt(f, e.Pos); sel != nil {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == name {
+				if path := importFor(name); path != "" {
+					return fmt.Sprintf("the package is not imported: add import %q", path)
+				}
+			}
 		}
 		if as := assignTo(f, e.Pos); as != nil {
 			return fmt.Sprintf("to declare a new variable, write %s := ...", name)
@@ -474,4 +483,26 @@ func (s *Session) signature(callee string) string {
 		return ""
 	}
 	return typeString(tv.Type)
+}
+
+// importFor is the shipped package a cell most likely means by name used
+// as "name.X" without importing it: the shortest import path whose package
+// is called name (math/rand before math/rand/v2), or "" if none is.
+func importFor(name string) string {
+	best := ""
+	consider := func(path string) {
+		if path[strings.LastIndexByte(path, '/')+1:] == name && (best == "" || len(path) < len(best)) {
+			best = path
+		}
+	}
+	for k := range stdlib.Symbols {
+		// Keys are "import/path/pkgname".
+		if i := strings.LastIndexByte(k, '/'); i > 0 && k[i+1:] == name {
+			consider(k[:i])
+		}
+	}
+	for path := range sourcePackages {
+		consider(path)
+	}
+	return best
 }

@@ -37,6 +37,8 @@ func TestCheckMessages(t *testing.T) {
 		{"type List struct{ head *elem }", "line 1:25: undefined: elem; declare elem in an earlier cell, or in the same cell"},
 		{"func later() int { return sooner() }", "line 1:27: undefined: sooner; declare sooner in an earlier cell, or in the same cell"},
 		{"v := True", "undefined: True; Go spells it true"},
+		{"xs := []int{2, 1}; sort.Ints(xs)", `line 1:20: undefined: sort; the package is not imported: add import "sort"`},
+		{"r := rand.Intn(3)", `undefined: rand; the package is not imported: add import "math/rand"`},
 		{`m := model.New(); m.Compile("adam")`, "string does not implement nn.Optimizer (missing method Minimize); make a nn.Optimizer with nn.AdamOptimizer(...), nn.GradientDescentOptimizer(...)"},
 		{"for i in range(10):", "line 1:7: expected '{', found in; Go loops with range: for i := range 10 { ... }"},
 		{"def f(x):", "Go declares functions with func"},
