@@ -49,6 +49,8 @@ func TestNothingDies(t *testing.T) {
 			nil, []string{"line 3: NextBatch: batch size 1000000000 is larger than the data set (5 examples)"}},
 		{"make past memory", "x := make([]float32, 1<<40)\nn := 1 << 40\nm := make(map[int]float64, n)\n", nil,
 			[]string{"line 2: make: make([]float32, 1099511627776) needs 4.0 TiB", "line 4: make: make(map[int]float64, 1099511627776) needs 16.0 TiB"}},
+		{"array types past memory", "var arr [1 << 40]byte\ntype Big [1 << 40]byte\nb := new(Big)\nvar pb *Big\npb == nil\n", []string{"true\n"},
+			[]string{"line 2:5: arr ([1099511627776]byte) needs 1.0 TiB", "line 4:6: new (Big) needs 1.0 TiB"}},
 		{"endless recursion", "func f(n int) int { return f(n+1) }\nf(1)\n", nil, []string{"line 3: f: calls nested", "past the limit of 25000 Go stack frames"}},
 		{"deep finite recursion", "func g(n int) int { if n == 0 { return 0 }; return g(n-1) + 1 }\ng(1000000)\ng(5000)\n", []string{"5000\n"}, []string{"line 3: g: calls nested"}},
 		{"panic in a time.AfterFunc callback", "import \"time\"\n_ = time.AfterFunc(10*time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(300 * time.Millisecond)\n",

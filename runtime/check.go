@@ -357,6 +357,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	if len(hard) > 0 {
 		return s.typeError(hard[0], f, fname, info, pkg)
 	}
+	if e := tooLarge(f, fset, info); e != nil {
+		return s.typeError(*e, f, fname, info, pkg)
+	}
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
 	for is, path := range fileImports(f) {

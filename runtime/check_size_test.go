@@ -1,0 +1,53 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestTooLargeValues: a value whose type alone is larger than memory is
+// refused before the cell runs (the interpreter would end the process out
+// of memory), while pointers to such types and large-but-possible values
+// still work, and the session keeps its values.
+func TestTooLargeValues(t *testing.T) {
+	s, _, _ := newSession(t)
+	ctx := context.Background()
+	for _, c := range []string{`x := 5`, `type Big [1 << 40]byte`, `type S struct{ b [1 << 39]int64 }`} {
+		if _, err := s.Eval(ctx, c); err != nil {
+			t.Fatalf("set-up %q: %v", c, err)
+		}
+	}
+	for _, tc := range []struct{ cell, want string }{
+		{`var arr [1 << 40]byte`, "line 1:5: arr ([1099511627776]byte) needs 1.0 TiB, more than this machine can give one value"},
+		{`a := [1 << 40]byte{}`, "a ([1099511627776]byte) needs 1.0 TiB"},
+		{`p := new([1 << 40]byte)`, "new ([1099511627776]byte) needs 1.0 TiB"},
+		{`var q S`, "q (S) needs 4.0 TiB"},
+		{`func g(b Big) {}`, "b (Big) needs 1.0 TiB"},
+		{`y := 1; var z Big`, "z (Big) needs"},
+		{`var h [1 << 62][1 << 62]byte`, "its size in bytes overflows"},
+		{`s := []byte{1}; fmt.Println(len(Big(s)))`, "conversion (Big) needs"},
+	} {
+		_, err := s.Eval(ctx, tc.cell)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q:\n got %v\nwant %s", tc.cell, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ cell, want string }{
+		{`var pb *Big; pb == nil`, "true"},
+		{`var ok [1 << 20]byte; len(ok)`, "1048576"},
+		{`x`, "5"},
+		{`y`, "undefined"}, // the refused cell declared nothing
+	} {
+		v, err := s.Eval(ctx, tc.cell)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = v
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%q = %q, want %q", tc.cell, got, tc.want)
+		}
+	}
+}
