@@ -51,6 +51,8 @@ func TestNothingDies(t *testing.T) {
 			[]string{"line 2: make: make([]float32, 1099511627776) needs 4.0 TiB", "line 4: make: make(map[int]float64, 1099511627776) needs 16.0 TiB"}},
 		{"array types past memory", "var arr [1 << 40]byte\ntype Big [1 << 40]byte\nb := new(Big)\nvar pb *Big\npb == nil\n", []string{"true\n"},
 			[]string{"line 2:5: arr ([1099511627776]byte) needs 1.0 TiB", "line 4:6: new (Big) needs 1.0 TiB"}},
+		{"mutex misuse", "import \"sync\"\nvar mu sync.Mutex\nmu.Unlock()\nvar rw sync.RWMutex\nrw.RUnlock()\nmu.Lock(); mu.Unlock(); \"ok\"\n", []string{"\"ok\"\n"},
+			[]string{"line 4: panic: sync: unlock of unlocked mutex", "line 6: panic: sync: RUnlock of unlocked RWMutex"}},
 		{"endless recursion", "func f(n int) int { return f(n+1) }\nf(1)\n", nil, []string{"line 3: f: calls nested", "past the limit of 25000 Go stack frames"}},
 		{"deep finite recursion", "func g(n int) int { if n == 0 { return 0 }; return g(n-1) + 1 }\ng(1000000)\ng(5000)\n", []string{"5000\n"}, []string{"line 3: g: calls nested"}},
 		{"panic in a time.AfterFunc callback", "import \"time\"\n_ = time.AfterFunc(10*time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(300 * time.Millisecond)\n",
