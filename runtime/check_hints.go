@@ -66,6 +66,8 @@ var (
 	nonFunc     = regexp.MustCompile(`^invalid operation: cannot call (?:non-function )?(\S+) \((\w+) of type`)
 	funcValue   = regexp.MustCompile(`(\S+) \(value of type func\(`)
 	mainQual    = regexp.MustCompile(`(^|[^\w.])main\.`) // the user's own package needs no name
+	wantNamed   = regexp.MustCompile(` as (\*?)(\w+)\.(\w+) value in argument to `)
+	argTo       = regexp.MustCompile(`^cannot use .* in argument to ([\w.]+)$`)
 	notImpl     = regexp.MustCompile(`^cannot use .* as (\w+)\.(\w+) value in .*: .* does not implement `)
 	couldImport = regexp.MustCompile(`^could not import (\S+) \(nnlab does not provide`)
 )
@@ -174,6 +176,21 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			}
 			return fmt.Sprintf("make a %s.%s with %s", m[1], m[2], strings.Join(makers, ", "))
 		}
+	case argTo.MatchString(msg):
+		// A TensorFlow habit (tf.placeholder(tf.float32, [None, 784])):
+		// show what the Go function takes.
+		callee := argTo.FindStringSubmatch(msg)[1]
+		h := ""
+		if sig := s.signature(callee); sig != "" {
+			h = callee + " is " + sig
+		}
+		if m := wantNamed.FindStringSubmatch(msg); m != nil && m[2] != "main" {
+			// nn.Variable(nn.Zeros(...)): name what makes the wanted type.
+			if makers := s.makersOf(pkg, m[2], m[3], m[1] == "*"); makers != "" {
+				h += "; make a " + m[1] + m[2] + "." + m[3] + " with " + makers
+			}
+		}
+		return strings.TrimPrefix(h, "; ")
 	case strings.Contains(msg, "func("):
 		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {
 			return fmt.Sprintf("%s is a method, not a field: call it, %s()", sel[strings.LastIndexByte(sel, '.')+1:], sel)
@@ -505,4 +522,36 @@ func importFor(name string) string {
 		consider(path)
 	}
 	return best
+}
+
+// makersOf lists the exported functions of the package
+// imported as pkgName whose one result is its type name (or a pointer to it
+// if ptr), or "" if there are none or more than six.
+func (s *Session) makersOf(pkg *types.Package, pkgName, name string, ptr bool) string {
+	scope := s.pkgScope(pkg, pkgName)
+	if scope == nil {
+		return ""
+	}
+	tn, ok := scope.Lookup(name).(*types.TypeName)
+	if !ok {
+		return ""
+	}
+	var want types.Type = tn.Type()
+	if ptr {
+		want = types.NewPointer(want)
+	}
+	var makers []string
+	for _, n := range scope.Names() {
+		fn, ok := scope.Lookup(n).(*types.Func)
+		if !ok || !fn.Exported() {
+			continue
+		}
+		if r := fn.Type().(*types.Signature).Results(); r.Len() == 1 && types.Identical(r.At(0).Type(), want) {
+			makers = append(makers, pkgName+"."+n+"(...)")
+		}
+	}
+	if len(makers) > 6 {
+		return "" // made by most of the package (*nn.Node): no help
+	}
+	return strings.Join(makers, ", ")
 }
