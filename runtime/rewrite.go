@@ -301,6 +301,9 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
 		return
 	}
+	if as, ok := st.(*ast.AssignStmt); ok && r.holdAssign(as, isVar) {
+		return
+	}
 	if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
 		// yaegi stores the stop signal in the destination of a receive it
 		// cancels: `x = <-ch` stopped by Ctrl-C would leave x holding a
@@ -311,7 +314,7 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 			r.s.tmp++
 			t := fmt.Sprintf("__nnlab_t%d", r.s.tmp)
 			r.edits = append(r.edits, edit{r.off(as.Pos()), r.off(u.Pos()), t + " := "})
-			r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; " + id.Name + " = " + t})
+			r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; __nnlab_live(); " + id.Name + " = " + t})
 			if as.Tok == token.ASSIGN {
 				return
 			}
@@ -388,7 +391,7 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 			r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), t})
 			tail = append(tail, id.Name+" = "+t)
 		}
-		r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; " + strings.Join(tail, "; ")})
+		r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; __nnlab_live(); " + strings.Join(tail, "; ")})
 	}
 }
 

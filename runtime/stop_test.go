@@ -142,3 +142,34 @@ func TestCtrlCCombinations(t *testing.T) {
 		{cell: `go func() { ch <- 10 }(); x := <-ch; x + 1`, out: "11"},
 	})
 }
+
+// A left-behind call that returns later does not write its result: the
+// stopped cell changes no value, whatever the form of the assignment.
+func TestLeftBehindAssignsNothing(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import "sync"`},
+		{cell: `var wg sync.WaitGroup; wg.Add(1)`},
+		{cell: `func wait() int { wg.Wait(); return 7 }`},
+		{cell: `func two() (int, string) { wg.Wait(); return 8, "late" }`},
+		{cell: `x, y, z := 1, 2, "kept"; m := map[string]int{}; xs := []int{0}`},
+	})
+	for _, cell := range []string{
+		`x = wait()`,
+		`y, z = two()`,
+		`x := wait()`,
+		`x += wait()`,
+		`m["k"] = wait()`,
+		`xs[0] = wait()`,
+		`xs = append(xs, wait())`,
+		`q := 0; y = wait() + q`,
+	} {
+		evalCancelled(t, s, cell)
+	}
+	runSteps(t, s, []step{{cell: `wg.Done()`}})
+	time.Sleep(300 * time.Millisecond)
+	runSteps(t, s, []step{
+		{cell: `x, y, z`, out: `(1, 2, "kept")`},
+		{cell: `len(m), xs`, out: "(0, [0])"},
+	})
+}
