@@ -36,7 +36,9 @@ type Session struct {
 	// per run, and a cancel reaches only its own run. A flag rather than
 	// ctx.Err() because kernels poll it from every core between blocks.
 	cancelled atomic.Bool
-	stop      func() bool
+	// work is the interrupt generation of the running run (see StartWork).
+	work atomic.Uint64
+	stop func() bool
 
 	// Scratch reused by every run, so a training step allocates nothing.
 	key  []byte
@@ -87,10 +89,11 @@ func (s *Session) String() string {
 // placeholder, a shape mismatch, an uninitialised variable) panic with an
 // *Error naming the op; the REPL reports them as one line.
 func (s *Session) Run(fetch *Node, feed Feed) *Tensor {
+	work := StartWork() // from before the lock (see RunContext)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.one[0] = fetch
-	if err := s.safeRun(context.Background(), s.one[:], feed, s.res[:]); err != nil {
+	if err := s.safeRun(context.Background(), work, s.one[:], feed, s.res[:]); err != nil {
 		panic(err)
 	}
 	return s.res[0]
@@ -112,10 +115,11 @@ func (s *Session) RunAll(fetches []*Node, feed Feed) []*Tensor {
 // step changes nothing: variables are updated only after every gradient is
 // ready, and the update itself is never interrupted.
 func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([]*Tensor, error) {
+	work := StartWork() // from before the lock, as model.Fit does
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]*Tensor, len(fetches))
-	if err := s.safeRun(ctx, fetches, feed, out); err != nil {
+	if err := s.safeRun(ctx, work, fetches, feed, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -125,7 +129,9 @@ func (s *Session) RunContext(ctx context.Context, fetches []*Node, feed Feed) ([
 // program asked all nn work to stop (Interrupt, the REPL's Ctrl-C). It is
 // polled from kernel goroutines, so it must stay cheap and safe for
 // concurrent use.
-func (s *Session) stopped() bool { return interrupted.Load() || s.cancelled.Load() }
+func (s *Session) stopped() bool {
+	return s.cancelled.Load() || (Work{s.work.Load()}).Interrupted()
+}
 
 // checkStop panics with ErrInterrupted if the run was asked to stop.
 func (s *Session) checkStop() {
@@ -135,7 +141,7 @@ func (s *Session) checkStop() {
 }
 
 // safeRun runs with s.mu held and turns an *Error panic into an error.
-func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out []*Tensor) (err error) {
+func (s *Session) safeRun(ctx context.Context, work Work, fetches []*Node, feed Feed, out []*Tensor) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*Error)
@@ -151,6 +157,7 @@ func (s *Session) safeRun(ctx context.Context, fetches []*Node, feed Feed, out [
 	if s.stop == nil {
 		s.stop = s.stopped
 	}
+	s.work.Store(work.gen)
 	if ctx.Done() != nil {
 		// AfterFunc runs its function on another goroutine: wait for it
 		// before clearing the flag, so a late cancel cannot stop the

@@ -660,12 +660,26 @@ func blockedIn(stack string) string {
 	return "a compiled call"
 }
 
-// inNN reports whether a stack runs package nn's code (or that of its
-// subpackages), which stops by itself at its next check of the interrupt.
+// inNN reports whether a stack is busy in package nn's own work (or that
+// of its subpackages), which stops by itself at its next check of the
+// interrupt: nn computing, or waiting for its own helper goroutines. nn
+// waiting for a lock (a model another stopped cell holds) or running
+// interpreted code of the user's (a Fit callback blocked in a compiled
+// call) does not stop by itself: such a cell is left behind instead; the
+// nn work in it stays interrupted (nn.StartWork).
 func inNN(stack string) bool {
+	lockWait := false
 	for _, f := range frames(stack) {
-		if strings.HasPrefix(f, nnPath+".") || strings.HasPrefix(f, nnPath+"/") {
-			return true
+		switch {
+		case strings.HasPrefix(f, nnPath+".") || strings.HasPrefix(f, nnPath+"/"):
+			return !lockWait
+		case strings.HasPrefix(f, "sync.(*Mutex).Lock"), strings.HasPrefix(f, "sync.(*RWMutex).Lock"),
+			strings.HasPrefix(f, "sync.(*RWMutex).RLock"):
+			lockWait = true
+		case strings.HasPrefix(f, "runtime."), strings.HasPrefix(f, "internal/"),
+			strings.HasPrefix(f, "sync."), strings.HasPrefix(f, "sync/atomic."):
+		default:
+			return false // the user's code, or a compiled package of the user's choice
 		}
 	}
 	return false

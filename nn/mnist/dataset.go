@@ -179,11 +179,12 @@ func loadRaw(dir string) (*rawSets, error) {
 	if r, ok := cache.m[key]; ok {
 		return r, nil
 	}
-	train, err := readPart(paths[0], paths[1])
+	work := nn.StartWork()
+	train, err := readPart(work, paths[0], paths[1])
 	if err != nil {
 		return nil, err
 	}
-	test, err := readPart(paths[2], paths[3])
+	test, err := readPart(work, paths[2], paths[3])
 	if err != nil {
 		return nil, err
 	}
@@ -222,8 +223,8 @@ var pixelScale = func() (t [256]float32) {
 	return
 }()
 
-func readPart(imagePath, labelPath string) (*rawPart, error) {
-	if nn.Interrupted() {
+func readPart(work nn.Work, imagePath, labelPath string) (*rawPart, error) {
+	if work.Interrupted() {
 		return nil, &nn.Error{Op: "mnist.ReadDataSets", Msg: "stopped by the user"}
 	}
 	img, err := ReadIDXFile(imagePath, 0)

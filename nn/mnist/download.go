@@ -81,10 +81,13 @@ func fileMatches(path, sum string) (bool, error) {
 }
 
 // interruptReader stops a copy when the REPL asks nn to stop.
-type interruptReader struct{ r io.Reader }
+type interruptReader struct {
+	r    io.Reader
+	work nn.Work // from the start of the download
+}
 
 func (ir interruptReader) Read(p []byte) (int, error) {
-	if nn.Interrupted() {
+	if ir.work.Interrupted() {
 		return 0, &nn.Error{Op: "mnist.Download", Msg: "stopped by the user"}
 	}
 	return ir.r.Read(p)
@@ -93,6 +96,7 @@ func (ir interruptReader) Read(p []byte) (int, error) {
 // fetch downloads url to path, atomically: a failed, stopped or wrong
 // download (size or SHA-256 not sum) leaves no file and any previous one.
 func fetch(ctx context.Context, path, url, sum string, size int64) error {
+	work := nn.StartWork()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return fmt.Errorf("mnist: download %s: %w", url, err)
@@ -108,7 +112,7 @@ func fetch(ctx context.Context, path, url, sum string, size int64) error {
 	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		h := sha256.New()
 		// Read at most one byte more than expected: enough to notice a wrong file.
-		n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(interruptReader{resp.Body}, size+1))
+		n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(interruptReader{resp.Body, work}, size+1))
 		if err != nil {
 			return fmt.Errorf("mnist: download %s: %w", url, err)
 		}

@@ -142,6 +142,9 @@ func (m *Model) FitArrays(images, labels *nn.Tensor, opt FitOptions) *History {
 
 // fit is Fit on tensors.
 func (m *Model) fit(images, labels *nn.Tensor, opt FitOptions) *History {
+	// Watched from before the lock: a Fit stopped while it waited for a
+	// model that another stopped cell holds stops when it gets it.
+	work := nn.StartWork()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n := checkData("model.Fit", images, labels)
@@ -230,7 +233,7 @@ func (m *Model) fit(images, labels *nn.Tensor, opt FitOptions) *History {
 		cbs.epochBegin(s)
 		t0 := time.Now()
 		for st.done < n {
-			if nn.Interrupted() {
+			if work.Interrupted() {
 				st.seconds += time.Since(t0).Seconds()
 				return stop(where(), true)
 			}
