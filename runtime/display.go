@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/nnlab/nnlab/internal/cyclic"
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/plot"
 )
@@ -311,6 +312,9 @@ func formatValue(v any) string {
 			return "nil"
 		}
 		return x.String()
+	}
+	if t, ok := cyclic.Find(v); ok {
+		return fmt.Sprintf("<%T: a %s in it contains itself; not shown, printing it would never end>", v, t)
 	}
 	if out, ok := formatStruct(reflect.ValueOf(v), 0); ok {
 		return out

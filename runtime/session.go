@@ -201,6 +201,16 @@ func New(opts Options) (*Session, error) {
 	if err := s.in.Use(interp.Exports{"flag/flag": stdlib.FlagSymbols(args, opts.Stderr)}); err != nil {
 		return nil, err
 	}
+	stdout := opts.Stdout
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout)
+	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
+	// (its own Print functions, the generic sources) only for "fmt/fmt".
+	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
+		return nil, err
+	}
 	for _, src := range stdlib.GenericSources {
 		if _, err := s.in.Compile(src); err != nil {
 			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)

@@ -69,6 +69,7 @@ func init() {
 		"SoftmaxCrossEntropyWithLogits":   reflect.ValueOf(nn.SoftmaxCrossEntropyWithLogits),
 		"SoftmaxCrossEntropyWithLogitsV2": reflect.ValueOf(nn.SoftmaxCrossEntropyWithLogitsV2),
 		"Square":                          reflect.ValueOf(nn.Square),
+		"StartWork":                       reflect.ValueOf(nn.StartWork),
 		"StopGradient":                    reflect.ValueOf(nn.StopGradient),
 		"Sub":                             reflect.ValueOf(nn.Sub),
 		"Tanh":                            reflect.ValueOf(nn.Tanh),
@@ -89,6 +90,7 @@ func init() {
 		"Optimizer":       reflect.ValueOf((*nn.Optimizer)(nil)),
 		"Session":         reflect.ValueOf((*nn.Session)(nil)),
 		"Tensor":          reflect.ValueOf((*nn.Tensor)(nil)),
+		"Work":            reflect.ValueOf((*nn.Work)(nil)),
 
 		// interface wrapper definitions
 		"_Optimizer": reflect.ValueOf((*_github_com_nnlab_nnlab_nn_Optimizer)(nil)),

@@ -3,11 +3,11 @@ package stdlib
 import (
 	"reflect"
 
-	nsync "github.com/nnlab/nnlab/stdlib/sync"
+	nsync "github.com/nnlab/nnlab/internal/sync"
 )
 
 // User code gets nnlab's mutexes for sync.Mutex and sync.RWMutex (see
-// package stdlib/sync): misusing the standard library's is a fatal error
+// package internal/sync): misusing the standard library's is a fatal error
 // that would end the session. This file sorts after the generated sync.go,
 // so its init runs after the table it edits is filled.
 func init() {
