@@ -29,10 +29,10 @@ import (
 
 // Register tile of the micro-kernel and cache-blocking sizes (in floats).
 const (
-	mr = 6  // rows of C per micro-kernel call
-	nr = 16 // columns of C per micro-kernel call
+	mr = 6  // rows of C per micro-kernel call (every kernel)
+	nr = 16 // columns of C per call of the generic and 6×16 kernels (see denseKernel.nr)
 
-	kcMax = 256  // depth of a packed panel: a kc×nr sliver of B is 16 KiB (L1)
+	kcMax = 256  // depth of a packed panel: a kc×nr sliver of B is 16 or 32 KiB (L1)
 	mcMax = 144  // rows of a packed A block: mc×kc×4 = 144 KiB (L2)
 	ncMax = 2048 // columns of a packed B panel: kc×nc×4 = 2 MiB (L3)
 
@@ -111,6 +111,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 	j.alpha, j.beta = alpha, beta
 	j.a, j.b, j.c = a, b, c
 	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j.kern = kernel
 	j.SetStop(stop)
 	j.next.Store(0)
 
@@ -154,6 +155,7 @@ type job struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
+	kern           denseKernel // the micro-kernel, fixed for the call
 
 	parts []part
 	next  atomic.Int32 // index of the next unclaimed part
@@ -167,6 +169,7 @@ var jobPool = sync.Pool{New: func() any { return new(job) }}
 // tm×tn with tm*tn = t that minimises the total packing work, which is
 // proportional to tn*m + tm*n (each part packs its rows of A and columns of B).
 func (j *job) split(t int) {
+	nr := j.kern.nr
 	mSlivers := (j.m + mr - 1) / mr
 	nSlivers := (j.n + nr - 1) / nr
 	bestM, bestN, best := 1, 1, -1
@@ -229,7 +232,7 @@ func blockSize(total, maxBlock, unit int) int {
 
 // run computes one part of C; it returns false if the job was interrupted.
 func (j *job) run(p part, ws *workspace) bool {
-	if np := roundUp(p.n1-p.n0, nr); np <= nResidentMax && j.k <= 4*kcMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
+	if np := roundUp(p.n1-p.n0, j.kern.nr); np <= nResidentMax && j.k <= 4*kcMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
 		return j.runResident(p, ws)
 	}
 	return j.runGoto(p, ws)
@@ -241,7 +244,7 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 	mp, np := p.m1-p.m0, p.n1-p.n0
 	kcB := blockSize(j.k, kcMax, 1)
 	mcB := blockSize(mp, mcMax, mr)
-	ncB := blockSize(np, ncMax, nr)
+	ncB := blockSize(np, ncMax, j.kern.nr)
 	ws.ensure(mcB*kcB+packSlack, kcB*ncB)
 	for jc := p.n0; jc < p.n1; jc += ncB {
 		nc := min(ncB, p.n1-jc)
@@ -250,7 +253,7 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 			if j.interrupted() {
 				return false
 			}
-			packB(ws.b, j.b, j.ldb, j.transB, pc, kc, jc, nc)
+			packB(&j.kern, ws.b, j.b, j.ldb, j.transB, pc, kc, jc, nc)
 			beta := j.beta
 			if pc > 0 {
 				beta = 1
@@ -260,8 +263,8 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 				if ic > p.m0 && j.interrupted() {
 					return false
 				}
-				packA(ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
-				macroKernel(ws.a, ws.b, ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
+				packA(&j.kern, ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
+				macroKernel(&j.kern, ws.a, ws.b, ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
 			}
 		}
 	}
@@ -278,14 +281,14 @@ func (j *job) runResident(p part, ws *workspace) bool {
 	kcB := blockSize(j.k, kcMax, 1)
 	mcCap := max(8*mr, min(mcMax, aResidentMax/j.k/mr*mr))
 	mcB := blockSize(mp, mcCap, mr)
-	npp := roundUp(np, nr)
+	npp := roundUp(np, j.kern.nr)
 	ws.ensure(roundUp(mcB, mr)*j.k+packSlack, j.k*npp)
 	if j.interrupted() {
 		return false
 	}
 	for pc := 0; pc < j.k; pc += kcB {
 		kc := min(kcB, j.k-pc)
-		packB(ws.b[pc*npp:], j.b, j.ldb, j.transB, pc, kc, p.n0, np)
+		packB(&j.kern, ws.b[pc*npp:], j.b, j.ldb, j.transB, pc, kc, p.n0, np)
 	}
 	for ic := p.m0; ic < p.m1; ic += mcB {
 		mc := min(mcB, p.m1-ic)
@@ -295,7 +298,7 @@ func (j *job) runResident(p part, ws *workspace) bool {
 		}
 		for pc := 0; pc < j.k; pc += kcB {
 			kc := min(kcB, j.k-pc)
-			packA(ws.a[pc*mcp:], j.a, j.lda, j.transA, ic, mc, pc, kc)
+			packA(&j.kern, ws.a[pc*mcp:], j.a, j.lda, j.transA, ic, mc, pc, kc)
 		}
 		for pc := 0; pc < j.k; pc += kcB {
 			kc := min(kcB, j.k-pc)
@@ -303,7 +306,7 @@ func (j *job) runResident(p part, ws *workspace) bool {
 			if pc > 0 {
 				beta = 1
 			}
-			macroKernel(ws.a[pc*mcp:], ws.b[pc*npp:], ws, mc, np, kc, j.alpha, beta, j.c[ic*j.ldc+p.n0:], j.ldc)
+			macroKernel(&j.kern, ws.a[pc*mcp:], ws.b[pc*npp:], ws, mc, np, kc, j.alpha, beta, j.c[ic*j.ldc+p.n0:], j.ldc)
 		}
 	}
 	return true
@@ -313,9 +316,9 @@ func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
 
 // macroKernel multiplies the packed mc×kc block of A (apack) by the packed
 // kc×nc panel of B (bpack) into C (which starts at the block's top-left
-// element); ws provides the scratch tile for edges.
-func macroKernel(apack, bpack []float32, ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
-	k := kernel
+// element) with micro-kernel kern; ws provides the scratch tile for edges.
+func macroKernel(kern *denseKernel, apack, bpack []float32, ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
+	k, nr := kern.fn, kern.nr
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		bp := &bpack[jr*kc]

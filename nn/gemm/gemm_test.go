@@ -54,24 +54,39 @@ func randSlice(r *rand.Rand, n int) []float32 {
 	return s
 }
 
-// useKernel switches the micro-kernel for one test.
-func useKernel(t testing.TB, name string) {
-	old, oldName, oldPack, oldSp, oldC, oldS := kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel
-	oldSp32, oldS32 := spKernel32, scatterKernel32
-	switch name {
-	case "asm":
+// testKernels are the kernel sets the tests run (see useKernel).
+var testKernels = []string{"avx512", "asm", "generic"}
+
+// useKernel switches to the kernel set named by path for one test: a
+// NNLAB_GEMM value, or "asm" for the 6×16 assembly kernels (AVX2+FMA on
+// amd64). It skips the test, saying why, if this CPU cannot run the set.
+func useKernel(t testing.TB, path string) {
+	want := path
+	if path == "asm" {
+		want = asmPath
 		if asmKernel == nil {
-			t.Skip("no AVX2+FMA kernel on this machine")
+			t.Skipf("no %s kernel on this machine; %s kernel not tested", asmName, asmName)
 		}
-		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = asmKernel, "asm", true, asmSpKernel, asmCompress, asmScatter
-		spKernel32, scatterKernel32 = asmSpKernel32, asmScatter32
-	case "generic":
-		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = kernelGeneric, "generic", false, nil, nil, nil
-		spKernel32, scatterKernel32 = nil, nil
 	}
+	var set *kernelSet
+	for _, s := range kernelSets() {
+		if s.path == want {
+			set = &s
+			break
+		}
+	}
+	if set == nil {
+		if want == "avx512" {
+			t.Skip("CPU lacks AVX-512F; avx512 kernel not tested")
+		}
+		t.Skipf("CPU cannot run the %s kernels; not tested", want)
+	}
+	old, oldName := kernel, kernelName
+	oldSp, oldSp32, oldS, oldS32, oldC := spKernel, spKernel32, scatterKernel, scatterKernel32, compressKernel
+	setKernels(*set)
 	t.Cleanup(func() {
-		kernel, kernelName, asmPack, spKernel, compressKernel, scatterKernel = old, oldName, oldPack, oldSp, oldC, oldS
-		spKernel32, scatterKernel32 = oldSp32, oldS32
+		kernel, kernelName = old, oldName
+		spKernel, spKernel32, scatterKernel, scatterKernel32, compressKernel = oldSp, oldSp32, oldS, oldS32, oldC
 	})
 }
 
@@ -211,7 +226,7 @@ func cases(r *rand.Rand, short bool) []gemmCase {
 }
 
 func TestSgemm(t *testing.T) {
-	for _, kern := range []string{"asm", "generic"} {
+	for _, kern := range testKernels {
 		for _, threads := range []int{1, 2, 3} {
 			t.Run(fmt.Sprintf("%s/threads=%d", kern, threads), func(t *testing.T) {
 				useKernel(t, kern)

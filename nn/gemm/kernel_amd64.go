@@ -55,6 +55,32 @@ func compressAVX2(x *float32, n, base int, idx *int32, val *float32, lut *[256][
 // hasAVX2FMA reports whether the CPU (and OS) support the assembly kernel.
 var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// hasAVX512 reports whether the CPU and OS support the AVX-512 kernels
+// (the cpu package checks that the OS saves the ZMM and mask registers).
+// They use AVX-512F only, and the AVX2+FMA packing of A.
+var hasAVX512 = cpu.X86.HasAVX512F && hasAVX2FMA
+
+// kernel6x32 is the AVX-512 micro-kernel (kernel512_amd64.s): as
+// kernel6x16 for a 6×32 tile and a packed k×32 sliver of B.
+//
+//go:noescape
+func kernel6x32(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+// fmaPeak512 runs n iterations of 16 independent 512-bit FMAs (512 flops
+// each), for measuring the AVX-512 peak.
+//
+//go:noescape
+func fmaPeak512(n int)
+
+// packB32N and packB32T pack one full 32-column sliver of B, as stored or
+// transposed (packB32T needs k to be a multiple of 8).
+//
+//go:noescape
+func packB32N(k int, dst, src *float32, ldb int)
+
+//go:noescape
+func packB32T(k int, dst, src *float32, ldb int)
+
 func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
@@ -64,8 +90,25 @@ func init() {
 			asmCompress = compressAVX2
 		}
 	}
+	if hasAVX512 {
+		avx512 = &kernelSet{
+			path:  "avx512",
+			dense: denseKernel{name: "avx512 6x32", fn: kernel6x32, nr: 32, asmPackA: true, packBN: packB32N, packBT: packB32T},
+			sp:    asmSpKernel, sp32: asmSpKernel32,
+			scatter: asmScatter, scatter32: asmScatter32,
+			compress:   asmCompress,
+			sparseName: "avx2",
+		}
+	}
 	selectKernel()
 }
+
+// peakFuncs are the FMA loops for measuring each instruction set's peak,
+// with the flops of one iteration.
+var peakFuncs = map[string]struct {
+	f     func(int)
+	flops int
+}{"avx2": {fmaPeak, 192}, "avx512": {fmaPeak512, 512}}
 
 // spmmRows is the AVX2+FMA sparse kernel (sparse_amd64.s); see spKernelFunc.
 //

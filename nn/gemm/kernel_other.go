@@ -15,3 +15,9 @@ func packA6N(k int, dst, src *float32, lda int)  { panic("unreachable") }
 func packA6T(k int, dst, src *float32, lda int)  { panic("unreachable") }
 func packB16N(k int, dst, src *float32, ldb int) { panic("unreachable") }
 func packB16T(k int, dst, src *float32, ldb int) { panic("unreachable") }
+
+// peakFuncs is empty off amd64: no FMA loop to measure a peak with.
+var peakFuncs = map[string]struct {
+	f     func(int)
+	flops int
+}{}

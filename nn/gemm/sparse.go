@@ -153,7 +153,7 @@ var compressLUT = func() (lut [256][8]int32) {
 
 // compressKernel is the assembly compress for n (a multiple of 8) values,
 // or nil.
-var compressKernel func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+var compressKernel compressFunc
 
 // nonzero is 1 if v != 0 and 0 otherwise, without a branch (nonzero
 // pixels come in unpredictable runs).

@@ -29,7 +29,7 @@ func TestSparseMul(t *testing.T) {
 		{300, 130, 7}, {784, 128, 128}, {7, 200, 1}, {0, 8, 8}, {4, 0, 3},
 		{70, 288, 150}, {9, 100, 20}, {40, 32, 10}, // 32-column slabs
 	}
-	for _, kern := range []string{"asm", "generic"} {
+	for _, kern := range testKernels {
 		for _, threads := range []int{1, 2} {
 			for _, sh := range shapes {
 				for _, density := range []float64{0, 0.2, 1} {
@@ -206,7 +206,7 @@ func BenchmarkSparseMul(b *testing.B) {
 // TestCompress checks both compress kernels on values that include -0
 // (zero) and NaN (nonzero, as for Go's !=), at lengths around 8.
 func TestCompress(t *testing.T) {
-	for _, kern := range []string{"asm", "generic"} {
+	for _, kern := range testKernels {
 		t.Run(kern, func(t *testing.T) {
 			useKernel(t, kern)
 			r := rand.New(rand.NewPCG(9, 9))
