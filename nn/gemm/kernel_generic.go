@@ -121,7 +121,7 @@ func selectKernel() {
 			if slices.Contains(knownPaths, want) {
 				why = "this CPU cannot run it"
 			}
-			note = fmt.Sprintf(" (NNLAB_GEMM=%s ignored: %s)", want, why)
+			note = fmt.Sprintf(" (NNLAB_GEMM=%q ignored: %s)", want, why)
 		}
 	}
 	setKernels(use)

@@ -123,41 +123,51 @@ func TestFromDenseLimit(t *testing.T) {
 }
 
 func TestSparseInterrupt(t *testing.T) {
-	useThreads(t, 2)
-	r := rand.New(rand.NewPCG(3, 4))
-	const m, n, k = 1000, 256, 300
-	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
-	var s CSR
-	s.FromDense(m, k, a, k, m*k)
-	var calls atomic.Int32
-	if SparseMul(&s, n, b, n, 0, c, n, func() bool { return calls.Add(1) > 2 }) {
-		t.Fatal("SparseMul completed despite stop")
-	}
-	if !SparseMul(&s, n, b, n, 0, c, n, func() bool { return false }) {
-		t.Fatal("SparseMul reported an interrupt that did not happen")
-	}
-	calls.Store(0)
-	dw := make([]float32, k*n)
-	if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
-		t.Fatal("SparseTMul completed despite stop")
+	for _, kern := range testKernels {
+		t.Run(kern, func(t *testing.T) {
+			useKernel(t, kern)
+			useThreads(t, 2)
+			r := rand.New(rand.NewPCG(3, 4))
+			const m, n, k = 1000, 256, 300
+			a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
+			var s CSR
+			s.FromDense(m, k, a, k, m*k)
+			var calls atomic.Int32
+			if SparseMul(&s, n, b, n, 0, c, n, func() bool { return calls.Add(1) > 2 }) {
+				t.Fatal("SparseMul completed despite stop")
+			}
+			if !SparseMul(&s, n, b, n, 0, c, n, func() bool { return false }) {
+				t.Fatal("SparseMul reported an interrupt that did not happen")
+			}
+			calls.Store(0)
+			dw := make([]float32, k*n)
+			if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
+				t.Fatal("SparseTMul completed despite stop")
+			}
+		})
 	}
 }
 
 func TestSparseAllocs(t *testing.T) {
-	useThreads(t, 2)
-	r := rand.New(rand.NewPCG(5, 6))
-	const m, n, k = 128, 512, 784
-	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
-	dw := make([]float32, k*n)
-	var s CSR
-	s.FromDense(m, k, a, k, m*k)
-	n2 := testing.AllocsPerRun(10, func() {
-		s.FromDense(m, k, a, k, m*k)
-		SparseMul(&s, n, b, n, 0, c, n, nil)
-		SparseTMul(&s, n, c, n, 0, dw, n, nil)
-	})
-	if n2 != 0 {
-		t.Errorf("FromDense, SparseMul and SparseTMul allocate %v times, want 0", n2)
+	for _, kern := range testKernels {
+		t.Run(kern, func(t *testing.T) {
+			useKernel(t, kern)
+			useThreads(t, 2)
+			r := rand.New(rand.NewPCG(5, 6))
+			const m, n, k = 128, 512, 784
+			a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
+			dw := make([]float32, k*n)
+			var s CSR
+			s.FromDense(m, k, a, k, m*k)
+			n2 := testing.AllocsPerRun(10, func() {
+				s.FromDense(m, k, a, k, m*k)
+				SparseMul(&s, n, b, n, 0, c, n, nil)
+				SparseTMul(&s, n, c, n, 0, dw, n, nil)
+			})
+			if n2 != 0 {
+				t.Errorf("FromDense, SparseMul and SparseTMul allocate %v times, want 0", n2)
+			}
+		})
 	}
 }
 
