@@ -81,6 +81,25 @@ func packB32N(k int, dst, src *float32, ldb int)
 //go:noescape
 func packB32T(k int, dst, src *float32, ldb int)
 
+// The AVX-512 sparse kernels (sparse512_amd64.s), with the contracts of
+// spmmRows, spmmRows32, spScatterRows, spScatterRows32 and compressAVX2
+// (compress512 writes nothing beyond the count and ignores lut).
+//
+//go:noescape
+func spmmRows512(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
+
+//go:noescape
+func spmmRows32_512(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
+
+//go:noescape
+func spScatterRows512(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+
+//go:noescape
+func spScatterRows32_512(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+
+//go:noescape
+func compress512(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+
 func init() {
 	if hasAVX2FMA {
 		asmKernel = kernel6x16
@@ -94,10 +113,12 @@ func init() {
 		avx512 = &kernelSet{
 			path:  "avx512",
 			dense: denseKernel{name: "avx512 6x32", fn: kernel6x32, nr: 32, asmPackA: true, packBN: packB32N, packBT: packB32T},
-			sp:    asmSpKernel, sp32: asmSpKernel32,
-			scatter: asmScatter, scatter32: asmScatter32,
-			compress:   asmCompress,
-			sparseName: "avx2",
+			sp:    spmmRows512, sp32: spmmRows32_512,
+			scatter: spScatterRows512, scatter32: spScatterRows32_512,
+			compress: asmCompress,
+		}
+		if cpu.X86.HasPOPCNT && cpu.X86.HasBMI2 {
+			avx512.compress = compress512
 		}
 	}
 	selectKernel()
