@@ -6,13 +6,18 @@
 // the BLAS-style form with positional arguments and a scale factor alpha.
 //
 // Sgemm packs panels of op(A) into 6-row slivers and panels of op(B) into
-// 16-column slivers (so transposition costs nothing beyond packing), blocks
-// the loops for the caches (KC×NC panel of B in L3/L2, MC×KC block of A in L2,
-// one KC×16 sliver of B in L1) and runs a 6×16 register-blocked micro-kernel:
-// AVX2+FMA assembly on amd64 CPUs that have it (detected at run time with
-// golang.org/x/sys/cpu), a portable Go kernel elsewhere. Setting the
-// environment variable NNLAB_GEMM=generic forces the Go kernel. No AVX-512
-// kernel is provided (the machines this was tuned on lack AVX-512).
+// slivers as wide as the micro-kernel's tile (so transposition costs
+// nothing beyond packing), blocks the loops for the caches (KC×NC panel of
+// B in L3/L2, MC×KC block of A in L2, one KC-deep sliver of B in L1) and
+// runs a register-blocked micro-kernel. On amd64 the kernels are chosen at
+// start from what the CPU and OS support (golang.org/x/sys/cpu): AVX-512
+// assembly with a 6×32 tile on ZMM registers where AVX-512F is available,
+// else AVX2+FMA assembly with a 6×16 tile, else (and off amd64) a portable
+// Go kernel with the 6×16 layout. The sparse products (SparseMul,
+// SparseTMul, FromDense) have AVX-512 and AVX2 kernels of their own.
+// The environment variable NNLAB_GEMM=avx512, avx2 or generic forces a
+// set; a value this CPU cannot run, or an unknown one, is ignored, and
+// Kernel names the kernels in use and why NNLAB_GEMM was not followed.
 //
 // Large products are split into tiles of C that run on nn's persistent pool
 // of helper goroutines (package nn/internal/parallel; see SetThreads); small ones stay on the calling

@@ -124,12 +124,18 @@ func init() {
 	selectKernel()
 }
 
-// peakFuncs are the FMA loops for measuring each instruction set's peak,
-// with the flops of one iteration.
-var peakFuncs = map[string]struct {
-	f     func(int)
-	flops int
-}{"avx2": {fmaPeak, 192}, "avx512": {fmaPeak512, 512}}
+// peakLoop returns the FMA loop that measures the peak of an instruction
+// set ("avx2" or "avx512") and the flops of one of its iterations, or ok
+// false if this CPU lacks the set.
+func peakLoop(path string) (loop func(n int), flops int, ok bool) {
+	switch {
+	case path == "avx2" && hasAVX2FMA:
+		return fmaPeak, 192, true
+	case path == "avx512" && hasAVX512:
+		return fmaPeak512, 512, true
+	}
+	return nil, 0, false
+}
 
 // spmmRows is the AVX2+FMA sparse kernel (sparse_amd64.s); see spKernelFunc.
 //
