@@ -117,11 +117,15 @@ func selectKernel() {
 			}
 		}
 		if !found {
-			why := "unknown value; want " + strings.Join(knownPaths, ", ")
+			var runs []string
+			for _, s := range sets {
+				runs = append(runs, s.path)
+			}
+			why := "unknown value"
 			if slices.Contains(knownPaths, want) {
 				why = "this CPU cannot run it"
 			}
-			note = fmt.Sprintf(" (NNLAB_GEMM=%q ignored: %s)", want, why)
+			note = fmt.Sprintf(" (NNLAB_GEMM=%q ignored: %s; this CPU runs %s)", want, why, strings.Join(runs, ", "))
 		}
 	}
 	setKernels(use)

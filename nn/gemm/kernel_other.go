@@ -12,6 +12,3 @@ func packA6N(k int, dst, src *float32, lda int)  { panic("unreachable") }
 func packA6T(k int, dst, src *float32, lda int)  { panic("unreachable") }
 func packB16N(k int, dst, src *float32, ldb int) { panic("unreachable") }
 func packB16T(k int, dst, src *float32, ldb int) { panic("unreachable") }
-
-// peakLoop reports that there is no FMA loop to measure a peak with.
-func peakLoop(path string) (loop func(n int), flops int, ok bool) { return nil, 0, false }

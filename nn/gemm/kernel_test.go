@@ -178,11 +178,15 @@ func TestSelectKernel(t *testing.T) {
 					t.Errorf("Kernel() = %q, want %q", got, name)
 				}
 			default:
-				why := "unknown value; want avx512, avx2, neon, generic"
+				var paths []string
+				for _, s := range sets {
+					paths = append(paths, s.path)
+				}
+				why := "unknown value"
 				if v == "avx512" || v == "avx2" || v == "neon" {
 					why = "this CPU cannot run it"
 				}
-				want := fmt.Sprintf("%s (NNLAB_GEMM=%q ignored: %s)", sets[0].dense.name, v, why)
+				want := fmt.Sprintf("%s (NNLAB_GEMM=%q ignored: %s; this CPU runs %s)", sets[0].dense.name, v, why, strings.Join(paths, ", "))
 				if !strings.HasPrefix(got, sets[0].dense.name) || !strings.HasSuffix(got, want[len(sets[0].dense.name):]) {
 					t.Errorf("Kernel() = %q, want %q", got, want)
 				}
