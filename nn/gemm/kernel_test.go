@@ -95,6 +95,16 @@ func TestKernelsMatchGeneric(t *testing.T) {
 					}
 				}
 			}
+			// Tall, narrow products take runResident (and kernels that
+			// read A in place), also with a last partial sliver of rows.
+			for i, sh := range [][3]int{{4*mcMax + 7, 45, 70}, {4*mcMax + 5, 64, 300}, {600, 32, 9}, {601, 97, 1}, {4 * mcMax, 128, 257}} {
+				for tr := range 4 {
+					sc := scalars[(i+tr)%len(scalars)]
+					tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: sh[0], n: sh[1], k: sh[2],
+						alpha: sc[0], beta: sc[1], padA: tr, padB: 1, padC: i % 2}
+					compareKernels(t, r, path, tc)
+				}
+			}
 		})
 	}
 }

@@ -171,45 +171,43 @@ func TestSparseAllocs(t *testing.T) {
 	}
 }
 
+// BenchmarkSparseMul times the tutorial's first layer on MNIST-like input
+// (19% nonzero pixels): FromDense alone (compress), the forward S·W
+// (128×784 · 784×512, FromDense included), the weight gradient Sᵀ·dY, and
+// the dense products they replace, with the kernels NNLAB_GEMM selects.
+// cpu-ns/op is the process's CPU time per call, steadier than wall time
+// on a shared machine.
 func BenchmarkSparseMul(b *testing.B) {
-	// The tutorial's first layer on MNIST-like input (19% nonzero pixels):
-	// forward S·W (128×784 · 784×512) and the weight gradient Sᵀ·dY.
 	r := rand.New(rand.NewPCG(1, 1))
 	const m, n, k = 128, 512, 784
 	a, w, dy := sparseSlice(r, m*k, 0.19), randSlice(r, k*n), randSlice(r, m*n)
 	c, dw := make([]float32, m*n), make([]float32, k*n)
 	var s CSR
 	s.FromDense(m, k, a, k, m*k)
+	b.Logf("kernel: %s", Kernel())
 	for _, threads := range []int{1, 2} {
-		b.Run(fmt.Sprintf("forward/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				s.FromDense(m, k, a, k, m*k)
-				SparseMul(&s, n, w, n, 0, c, n, nil)
-			}
-		})
-		b.Run(fmt.Sprintf("weightgrad/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				SparseTMul(&s, n, dy, n, 0, dw, n, nil)
-			}
-		})
-		b.Run(fmt.Sprintf("dense-forward/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				Sgemm(false, false, m, n, k, 1, a, k, w, n, 0, c, n)
-			}
-		})
-		b.Run(fmt.Sprintf("dense-weightgrad/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				Sgemm(true, false, k, n, m, 1, a, k, dy, n, 0, dw, n)
-			}
-		})
+		for _, bc := range []struct {
+			name string
+			f    func()
+		}{
+			{"fromdense", func() { s.FromDense(m, k, a, k, m*k) }},
+			{"forward", func() { s.FromDense(m, k, a, k, m*k); SparseMul(&s, n, w, n, 0, c, n, nil) }},
+			{"weightgrad", func() { SparseTMul(&s, n, dy, n, 0, dw, n, nil) }},
+			{"dense-forward", func() { Sgemm(false, false, m, n, k, 1, a, k, w, n, 0, c, n) }},
+			{"dense-weightgrad", func() { Sgemm(true, false, k, n, m, 1, a, k, dy, n, 0, dw, n) }},
+		} {
+			b.Run(fmt.Sprintf("%s/threads=%d", bc.name, threads), func(b *testing.B) {
+				useThreads(b, threads)
+				parallelMinMACs = 8 << 20
+				cpu0 := cpuNanos()
+				for b.Loop() {
+					bc.f()
+				}
+				if cpu0 != 0 {
+					b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N), "cpu-ns/op")
+				}
+			})
+		}
 	}
 }
 
