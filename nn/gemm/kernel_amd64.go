@@ -82,8 +82,7 @@ func packB32N(k int, dst, src *float32, ldb int)
 func packB32T(k int, dst, src *float32, ldb int)
 
 // The AVX-512 sparse kernels (sparse512_amd64.s), with the contracts of
-// spmmRows, spmmRows32, spScatterRows, spScatterRows32 and compressAVX2
-// (compress512 writes nothing beyond the count and ignores lut).
+// spmmRows, spmmRows32, spScatterRows and spScatterRows32.
 //
 //go:noescape
 func spmmRows512(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
@@ -96,9 +95,6 @@ func spScatterRows512(rows int, ptr *int32, pstride int, idx *int32, val *float3
 
 //go:noescape
 func spScatterRows32_512(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
-
-//go:noescape
-func compress512(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
 
 func init() {
 	if hasAVX2FMA {
@@ -115,10 +111,11 @@ func init() {
 			dense: denseKernel{name: "avx512 6x32", fn: kernel6x32, nr: 32, asmPackA: true, packBN: packB32N, packBT: packB32T},
 			sp:    spmmRows512, sp32: spmmRows32_512,
 			scatter: spScatterRows512, scatter32: spScatterRows32_512,
-			compress: asmCompress,
+			// compress stays AVX2 (see sparse512_amd64.s), as Kernel says.
+			compress: asmCompress, borrowed: "compress avx2",
 		}
-		if cpu.X86.HasPOPCNT && cpu.X86.HasBMI2 {
-			avx512.compress = compress512
+		if asmCompress == nil {
+			avx512.borrowed = "compress generic"
 		}
 	}
 	selectKernel()

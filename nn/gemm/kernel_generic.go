@@ -45,7 +45,7 @@ type kernelSet struct {
 	sp, sp32           spKernelFunc
 	scatter, scatter32 scatterFunc
 	compress           compressFunc
-	sparseName         string // the sparse kernels' instruction set, if not path
+	borrowed           string // kernels taken from another set, e.g. "compress avx2"
 }
 
 // Hooks set by the architecture's init before it calls selectKernel.
@@ -139,13 +139,13 @@ func setKernels(s kernelSet) {
 	scatterKernel, scatterKernel32 = s.scatter, s.scatter32
 	compressKernel = s.compress
 	kernelName = s.dense.name
-	if s.sparseName != "" {
-		kernelName += ", sparse " + s.sparseName
+	if s.borrowed != "" {
+		kernelName += ", " + s.borrowed
 	}
 }
 
 // Kernel reports which kernels Sgemm and the sparse products use, such as
-// "avx512 6x32", "avx2+fma 6x16" or "generic", followed by a note in
+// "avx512 6x32, compress avx2", "avx2+fma 6x16" or "generic", followed by a note in
 // parentheses if NNLAB_GEMM asked for kernels that are not available.
 func Kernel() string { return kernelName }
 
