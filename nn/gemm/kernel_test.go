@@ -17,7 +17,7 @@ func TestMicroKernels(t *testing.T) {
 	for _, path := range testKernels {
 		t.Run(path, func(t *testing.T) {
 			useKernel(t, path)
-			t.Logf("kernel: %s (%dx%d)", kernel.name, mr, kernel.nr)
+			t.Logf("micro-kernel %s (%dx%d)", kernel.name, mr, kernel.nr) // not "kernel: ", which CI reads as the default
 			nr := kernel.nr
 			r := rand.New(rand.NewPCG(11, 12))
 			// k = 0 never reaches a micro-kernel (Sgemm only scales C).
@@ -176,7 +176,7 @@ func TestSelectKernel(t *testing.T) {
 			t.Setenv("NNLAB_GEMM", v)
 			selectKernel()
 			got := Kernel()
-			t.Logf("kernel: %s", got)
+			t.Logf("selected: %s", got)
 			name, ok := runs[v]
 			switch {
 			case v == "":

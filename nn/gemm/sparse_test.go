@@ -184,7 +184,7 @@ func BenchmarkSparseMul(b *testing.B) {
 	c, dw := make([]float32, m*n), make([]float32, k*n)
 	var s CSR
 	s.FromDense(m, k, a, k, m*k)
-	b.Logf("kernel: %s", Kernel())
+	b.Logf("kernels %s", Kernel())
 	for _, threads := range []int{1, 2} {
 		for _, bc := range []struct {
 			name string
