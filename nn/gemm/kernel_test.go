@@ -206,3 +206,52 @@ func TestSelectKernel(t *testing.T) {
 		})
 	}
 }
+
+// TestAVX512SameBitsAsAVX2 checks that the AVX-512 kernels add each
+// element's products in the order the AVX2 kernels do, so that switching
+// kernels changes no result (tests above the package compare sparse and
+// dense paths with tolerances that a new order of additions can exceed).
+func TestAVX512SameBitsAsAVX2(t *testing.T) {
+	results := func(path string) [][]float32 {
+		var out [][]float32
+		t.Run(path, func(t *testing.T) {
+			useKernel(t, path)
+			r := rand.New(rand.NewPCG(41, 42))
+			for _, sh := range [][3]int{{13, 70, 300}, {128, 512, 784}, {601, 64, 290}, {7, 33, 9}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				for tr := range 4 {
+					ar, ac, br, bc := m, k, k, n
+					if tr&1 != 0 {
+						ar, ac = k, m
+					}
+					if tr&2 != 0 {
+						br, bc = n, k
+					}
+					a, b, c := randSlice(r, ar*ac), randSlice(r, br*bc), randSlice(r, m*n)
+					Sgemm(tr&1 != 0, tr&2 != 0, m, n, k, 0.5, a, ac, b, bc, 1.5, c, n)
+					out = append(out, c)
+				}
+				var s CSR
+				a := sparseSlice(r, m*k, 0.2)
+				s.FromDense(m, k, a, k, m*k)
+				b, c := randSlice(r, k*n), randSlice(r, m*n)
+				SparseMul(&s, n, b, n, 0.5, c, n, nil)
+				d, w := randSlice(r, m*n), randSlice(r, k*n)
+				SparseTMul(&s, n, d, n, 0.5, w, n, nil)
+				out = append(out, c, w)
+			}
+		})
+		return out
+	}
+	got, want := results("avx512"), results("asm")
+	if got == nil || want == nil {
+		t.Skip("needs both the avx512 and the avx2 kernels")
+	}
+	for i := range want {
+		for j := range want[i] {
+			if math.Float32bits(got[i][j]) != math.Float32bits(want[i][j]) {
+				t.Fatalf("product %d, element %d: avx512 %v, avx2 %v", i, j, got[i][j], want[i][j])
+			}
+		}
+	}
+}

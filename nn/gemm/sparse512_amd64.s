@@ -5,15 +5,21 @@
 // 16.9 µs of CPU time for 128 MNIST-like rows, n=12), so the AVX-512 set
 // keeps compressAVX2.
 //
+// spmmRows512 and spmmRows32_512 compute two rows of C at a time, so that
+// 8 (or 4) independent chains of FMAs hide the FMA latency, while each
+// element of C still sums its products in the order of the AVX2 and Go
+// kernels (the results are bit for bit the same).
+//
 // Register use in spmmRows512:
-//   Z0..Z3, Z4..Z7  two sets of accumulators for the 64 columns of one row
-//                   of C, for even and odd nonzeros: one set alone would
-//                   leave the FMA pipes waiting on the 4-cycle FMA latency
-//   Z8, Z9   the broadcast values of the current two nonzeros
+//   Z0..Z3   accumulators for the 64 columns of the first row of the pair
+//   Z4..Z7   the same for the second row
+//   Z8, Z9   the broadcast values of the current nonzero of each row
 //   Z10      beta; X11 zero; X12 one
-//   R13      rows left; R12 the row's segment bounds; R11 their stride (bytes)
-//   R10, R9  column indices and values of S; SI, DI cursors in them
-//   BX       the packed 64-column panel of B; DX the row of C; R8 C's stride (bytes)
+//   R13      rows left; R12 the pair's segment bounds; R11 their stride (bytes)
+//   R10, R9  column indices and values of S
+//   SI, CX   the first row's next entry and end; DI, R14 the second row's
+//   AX, R15  addresses of rows of B
+//   BX       the packed 64-column panel of B; DX the first row of C; R8 C's stride (bytes)
 
 #include "textflag.h"
 
@@ -33,20 +39,14 @@ TEXT ·spmmRows512(SB), NOSPLIT, $0-68
 	VXORPS       X11, X11, X11
 	MOVL         $0x3f800000, AX
 	VMOVD        AX, X12
-	TESTQ        R13, R13
-	JEQ          done
 
-row:
-	MOVLQSX  (R12), SI
-	MOVLQSX  4(R12), CX
-	SUBQ     SI, CX
-	JNE      entries
-	VUCOMISS X12, X10
-	JEQ      next      // no entries and beta == 1: nothing to do
-
-entries:
-	LEAQ   (R9)(SI*4), DI
-	LEAQ   (R10)(SI*4), SI
+pair:
+	CMPQ    R13, $2
+	JLT     single
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	MOVLQSX (R12)(R11*1), DI
+	MOVLQSX 4(R12)(R11*1), R14
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -55,67 +55,155 @@ entries:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-	MOVQ   CX, R14
-	SHRQ   $1, R14
-	JEQ    one
 
-loop2:
-	MOVLQSX      (SI), AX
-	MOVLQSX      4(SI), R15
+both: // one entry of each row while both have some
+	CMPQ         SI, CX
+	JGE          onlyb
+	CMPQ         DI, R14
+	JGE          onlya
+	MOVLQSX      (R10)(SI*4), AX
+	MOVLQSX      (R10)(DI*4), R15
 	SHLQ         $8, AX
 	SHLQ         $8, R15
 	ADDQ         BX, AX
 	ADDQ         BX, R15
-	VBROADCASTSS (DI), Z8
-	VBROADCASTSS 4(DI), Z9
-	VFMADD231PS  (AX), Z8, Z0
+	VBROADCASTSS (R9)(SI*4), Z8
+	VBROADCASTSS (R9)(DI*4), Z9
+	VFMADD231PS  0(AX), Z8, Z0
+	VFMADD231PS  0(R15), Z9, Z4
+	VFMADD231PS  64(AX), Z8, Z1
+	VFMADD231PS  64(R15), Z9, Z5
+	VFMADD231PS  128(AX), Z8, Z2
+	VFMADD231PS  128(R15), Z9, Z6
+	VFMADD231PS  192(AX), Z8, Z3
+	VFMADD231PS  192(R15), Z9, Z7
+	INCQ         SI
+	INCQ         DI
+	JMP          both
+
+onlya: // the rest of the first row
+	CMPQ         SI, CX
+	JGE          storepair
+	MOVLQSX      (R10)(SI*4), AX
+	SHLQ         $8, AX
+	ADDQ         BX, AX
+	VBROADCASTSS (R9)(SI*4), Z8
+	VFMADD231PS  0(AX), Z8, Z0
 	VFMADD231PS  64(AX), Z8, Z1
 	VFMADD231PS  128(AX), Z8, Z2
 	VFMADD231PS  192(AX), Z8, Z3
-	VFMADD231PS  (R15), Z9, Z4
+	INCQ         SI
+	JMP          onlya
+
+onlyb: // the rest of the second row
+	CMPQ         DI, R14
+	JGE          storepair
+	MOVLQSX      (R10)(DI*4), R15
+	SHLQ         $8, R15
+	ADDQ         BX, R15
+	VBROADCASTSS (R9)(DI*4), Z9
+	VFMADD231PS  0(R15), Z9, Z4
 	VFMADD231PS  64(R15), Z9, Z5
 	VFMADD231PS  128(R15), Z9, Z6
 	VFMADD231PS  192(R15), Z9, Z7
-	ADDQ         $8, SI
-	ADDQ         $8, DI
-	DECQ         R14
-	JNE          loop2
+	INCQ         DI
+	JMP          onlyb
 
-one:
-	TESTQ        $1, CX
-	JEQ          sum
-	MOVLQSX      (SI), AX
-	SHLQ         $8, AX
-	ADDQ         BX, AX
-	VBROADCASTSS (DI), Z8
-	VFMADD231PS  (AX), Z8, Z0
-	VFMADD231PS  64(AX), Z8, Z1
-	VFMADD231PS  128(AX), Z8, Z2
-	VFMADD231PS  192(AX), Z8, Z3
+storepair:
+	MOVL     0(R12), AX
+	CMPL     AX, 4(R12)
+	JNE      sado
+	VUCOMISS X12, X10
+	JEQ      sadone // no entries and beta == 1: leave the row alone
 
-sum:
-	VADDPS Z4, Z0, Z0
-	VADDPS Z5, Z1, Z1
-	VADDPS Z6, Z2, Z2
-	VADDPS Z7, Z3, Z3
-	VUCOMISS    X11, X10
-	JEQ         write
-	VFMADD231PS (DX), Z10, Z0
+sado:
+	VUCOMISS X11, X10
+	JEQ      sawrite
+	VFMADD231PS 0(DX), Z10, Z0
 	VFMADD231PS 64(DX), Z10, Z1
 	VFMADD231PS 128(DX), Z10, Z2
 	VFMADD231PS 192(DX), Z10, Z3
 
-write:
-	VMOVUPS Z0, (DX)
+sawrite:
+	VMOVUPS Z0, 0(DX)
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
 
-next:
-	ADDQ R11, R12
-	ADDQ R8, DX
-	DECQ R13
-	JNE  row
+sadone:
+	LEAQ (DX)(R8*1), R15
+	MOVL     0(R12)(R11*1), AX
+	CMPL     AX, 4(R12)(R11*1)
+	JNE      sbdo
+	VUCOMISS X12, X10
+	JEQ      sbdone // no entries and beta == 1: leave the row alone
+
+sbdo:
+	VUCOMISS X11, X10
+	JEQ      sbwrite
+	VFMADD231PS 0(R15), Z10, Z4
+	VFMADD231PS 64(R15), Z10, Z5
+	VFMADD231PS 128(R15), Z10, Z6
+	VFMADD231PS 192(R15), Z10, Z7
+
+sbwrite:
+	VMOVUPS Z4, 0(R15)
+	VMOVUPS Z5, 64(R15)
+	VMOVUPS Z6, 128(R15)
+	VMOVUPS Z7, 192(R15)
+
+sbdone:
+	LEAQ (R12)(R11*2), R12
+	LEAQ (DX)(R8*2), DX
+	SUBQ $2, R13
+	JMP  pair
+
+single: // a last, odd row
+	TESTQ   R13, R13
+	JEQ     done
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+
+one:
+	CMPQ         SI, CX
+	JGE          storeone
+	MOVLQSX      (R10)(SI*4), AX
+	SHLQ         $8, AX
+	ADDQ         BX, AX
+	VBROADCASTSS (R9)(SI*4), Z8
+	VFMADD231PS  0(AX), Z8, Z0
+	VFMADD231PS  64(AX), Z8, Z1
+	VFMADD231PS  128(AX), Z8, Z2
+	VFMADD231PS  192(AX), Z8, Z3
+	INCQ         SI
+	JMP          one
+
+storeone:
+	MOVL     0(R12), AX
+	CMPL     AX, 4(R12)
+	JNE      sodo
+	VUCOMISS X12, X10
+	JEQ      sodone // no entries and beta == 1: leave the row alone
+
+sodo:
+	VUCOMISS X11, X10
+	JEQ      sowrite
+	VFMADD231PS 0(DX), Z10, Z0
+	VFMADD231PS 64(DX), Z10, Z1
+	VFMADD231PS 128(DX), Z10, Z2
+	VFMADD231PS 192(DX), Z10, Z3
+
+sowrite:
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+
+sodone:
 
 done:
 	VZEROUPPER
@@ -139,73 +227,143 @@ TEXT ·spmmRows32_512(SB), NOSPLIT, $0-68
 	VXORPS       X11, X11, X11
 	MOVL         $0x3f800000, AX
 	VMOVD        AX, X12
-	TESTQ        R13, R13
-	JEQ          hdone
 
-hrow:
-	MOVLQSX  (R12), SI
-	MOVLQSX  4(R12), CX
-	SUBQ     SI, CX
-	JNE      hentries
-	VUCOMISS X12, X10
-	JEQ      hnext
-
-hentries:
-	LEAQ   (R9)(SI*4), DI
-	LEAQ   (R10)(SI*4), SI
+hpair:
+	CMPQ    R13, $2
+	JLT     hsingle
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	MOVLQSX (R12)(R11*1), DI
+	MOVLQSX 4(R12)(R11*1), R14
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-	MOVQ   CX, R14
-	SHRQ   $1, R14
-	JEQ    hone
 
-hloop2:
-	MOVLQSX      (SI), AX
-	MOVLQSX      4(SI), R15
+hboth: // one entry of each row while both have some
+	CMPQ         SI, CX
+	JGE          honlyb
+	CMPQ         DI, R14
+	JGE          honlya
+	MOVLQSX      (R10)(SI*4), AX
+	MOVLQSX      (R10)(DI*4), R15
 	SHLQ         $7, AX
 	SHLQ         $7, R15
 	ADDQ         BX, AX
 	ADDQ         BX, R15
-	VBROADCASTSS (DI), Z8
-	VBROADCASTSS 4(DI), Z9
-	VFMADD231PS  (AX), Z8, Z0
+	VBROADCASTSS (R9)(SI*4), Z8
+	VBROADCASTSS (R9)(DI*4), Z9
+	VFMADD231PS  0(AX), Z8, Z0
+	VFMADD231PS  0(R15), Z9, Z4
 	VFMADD231PS  64(AX), Z8, Z1
-	VFMADD231PS  (R15), Z9, Z4
 	VFMADD231PS  64(R15), Z9, Z5
-	ADDQ         $8, SI
-	ADDQ         $8, DI
-	DECQ         R14
-	JNE          hloop2
+	INCQ         SI
+	INCQ         DI
+	JMP          hboth
 
-hone:
-	TESTQ        $1, CX
-	JEQ          hsum
-	MOVLQSX      (SI), AX
+honlya: // the rest of the first row
+	CMPQ         SI, CX
+	JGE          hstorepair
+	MOVLQSX      (R10)(SI*4), AX
 	SHLQ         $7, AX
 	ADDQ         BX, AX
-	VBROADCASTSS (DI), Z8
-	VFMADD231PS  (AX), Z8, Z0
+	VBROADCASTSS (R9)(SI*4), Z8
+	VFMADD231PS  0(AX), Z8, Z0
 	VFMADD231PS  64(AX), Z8, Z1
+	INCQ         SI
+	JMP          honlya
 
-hsum:
-	VADDPS      Z4, Z0, Z0
-	VADDPS      Z5, Z1, Z1
-	VUCOMISS    X11, X10
-	JEQ         hwrite
-	VFMADD231PS (DX), Z10, Z0
+honlyb: // the rest of the second row
+	CMPQ         DI, R14
+	JGE          hstorepair
+	MOVLQSX      (R10)(DI*4), R15
+	SHLQ         $7, R15
+	ADDQ         BX, R15
+	VBROADCASTSS (R9)(DI*4), Z9
+	VFMADD231PS  0(R15), Z9, Z4
+	VFMADD231PS  64(R15), Z9, Z5
+	INCQ         DI
+	JMP          honlyb
+
+hstorepair:
+	MOVL     0(R12), AX
+	CMPL     AX, 4(R12)
+	JNE      hsado
+	VUCOMISS X12, X10
+	JEQ      hsadone // no entries and beta == 1: leave the row alone
+
+hsado:
+	VUCOMISS X11, X10
+	JEQ      hsawrite
+	VFMADD231PS 0(DX), Z10, Z0
 	VFMADD231PS 64(DX), Z10, Z1
 
-hwrite:
-	VMOVUPS Z0, (DX)
+hsawrite:
+	VMOVUPS Z0, 0(DX)
 	VMOVUPS Z1, 64(DX)
 
-hnext:
-	ADDQ R11, R12
-	ADDQ R8, DX
-	DECQ R13
-	JNE  hrow
+hsadone:
+	LEAQ (DX)(R8*1), R15
+	MOVL     0(R12)(R11*1), AX
+	CMPL     AX, 4(R12)(R11*1)
+	JNE      hsbdo
+	VUCOMISS X12, X10
+	JEQ      hsbdone // no entries and beta == 1: leave the row alone
+
+hsbdo:
+	VUCOMISS X11, X10
+	JEQ      hsbwrite
+	VFMADD231PS 0(R15), Z10, Z4
+	VFMADD231PS 64(R15), Z10, Z5
+
+hsbwrite:
+	VMOVUPS Z4, 0(R15)
+	VMOVUPS Z5, 64(R15)
+
+hsbdone:
+	LEAQ (R12)(R11*2), R12
+	LEAQ (DX)(R8*2), DX
+	SUBQ $2, R13
+	JMP  hpair
+
+hsingle: // a last, odd row
+	TESTQ   R13, R13
+	JEQ     hdone
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+
+hone:
+	CMPQ         SI, CX
+	JGE          hstoreone
+	MOVLQSX      (R10)(SI*4), AX
+	SHLQ         $7, AX
+	ADDQ         BX, AX
+	VBROADCASTSS (R9)(SI*4), Z8
+	VFMADD231PS  0(AX), Z8, Z0
+	VFMADD231PS  64(AX), Z8, Z1
+	INCQ         SI
+	JMP          hone
+
+hstoreone:
+	MOVL     0(R12), AX
+	CMPL     AX, 4(R12)
+	JNE      hsodo
+	VUCOMISS X12, X10
+	JEQ      hsodone // no entries and beta == 1: leave the row alone
+
+hsodo:
+	VUCOMISS X11, X10
+	JEQ      hsowrite
+	VFMADD231PS 0(DX), Z10, Z0
+	VFMADD231PS 64(DX), Z10, Z1
+
+hsowrite:
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+
+hsodone:
 
 hdone:
 	VZEROUPPER
