@@ -157,7 +157,9 @@ func reportFlops(b *testing.B, s benchShape, cpu0 int64, threads int) {
 }
 
 // BenchmarkSgemm reports GFLOP/s for each shape with 1 and 2 threads and,
-// for one thread, the percentage of the measured single-core peak.
+// for one thread, the percentage of the measured single-core peak of the
+// kernel's instruction set (the 512-bit FMA loop for the AVX-512 kernel,
+// the 256-bit one otherwise). Compare kernels with NNLAB_GEMM.
 func BenchmarkSgemm(b *testing.B) {
 	if p := measuredPeak(peakPath()); p > 0 {
 		b.Logf("kernel %s; measured single-core FP32 peak (%s FMA loop) %.1f GFLOP/s", Kernel(), peakPath(), p)
