@@ -2,9 +2,6 @@
 
 package gemm
 
-// hasAVX2FMA is false off amd64: only the portable Go kernel exists.
-const hasAVX2FMA = false
-
 func init() { selectKernel() }
 
 // The assembly packing routines do not exist off amd64 (asmKernel is nil).
