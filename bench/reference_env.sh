@@ -8,8 +8,16 @@ out=$(mktemp -d)
 export MNIST_DIR
 MNIST_DIR=$(go run ./bench/mnistdir)
 
-# OpenBLAS: the fastest kernel this CPU runs (Haswell = AVX2+FMA; SkylakeX needs AVX-512).
-if grep -q avx512f /proc/cpuinfo; then core=SkylakeX; else core=Haswell; fi
+# OpenBLAS: the fastest kernel this CPU runs (Haswell = AVX2+FMA; SkylakeX needs
+# AVX-512), or Haswell when NNLAB_GEMM=avx2 holds nnlab to AVX2 too, so that
+# the comparison is AVX2 against AVX2.
+if grep -q avx512f /proc/cpuinfo && [ "${NNLAB_GEMM:-}" != avx2 ]; then core=SkylakeX; else core=Haswell; fi
 torch_env=(env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads)
+
+# What runs: the CPU, and the kernels on each side (printed before any timing).
+echo "cpu: $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
+go build -o "$out/kernels" ./bench/kernels
+"$out/kernels"
+echo "pytorch: OPENBLAS_CORETYPE=$core, $threads thread(s)"
 # With several threads, OpenMP's spin-waiting collapses under load.
 if [ "$threads" -gt 1 ]; then torch_env+=(OMP_WAIT_POLICY=PASSIVE); fi

@@ -47,52 +47,93 @@ func (s benchShape) operands() (a []float32, lda int, b []float32, ldb int, c []
 	return a, lda, b, ldb, c
 }
 
-var peakOnce struct {
-	sync.Once
-	gflops float64
+var peaks sync.Map // instruction set → measured peak, GFLOP/s
+
+// peakPath is the instruction set whose FMA loop bounds the kernels in
+// use: "avx512" for the AVX-512 kernel, "avx2" for the others.
+func peakPath() string {
+	if kernel.nr == 32 {
+		return "avx512"
+	}
+	return "avx2"
 }
 
-// measuredPeak is the single-core FP32 rate of a loop of independent
-// 256-bit FMAs (best of several runs), in GFLOP/s: the attainable peak,
-// clock × 2 FMA pipes × 8 lanes × 2 flops on Zen 2/3. 0 if unavailable.
-func measuredPeak() float64 {
-	peakOnce.Do(func() {
-		if !hasAVX2FMA {
-			return
+// measuredPeak is the single-core FP32 rate of a loop of independent FMAs
+// of the given instruction set (best of several runs), in GFLOP/s: the
+// attainable peak, clock × 2 FMA pipes × 8 (avx2) or 16 (avx512) lanes ×
+// 2 flops on Zen 4/5. 0 if unavailable.
+func measuredPeak(path string) float64 {
+	if g, ok := peaks.Load(path); ok {
+		return g.(float64)
+	}
+	loop, flops, ok := peakLoop(path)
+	if !ok {
+		return 0
+	}
+	const iters = 1_000_000
+	best := 0.0
+	for range 10 {
+		t0, c0 := time.Now(), cpuNanos()
+		loop(iters)
+		ns := float64(time.Since(t0).Nanoseconds())
+		if c := float64(cpuNanos() - c0); c > ns/2 {
+			ns = min(ns, c) // CPU time excludes time other processes ran
 		}
-		const iters = 2_000_000
-		for range 10 {
-			t0, c0 := time.Now(), cpuNanos()
-			fmaPeak(iters)
-			ns := float64(time.Since(t0).Nanoseconds())
-			if c := float64(cpuNanos() - c0); c > ns/2 {
-				ns = min(ns, c) // CPU time excludes time other processes ran
-			}
-			peakOnce.gflops = max(peakOnce.gflops, 192*iters/ns)
-		}
-	})
-	return peakOnce.gflops
+		best = max(best, float64(flops)*iters/ns)
+	}
+	peaks.Store(path, best)
+	return best
 }
 
 // BenchmarkPeakFMA measures the single-core FP32 peak with a pure FMA loop
-// (per CPU-second when that is smaller than wall time). It reports "GHz" as
-// the implied clock, GFLOP/s ÷ 32 flops/cycle.
+// of 256-bit (avx2) and 512-bit (avx512) FMAs (per CPU-second when that is
+// smaller than wall time). It reports "GHz" as the implied clock, assuming
+// two FMA pipes: GFLOP/s ÷ 32 (avx2) or 64 (avx512) flops/cycle.
 func BenchmarkPeakFMA(b *testing.B) {
-	if !hasAVX2FMA {
-		b.Skip("no AVX2+FMA")
+	for _, path := range []string{"avx2", "avx512"} {
+		b.Run(path, func(b *testing.B) {
+			loop, flops, ok := peakLoop(path)
+			if !ok {
+				b.Skipf("CPU lacks %s", path)
+			}
+			const iters = 100_000
+			cpu0 := cpuNanos()
+			for b.Loop() {
+				loop(iters)
+			}
+			ns := float64(b.Elapsed().Nanoseconds())
+			if c := float64(cpuNanos() - cpu0); cpu0 != 0 && c > ns/2 {
+				ns = min(ns, c)
+			}
+			g := float64(flops) * iters * float64(b.N) / ns
+			b.ReportMetric(g, "GFLOP/s")
+			lanes := 8.0
+			if path == "avx512" {
+				lanes = 16
+			}
+			b.ReportMetric(g/(2*2*lanes), "GHz")
+		})
 	}
-	const iters = 100_000
-	cpu0 := cpuNanos()
-	for b.Loop() {
-		fmaPeak(iters)
+}
+
+// BenchmarkKernel measures each micro-kernel alone on a packed A sliver and
+// B sliver that stay in L1 (k = 256, beta = 1), against the peak of its
+// instruction set.
+func BenchmarkKernel(b *testing.B) {
+	for _, path := range testKernels {
+		b.Run(path, func(b *testing.B) {
+			useKernel(b, path)
+			const k = kcMax
+			r := rand.New(rand.NewPCG(1, 2))
+			a, bp := randSlice(r, mr*k), randSlice(r, kernel.nr*k)
+			c := make([]float32, mr*kernel.nr)
+			cpu0 := cpuNanos()
+			for b.Loop() {
+				kernel.fn(k, &a[0], &bp[0], &c[0], kernel.nr, 1, 1)
+			}
+			reportFlops(b, benchShape{m: mr, n: kernel.nr, k: k}, cpu0, 1)
+		})
 	}
-	ns := float64(b.Elapsed().Nanoseconds())
-	if c := float64(cpuNanos() - cpu0); cpu0 != 0 && c > ns/2 {
-		ns = min(ns, c)
-	}
-	g := 192 * iters * float64(b.N) / ns
-	b.ReportMetric(g, "GFLOP/s")
-	b.ReportMetric(g/32, "GHz")
 }
 
 // reportFlops reports wall-clock GFLOP/s and, because the machine is shared,
@@ -110,16 +151,18 @@ func reportFlops(b *testing.B, s benchShape, cpu0 int64, threads int) {
 	}
 	gc := flops / float64(cpu) * float64(threads)
 	b.ReportMetric(gc, "GFLOP/cpu-s")
-	if p := measuredPeak(); p > 0 && threads == 1 {
+	if p := measuredPeak(peakPath()); p > 0 && threads == 1 {
 		b.ReportMetric(100*gc/p, "%peak1")
 	}
 }
 
 // BenchmarkSgemm reports GFLOP/s for each shape with 1 and 2 threads and,
-// for one thread, the percentage of the measured single-core peak.
+// for one thread, the percentage of the measured single-core peak of the
+// kernel's instruction set (the 512-bit FMA loop for the AVX-512 kernel,
+// the 256-bit one otherwise). Compare kernels with NNLAB_GEMM.
 func BenchmarkSgemm(b *testing.B) {
-	if p := measuredPeak(); p > 0 {
-		b.Logf("kernel %s; measured single-core FP32 peak (FMA loop) %.1f GFLOP/s ≈ %.2f GHz × 32 flops/cycle", Kernel(), p, p/32)
+	if p := measuredPeak(peakPath()); p > 0 {
+		b.Logf("kernel %s; measured single-core FP32 peak (%s FMA loop) %.1f GFLOP/s", Kernel(), peakPath(), p)
 	}
 	for _, s := range benchShapes {
 		for _, threads := range []int{1, 2} {

@@ -6,13 +6,18 @@
 // the BLAS-style form with positional arguments and a scale factor alpha.
 //
 // Sgemm packs panels of op(A) into 6-row slivers and panels of op(B) into
-// 16-column slivers (so transposition costs nothing beyond packing), blocks
-// the loops for the caches (KC×NC panel of B in L3/L2, MC×KC block of A in L2,
-// one KC×16 sliver of B in L1) and runs a 6×16 register-blocked micro-kernel:
-// AVX2+FMA assembly on amd64 CPUs that have it (detected at run time with
-// golang.org/x/sys/cpu), a portable Go kernel elsewhere. Setting the
-// environment variable NNLAB_GEMM=generic forces the Go kernel. No AVX-512
-// kernel is provided (the machines this was tuned on lack AVX-512).
+// slivers as wide as the micro-kernel's tile (so transposition costs
+// nothing beyond packing), blocks the loops for the caches (KC×NC panel of
+// B in L3/L2, MC×KC block of A in L2, one KC-deep sliver of B in L1) and
+// runs a register-blocked micro-kernel. On amd64 the kernels are chosen at
+// start from what the CPU and OS support (golang.org/x/sys/cpu): AVX-512
+// assembly with a 6×32 tile on ZMM registers where AVX-512F is available,
+// else AVX2+FMA assembly with a 6×16 tile, else (and off amd64) a portable
+// Go kernel with the 6×16 layout. The sparse products (SparseMul,
+// SparseTMul, FromDense) have AVX-512 and AVX2 kernels of their own.
+// The environment variable NNLAB_GEMM=avx512, avx2 or generic forces a
+// set; a value this CPU cannot run, or an unknown one, is ignored, and
+// Kernel names the kernels in use and why NNLAB_GEMM was not followed.
 //
 // Large products are split into tiles of C that run on nn's persistent pool
 // of helper goroutines (package nn/internal/parallel; see SetThreads); small ones stay on the calling
@@ -29,10 +34,10 @@ import (
 
 // Register tile of the micro-kernel and cache-blocking sizes (in floats).
 const (
-	mr = 6  // rows of C per micro-kernel call
-	nr = 16 // columns of C per micro-kernel call
+	mr = 6  // rows of C per micro-kernel call (every kernel)
+	nr = 16 // columns of C per call of the generic and 6×16 kernels (see denseKernel.nr)
 
-	kcMax = 256  // depth of a packed panel: a kc×nr sliver of B is 16 KiB (L1)
+	kcMax = 256  // depth of a packed panel: a kc×nr sliver of B is 16 or 32 KiB (L1)
 	mcMax = 144  // rows of a packed A block: mc×kc×4 = 144 KiB (L2)
 	ncMax = 2048 // columns of a packed B panel: kc×nc×4 = 2 MiB (L3)
 
@@ -111,6 +116,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 	j.alpha, j.beta = alpha, beta
 	j.a, j.b, j.c = a, b, c
 	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+	j.kern = kernel
 	j.SetStop(stop)
 	j.next.Store(0)
 
@@ -154,6 +160,7 @@ type job struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
+	kern           denseKernel // the micro-kernel, fixed for the call
 
 	parts []part
 	next  atomic.Int32 // index of the next unclaimed part
@@ -167,6 +174,7 @@ var jobPool = sync.Pool{New: func() any { return new(job) }}
 // tm×tn with tm*tn = t that minimises the total packing work, which is
 // proportional to tn*m + tm*n (each part packs its rows of A and columns of B).
 func (j *job) split(t int) {
+	nr := j.kern.nr
 	mSlivers := (j.m + mr - 1) / mr
 	nSlivers := (j.n + nr - 1) / nr
 	bestM, bestN, best := 1, 1, -1
@@ -229,7 +237,7 @@ func blockSize(total, maxBlock, unit int) int {
 
 // run computes one part of C; it returns false if the job was interrupted.
 func (j *job) run(p part, ws *workspace) bool {
-	if np := roundUp(p.n1-p.n0, nr); np <= nResidentMax && j.k <= 4*kcMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
+	if np := roundUp(p.n1-p.n0, j.kern.nr); np <= nResidentMax && j.k <= 4*kcMax && j.k*np <= bResidentMax && p.m1-p.m0 >= 4*mcMax {
 		return j.runResident(p, ws)
 	}
 	return j.runGoto(p, ws)
@@ -241,7 +249,7 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 	mp, np := p.m1-p.m0, p.n1-p.n0
 	kcB := blockSize(j.k, kcMax, 1)
 	mcB := blockSize(mp, mcMax, mr)
-	ncB := blockSize(np, ncMax, nr)
+	ncB := blockSize(np, ncMax, j.kern.nr)
 	ws.ensure(mcB*kcB+packSlack, kcB*ncB)
 	for jc := p.n0; jc < p.n1; jc += ncB {
 		nc := min(ncB, p.n1-jc)
@@ -250,7 +258,7 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 			if j.interrupted() {
 				return false
 			}
-			packB(ws.b, j.b, j.ldb, j.transB, pc, kc, jc, nc)
+			packB(&j.kern, ws.b, j.b, j.ldb, j.transB, pc, kc, jc, nc)
 			beta := j.beta
 			if pc > 0 {
 				beta = 1
@@ -260,8 +268,8 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 				if ic > p.m0 && j.interrupted() {
 					return false
 				}
-				packA(ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
-				macroKernel(ws.a, ws.b, ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
+				packA(&j.kern, ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
+				macroKernel(&j.kern, ws.a, ws.b, ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
 			}
 		}
 	}
@@ -278,14 +286,14 @@ func (j *job) runResident(p part, ws *workspace) bool {
 	kcB := blockSize(j.k, kcMax, 1)
 	mcCap := max(8*mr, min(mcMax, aResidentMax/j.k/mr*mr))
 	mcB := blockSize(mp, mcCap, mr)
-	npp := roundUp(np, nr)
+	npp := roundUp(np, j.kern.nr)
 	ws.ensure(roundUp(mcB, mr)*j.k+packSlack, j.k*npp)
 	if j.interrupted() {
 		return false
 	}
 	for pc := 0; pc < j.k; pc += kcB {
 		kc := min(kcB, j.k-pc)
-		packB(ws.b[pc*npp:], j.b, j.ldb, j.transB, pc, kc, p.n0, np)
+		packB(&j.kern, ws.b[pc*npp:], j.b, j.ldb, j.transB, pc, kc, p.n0, np)
 	}
 	for ic := p.m0; ic < p.m1; ic += mcB {
 		mc := min(mcB, p.m1-ic)
@@ -295,7 +303,7 @@ func (j *job) runResident(p part, ws *workspace) bool {
 		}
 		for pc := 0; pc < j.k; pc += kcB {
 			kc := min(kcB, j.k-pc)
-			packA(ws.a[pc*mcp:], j.a, j.lda, j.transA, ic, mc, pc, kc)
+			packA(&j.kern, ws.a[pc*mcp:], j.a, j.lda, j.transA, ic, mc, pc, kc)
 		}
 		for pc := 0; pc < j.k; pc += kcB {
 			kc := min(kcB, j.k-pc)
@@ -303,7 +311,7 @@ func (j *job) runResident(p part, ws *workspace) bool {
 			if pc > 0 {
 				beta = 1
 			}
-			macroKernel(ws.a[pc*mcp:], ws.b[pc*npp:], ws, mc, np, kc, j.alpha, beta, j.c[ic*j.ldc+p.n0:], j.ldc)
+			macroKernel(&j.kern, ws.a[pc*mcp:], ws.b[pc*npp:], ws, mc, np, kc, j.alpha, beta, j.c[ic*j.ldc+p.n0:], j.ldc)
 		}
 	}
 	return true
@@ -313,9 +321,9 @@ func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
 
 // macroKernel multiplies the packed mc×kc block of A (apack) by the packed
 // kc×nc panel of B (bpack) into C (which starts at the block's top-left
-// element); ws provides the scratch tile for edges.
-func macroKernel(apack, bpack []float32, ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
-	k := kernel
+// element) with micro-kernel kern; ws provides the scratch tile for edges.
+func macroKernel(kern *denseKernel, apack, bpack []float32, ws *workspace, mc, nc, kc int, alpha, beta float32, c []float32, ldc int) {
+	k, nr := kern.fn, kern.nr
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		bp := &bpack[jr*kc]

@@ -5,8 +5,7 @@
 //            and Y(5+2r) (cols 8-15)
 //   Y0, Y1   the current 16-float row of the packed B sliver
 //   Y2, Y3   alternating broadcasts of one element of the packed A sliver
-// An AVX-512 variant (e.g. 14x32 with 28 zmm accumulators) is not provided:
-// the target machine (AMD Zen 3 EPYC) has no AVX-512.
+// The AVX-512 kernel (6x32 on ZMM registers) is in kernel512_amd64.s.
 
 #include "textflag.h"
 

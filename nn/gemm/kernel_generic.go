@@ -1,46 +1,152 @@
 package gemm
 
 import (
+	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"unsafe"
 )
 
 // kernelFunc is the micro-kernel signature: C[0:mr,0:nr] = alpha*Apack·Bpack
-// + beta*C, where Apack holds mr floats per k step, Bpack nr floats per k step,
-// and C has row stride ldc. If beta == 0, C must not be read (it may hold NaN).
+// + beta*C, where Apack holds mr floats per k step, Bpack nr floats per k step
+// (nr is the kernel's tile width, see denseKernel), and C has row stride ldc.
+// If beta == 0, C must not be read (it may hold NaN).
 type kernelFunc func(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
+// packFunc packs one full sliver of op(B) (see packB): k rows of the
+// kernel's nr columns. The transposing ones need k to be a multiple of 8.
+type packFunc func(k int, dst, src *float32, ldb int)
+
+// denseKernel is a micro-kernel with its tile width and packing routines.
+// Every kernel has mr = 6 rows (so packed A is the same for all); nr is 16
+// for the generic and 6×16 assembly kernels and 32 for the AVX-512 one.
+type denseKernel struct {
+	name     string // what Kernel reports, e.g. "avx512 6x32"
+	fn       kernelFunc
+	nr       int  // columns of C per call, ≤ nrMax
+	asmPackA bool // pack A with packA6N/packA6T
+	// packBN and packBT pack a full sliver of B (as stored, or transposed);
+	// nil means the Go loops.
+	packBN, packBT packFunc
+}
+
+// nrMax is the widest tile of any kernel (the edge scratch tile's width).
+const nrMax = 32
+
+// compressFunc is the signature of the assembly compress (see compress).
+type compressFunc func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+
+// kernelSet is one instruction set's kernels: the dense micro-kernel and
+// the sparse ones (nil where the set has none, which means the Go loops).
+type kernelSet struct {
+	path               string // the NNLAB_GEMM value that selects it
+	dense              denseKernel
+	sp, sp32           spKernelFunc
+	scatter, scatter32 scatterFunc
+	compress           compressFunc
+	borrowed           string // kernels taken from another set, e.g. "compress avx2"
+}
+
+// Hooks set by the architecture's init before it calls selectKernel.
 var (
-	// asmKernel is the assembly kernel if the CPU supports it, else nil.
+	// asmKernel is the 6×16 assembly kernel if the CPU supports it, else
+	// nil; asmPath names its instruction set (the NNLAB_GEMM value).
 	asmKernel kernelFunc
-	// kernel is the micro-kernel in use (asmKernel or kernelGeneric).
-	kernel kernelFunc = kernelGeneric
-	// kernelName names the kernel in use, for benchmarks and logs.
-	kernelName = "generic"
-	// asmSpKernel and asmCompress are the assembly sparse kernels if the
-	// CPU supports them.
+	asmPath   = "avx2"
+	asmName   = "avx2+fma 6x16"
+	// asmSpKernel, asmScatter and asmCompress are the assembly sparse
+	// kernels that go with asmKernel, if the CPU supports them.
 	asmSpKernel, asmSpKernel32 spKernelFunc
 	asmScatter, asmScatter32   scatterFunc
-	asmCompress                func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
-	// asmPack selects the assembly packing routines (set with the kernel).
-	asmPack bool
+	asmCompress                compressFunc
+	// avx512 is the AVX-512 kernel set (kernel_amd64.go) if the CPU and
+	// OS support AVX-512F, else nil.
+	avx512 *kernelSet
 )
 
-// selectKernel picks the assembly kernel when available, unless the
-// environment variable NNLAB_GEMM=generic forces the portable Go kernel.
+var (
+	// kernel is the dense micro-kernel in use.
+	kernel = genericSet().dense
+	// kernelName is what Kernel reports: the kernels in use, and why
+	// NNLAB_GEMM was not followed if it was not.
+	kernelName = "generic"
+)
+
+// genericSet is the portable Go kernels.
+func genericSet() kernelSet {
+	return kernelSet{path: "generic", dense: denseKernel{name: "generic", fn: kernelGeneric, nr: nr}}
+}
+
+// kernelSets returns the kernel sets this CPU runs, fastest first; the
+// generic set is always last.
+func kernelSets() []kernelSet {
+	var sets []kernelSet
+	if avx512 != nil {
+		sets = append(sets, *avx512)
+	}
+	if asmKernel != nil {
+		sets = append(sets, kernelSet{
+			path:  asmPath,
+			dense: denseKernel{name: asmName, fn: asmKernel, nr: nr, asmPackA: true, packBN: packB16N, packBT: packB16T},
+			sp:    asmSpKernel, sp32: asmSpKernel32,
+			scatter: asmScatter, scatter32: asmScatter32,
+			compress: asmCompress,
+		})
+	}
+	return append(sets, genericSet())
+}
+
+// knownPaths are the values NNLAB_GEMM accepts on some CPU.
+var knownPaths = []string{"avx512", "avx2", "neon", "generic"}
+
+// selectKernel picks the fastest kernel set this CPU runs, or the one the
+// environment variable NNLAB_GEMM names (avx512, avx2 or generic). A value
+// that is unknown or names kernels this CPU cannot run falls back to the
+// fastest set, and Kernel says so.
 func selectKernel() {
-	if asmKernel != nil && os.Getenv("NNLAB_GEMM") != "generic" {
-		kernel, kernelName, asmPack = asmKernel, "avx2+fma 6x16", true
-		spKernel, compressKernel, scatterKernel = asmSpKernel, asmCompress, asmScatter
-		spKernel32, scatterKernel32 = asmSpKernel32, asmScatter32
-	} else {
-		kernel, kernelName, asmPack = kernelGeneric, "generic", false
-		spKernel, compressKernel, scatterKernel = nil, nil, nil
-		spKernel32, scatterKernel32 = nil, nil
+	sets := kernelSets()
+	want := os.Getenv("NNLAB_GEMM")
+	use, note := sets[0], ""
+	if want != "" {
+		found := false
+		for _, s := range sets {
+			if s.path == want {
+				use, found = s, true
+				break
+			}
+		}
+		if !found {
+			var runs []string
+			for _, s := range sets {
+				runs = append(runs, s.path)
+			}
+			why := "unknown value"
+			if slices.Contains(knownPaths, want) {
+				why = "this CPU cannot run it"
+			}
+			note = fmt.Sprintf(" (NNLAB_GEMM=%q ignored: %s; this CPU runs %s)", want, why, strings.Join(runs, ", "))
+		}
+	}
+	setKernels(use)
+	kernelName += note
+}
+
+// setKernels makes s the kernels in use.
+func setKernels(s kernelSet) {
+	kernel = s.dense
+	spKernel, spKernel32 = s.sp, s.sp32
+	scatterKernel, scatterKernel32 = s.scatter, s.scatter32
+	compressKernel = s.compress
+	kernelName = s.dense.name
+	if s.borrowed != "" {
+		kernelName += ", " + s.borrowed
 	}
 }
 
-// Kernel reports which micro-kernel Sgemm uses: "avx2+fma 6x16" or "generic".
+// Kernel reports which kernels Sgemm and the sparse products use, such as
+// "avx512 6x32, compress avx2", "avx2+fma 6x16" or "generic", followed by a note in
+// parentheses if NNLAB_GEMM asked for kernels that are not available.
 func Kernel() string { return kernelName }
 
 // kernelGeneric is the portable Go micro-kernel with the same contract and

@@ -7,8 +7,10 @@ import (
 
 // packA packs op(A)[i0:i0+mc, p0:p0+kc] into dst as mr-row slivers: sliver s
 // holds, for each p, the mr values op(A)[i0+s*mr+r, p0+p], zero-padded. dst
-// must have packSlack floats to spare after the mc×kc block.
-func packA(dst, a []float32, lda int, trans bool, i0, mc, p0, kc int) {
+// must have packSlack floats to spare after the mc×kc block. kern says
+// whether to use the assembly routines.
+func packA(kern *denseKernel, dst, a []float32, lda int, trans bool, i0, mc, p0, kc int) {
+	asmPack := kern.asmPackA
 	for ir := 0; ir < mc; ir += mr {
 		d := dst[ir*kc : ir*kc+mr*kc+packSlack]
 		rows := min(mr, mc-ir)
@@ -63,40 +65,34 @@ func packA(dst, a []float32, lda int, trans bool, i0, mc, p0, kc int) {
 	}
 }
 
-// packB packs op(B)[p0:p0+kc, j0:j0+nc] into dst as nr-column slivers:
-// sliver s holds, for each p, the nr values op(B)[p0+p, j0+s*nr+j],
-// zero-padded.
-func packB(dst, b []float32, ldb int, trans bool, p0, kc, j0, nc int) {
+// packB packs op(B)[p0:p0+kc, j0:j0+nc] into dst as slivers of kern.nr
+// columns: sliver s holds, for each p, the nr values op(B)[p0+p,
+// j0+s*nr+j], zero-padded.
+func packB(kern *denseKernel, dst, b []float32, ldb int, trans bool, p0, kc, j0, nc int) {
+	nr := kern.nr
 	for jr := 0; jr < nc; jr += nr {
 		d := dst[jr*kc : jr*kc+nr*kc]
 		cols := min(nr, nc-jr)
 		if !trans { // op(B)[p,j] = b[p*ldb+j]: nr contiguous values per p.
-			if cols == nr {
-				if asmPack {
-					_ = b[(p0+kc-1)*ldb+j0+jr+nr-1]
-					packB16N(kc, &d[0], &b[p0*ldb+j0+jr], ldb)
-					continue
-				}
-				for p := range kc {
-					src := b[(p0+p)*ldb+j0+jr:]
-					*(*[nr]float32)(d[p*nr : p*nr+nr]) = [nr]float32(src[:nr])
-				}
+			if cols == nr && kern.packBN != nil {
+				_ = b[(p0+kc-1)*ldb+j0+jr+nr-1]
+				kern.packBN(kc, &d[0], &b[p0*ldb+j0+jr], ldb)
 				continue
 			}
 			for p := range kc {
-				q := (*[nr]float32)(d[p*nr : p*nr+nr])
-				*q = [nr]float32{}
-				copy(q[:cols], b[(p0+p)*ldb+j0+jr:])
+				q := d[p*nr : p*nr+nr]
+				n := copy(q[:cols], b[(p0+p)*ldb+j0+jr:])
+				clear(q[n:])
 			}
 			continue
 		}
 		// op(B)[p,j] = b[j*ldb+p]: transpose nr rows of B.
 		p8 := 0
-		if cols == nr && asmPack {
+		if cols == nr && kern.packBT != nil {
 			p8 = kc &^ 7
 			if p8 > 0 {
 				_ = b[(j0+jr+nr-1)*ldb+p0+kc-1]
-				packB16T(p8, &d[0], &b[(j0+jr)*ldb+p0], ldb)
+				kern.packBT(p8, &d[0], &b[(j0+jr)*ldb+p0], ldb)
 			}
 		}
 		if cols < nr {
@@ -114,7 +110,7 @@ func packB(dst, b []float32, ldb int, trans bool, p0, kc, j0, nc int) {
 // workspace holds one goroutine's packing buffers.
 type workspace struct {
 	a, b []float32 // 64-byte aligned
-	tile [mr * nr]float32
+	tile [mr * nrMax]float32
 }
 
 var wsPool = sync.Pool{New: func() any { return new(workspace) }}

@@ -153,7 +153,7 @@ var compressLUT = func() (lut [256][8]int32) {
 
 // compressKernel is the assembly compress for n (a multiple of 8) values,
 // or nil.
-var compressKernel func(x *float32, n, base int, idx *int32, val *float32, lut *[256][8]int32) int
+var compressKernel compressFunc
 
 // nonzero is 1 if v != 0 and 0 otherwise, without a branch (nonzero
 // pixels come in unpredictable runs).
@@ -192,8 +192,8 @@ const spPollMACs = 1 << 18
 // left alone if beta == 1.
 type spKernelFunc func(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
 
-// spKernel is the assembly sparse kernel when the CPU has AVX2+FMA and the
-// Go kernel is not forced (see selectKernel), else nil; spKernel32 its
+// spKernel is the assembly sparse kernel of the kernel set in use (AVX-512
+// or AVX2+FMA; see selectKernel), or nil for the Go loops; spKernel32 its
 // version for a last slab of 32 columns.
 var spKernel, spKernel32 spKernelFunc
 
@@ -329,7 +329,7 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 // val[p]·d[r*ldd : r*ldd+64] to row idx[p] of the packed 64-column panel c.
 type scatterFunc func(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
 
-// scatterKernel is the assembly kernel when the CPU has AVX2+FMA, else nil;
+// scatterKernel is the assembly kernel of the kernel set in use, or nil;
 // scatterKernel32 its version for a last slab of 32 columns.
 var scatterKernel, scatterKernel32 scatterFunc
 

@@ -29,7 +29,7 @@ func TestSparseMul(t *testing.T) {
 		{300, 130, 7}, {784, 128, 128}, {7, 200, 1}, {0, 8, 8}, {4, 0, 3},
 		{70, 288, 150}, {9, 100, 20}, {40, 32, 10}, // 32-column slabs
 	}
-	for _, kern := range []string{"asm", "generic"} {
+	for _, kern := range testKernels {
 		for _, threads := range []int{1, 2} {
 			for _, sh := range shapes {
 				for _, density := range []float64{0, 0.2, 1} {
@@ -123,90 +123,98 @@ func TestFromDenseLimit(t *testing.T) {
 }
 
 func TestSparseInterrupt(t *testing.T) {
-	useThreads(t, 2)
-	r := rand.New(rand.NewPCG(3, 4))
-	const m, n, k = 1000, 256, 300
-	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
-	var s CSR
-	s.FromDense(m, k, a, k, m*k)
-	var calls atomic.Int32
-	if SparseMul(&s, n, b, n, 0, c, n, func() bool { return calls.Add(1) > 2 }) {
-		t.Fatal("SparseMul completed despite stop")
-	}
-	if !SparseMul(&s, n, b, n, 0, c, n, func() bool { return false }) {
-		t.Fatal("SparseMul reported an interrupt that did not happen")
-	}
-	calls.Store(0)
-	dw := make([]float32, k*n)
-	if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
-		t.Fatal("SparseTMul completed despite stop")
+	for _, kern := range testKernels {
+		t.Run(kern, func(t *testing.T) {
+			useKernel(t, kern)
+			useThreads(t, 2)
+			r := rand.New(rand.NewPCG(3, 4))
+			const m, n, k = 1000, 256, 300
+			a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
+			var s CSR
+			s.FromDense(m, k, a, k, m*k)
+			var calls atomic.Int32
+			if SparseMul(&s, n, b, n, 0, c, n, func() bool { return calls.Add(1) > 2 }) {
+				t.Fatal("SparseMul completed despite stop")
+			}
+			if !SparseMul(&s, n, b, n, 0, c, n, func() bool { return false }) {
+				t.Fatal("SparseMul reported an interrupt that did not happen")
+			}
+			calls.Store(0)
+			dw := make([]float32, k*n)
+			if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
+				t.Fatal("SparseTMul completed despite stop")
+			}
+		})
 	}
 }
 
 func TestSparseAllocs(t *testing.T) {
-	useThreads(t, 2)
-	r := rand.New(rand.NewPCG(5, 6))
-	const m, n, k = 128, 512, 784
-	a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
-	dw := make([]float32, k*n)
-	var s CSR
-	s.FromDense(m, k, a, k, m*k)
-	n2 := testing.AllocsPerRun(10, func() {
-		s.FromDense(m, k, a, k, m*k)
-		SparseMul(&s, n, b, n, 0, c, n, nil)
-		SparseTMul(&s, n, c, n, 0, dw, n, nil)
-	})
-	if n2 != 0 {
-		t.Errorf("FromDense, SparseMul and SparseTMul allocate %v times, want 0", n2)
+	for _, kern := range testKernels {
+		t.Run(kern, func(t *testing.T) {
+			useKernel(t, kern)
+			useThreads(t, 2)
+			r := rand.New(rand.NewPCG(5, 6))
+			const m, n, k = 128, 512, 784
+			a, b, c := sparseSlice(r, m*k, 0.2), randSlice(r, k*n), make([]float32, m*n)
+			dw := make([]float32, k*n)
+			var s CSR
+			s.FromDense(m, k, a, k, m*k)
+			n2 := testing.AllocsPerRun(10, func() {
+				s.FromDense(m, k, a, k, m*k)
+				SparseMul(&s, n, b, n, 0, c, n, nil)
+				SparseTMul(&s, n, c, n, 0, dw, n, nil)
+			})
+			if n2 != 0 {
+				t.Errorf("FromDense, SparseMul and SparseTMul allocate %v times, want 0", n2)
+			}
+		})
 	}
 }
 
+// BenchmarkSparseMul times the tutorial's first layer on MNIST-like input
+// (19% nonzero pixels): FromDense alone (compress), the forward S·W
+// (128×784 · 784×512, FromDense included), the weight gradient Sᵀ·dY, and
+// the dense products they replace, with the kernels NNLAB_GEMM selects.
+// cpu-ns/op is the process's CPU time per call, steadier than wall time
+// on a shared machine.
 func BenchmarkSparseMul(b *testing.B) {
-	// The tutorial's first layer on MNIST-like input (19% nonzero pixels):
-	// forward S·W (128×784 · 784×512) and the weight gradient Sᵀ·dY.
 	r := rand.New(rand.NewPCG(1, 1))
 	const m, n, k = 128, 512, 784
 	a, w, dy := sparseSlice(r, m*k, 0.19), randSlice(r, k*n), randSlice(r, m*n)
 	c, dw := make([]float32, m*n), make([]float32, k*n)
 	var s CSR
 	s.FromDense(m, k, a, k, m*k)
+	b.Logf("kernels %s", Kernel())
 	for _, threads := range []int{1, 2} {
-		b.Run(fmt.Sprintf("forward/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				s.FromDense(m, k, a, k, m*k)
-				SparseMul(&s, n, w, n, 0, c, n, nil)
-			}
-		})
-		b.Run(fmt.Sprintf("weightgrad/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				SparseTMul(&s, n, dy, n, 0, dw, n, nil)
-			}
-		})
-		b.Run(fmt.Sprintf("dense-forward/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				Sgemm(false, false, m, n, k, 1, a, k, w, n, 0, c, n)
-			}
-		})
-		b.Run(fmt.Sprintf("dense-weightgrad/threads=%d", threads), func(b *testing.B) {
-			useThreads(b, threads)
-			parallelMinMACs = 8 << 20
-			for b.Loop() {
-				Sgemm(true, false, k, n, m, 1, a, k, dy, n, 0, dw, n)
-			}
-		})
+		for _, bc := range []struct {
+			name string
+			f    func()
+		}{
+			{"fromdense", func() { s.FromDense(m, k, a, k, m*k) }},
+			{"forward", func() { s.FromDense(m, k, a, k, m*k); SparseMul(&s, n, w, n, 0, c, n, nil) }},
+			{"weightgrad", func() { SparseTMul(&s, n, dy, n, 0, dw, n, nil) }},
+			{"dense-forward", func() { Sgemm(false, false, m, n, k, 1, a, k, w, n, 0, c, n) }},
+			{"dense-weightgrad", func() { Sgemm(true, false, k, n, m, 1, a, k, dy, n, 0, dw, n) }},
+		} {
+			b.Run(fmt.Sprintf("%s/threads=%d", bc.name, threads), func(b *testing.B) {
+				useThreads(b, threads)
+				parallelMinMACs = 8 << 20
+				cpu0 := cpuNanos()
+				for b.Loop() {
+					bc.f()
+				}
+				if cpu0 != 0 {
+					b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N), "cpu-ns/op")
+				}
+			})
+		}
 	}
 }
 
 // TestCompress checks both compress kernels on values that include -0
 // (zero) and NaN (nonzero, as for Go's !=), at lengths around 8.
 func TestCompress(t *testing.T) {
-	for _, kern := range []string{"asm", "generic"} {
+	for _, kern := range testKernels {
 		t.Run(kern, func(t *testing.T) {
 			useKernel(t, kern)
 			r := rand.New(rand.NewPCG(9, 9))
@@ -237,6 +245,29 @@ func TestCompress(t *testing.T) {
 						t.Fatalf("n=%d: entry %d = (%d, %v), want (%d, %v)", n, q, idx[q], val[q], i, v)
 					}
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkCompress runs each compress kernel on MNIST-like rows (784
+// values, 19% nonzero) in chunks of 96, as FromDense does.
+func BenchmarkCompress(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	x := sparseSlice(r, 128*784, 0.19)
+	idx, val := make([]int32, len(x)+16), make([]float32, len(x)+16)
+	for _, kern := range testKernels {
+		b.Run(kern, func(b *testing.B) {
+			useKernel(b, kern)
+			cpu0 := cpuNanos()
+			for b.Loop() {
+				q := 0
+				for j := 0; j < len(x); j += 96 {
+					q += compress(x[j:min(j+96, len(x))], j, idx[q:], val[q:])
+				}
+			}
+			if cpu0 != 0 {
+				b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}
