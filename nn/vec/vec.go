@@ -1,7 +1,9 @@
 // Package vec holds the element-wise kernels that show in a training
-// profile once matrix products are fast: the optimizer updates. Each has an
-// AVX2 version on amd64 CPUs that support it and a portable Go version;
-// NNLAB_GEMM=generic (the switch package gemm honours) forces the Go one.
+// profile once matrix products are fast: the optimizer updates, bias adds,
+// ReLU and max-pooling. Each has AVX-512 and AVX2 versions on amd64 CPUs
+// that support them and a portable Go version. NNLAB_GEMM (the switch
+// package gemm honours) may force a lesser one: avx2 or generic. Kernel
+// says which run.
 package vec
 
 import (
@@ -53,6 +55,10 @@ func adamGo(w, g, m, v []float32, lr, b1, b2, eps float32) {
 		w[i] -= lr * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
 	}
 }
+
+// Kernel names the kernels that run: on amd64 "avx512", "avx2+fma" or
+// "generic", as the CPU supports and NNLAB_GEMM allows.
+func Kernel() string { return kernelName }
 
 // parallelMin is the length from which an update is split over two cores.
 const parallelMin = 1 << 16

@@ -6,28 +6,111 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA && os.Getenv("NNLAB_GEMM") != "generic"
+// The kernels in use, chosen once at start from what the CPU and the
+// operating system support; NNLAB_GEMM (the switch package gemm honours)
+// may ask for less: "avx512", "avx2" or "generic". A value this CPU cannot
+// run, or one vec does not know, leaves the best supported kernels.
+var useAVX2, useAVX512, kernelName = selectKernels(os.Getenv("NNLAB_GEMM"))
 
-// adamAVX2 updates the first n elements (a multiple of 8); c1 = 1-b1, c2 = 1-b2.
-//
-//go:noescape
-func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+func selectKernels(force string) (avx2, avx512 bool, name string) {
+	avx2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	// cpu.X86.HasAVX512F is set only when the OS saves the ZMM and mask
+	// registers. The kernels use F, VL, DQ (VRANGEPS) and BMI2 (SHLX for the
+	// tail mask), which every AVX-512 CPU has.
+	avx512 = avx2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
+	switch {
+	case force == "generic":
+		avx2, avx512 = false, false
+	case force == "avx2" && avx2:
+		avx512 = false
+	}
+	switch {
+	case avx512:
+		return true, true, "avx512"
+	case avx2:
+		return true, false, "avx2+fma"
+	}
+	return false, false, "generic"
+}
 
-// addAVX2 sets dst[i] = a[i] + b[i] for the first n elements (a multiple of 8).
-//
-//go:noescape
-func addAVX2(dst, a, b *float32, n int)
+// Each operation below is called by vec.go for its first n elements, n a
+// multiple of 8 (the tail is done in Go), and runs the AVX-512 kernel
+// where it is selected. The small wrappers are inlined into their callers.
 
-// reluAVX2 and reluGradAVX2 are Relu and ReluGrad for the first n
-// elements (a multiple of 8).
-//
-//go:noescape
-func reluAVX2(y, x *float32, n int)
+// adamAVX2 updates the first n elements; c1 = 1-b1, c2 = 1-b2.
+func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32) {
+	if useAVX512 {
+		adamZ(w, grad, m, v, n, lr, b1, c1, b2, c2, eps)
+		return
+	}
+	adamY(w, grad, m, v, n, lr, b1, c1, b2, c2, eps)
+}
+
+// addAVX2 sets dst[i] = a[i] + b[i] for the first n elements.
+func addAVX2(dst, a, b *float32, n int) {
+	if useAVX512 {
+		addZ(dst, a, b, n)
+		return
+	}
+	addY(dst, a, b, n)
+}
+
+// reluAVX2 is Relu for the first n elements.
+func reluAVX2(y, x *float32, n int) {
+	if useAVX512 {
+		reluZ(y, x, n)
+		return
+	}
+	reluY(y, x, n)
+}
+
+// reluGradAVX2 is ReluGrad for the first n elements.
+func reluGradAVX2(dst, grad, y *float32, n int, add bool) {
+	if useAVX512 {
+		reluGradZ(dst, grad, y, n, add)
+		return
+	}
+	reluGradY(dst, grad, y, n, add)
+}
+
+// maxIndexAVX2 is MaxIndex for the first n elements.
+func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int) {
+	if useAVX512 {
+		maxIndexZ(dst, idx, x, offs, noffs, n)
+		return
+	}
+	maxIndexY(dst, idx, x, offs, noffs, n)
+}
+
+// The assembly kernels: *Y on YMM registers (AVX2 and FMA), *Z on ZMM
+// registers (AVX-512 F and VL, EVEX encoded, a masked 8-wide last step).
 
 //go:noescape
-func reluGradAVX2(dst, grad, y *float32, n int, add bool)
+func adamY(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
 
-// maxIndexAVX2 is MaxIndex for the first n elements (a multiple of 8).
-//
 //go:noescape
-func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
+func adamZ(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+
+//go:noescape
+func addY(dst, a, b *float32, n int)
+
+//go:noescape
+func addZ(dst, a, b *float32, n int)
+
+//go:noescape
+func reluY(y, x *float32, n int)
+
+//go:noescape
+func reluZ(y, x *float32, n int)
+
+//go:noescape
+func reluGradY(dst, grad, y *float32, n int, add bool)
+
+//go:noescape
+func reluGradZ(dst, grad, y *float32, n int, add bool)
+
+//go:noescape
+func maxIndexY(dst, idx, x *float32, offs *int, noffs, n int)
+
+//go:noescape
+func maxIndexZ(dst, idx, x *float32, offs *int, noffs, n int)

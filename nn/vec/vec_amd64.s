@@ -1,7 +1,7 @@
 #include "textflag.h"
 
-// func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
-TEXT ·adamAVX2(SB), NOSPLIT, $0-64
+// func adamY(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+TEXT ·adamY(SB), NOSPLIT, $0-64
 	MOVQ         w+0(FP), DI
 	MOVQ         grad+8(FP), SI
 	MOVQ         m+16(FP), DX
@@ -40,8 +40,8 @@ done:
 	VZEROUPPER
 	RET
 
-// func addAVX2(dst, a, b *float32, n int)
-TEXT ·addAVX2(SB), NOSPLIT, $0-32
+// func addY(dst, a, b *float32, n int)
+TEXT ·addY(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
@@ -81,9 +81,10 @@ done:
 	VZEROUPPER
 	RET
 
-// func reluAVX2(y, x *float32, n int)
-// y[i] = max(x[i], 0) for the first n elements (a multiple of 8).
-TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+// func reluY(y, x *float32, n int)
+// y[i] = max(x[i], 0) for the first n elements (a multiple of 8), with Go's
+// max: NaN stays NaN and -0 becomes +0.
+TEXT ·reluY(SB), NOSPLIT, $0-24
 	MOVQ   y+0(FP), DI
 	MOVQ   x+8(FP), SI
 	MOVQ   n+16(FP), CX
@@ -93,7 +94,9 @@ TEXT ·reluAVX2(SB), NOSPLIT, $0-24
 rloop:
 	CMPQ    AX, CX
 	JGE     rdone
-	VMAXPS  (SI)(AX*4), Y5, Y0
+	VMOVUPS (SI)(AX*4), Y0
+	VCMPPS  $0x16, Y5, Y0, Y1 // x nle 0: positive or NaN, as Go's max(x, 0)
+	VANDPS  Y0, Y1, Y0        // else +0 (VMAXPS would keep -0 and drop NaN)
 	VMOVUPS Y0, (DI)(AX*4)
 	ADDQ    $8, AX
 	JMP     rloop
@@ -102,10 +105,10 @@ rdone:
 	VZEROUPPER
 	RET
 
-// func reluGradAVX2(dst, grad, y *float32, n int, add bool)
+// func reluGradY(dst, grad, y *float32, n int, add bool)
 // dst[i] = g[i] where y[i] > 0, else 0 (added to dst if add), for the first n
 // elements (a multiple of 8).
-TEXT ·reluGradAVX2(SB), NOSPLIT, $0-33
+TEXT ·reluGradY(SB), NOSPLIT, $0-33
 	MOVQ   dst+0(FP), DI
 	MOVQ   grad+8(FP), SI
 	MOVQ   y+16(FP), DX
@@ -139,10 +142,11 @@ gdone:
 	VZEROUPPER
 	RET
 
-// func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
+// func maxIndexY(dst, idx, x *float32, offs *int, noffs, n int)
 // For i < n (a multiple of 8): dst[i] = max over j of x[offs[j]+i], and
 // idx[i] holds, as float32 bits, offs[j]+i for the first j that reaches it.
-TEXT ·maxIndexAVX2(SB), NOSPLIT, $0-48
+// A NaN makes dst[i] NaN, as Go's max; the sign of a zero maximum may differ.
+TEXT ·maxIndexY(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ idx+8(FP), R8
 	MOVQ x+16(FP), SI
@@ -173,6 +177,8 @@ mwin:
 	VMOVUPS (SI)(AX*4), Y2
 	VCMPPS $0x11, Y2, Y0, Y3 // best < v
 	VMAXPS Y0, Y2, Y0
+	VCMPPS $0x03, Y2, Y2, Y5 // v is NaN: Go's max gives NaN, VMAXPS best
+	VBLENDVPS Y5, Y2, Y0, Y0
 	VMOVQ AX, X4
 	VPBROADCASTD X4, Y4
 	VPADDD Y7, Y4, Y4
