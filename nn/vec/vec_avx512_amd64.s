@@ -5,18 +5,22 @@
 // mask K1 = (1<<(n%16))-1, where masked-out lanes are neither read nor
 // written (so they cannot fault past the end of a slice).
 
-// SETMASK sets K1 to the lanes still to do out of 16: min(n-i, 16) of
-// them, as (1<<r)-1. It uses R12 and R13; CX holds n and AX i.
-#define SETMASK \
-	MOVQ    CX, R12       \
-	SUBQ    AX, R12       \
-	MOVQ    $16, R13      \
-	CMPQ    R12, R13      \
-	CMOVQGT R13, R12      \
-	MOVQ    $1, R13       \
-	SHLXQ   R12, R13, R13 \
-	DECQ    R13           \
-	KMOVW   R13, K1
+// NEXT16 starts a step of 16 lanes at element AX of CX, or jumps to done
+// when none is left. A full step keeps K1 all ones; the last, with r =
+// CX-AX < 16 lanes, sets K1 to (1<<r)-1. It uses R12 and R13.
+#define NEXT16(done) \
+	MOVQ  CX, R12       \
+	SUBQ  AX, R12       \
+	JLE   done          \
+	CMPQ  R12, $16      \
+	JGE   5(PC)         \
+	MOVQ  $1, R13       \
+	SHLXQ R12, R13, R13 \
+	DECQ  R13           \
+	KMOVW R13, K1
+
+// ALLLANES sets K1 to all 16 lanes.
+#define ALLLANES KXNORW K1, K1, K1
 
 // func adamZ(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
 TEXT ·adamZ(SB), NOSPLIT, $0-64
@@ -32,11 +36,10 @@ TEXT ·adamZ(SB), NOSPLIT, $0-64
 	VBROADCASTSS c2+56(FP), Z3
 	VBROADCASTSS eps+60(FP), Z5
 	XORQ         AX, AX
+	ALLLANES
 
 loop:
-	CMPQ          AX, CX
-	JGE           done
-	SETMASK
+	NEXT16(done)
 	VMOVUPS.Z     (SI)(AX*4), K1, Z6  // g
 	VMOVUPS.Z     (DX)(AX*4), K1, Z7  // m
 	VMOVUPS.Z     (R8)(AX*4), K1, Z9  // v
@@ -70,6 +73,7 @@ TEXT ·addZ(SB), NOSPLIT, $0-32
 	XORQ AX, AX
 	MOVQ CX, BX
 	ANDQ $-64, BX
+	ALLLANES
 
 loop64:
 	CMPQ    AX, BX
@@ -90,9 +94,7 @@ loop64:
 	JMP     loop64
 
 tail:
-	CMPQ      AX, CX
-	JGE       done
-	SETMASK
+	NEXT16(done)
 	VMOVUPS.Z (SI)(AX*4), K1, Z0
 	VMOVUPS.Z (DX)(AX*4), K1, Z1
 	VADDPS    Z1, Z0, Z0
@@ -114,6 +116,7 @@ TEXT ·reluZ(SB), NOSPLIT, $0-24
 	XORQ   AX, AX
 	MOVQ   CX, BX
 	ANDQ   $-32, BX
+	ALLLANES
 
 loop32:
 	CMPQ      AX, BX
@@ -130,9 +133,7 @@ loop32:
 	JMP       loop32
 
 tail:
-	CMPQ      AX, CX
-	JGE       done
-	SETMASK
+	NEXT16(done)
 	VMOVUPS.Z (SI)(AX*4), K1, Z0
 	VCMPPS    $0x16, Z5, Z0, K1, K2
 	VMOVUPS.Z Z0, K2, Z0
@@ -154,13 +155,12 @@ TEXT ·reluGradZ(SB), NOSPLIT, $0-33
 	MOVBLZX add+32(FP), BX
 	VXORPS  Z5, Z5, Z5
 	XORQ    AX, AX
+	ALLLANES
 	TESTQ   BX, BX
 	JNE     aloop
 
 gloop:
-	CMPQ      AX, CX
-	JGE       done
-	SETMASK
+	NEXT16(done)
 	VCMPPS    $0x11, (DX)(AX*4), Z5, K1, K2 // 0 < y (false for NaN)
 	VMOVUPS.Z (SI)(AX*4), K2, Z0
 	VMOVUPS   Z0, K1, (DI)(AX*4)
@@ -168,9 +168,7 @@ gloop:
 	JMP       gloop
 
 aloop:
-	CMPQ      AX, CX
-	JGE       done
-	SETMASK
+	NEXT16(done)
 	VCMPPS    $0x11, (DX)(AX*4), Z5, K1, K2
 	VMOVUPS.Z (SI)(AX*4), K2, Z0
 	VMOVUPS.Z (DI)(AX*4), K1, Z1
@@ -201,11 +199,10 @@ TEXT ·maxIndexZ(SB), NOSPLIT, $0-48
 	VPUNPCKLQDQ X6, X7, X7
 	VPMOVZXBD X7, Z7 // 0, 1, ..., 15
 	XORQ      AX, AX // i
+	ALLLANES
 
 mloop:
-	CMPQ         AX, CX
-	JGE          mdone
-	SETMASK
+	NEXT16(mdone)
 	MOVQ         (R9), R11
 	ADDQ         AX, R11
 	VMOVUPS.Z    (SI)(R11*4), K1, Z0
