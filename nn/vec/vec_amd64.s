@@ -156,6 +156,9 @@ TEXT ·maxIndexY(SB), NOSPLIT, $0-48
 	MOVQ $0x0706050403020100, AX
 	VMOVQ AX, X7
 	VPMOVZXBD X7, Y7 // 0, 1, ..., 7
+	MOVL $0x7fc00000, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8 // NaN
 	XORQ DX, DX      // i
 
 mloop:
@@ -167,6 +170,7 @@ mloop:
 	VMOVQ AX, X1
 	VPBROADCASTD X1, Y1
 	VPADDD Y7, Y1, Y1
+	VCMPPS $0x03, Y0, Y0, Y6 // lanes that have seen a NaN
 	MOVQ $1, BX
 
 mwin:
@@ -175,10 +179,11 @@ mwin:
 	MOVQ (R9)(BX*8), AX
 	ADDQ DX, AX
 	VMOVUPS (SI)(AX*4), Y2
-	VCMPPS $0x11, Y2, Y0, Y3 // best < v
-	VMAXPS Y0, Y2, Y0
-	VCMPPS $0x03, Y2, Y2, Y5 // v is NaN: Go's max gives NaN, VMAXPS best
-	VBLENDVPS Y5, Y2, Y0, Y0
+	VCMPPS $0x11, Y2, Y0, Y3 // best < v, and no NaN so far
+	VANDNPS Y3, Y6, Y3
+	VMAXPS Y0, Y2, Y0        // drops a NaN v (Go's max would not)
+	VCMPPS $0x03, Y2, Y2, Y5 // so note it, off the chain through Y0
+	VORPS Y5, Y6, Y6
 	VMOVQ AX, X4
 	VPBROADCASTD X4, Y4
 	VPADDD Y7, Y4, Y4
@@ -187,6 +192,7 @@ mwin:
 	JMP  mwin
 
 mstore:
+	VBLENDVPS Y6, Y8, Y0, Y0
 	VMOVUPS Y0, (DI)(DX*4)
 	VMOVUPS Y1, (R8)(DX*4)
 	ADDQ $8, DX

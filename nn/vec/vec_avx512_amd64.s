@@ -198,6 +198,8 @@ TEXT ·maxIndexZ(SB), NOSPLIT, $0-48
 	VMOVQ     R11, X6
 	VPUNPCKLQDQ X6, X7, X7
 	VPMOVZXBD X7, Z7 // 0, 1, ..., 15
+	MOVL      $0x7fc00000, R11
+	VPBROADCASTD R11, Z8 // NaN
 	XORQ      AX, AX // i
 	ALLLANES
 
@@ -208,6 +210,7 @@ mloop:
 	VMOVUPS.Z    (SI)(R11*4), K1, Z0
 	VPBROADCASTD R11, Z1
 	VPADDD       Z7, Z1, Z1
+	VCMPPS       $0x03, Z0, Z0, K5 // lanes that have seen a NaN
 	MOVQ         $1, BX
 
 mwin:
@@ -216,17 +219,18 @@ mwin:
 	MOVQ         (R9)(BX*8), R11
 	ADDQ         AX, R11
 	VMOVUPS.Z    (SI)(R11*4), K1, Z2
-	VCMPPS       $0x11, Z2, Z0, K3 // best < v
-	VCMPPS       $0x03, Z2, Z0, K4 // best or v is NaN
-	VRANGEPS     $5, Z2, Z0, Z3    // max, +0 over -0, but it drops a NaN
-	VADDPS       Z2, Z0, K4, Z3    // so NaN where either is
-	VMOVAPS      Z3, Z0
+	VCMPPS       $0x11, Z2, Z0, K3 // best < v, and no NaN so far
+	KANDNW       K3, K5, K3
+	VRANGEPS     $5, Z2, Z0, Z0    // max, +0 over -0, but it drops a NaN
+	VCMPPS       $0x03, Z2, Z2, K4 // so note it, off the chain through Z0
+	KORW         K4, K5, K5
 	VPBROADCASTD R11, Z4
 	VPADDD       Z7, Z4, K3, Z1
 	INCQ         BX
 	JMP          mwin
 
 mstore:
+	VMOVAPS Z8, K5, Z0
 	VMOVUPS Z0, K1, (DI)(AX*4)
 	VMOVUPS Z1, K1, (R8)(AX*4)
 	ADDQ    $16, AX
