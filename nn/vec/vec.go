@@ -169,3 +169,27 @@ func MaxIndex(dst, idx, x []float32, offs []int) {
 		idx[i] = math.Float32frombits(uint32(k + i))
 	}
 }
+
+// Beyond returns the index of the first element of x that is NaN or at
+// least limit in magnitude (an infinity when limit is), or -1 if there is
+// none. The optimizers run it over every gradient before a step, to
+// refuse a step that would make a weight or a moment infinite.
+func Beyond(x []float32, limit float32) int {
+	from := 0
+	if beyondKernel != nil && len(x) >= 16 {
+		// The kernel skips the blocks with nothing beyond limit; the loop
+		// below finds the element in the block it stops at.
+		from = beyondKernel(x, limit)
+	}
+	for i := from; i < len(x); i++ {
+		if v := x[i]; !(v < limit && v > -limit) { // false for NaN too
+			return i
+		}
+	}
+	return -1
+}
+
+// beyondKernel, where the CPU has one, returns an index i such that no
+// element of x[:i] is beyond limit and, if i < len(x), one of the next 64
+// is.
+var beyondKernel func(x []float32, limit float32) int

@@ -114,3 +114,26 @@ func maxIndexY(dst, idx, x *float32, offs *int, noffs, n int)
 
 //go:noescape
 func maxIndexZ(dst, idx, x *float32, offs *int, noffs, n int)
+
+func init() { beyondKernel = beyondFor(useAVX2, useAVX512) }
+
+// beyondFor returns the kernel of Beyond for the selected kernels.
+func beyondFor(avx2, avx512 bool) func(x []float32, limit float32) int {
+	switch {
+	case avx512:
+		return func(x []float32, limit float32) int { return beyondZ(&x[0], len(x), limit) }
+	case avx2:
+		return func(x []float32, limit float32) int { return beyondY(&x[0], len(x)&^7, limit) }
+	}
+	return nil
+}
+
+// beyondY and beyondZ return the start of the first block of 64 elements
+// of x[:n] (n a multiple of 8 for beyondY) holding one that is NaN or at
+// least limit in magnitude, or n.
+//
+//go:noescape
+func beyondY(x *float32, n int, limit float32) int
+
+//go:noescape
+func beyondZ(x *float32, n int, limit float32) int

@@ -201,3 +201,51 @@ mstore:
 mdone:
 	VZEROUPPER
 	RET
+
+// func beyondY(x *float32, n int, limit float32) int
+TEXT ·beyondY(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS limit+16(FP), Y5
+	MOVL         $0x7fffffff, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6 // clears the sign
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+
+bloop32:
+	CMPQ     AX, BX
+	JGE      bloop8
+	VANDPS   (SI)(AX*4), Y6, Y0
+	VANDPS   32(SI)(AX*4), Y6, Y1
+	VANDPS   64(SI)(AX*4), Y6, Y2
+	VANDPS   96(SI)(AX*4), Y6, Y3
+	VCMPPS   $0x15, Y5, Y0, Y0 // |x| nlt limit: beyond, or NaN
+	VCMPPS   $0x15, Y5, Y1, Y1
+	VCMPPS   $0x15, Y5, Y2, Y2
+	VCMPPS   $0x15, Y5, Y3, Y3
+	VORPS    Y1, Y0, Y0
+	VORPS    Y3, Y2, Y2
+	VORPS    Y2, Y0, Y0
+	VMOVMSKPS Y0, DX
+	TESTL    DX, DX
+	JNE      bdone
+	ADDQ     $32, AX
+	JMP      bloop32
+
+bloop8:
+	CMPQ     AX, CX
+	JGE      bdone
+	VANDPS   (SI)(AX*4), Y6, Y0
+	VCMPPS   $0x15, Y5, Y0, Y0
+	VMOVMSKPS Y0, DX
+	TESTL    DX, DX
+	JNE      bdone
+	ADDQ     $8, AX
+	JMP      bloop8
+
+bdone:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -22,9 +22,9 @@ func hasAVX512() (bool, string) {
 // at start, and restores the selection.
 func withKernels(t *testing.T, avx2, avx512 bool, name string, f func()) {
 	t.Helper()
-	a, z, n := useAVX2, useAVX512, kernelName
-	useAVX2, useAVX512, kernelName = avx2, avx512, name
-	defer func() { useAVX2, useAVX512, kernelName = a, z, n }()
+	a, z, n, b := useAVX2, useAVX512, kernelName, beyondKernel
+	useAVX2, useAVX512, kernelName, beyondKernel = avx2, avx512, name, beyondFor(avx2, avx512)
+	defer func() { useAVX2, useAVX512, kernelName, beyondKernel = a, z, n, b }()
 	f()
 }
 

@@ -239,3 +239,50 @@ mstore:
 mdone:
 	VZEROUPPER
 	RET
+
+// func beyondZ(x *float32, n int, limit float32) int
+TEXT ·beyondZ(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS limit+16(FP), Z5
+	MOVL         $0x7fffffff, AX
+	VPBROADCASTD AX, Z6 // clears the sign
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-64, BX
+	ALLLANES
+
+bloop64:
+	CMPQ    AX, BX
+	JGE     btail
+	VPANDD  (SI)(AX*4), Z6, Z0
+	VPANDD  64(SI)(AX*4), Z6, Z1
+	VPANDD  128(SI)(AX*4), Z6, Z2
+	VPANDD  192(SI)(AX*4), Z6, Z3
+	VCMPPS  $0x15, Z5, Z0, K2 // |x| nlt limit: beyond, or NaN
+	VCMPPS  $0x15, Z5, Z1, K3
+	VCMPPS  $0x15, Z5, Z2, K4
+	VCMPPS  $0x15, Z5, Z3, K5
+	KORW    K2, K3, K2
+	KORW    K4, K5, K4
+	KORTESTW K2, K4
+	JNE     bdone
+	ADDQ    $64, AX
+	JMP     bloop64
+
+btail:
+	NEXT16(bdone)
+	VPANDD.Z (SI)(AX*4), Z6, K1, Z0
+	VCMPPS   $0x15, Z5, Z0, K1, K2
+	KORTESTW K2, K2
+	JNE      bdone
+	ADDQ     $16, AX
+	JMP      btail
+
+bdone:
+	CMPQ AX, CX
+	JLE  2(PC)
+	MOVQ CX, AX
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET

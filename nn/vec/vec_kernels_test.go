@@ -69,7 +69,45 @@ func checkKernels(t *testing.T) {
 				checkRelu(t, r, name, n, skew, special)
 				checkMaxIndex(t, r, name, n, skew, special)
 			}
+			checkBeyond(t, r, n, skew)
 		}
+	}
+}
+
+// checkBeyond plants each value at a few places (first, middle, last, in
+// the last 64, two of them) and compares Beyond with a plain loop.
+func checkBeyond(t *testing.T, r *rand.Rand, n, skew int) {
+	t.Helper()
+	const limit = 1e18
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	values := []float32{0, -3.5, 9e17, -9e17, math.Nextafter32(limit, 0), limit, -limit, -1e19, nan, -nan, inf, -inf, float32(math.Copysign(0, -1))}
+	var at [][]int
+	for _, i := range []int{0, n / 2, n - 1, n - 9, n - 17, n - 65} {
+		if i >= 0 && i < n {
+			at = append(at, []int{i}, []int{i, n - 1})
+		}
+	}
+	at = append(at, nil)
+	for _, v := range values {
+		for _, places := range at {
+			x := testVector(r, n, skew, false)
+			for _, i := range places {
+				x[i] = v
+			}
+			want := -1
+			for i, xi := range x {
+				if !(float32(math.Abs(float64(xi))) < limit) {
+					want = i
+					break
+				}
+			}
+			if got := Beyond(x, limit); got != want {
+				t.Fatalf("Beyond n=%d skew=%d, %v at %v: %d, want %d", n, skew, v, places, got, want)
+			}
+		}
+	}
+	if got := Beyond(make([]float32, n), float32(math.Inf(1))); got != -1 {
+		t.Fatalf("Beyond(zeros, +Inf) n=%d = %d, want -1", n, got)
 	}
 }
 
