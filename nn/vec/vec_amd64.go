@@ -33,84 +33,37 @@ func selectKernels(force string) (avx2, avx512 bool, name string) {
 	return false, false, "generic"
 }
 
-// Each operation below is called by vec.go for its first n elements, n a
-// multiple of 8 (the tail is done in Go), and runs the AVX-512 kernel
-// where it is selected. The small wrappers are inlined into their callers.
-
-// adamAVX2 updates the first n elements; c1 = 1-b1, c2 = 1-b2.
-func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32) {
-	if useAVX512 {
-		adamZ(w, grad, m, v, n, lr, b1, c1, b2, c2, eps)
-		return
-	}
-	adamY(w, grad, m, v, n, lr, b1, c1, b2, c2, eps)
-}
-
-// addAVX2 sets dst[i] = a[i] + b[i] for the first n elements.
-func addAVX2(dst, a, b *float32, n int) {
-	if useAVX512 {
-		addZ(dst, a, b, n)
-		return
-	}
-	addY(dst, a, b, n)
-}
-
-// reluAVX2 is Relu for the first n elements.
-func reluAVX2(y, x *float32, n int) {
-	if useAVX512 {
-		reluZ(y, x, n)
-		return
-	}
-	reluY(y, x, n)
-}
-
-// reluGradAVX2 is ReluGrad for the first n elements.
-func reluGradAVX2(dst, grad, y *float32, n int, add bool) {
-	if useAVX512 {
-		reluGradZ(dst, grad, y, n, add)
-		return
-	}
-	reluGradY(dst, grad, y, n, add)
-}
-
-// maxIndexAVX2 is MaxIndex for the first n elements.
-func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int) {
-	if useAVX512 {
-		maxIndexZ(dst, idx, x, offs, noffs, n)
-		return
-	}
-	maxIndexY(dst, idx, x, offs, noffs, n)
-}
-
-// The assembly kernels: *Y on YMM registers (AVX2 and FMA), *Z on ZMM
-// registers (AVX-512 F and VL, EVEX encoded, a masked 8-wide last step).
+// The assembly kernels. vec.go calls the *AVX2 ones, for the first n
+// elements with n a multiple of 8 (it does the tail in Go); each jumps to
+// its *Z version, on ZMM registers (AVX-512 F, VL and DQ, EVEX encoded,
+// masked last step, any n), when useAVX512 is set. c1 = 1-b1, c2 = 1-b2.
 
 //go:noescape
-func adamY(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
 
 //go:noescape
 func adamZ(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
 
 //go:noescape
-func addY(dst, a, b *float32, n int)
+func addAVX2(dst, a, b *float32, n int)
 
 //go:noescape
 func addZ(dst, a, b *float32, n int)
 
 //go:noescape
-func reluY(y, x *float32, n int)
+func reluAVX2(y, x *float32, n int)
 
 //go:noescape
 func reluZ(y, x *float32, n int)
 
 //go:noescape
-func reluGradY(dst, grad, y *float32, n int, add bool)
+func reluGradAVX2(dst, grad, y *float32, n int, add bool)
 
 //go:noescape
 func reluGradZ(dst, grad, y *float32, n int, add bool)
 
 //go:noescape
-func maxIndexY(dst, idx, x *float32, offs *int, noffs, n int)
+func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
 
 //go:noescape
 func maxIndexZ(dst, idx, x *float32, offs *int, noffs, n int)

@@ -1,7 +1,17 @@
 #include "textflag.h"
 
-// func adamY(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
-TEXT ·adamY(SB), NOSPLIT, $0-64
+// Each kernel below that vec.go calls (*AVX2, on n a multiple of 8) jumps
+// to its AVX-512 version (vec_avx512_amd64.s) when useAVX512 is set: one
+// predictable branch, where a Go wrapper would be a call that the
+// compiler does not inline.
+
+// func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
+TEXT ·adamAVX2(SB), NOSPLIT, $0-64
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·adamZ(SB)
+
+avx2:
 	MOVQ         w+0(FP), DI
 	MOVQ         grad+8(FP), SI
 	MOVQ         m+16(FP), DX
@@ -40,8 +50,13 @@ done:
 	VZEROUPPER
 	RET
 
-// func addY(dst, a, b *float32, n int)
-TEXT ·addY(SB), NOSPLIT, $0-32
+// func addAVX2(dst, a, b *float32, n int)
+TEXT ·addAVX2(SB), NOSPLIT, $0-32
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·addZ(SB)
+
+avx2:
 	MOVQ dst+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
@@ -81,10 +96,15 @@ done:
 	VZEROUPPER
 	RET
 
-// func reluY(y, x *float32, n int)
+// func reluAVX2(y, x *float32, n int)
 // y[i] = max(x[i], 0) for the first n elements (a multiple of 8), with Go's
 // max: NaN stays NaN and -0 becomes +0.
-TEXT ·reluY(SB), NOSPLIT, $0-24
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·reluZ(SB)
+
+avx2:
 	MOVQ   y+0(FP), DI
 	MOVQ   x+8(FP), SI
 	MOVQ   n+16(FP), CX
@@ -105,10 +125,15 @@ rdone:
 	VZEROUPPER
 	RET
 
-// func reluGradY(dst, grad, y *float32, n int, add bool)
+// func reluGradAVX2(dst, grad, y *float32, n int, add bool)
 // dst[i] = g[i] where y[i] > 0, else 0 (added to dst if add), for the first n
 // elements (a multiple of 8).
-TEXT ·reluGradY(SB), NOSPLIT, $0-33
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-33
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·reluGradZ(SB)
+
+avx2:
 	MOVQ   dst+0(FP), DI
 	MOVQ   grad+8(FP), SI
 	MOVQ   y+16(FP), DX
@@ -142,11 +167,16 @@ gdone:
 	VZEROUPPER
 	RET
 
-// func maxIndexY(dst, idx, x *float32, offs *int, noffs, n int)
+// func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
 // For i < n (a multiple of 8): dst[i] = max over j of x[offs[j]+i], and
 // idx[i] holds, as float32 bits, offs[j]+i for the first j that reaches it.
 // A NaN makes dst[i] NaN, as Go's max; the sign of a zero maximum may differ.
-TEXT ·maxIndexY(SB), NOSPLIT, $0-48
+TEXT ·maxIndexAVX2(SB), NOSPLIT, $0-48
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·maxIndexZ(SB)
+
+avx2:
 	MOVQ dst+0(FP), DI
 	MOVQ idx+8(FP), R8
 	MOVQ x+16(FP), SI

@@ -74,7 +74,9 @@ func TestAVX512Tails(t *testing.T) {
 			wg, mg, vg := clone(w), clone(m), clone(v)
 			adamZ(&w[0], &g[0], &m[0], &v[0], n, 1e-3, 0.9, 0.1, 0.999, 0.001, 1e-8)
 			if n8 := n &^ 7; n8 > 0 {
-				adamY(&w2[0], &g[0], &m2[0], &v2[0], n8, 1e-3, 0.9, 0.1, 0.999, 0.001, 1e-8)
+				withKernels(t, true, false, "avx2+fma", func() {
+					adamAVX2(&w2[0], &g[0], &m2[0], &v2[0], n8, 1e-3, 0.9, 0.1, 0.999, 0.001, 1e-8)
+				})
 			}
 			adamGo(wg[:n], g, mg, vg, 1e-3, 0.9, 0.999, 1e-8)
 			for i := 0; i < n+guard; i++ {
