@@ -99,7 +99,8 @@ func Add(dst, a, b []float32) {
 	}
 }
 
-// Relu sets y[i] = max(x[i], 0) for every i < len(y).
+// Relu sets y[i] = max(x[i], 0) for every i < len(y), with Go's max on
+// every path: a NaN stays NaN and -0 becomes +0.
 func Relu(y, x []float32) {
 	n := len(y)
 	x = x[:n]
@@ -140,8 +141,10 @@ func ReluGrad(dx, g, y []float32, add bool) {
 // MaxIndex is the inner loop of max-pooling: for i < len(dst), dst[i] is
 // the largest of x[off+i] over the offsets offs (at least one), and idx[i]
 // holds, as the bits of a float32, the index off+i of the first offset
-// that reaches it (the pooling gradient goes there). Each x[off :
-// off+len(dst)] must be in range.
+// that reaches it (the pooling gradient goes there). As with Go's max, a
+// NaN makes dst[i] NaN, and idx[i] then stays where it was before the
+// first NaN; the sign of a zero maximum may differ between the kernels.
+// Each x[off : off+len(dst)] must be in range.
 func MaxIndex(dst, idx, x []float32, offs []int) {
 	n := len(dst)
 	idx = idx[:n]

@@ -89,3 +89,19 @@ func BenchmarkMaxIndex(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBeyond scans the tutorial network's gradients (567,434 floats,
+// all in range), as the optimizers do before each step.
+func BenchmarkBeyond(b *testing.B) {
+	g := make([]float32, 567434)
+	for i := range g {
+		g[i] = float32(i%13) - 6
+	}
+	b.SetBytes(int64(len(g)) * 4)
+	reportCPU(b)
+	for b.Loop() {
+		if Beyond(g, 1e18) != -1 {
+			b.Fatal("found a value beyond 1e18")
+		}
+	}
+}
