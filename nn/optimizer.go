@@ -48,6 +48,14 @@ func checkStep(tp *trainPlan, t int) {
 }
 
 // checkGradients refuses a step with a gradient that badGrad rejects.
+//
+// It is a pass of its own, before any update, rather than a test inside
+// the update kernels: a step refused at the second variable must leave the
+// first as it was, and an update in place cannot be undone exactly (the
+// old moments are gone). Doing without this pass would take a second copy
+// of the weights and moments to write into; that costs more memory
+// traffic than reading each gradient once more, while it is still in the
+// cache from the backward pass (about 0.7% of a tutorial step).
 func checkGradients(p *plan, tp *trainPlan, t int) {
 	for _, i := range tp.vars {
 		e := p.execs[i]
