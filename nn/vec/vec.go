@@ -9,6 +9,7 @@ package vec
 import (
 	"math"
 	"sync"
+	"unsafe"
 
 	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
@@ -179,10 +180,15 @@ func MaxIndex(dst, idx, x []float32, offs []int) {
 // refuse a step that would make a weight or a moment infinite.
 func Beyond(x []float32, limit float32) int {
 	from := 0
-	if beyondKernel != nil && len(x) >= 16 {
+	switch {
+	case !(limit > 0):
+		from = 0 // every element is beyond
+	case beyondKernel != nil && len(x) >= 16:
 		// The kernel skips the blocks with nothing beyond limit; the loop
 		// below finds the element in the block it stops at.
 		from = beyondKernel(x, limit)
+	default:
+		from = beyondWords(x, limit)
 	}
 	for i := from; i < len(x); i++ {
 		if v := x[i]; !(v < limit && v > -limit) { // false for NaN too
@@ -190,6 +196,32 @@ func Beyond(x []float32, limit float32) int {
 		}
 	}
 	return -1
+}
+
+// beyondWords is Beyond's skip in Go: it returns the start of the first
+// block of 8 elements of x that holds one beyond limit (> 0), or the
+// start of the last partial block.
+//
+// It reads two elements at a time as one uint64 and branches once per
+// eight: with its sign cleared, an element's bits are at least those of
+// limit exactly when adding 1<<31 - bits(limit) sets bit 31 (NaN and the
+// infinities have larger bits still), and the lanes cannot carry into
+// each other.
+func beyondWords(x []float32, limit float32) int {
+	k := uint64(1<<31 - math.Float32bits(limit))
+	const abs, top = 0x7fffffff_7fffffff, 0x80000000_80000000
+	add := k<<32 | k
+	n := len(x) &^ 7
+	if n == 0 {
+		return 0
+	}
+	u := unsafe.Slice((*uint64)(unsafe.Pointer(&x[0])), n/2)
+	for i := 0; i+3 < len(u); i += 4 {
+		if ((u[i]&abs+add)|(u[i+1]&abs+add)|(u[i+2]&abs+add)|(u[i+3]&abs+add))&top != 0 {
+			return 2 * i // the culprit is among these eight
+		}
+	}
+	return n
 }
 
 // beyondKernel, where the CPU has one, returns an index i such that no

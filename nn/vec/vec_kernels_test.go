@@ -240,3 +240,45 @@ func TestKernelsMatchGo(t *testing.T) {
 	t.Logf("kernel: %s", Kernel())
 	checkKernels(t)
 }
+
+// Beyond at other limits, on values just below, at and above them, and
+// its Go skip (beyondWords) on its own, which other CPUs run.
+func TestBeyondLimits(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, limit := range []float32{1, 3.5, 1e-30, math.MaxFloat32, float32(math.Inf(1)), 0, -1} {
+		for _, n := range kernelLengths {
+			for trial := 0; trial < 20; trial++ {
+				x := make([]float32, n)
+				for i := range x {
+					x[i] = limit * (r.Float32() - 0.5)
+					if limit <= 0 || math.IsInf(float64(limit), 0) {
+						x[i] = r.Float32()
+					}
+				}
+				if n > 0 && trial > 0 {
+					near := []float32{math.Nextafter32(limit, 0), limit, -limit, math.Nextafter32(limit, float32(math.Inf(1))), float32(math.NaN())}
+					x[r.IntN(n)] = near[r.IntN(len(near))]
+				}
+				want := -1
+				for i, v := range x {
+					if !(float32(math.Abs(float64(v))) < limit) {
+						want = i
+						break
+					}
+				}
+				if got := Beyond(x, limit); got != want {
+					t.Fatalf("Beyond(%v, %v) = %d, want %d", x, limit, got, want)
+				}
+				if limit > 0 {
+					skip := len(x) &^ 7 // the start of its block of 8, or of the tail
+					if want >= 0 && want < skip {
+						skip = want &^ 7
+					}
+					if from := beyondWords(x, limit); from != skip {
+						t.Fatalf("beyondWords(%v, %v) = %d, want %d (the first beyond is %d)", x, limit, from, skip, want)
+					}
+				}
+			}
+		}
+	}
+}
