@@ -15,9 +15,9 @@ var useAVX2, useAVX512, kernelName = selectKernels(os.Getenv("NNLAB_GEMM"))
 func selectKernels(force string) (avx2, avx512 bool, name string) {
 	avx2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 	// cpu.X86.HasAVX512F is set only when the OS saves the ZMM and mask
-	// registers. The kernels use F, VL, DQ (VRANGEPS) and BMI2 (SHLX for the
+	// registers. The kernels use F, DQ (VRANGEPS) and BMI2 (SHLX for the
 	// tail mask), which every AVX-512 CPU has.
-	avx512 = avx2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
+	avx512 = avx2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasBMI2
 	switch {
 	case force == "generic":
 		avx2, avx512 = false, false
@@ -35,7 +35,7 @@ func selectKernels(force string) (avx2, avx512 bool, name string) {
 
 // The assembly kernels. vec.go calls the *AVX2 ones, for the first n
 // elements with n a multiple of 8 (it does the tail in Go); each jumps to
-// its *Z version, on ZMM registers (AVX-512 F, VL and DQ, EVEX encoded,
+// its *Z version, on ZMM registers (AVX-512 F and DQ, EVEX encoded,
 // masked last step, any n), when useAVX512 is set. c1 = 1-b1, c2 = 1-b2.
 
 //go:noescape

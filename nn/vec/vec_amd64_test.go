@@ -15,7 +15,7 @@ func hasAVX512() (bool, string) {
 	if z {
 		return true, ""
 	}
-	return false, "this CPU or OS lacks AVX-512 (the kernels need avx512f, avx512vl, avx512dq and bmi2), so the AVX-512 kernels are not tested here"
+	return false, "this CPU or OS lacks AVX-512 (the kernels need avx512f, avx512dq and bmi2), so the AVX-512 kernels are not tested here"
 }
 
 // withKernels runs f with the given kernels selected, as NNLAB_GEMM would
