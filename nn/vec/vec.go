@@ -1,12 +1,15 @@
 // Package vec holds the element-wise kernels that show in a training
-// profile once matrix products are fast: the optimizer updates. Each has an
-// AVX2 version on amd64 CPUs that support it and a portable Go version;
-// NNLAB_GEMM=generic (the switch package gemm honours) forces the Go one.
+// profile once matrix products are fast: the optimizer updates, bias adds,
+// ReLU and max-pooling. Each has AVX-512 and AVX2 versions on amd64 CPUs
+// that support them and a portable Go version. NNLAB_GEMM (the switch
+// package gemm honours) may force a lesser one: avx2 or generic. Kernel
+// says which run.
 package vec
 
 import (
 	"math"
 	"sync"
+	"unsafe"
 
 	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
@@ -54,6 +57,10 @@ func adamGo(w, g, m, v []float32, lr, b1, b2, eps float32) {
 	}
 }
 
+// Kernel names the kernels that run: on amd64 "avx512", "avx2+fma" or
+// "generic", as the CPU supports and NNLAB_GEMM allows.
+func Kernel() string { return kernelName }
+
 // parallelMin is the length from which an update is split over two cores.
 const parallelMin = 1 << 16
 
@@ -93,7 +100,8 @@ func Add(dst, a, b []float32) {
 	}
 }
 
-// Relu sets y[i] = max(x[i], 0) for every i < len(y).
+// Relu sets y[i] = max(x[i], 0) for every i < len(y), with Go's max on
+// every path: a NaN stays NaN and -0 becomes +0.
 func Relu(y, x []float32) {
 	n := len(y)
 	x = x[:n]
@@ -134,8 +142,10 @@ func ReluGrad(dx, g, y []float32, add bool) {
 // MaxIndex is the inner loop of max-pooling: for i < len(dst), dst[i] is
 // the largest of x[off+i] over the offsets offs (at least one), and idx[i]
 // holds, as the bits of a float32, the index off+i of the first offset
-// that reaches it (the pooling gradient goes there). Each x[off :
-// off+len(dst)] must be in range.
+// that reaches it (the pooling gradient goes there). As with Go's max, a
+// NaN makes dst[i] NaN, and idx[i] then stays where it was before the
+// first NaN; the sign of a zero maximum may differ between the kernels.
+// Each x[off : off+len(dst)] must be in range.
 func MaxIndex(dst, idx, x []float32, offs []int) {
 	n := len(dst)
 	idx = idx[:n]
@@ -163,3 +173,58 @@ func MaxIndex(dst, idx, x []float32, offs []int) {
 		idx[i] = math.Float32frombits(uint32(k + i))
 	}
 }
+
+// Beyond returns the index of the first element of x that is NaN or at
+// least limit in magnitude (an infinity when limit is), or -1 if there is
+// none. The optimizers run it over every gradient before a step, to
+// refuse a step that would make a weight or a moment infinite.
+func Beyond(x []float32, limit float32) int {
+	from := 0
+	switch {
+	case !(limit > 0):
+		from = 0 // every element is beyond
+	case beyondKernel != nil && len(x) >= 16:
+		// The kernel skips the blocks with nothing beyond limit; the loop
+		// below finds the element in the block it stops at.
+		from = beyondKernel(x, limit)
+	default:
+		from = beyondWords(x, limit)
+	}
+	for i := from; i < len(x); i++ {
+		if v := x[i]; !(v < limit && v > -limit) { // false for NaN too
+			return i
+		}
+	}
+	return -1
+}
+
+// beyondWords is Beyond's skip in Go: it returns the start of the first
+// block of 8 elements of x that holds one beyond limit (> 0), or the
+// start of the last partial block.
+//
+// It reads two elements at a time as one uint64 and branches once per
+// eight: with its sign cleared, an element's bits are at least those of
+// limit exactly when adding 1<<31 - bits(limit) sets bit 31 (NaN and the
+// infinities have larger bits still), and the lanes cannot carry into
+// each other.
+func beyondWords(x []float32, limit float32) int {
+	k := uint64(1<<31 - math.Float32bits(limit))
+	const abs, top = 0x7fffffff_7fffffff, 0x80000000_80000000
+	add := k<<32 | k
+	n := len(x) &^ 7
+	if n == 0 {
+		return 0
+	}
+	u := unsafe.Slice((*uint64)(unsafe.Pointer(&x[0])), n/2)
+	for i := 0; i+3 < len(u); i += 4 {
+		if ((u[i]&abs+add)|(u[i+1]&abs+add)|(u[i+2]&abs+add)|(u[i+3]&abs+add))&top != 0 {
+			return 2 * i // the culprit is among these eight
+		}
+	}
+	return n
+}
+
+// beyondKernel, where the CPU has one, returns an index i such that no
+// element of x[:i] is beyond limit and, if i < len(x), one of the next 64
+// is.
+var beyondKernel func(x []float32, limit float32) int

@@ -1,7 +1,17 @@
 #include "textflag.h"
 
+// Each kernel below that vec.go calls (*AVX2, on n a multiple of 8) jumps
+// to its AVX-512 version (vec_avx512_amd64.s) when useAVX512 is set: one
+// predictable branch, where a Go wrapper would be a call that the
+// compiler does not inline.
+
 // func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32)
 TEXT ·adamAVX2(SB), NOSPLIT, $0-64
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·adamZ(SB)
+
+avx2:
 	MOVQ         w+0(FP), DI
 	MOVQ         grad+8(FP), SI
 	MOVQ         m+16(FP), DX
@@ -42,6 +52,11 @@ done:
 
 // func addAVX2(dst, a, b *float32, n int)
 TEXT ·addAVX2(SB), NOSPLIT, $0-32
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·addZ(SB)
+
+avx2:
 	MOVQ dst+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
@@ -82,8 +97,14 @@ done:
 	RET
 
 // func reluAVX2(y, x *float32, n int)
-// y[i] = max(x[i], 0) for the first n elements (a multiple of 8).
+// y[i] = max(x[i], 0) for the first n elements (a multiple of 8), with Go's
+// max: NaN stays NaN and -0 becomes +0.
 TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·reluZ(SB)
+
+avx2:
 	MOVQ   y+0(FP), DI
 	MOVQ   x+8(FP), SI
 	MOVQ   n+16(FP), CX
@@ -93,7 +114,9 @@ TEXT ·reluAVX2(SB), NOSPLIT, $0-24
 rloop:
 	CMPQ    AX, CX
 	JGE     rdone
-	VMAXPS  (SI)(AX*4), Y5, Y0
+	VMOVUPS (SI)(AX*4), Y0
+	VCMPPS  $0x16, Y5, Y0, Y1 // x nle 0: positive or NaN, as Go's max(x, 0)
+	VANDPS  Y0, Y1, Y0        // else +0 (VMAXPS would keep -0 and drop NaN)
 	VMOVUPS Y0, (DI)(AX*4)
 	ADDQ    $8, AX
 	JMP     rloop
@@ -106,6 +129,11 @@ rdone:
 // dst[i] = g[i] where y[i] > 0, else 0 (added to dst if add), for the first n
 // elements (a multiple of 8).
 TEXT ·reluGradAVX2(SB), NOSPLIT, $0-33
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·reluGradZ(SB)
+
+avx2:
 	MOVQ   dst+0(FP), DI
 	MOVQ   grad+8(FP), SI
 	MOVQ   y+16(FP), DX
@@ -142,7 +170,13 @@ gdone:
 // func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
 // For i < n (a multiple of 8): dst[i] = max over j of x[offs[j]+i], and
 // idx[i] holds, as float32 bits, offs[j]+i for the first j that reaches it.
+// A NaN makes dst[i] NaN, as Go's max; the sign of a zero maximum may differ.
 TEXT ·maxIndexAVX2(SB), NOSPLIT, $0-48
+	CMPB ·useAVX512(SB), $0
+	JEQ  avx2
+	JMP  ·maxIndexZ(SB)
+
+avx2:
 	MOVQ dst+0(FP), DI
 	MOVQ idx+8(FP), R8
 	MOVQ x+16(FP), SI
@@ -152,6 +186,9 @@ TEXT ·maxIndexAVX2(SB), NOSPLIT, $0-48
 	MOVQ $0x0706050403020100, AX
 	VMOVQ AX, X7
 	VPMOVZXBD X7, Y7 // 0, 1, ..., 7
+	MOVL $0x7fc00000, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8 // NaN
 	XORQ DX, DX      // i
 
 mloop:
@@ -163,6 +200,7 @@ mloop:
 	VMOVQ AX, X1
 	VPBROADCASTD X1, Y1
 	VPADDD Y7, Y1, Y1
+	VCMPPS $0x03, Y0, Y0, Y6 // lanes that have seen a NaN
 	MOVQ $1, BX
 
 mwin:
@@ -171,8 +209,11 @@ mwin:
 	MOVQ (R9)(BX*8), AX
 	ADDQ DX, AX
 	VMOVUPS (SI)(AX*4), Y2
-	VCMPPS $0x11, Y2, Y0, Y3 // best < v
-	VMAXPS Y0, Y2, Y0
+	VCMPPS $0x11, Y2, Y0, Y3 // best < v, and no NaN so far
+	VANDNPS Y3, Y6, Y3
+	VMAXPS Y0, Y2, Y0        // drops a NaN v (Go's max would not)
+	VCMPPS $0x03, Y2, Y2, Y5 // so note it, off the chain through Y0
+	VORPS Y5, Y6, Y6
 	VMOVQ AX, X4
 	VPBROADCASTD X4, Y4
 	VPADDD Y7, Y4, Y4
@@ -181,11 +222,60 @@ mwin:
 	JMP  mwin
 
 mstore:
+	VBLENDVPS Y6, Y8, Y0, Y0
 	VMOVUPS Y0, (DI)(DX*4)
 	VMOVUPS Y1, (R8)(DX*4)
 	ADDQ $8, DX
 	JMP  mloop
 
 mdone:
+	VZEROUPPER
+	RET
+
+// func beyondY(x *float32, n int, limit float32) int
+TEXT ·beyondY(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS limit+16(FP), Y5
+	MOVL         $0x7fffffff, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6 // clears the sign
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+
+bloop32:
+	CMPQ     AX, BX
+	JGE      bloop8
+	VANDPS   (SI)(AX*4), Y6, Y0
+	VANDPS   32(SI)(AX*4), Y6, Y1
+	VANDPS   64(SI)(AX*4), Y6, Y2
+	VANDPS   96(SI)(AX*4), Y6, Y3
+	VCMPPS   $0x15, Y5, Y0, Y0 // |x| nlt limit: beyond, or NaN
+	VCMPPS   $0x15, Y5, Y1, Y1
+	VCMPPS   $0x15, Y5, Y2, Y2
+	VCMPPS   $0x15, Y5, Y3, Y3
+	VORPS    Y1, Y0, Y0
+	VORPS    Y3, Y2, Y2
+	VORPS    Y2, Y0, Y0
+	VMOVMSKPS Y0, DX
+	TESTL    DX, DX
+	JNE      bdone
+	ADDQ     $32, AX
+	JMP      bloop32
+
+bloop8:
+	CMPQ     AX, CX
+	JGE      bdone
+	VANDPS   (SI)(AX*4), Y6, Y0
+	VCMPPS   $0x15, Y5, Y0, Y0
+	VMOVMSKPS Y0, DX
+	TESTL    DX, DX
+	JNE      bdone
+	ADDQ     $8, AX
+	JMP      bloop8
+
+bdone:
+	MOVQ AX, ret+24(FP)
 	VZEROUPPER
 	RET

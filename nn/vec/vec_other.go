@@ -4,6 +4,9 @@ package vec
 
 const useAVX2 = false
 
+// kernelName is what Kernel reports.
+const kernelName = "generic"
+
 func adamAVX2(w, grad, m, v *float32, n int, lr, b1, c1, b2, c2, eps float32) {
 	panic("unreachable")
 }

@@ -1,0 +1,284 @@
+package vec
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// kernelLengths are the lengths every kernel is checked at: empty, below,
+// at and past the 8- and 16-float widths of the vector kernels and their
+// unrolled steps, and a long one.
+var kernelLengths = []int{0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 1000}
+
+// specials are the values that are planted among the random ones.
+var specials = []float32{
+	float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
+	float32(math.Copysign(0, -1)), 0, 1e30, -1e30, math.SmallestNonzeroFloat32,
+}
+
+// testVector returns n random values in [-1, 1) starting at an offset of
+// skew floats into its backing array (so the kernels see unaligned
+// slices); with special, one element in eight, the last one included, is
+// one of specials.
+func testVector(r *rand.Rand, n, skew int, special bool) []float32 {
+	x := make([]float32, n+skew)[skew:]
+	for i := range x {
+		x[i] = r.Float32()*2 - 1
+		if special && (r.IntN(8) == 0 || i == n-1) {
+			x[i] = specials[r.IntN(len(specials))]
+		}
+	}
+	return x
+}
+
+// sameFloat reports whether got and want are the same number: equal, or
+// both NaN. The sign of a zero is not compared.
+func sameFloat(got, want float32) bool {
+	return got == want || got != got && want != want
+}
+
+// closeFloat is sameFloat with a relative tolerance for kernels that may
+// round differently from Go (fused multiply-adds): infinities and NaN must
+// still match exactly.
+func closeFloat(got, want float32) bool {
+	if sameFloat(got, want) {
+		return true
+	}
+	if math.IsInf(float64(want), 0) || want != want || got != got {
+		return false
+	}
+	d := math.Abs(float64(got) - float64(want))
+	return d <= 1e-7+1e-5*math.Abs(float64(want))
+}
+
+// checkKernels runs every operation through the kernels selected now and
+// compares each result with the plain Go loops below, on every length of
+// kernelLengths, aligned and not, with and without NaN, infinities, -0
+// and values whose square overflows.
+func checkKernels(t *testing.T) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range kernelLengths {
+		for _, skew := range []int{0, 1, 3} {
+			for _, special := range []bool{false, true} {
+				name := fmt.Sprintf("n=%d skew=%d special=%v", n, skew, special)
+				checkAdam(t, r, name, n, skew, special)
+				checkAdd(t, r, name, n, skew, special)
+				checkRelu(t, r, name, n, skew, special)
+				checkMaxIndex(t, r, name, n, skew, special)
+			}
+			checkBeyond(t, r, n, skew)
+		}
+	}
+}
+
+// checkBeyond plants each value at a few places (first, middle, last, in
+// the last 64, two of them) and compares Beyond with a plain loop.
+func checkBeyond(t *testing.T, r *rand.Rand, n, skew int) {
+	t.Helper()
+	const limit = 1e18
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	values := []float32{0, -3.5, 9e17, -9e17, math.Nextafter32(limit, 0), limit, -limit, -1e19, nan, -nan, inf, -inf, float32(math.Copysign(0, -1))}
+	var at [][]int
+	for _, i := range []int{0, n / 2, n - 1, n - 9, n - 17, n - 65} {
+		if i >= 0 && i < n {
+			at = append(at, []int{i}, []int{i, n - 1})
+		}
+	}
+	at = append(at, nil)
+	for _, v := range values {
+		for _, places := range at {
+			x := testVector(r, n, skew, false)
+			for _, i := range places {
+				x[i] = v
+			}
+			want := -1
+			for i, xi := range x {
+				if !(float32(math.Abs(float64(xi))) < limit) {
+					want = i
+					break
+				}
+			}
+			if got := Beyond(x, limit); got != want {
+				t.Fatalf("Beyond n=%d skew=%d, %v at %v: %d, want %d", n, skew, v, places, got, want)
+			}
+		}
+	}
+	if got := Beyond(make([]float32, n), float32(math.Inf(1))); got != -1 {
+		t.Fatalf("Beyond(zeros, +Inf) n=%d = %d, want -1", n, got)
+	}
+}
+
+func checkAdam(t *testing.T, r *rand.Rand, name string, n, skew int, special bool) {
+	t.Helper()
+	w, g, m, v := testVector(r, n, skew, false), testVector(r, n, skew, special), testVector(r, n, skew, false), testVector(r, n, skew, false)
+	for i := range v {
+		v[i] *= v[i]
+	}
+	w2, m2, v2 := clone(w), clone(m), clone(v)
+	Adam(w, g, m, v, 1e-3, 0.9, 0.999, 1e-8)
+	refAdam(w2, g, m2, v2, 1e-3, 0.9, 0.999, 1e-8)
+	for i := range w {
+		for _, c := range []struct {
+			what      string
+			got, want float32
+		}{{"w", w[i], w2[i]}, {"m", m[i], m2[i]}, {"v", v[i], v2[i]}} {
+			if !closeFloat(c.got, c.want) {
+				t.Fatalf("Adam %s: %s[%d] = %v, want %v (g = %v)", name, c.what, i, c.got, c.want, g[i])
+			}
+		}
+	}
+}
+
+func checkAdd(t *testing.T, r *rand.Rand, name string, n, skew int, special bool) {
+	t.Helper()
+	a, b := testVector(r, n, skew, special), testVector(r, n, skew+1, special)
+	dst := testVector(r, n, 2, false)
+	Add(dst, a, b)
+	for i := range dst {
+		if want := a[i] + b[i]; !sameFloat(dst[i], want) {
+			t.Fatalf("Add %s: dst[%d] = %v, want %v + %v", name, i, dst[i], a[i], b[i])
+		}
+	}
+	a2 := clone(a)
+	Add(a, a, b) // in place
+	for i := range a {
+		if want := a2[i] + b[i]; !sameFloat(a[i], want) {
+			t.Fatalf("Add %s in place: a[%d] = %v, want %v", name, i, a[i], want)
+		}
+	}
+}
+
+func checkRelu(t *testing.T, r *rand.Rand, name string, n, skew int, special bool) {
+	t.Helper()
+	x := testVector(r, n, skew, special)
+	y := testVector(r, n, 0, false)
+	Relu(y, x)
+	for i := range y {
+		// Bit for bit: Relu(-0) is +0 and Relu(NaN) NaN, as Go's max.
+		if want := max(x[i], 0); math.Float32bits(y[i]) != math.Float32bits(want) && !(y[i] != y[i] && want != want) {
+			t.Fatalf("Relu %s: y[%d] = %v, want %v (x = %v)", name, i, y[i], want, x[i])
+		}
+	}
+	// The gradient given y, where y may also hold NaN (a NaN input).
+	g := testVector(r, n, skew+2, special)
+	for _, add := range []bool{false, true} {
+		dx := testVector(r, n, skew, special)
+		want := clone(dx)
+		refReluGrad(want, g, y, add)
+		ReluGrad(dx, g, y, add)
+		for i := range dx {
+			if !sameFloat(dx[i], want[i]) {
+				t.Fatalf("ReluGrad %s add=%v: dx[%d] = %v, want %v (g = %v, y = %v)", name, add, i, dx[i], want[i], g[i], y[i])
+			}
+		}
+	}
+}
+
+func checkMaxIndex(t *testing.T, r *rand.Rand, name string, n, skew int, special bool) {
+	t.Helper()
+	if n == 0 {
+		return
+	}
+	x := testVector(r, 4*n+40, skew, special)
+	for i := range x {
+		if r.IntN(4) == 0 {
+			x[i] = float32(r.IntN(3)) // ties
+		}
+	}
+	for _, offs := range [][]int{{0}, {n + 3, 1}, {5, 3*n + 1, 2 * n, 9, 7}} {
+		dst, idx := testVector(r, n, skew, false), testVector(r, n, 0, false)
+		wdst, widx := clone(dst), clone(idx)
+		refMaxIndex(wdst, widx, x, offs)
+		MaxIndex(dst, idx, x, offs)
+		for i := range dst {
+			if !sameFloat(dst[i], wdst[i]) || idx[i] != widx[i] && math.Float32bits(idx[i]) != math.Float32bits(widx[i]) {
+				t.Fatalf("MaxIndex %s offs=%v: [%d] = %v at %d, want %v at %d", name, offs, i, dst[i], math.Float32bits(idx[i]), wdst[i], math.Float32bits(widx[i]))
+			}
+		}
+	}
+}
+
+func clone(x []float32) []float32 { return append([]float32(nil), x...) }
+
+// The references: the operations' contracts written as plain loops.
+
+func refAdam(w, g, m, v []float32, lr, b1, b2, eps float32) { adamGo(w, g, m, v, lr, b1, b2, eps) }
+
+func refReluGrad(dx, g, y []float32, add bool) {
+	for i := range dx {
+		d := float32(0)
+		if y[i] > 0 {
+			d = g[i]
+		}
+		if add {
+			dx[i] += d
+		} else {
+			dx[i] = d
+		}
+	}
+}
+
+func refMaxIndex(dst, idx, x []float32, offs []int) {
+	for i := range dst {
+		best, k := x[offs[0]+i], offs[0]
+		for _, off := range offs[1:] {
+			if v := x[off+i]; v > best {
+				k = off
+			}
+			best = max(best, x[off+i])
+		}
+		dst[i], idx[i] = best, math.Float32frombits(uint32(k+i))
+	}
+}
+
+// TestKernelsMatchGo checks the kernels this CPU selects (and
+// NNLAB_GEMM allows) against the Go loops; CI greps its "kernel:" line.
+func TestKernelsMatchGo(t *testing.T) {
+	t.Logf("kernel: %s", Kernel())
+	checkKernels(t)
+}
+
+// Beyond at other limits, on values just below, at and above them, and
+// its Go skip (beyondWords) on its own, which other CPUs run.
+func TestBeyondLimits(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, limit := range []float32{1, 3.5, 1e-30, math.MaxFloat32, float32(math.Inf(1)), 0, -1} {
+		for _, n := range kernelLengths {
+			for trial := 0; trial < 20; trial++ {
+				x := make([]float32, n)
+				for i := range x {
+					x[i] = limit * (r.Float32() - 0.5)
+					if limit <= 0 || math.IsInf(float64(limit), 0) {
+						x[i] = r.Float32()
+					}
+				}
+				if n > 0 && trial > 0 {
+					near := []float32{math.Nextafter32(limit, 0), limit, -limit, math.Nextafter32(limit, float32(math.Inf(1))), float32(math.NaN())}
+					x[r.IntN(n)] = near[r.IntN(len(near))]
+				}
+				want := -1
+				for i, v := range x {
+					if !(float32(math.Abs(float64(v))) < limit) {
+						want = i
+						break
+					}
+				}
+				if got := Beyond(x, limit); got != want {
+					t.Fatalf("Beyond(%v, %v) = %d, want %d", x, limit, got, want)
+				}
+				if limit > 0 {
+					skip := len(x) &^ 7 // the start of its block of 8, or of the tail
+					if want >= 0 && want < skip {
+						skip = want &^ 7
+					}
+					if from := beyondWords(x, limit); from != skip {
+						t.Fatalf("beyondWords(%v, %v) = %d, want %d (the first beyond is %d)", x, limit, from, skip, want)
+					}
+				}
+			}
+		}
+	}
+}
