@@ -61,9 +61,6 @@ func init() {
 	asmKernel = kernel6x16
 	asmSpKernel, asmSpKernel32 = spmmRows, spmmRows32
 	asmScatter, asmScatter32 = spScatterRows, spScatterRows32
+	asmPath, asmName = "neon", neonName
 	selectKernel()
-	// selectKernel names the assembly kernel for amd64.
-	if kernelName != "generic" {
-		kernelName = neonName
-	}
 }

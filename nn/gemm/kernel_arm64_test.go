@@ -105,14 +105,15 @@ func TestNEONPack(t *testing.T) {
 						for j := range d {
 							d[j] = -7 // the zero padding must be written
 						}
-						old := asmPack
-						asmPack = asm
-						if isA {
-							packA(d, a, ca+pad, trans, off, w, off, kc)
-						} else {
-							packB(d, b, cb+pad, trans, off, kc, off, w)
+						kern := &denseKernel{nr: nr, asmPackA: asm}
+						if asm {
+							kern.packBN, kern.packBT = packB16N, packB16T
 						}
-						asmPack = old
+						if isA {
+							packA(kern, d, a, ca+pad, trans, off, w, off, kc)
+						} else {
+							packB(kern, d, b, cb+pad, trans, off, kc, off, w)
+						}
 						bufs[i] = d
 					}
 					for i := range n {

@@ -9,6 +9,9 @@ import "os"
 // NNLAB_GEMM=generic forces the Go loops.
 var useAVX2 = os.Getenv("NNLAB_GEMM") != "generic"
 
+// kernelName is what Kernel reports.
+var kernelName = map[bool]string{true: "neon", false: "generic"}[useAVX2]
+
 // adamAVX2 is Adam's NEON kernel for the first n elements (a multiple of
 // 8); c1 = 1-b1, c2 = 1-b2.
 //

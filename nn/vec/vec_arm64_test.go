@@ -31,9 +31,9 @@ func withNEON(on bool, f func()) {
 	f()
 }
 
-// specials returns n values mixing random numbers with NaN, ±0, ±Inf and
+// neonSpecials returns n values mixing random numbers with NaN, ±0, ±Inf and
 // a subnormal, so that the NEON kernels are held to Go's semantics for each.
-func specials(r *rand.Rand, n int) []float32 {
+func neonSpecials(r *rand.Rand, n int) []float32 {
 	x := make([]float32, n)
 	for i := range x {
 		switch r.IntN(12) {
@@ -67,7 +67,7 @@ func TestNEONMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, n := range []int{8, 9, 15, 16, 17, 24, 31, 40, 64, 100} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			x, g, y0 := specials(r, n), specials(r, n), specials(r, n)
+			x, g, y0 := neonSpecials(r, n), neonSpecials(r, n), neonSpecials(r, n)
 			run := func(name string, f func(on bool) [][]float32) {
 				neon, gof := f(true), f(false)
 				for k := range neon {
