@@ -115,6 +115,11 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			// Typed cell by cell, a declaration may come before what it uses.
 			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
 		}
+	case strings.Contains(msg, "index") && strings.HasSuffix(msg, "must not be negative"):
+		return "Go has no negative indexes: the last element is xs[len(xs)-1]"
+	case strings.Contains(msg, "cannot indirect") && strings.Contains(msg, "constant)"):
+		// x ** 2 parses as x * (*2).
+		return "Go has no ** operator: math.Pow(x, y), or x * x"
 	case strings.Contains(msg, " undefined (type "):
 		sel := selectorAt(f, e.Pos)
 		if sel == nil {
@@ -222,9 +227,34 @@ func pythonHint(line, msg string) string {
 		return `Go imports a quoted path, named as you like: import np "path"`
 	case strings.HasSuffix(line, ":") && (word == "if" || word == "for" || word == "else" || word == "try" || word == "with" || word == "class"):
 		return "Go puts a block in braces, not after a colon: if cond { ... }"
+	case word == "lambda" || pyLambda.MatchString(line):
+		return "Go writes a function literal: func(x float64) float64 { return x * 2 }"
+	case pyFString.MatchString(line):
+		return `Go formats with fmt.Sprintf("x = %v", x)`
+	case pyTernary.MatchString(line) && word != "if":
+		return "Go has no conditional expression: if cond { x = a } else { x = b }"
+	case pyNot.MatchString(line):
+		return "Go writes not as !: !ok"
+	case pyAndOr.MatchString(line):
+		return "Go writes and, or as &&, ||"
+	case pyList.MatchString(line):
+		return "Go writes a list as a slice literal: []float64{1, 2, 3} (or []int{}, []string{...})"
+	case pyDict.MatchString(line):
+		return `Go writes a dict as a map literal: map[string]int{"a": 1}`
 	}
 	return ""
 }
+
+// Python spellings that Go's parser reports only as unexpected tokens.
+var (
+	pyLambda  = regexp.MustCompile(`\blambda\s+\w*\s*:`)
+	pyFString = regexp.MustCompile(`\bf"[^"]*\{`)
+	pyTernary = regexp.MustCompile(`\S\s+if\s+.+\s+else\s+\S`)
+	pyNot     = regexp.MustCompile(`(^|[\s(=,])not\s+\w`)
+	pyAndOr   = regexp.MustCompile(`\w\s+(and|or)\s+\w`)
+	pyList    = regexp.MustCompile(`(:=|=|\(|,)\s*\[([^\]]|\]\s*$)`)
+	pyDict    = regexp.MustCompile(`(:=|=|\(|,)\s*\{`)
+)
 
 // pkgScope is the scope of the package imported under name, or nil.
 func (s *Session) pkgScope(pkg *types.Package, name string) *types.Scope {
