@@ -12,9 +12,10 @@
 // runs a register-blocked micro-kernel. On amd64 the kernels are chosen at
 // start from what the CPU and OS support (golang.org/x/sys/cpu): AVX-512
 // assembly with a 6×32 tile on ZMM registers where AVX-512F is available,
-// else AVX2+FMA assembly with a 6×16 tile, else (and off amd64) a portable
-// Go kernel with the 6×16 layout. The sparse products (SparseMul,
-// SparseTMul, FromDense) have AVX-512 and AVX2 kernels of their own.
+// else AVX2+FMA assembly with a 6×16 tile; on arm64, NEON assembly with
+// the 6×16 layout; elsewhere a portable Go kernel with that layout. The
+// sparse products (SparseMul, SparseTMul, FromDense) have AVX-512, AVX2
+// and NEON kernels of their own (FromDense's compress stays Go on arm64).
 // The environment variable NNLAB_GEMM=avx512, avx2 or generic forces a
 // set; a value this CPU cannot run, or an unknown one, is ignored, and
 // Kernel names the kernels in use and why NNLAB_GEMM was not followed.
