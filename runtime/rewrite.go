@@ -121,6 +121,7 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 			}
 		}
 	}
+	items = s.forkApart(items, noAssign)
 	// Group items into chunks; a final bare expression gets its own chunk.
 	var chunks []*chunk
 	for i, it := range items {
@@ -130,7 +131,7 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 				continue
 			}
 		}
-		if n := len(chunks); n > 0 && chunks[n-1].decl == it.decl && !chunks[n-1].display {
+		if n := len(chunks); n > 0 && chunks[n-1].decl == it.decl && !chunks[n-1].display && !it.apart {
 			chunks[n-1].items = append(chunks[n-1].items, it)
 			continue
 		}

@@ -11,6 +11,8 @@ type item struct {
 	decl      bool
 	src       string // text of the item, as typed
 	line, col int    // 1-based position of its first character in the cell
+	// apart makes the item start a chunk of its own (see forkApart).
+	apart bool
 }
 
 // splitCell cuts a cell into top-level items at the semicolons (written or
