@@ -39,6 +39,9 @@ type checker struct {
 	// funcSrc is the source of each user func as the interpreter last
 	// compiled it, to put back a func that a failed compile redefined.
 	funcSrc map[string]string
+	// forked lists the globals the last committed cell declared again as
+	// new variables (see Session.NewVars).
+	forked []newObj
 }
 
 // wrapperName is the function that holds a cell's statements for the check.
@@ -575,9 +578,13 @@ func (s *Session) forkError(ck *checked) error {
 // visible to later cells (the zero upTo: all of them).
 func (c *checker) commit(ck *checked, upTo cellPos) {
 	all := upTo == cellPos{}
+	c.forked = nil
 	for _, o := range ck.objs {
 		if all || o.at.before(upTo) {
 			c.objs[o.name] = o.obj
+			if ck.fork[o.name] {
+				c.forked = append(c.forked, o)
+			}
 		}
 	}
 	for _, m := range ck.methods {
