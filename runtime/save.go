@@ -160,6 +160,10 @@ type scriptBuilder struct {
 	// renamed); taken are the names the program uses, once renamed.
 	importer types.Importer
 	taken    map[string]bool
+	// free and varTypes are analysis.free and analysis.types, once
+	// analysed.
+	free     map[string]bool
+	varTypes map[string]types.Type
 }
 
 // mainStmt is one statement of the saved main.
@@ -538,7 +542,7 @@ func isShownOnly(src string) bool {
 // does not check.
 func (b *scriptBuilder) program(header string) (out []byte, problem string) {
 	b = b.clone() // unused imports are dropped from this program only
-	b.cells, b.taken = b.renamed()
+	b.analyse()
 	src := b.text(header, nil)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "saved.go", src, parser.ParseComments)
@@ -578,6 +582,16 @@ func (b *scriptBuilder) program(header string) (out []byte, problem string) {
 // hoisted lists the variables of main that a top-level function uses: they
 // move to the top level as `var name T` and main assigns them.
 func (b *scriptBuilder) hoisted(f *ast.File) []string {
+	if b.free != nil {
+		var out []string
+		for n := range b.local {
+			if b.free[n] {
+				out = append(out, n)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
 	used := map[string]bool{}
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name != "main" || !ok {
@@ -616,7 +630,10 @@ func (b *scriptBuilder) text(header string, hoist []string, unused ...string) st
 	var hoistDecls []string
 	hoistSet := map[string]bool{}
 	for _, n := range hoist {
-		typ, ok := b.sess.goType(n, typeNamer{b.importName, b.structName})
+		typ, ok := b.varType(n)
+		if !ok {
+			typ, ok = b.sess.goType(n, typeNamer{b.importName, b.structName})
+		}
 		if !ok {
 			continue // declared in main as typed: the check reports it
 		}

@@ -48,15 +48,36 @@ type declIdent struct {
 	obj  types.Object
 }
 
-// renamed returns main's statements with every generation of a name but
-// the last renamed, and with each statement's news; taken are the names
-// the program uses after the renaming.
-func (b *scriptBuilder) renamed() ([][]mainStmt, map[string]bool) {
+// analysis is what renamed learnt about the program.
+type analysis struct {
+	// cells are main's statements, every generation of a name but the
+	// last renamed, with each statement's news.
+	cells [][]mainStmt
+	// taken are the names the program uses after the renaming.
+	taken map[string]bool
+	// free are the names the top-level declarations use that the program
+	// does not declare at the top level: main's variables among them must
+	// be declared there (nil: not known).
+	free map[string]bool
+	// types are the types of the last generation of main's variables.
+	types map[string]types.Type
+}
+
+// analyse applies the renaming of renamed to b.
+func (b *scriptBuilder) analyse() {
+	a := b.renamed()
+	b.cells, b.taken, b.free, b.varTypes = a.cells, a.taken, a.free, a.types
+}
+
+// renamed analyses the program and renames the generations of main's
+// names (see analysis).
+func (b *scriptBuilder) renamed() analysis {
 	cells := make([][]mainStmt, len(b.cells))
 	for i, c := range b.cells {
 		cells[i] = append([]mainStmt(nil), c...)
 	}
 	taken := map[string]bool{}
+	a := analysis{cells: cells, taken: taken}
 	var w bytes.Buffer
 	w.WriteString("package main\n\n")
 	b.writeImports(&w)
@@ -80,7 +101,7 @@ func (b *scriptBuilder) renamed() ([][]mainStmt, map[string]bool) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "saved.go", w.String(), parser.SkipObjectResolution)
 	if err != nil {
-		return cells, taken // program reports it
+		return a // program reports it
 	}
 	for n, p := range b.imports {
 		taken[n] = true
@@ -115,7 +136,7 @@ func (b *scriptBuilder) renamed() ([][]mainStmt, map[string]bool) {
 		}
 	}
 	if pkg == nil || main == nil || info.Scopes[main.Type] == nil {
-		return cells, taken
+		return a
 	}
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	spanAt := func(p token.Pos) int {
@@ -202,20 +223,29 @@ func (b *scriptBuilder) renamed() ([][]mainStmt, map[string]bool) {
 		}
 		st.news = append(st.news, name)
 	}
-	if len(rename) == 0 {
-		return cells, taken
+	a.types = map[string]types.Type{}
+	for n, objs := range gens {
+		a.types[n] = objs[len(objs)-1].Type()
 	}
 	// Identifiers that are not references to variables: a field or method
-	// after a dot, a key of a composite literal, a label.
+	// after a dot, a field name in a struct literal, a label.
 	notRef := map[*ast.Ident]bool{}
-	ast.Inspect(main.Body, func(n ast.Node) bool {
+	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
 			notRef[n.Sel] = true
 		case *ast.CompositeLit:
+			t := info.TypeOf(n)
+			if p, ok := t.(*types.Pointer); ok {
+				t = p.Elem()
+			}
+			_, isStruct := t.(*types.Struct)
+			if t != nil {
+				_, isStruct = t.Underlying().(*types.Struct)
+			}
 			for _, e := range n.Elts {
 				if kv, ok := e.(*ast.KeyValueExpr); ok {
-					if id, ok := kv.Key.(*ast.Ident); ok && info.Uses[id] == nil {
+					if id, ok := kv.Key.(*ast.Ident); ok && (isStruct || t == nil && info.Uses[id] == nil) {
 						notRef[id] = true
 					}
 				}
@@ -229,6 +259,28 @@ func (b *scriptBuilder) renamed() ([][]mainStmt, map[string]bool) {
 		}
 		return true
 	})
+	// The names the top-level declarations use and nothing declares:
+	// main's variables among them move to the top level.
+	a.free = map[string]bool{}
+	for _, d := range f.Decls {
+		if d == main {
+			continue
+		}
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			continue
+		}
+		ast.Inspect(d, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && !notRef[id] {
+				if _, isDef := info.Defs[id]; !isDef && info.Uses[id] == nil {
+					a.free[id.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	if len(rename) == 0 {
+		return a
+	}
 	type identEdit struct {
 		at   int // offset in the statement
 		old  int // length of the old name
@@ -270,7 +322,7 @@ func (b *scriptBuilder) renamed() ([][]mainStmt, map[string]bool) {
 			st.text = st.text[:e.at] + e.name + st.text[e.at+e.old:]
 		}
 	}
-	return cells, taken
+	return a
 }
 
 // topDeclared lists the identifiers a top-level statement of main declares:
@@ -294,4 +346,23 @@ func topDeclared(st ast.Stmt) []*ast.Ident {
 		}
 	}
 	return out
+}
+
+// varType is the type of the last generation of main's variable name as
+// source, as the analysis found it, if it can be written.
+func (b *scriptBuilder) varType(name string) (string, bool) {
+	t := b.varTypes[name]
+	if t == nil || !nameable(t, map[types.Type]bool{}) {
+		return "", false
+	}
+	text := types.TypeString(t, func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		return b.importName(p.Path())
+	})
+	if strings.Contains(text, "invalid type") {
+		return "", false
+	}
+	return text, true
 }
