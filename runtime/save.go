@@ -40,10 +40,13 @@ type Skipped struct {
 // the statements in func main in order, one "// %%" cell each; a displayed
 // bare expression (or comma list) printed with fmt.Println; a global that a
 // function uses declared at the top level with the type it has in the
-// session. Each cell is checked as it is added (the program must parse, be
-// gofmt-able, and use no undeclared name); a cell that breaks the program is
-// left out and listed in skipped. header is written before the package
-// clause (a build tag, a comment). The result is gofmt-formatted.
+// session. A := or var of a name main has assigns it, except where the
+// session made a new variable (SaveCell.New): there the program declares
+// one, and the earlier variables of that name get names of their own (see
+// save_gen.go). Each cell is checked as it is added (the program must
+// parse, be gofmt-able, and use no undeclared name); a cell that breaks the
+// program is left out and listed in skipped. header is written before the
+// package clause (a build tag, a comment). The result is gofmt-formatted.
 func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped []Skipped, err error) {
 	// Every session starts with these; the ones not used are dropped.
 	b := &scriptBuilder{sess: s, imports: map[string]string{"fmt": "", nnPath: "", mnistPath: ""}, importer: s.saveImporter()}
@@ -580,7 +583,9 @@ func (b *scriptBuilder) program(header string) (out []byte, problem string) {
 }
 
 // hoisted lists the variables of main that a top-level function uses: they
-// move to the top level as `var name T` and main assigns them.
+// move to the top level as `var name T` and main assigns them. The
+// analysis (b.free) knows which names the functions mean; without it, any
+// identifier of that name counts.
 func (b *scriptBuilder) hoisted(f *ast.File) []string {
 	if b.free != nil {
 		var out []string

@@ -235,17 +235,21 @@ func (b *scriptBuilder) renamed() analysis {
 		case *ast.SelectorExpr:
 			notRef[n.Sel] = true
 		case *ast.CompositeLit:
+			// The keys of a struct literal are fields; those of a literal
+			// the check could not type are taken for fields if they
+			// resolve to nothing.
 			t := info.TypeOf(n)
-			if p, ok := t.(*types.Pointer); ok {
-				t = p.Elem()
-			}
-			_, isStruct := t.(*types.Struct)
-			if t != nil {
+			known := t != nil && t != types.Typ[types.Invalid]
+			isStruct := false
+			if known {
+				if p, ok := t.Underlying().(*types.Pointer); ok {
+					t = p.Elem()
+				}
 				_, isStruct = t.Underlying().(*types.Struct)
 			}
 			for _, e := range n.Elts {
 				if kv, ok := e.(*ast.KeyValueExpr); ok {
-					if id, ok := kv.Key.(*ast.Ident); ok && (isStruct || t == nil && info.Uses[id] == nil) {
+					if id, ok := kv.Key.(*ast.Ident); ok && (isStruct || !known && info.Uses[id] == nil) {
 						notRef[id] = true
 					}
 				}
