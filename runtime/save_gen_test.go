@@ -109,6 +109,17 @@ func TestSaveGenerations(t *testing.T) {
 		{"fields and selectors named x are not renamed", []string{
 			"type S struct{ x int }", "x := 1", "st := S{x: 5}", `x := "s"`, "st.x + 1", "x"},
 			"6\n\"s\"\n", "S{x: 5}"},
+		{"a pointer to, a literal of and a goroutine on an earlier variable", []string{
+			"type S struct{ x int }", "x := 1", "st := S{x: x + 1}", "p := &x", "ch := make(chan int, 1)",
+			"go func() { ch <- x * 10 }(); got := <-ch", "x := \"s\"", "*p = 5", "*p", "st.x", "got", "x"},
+			"5\n2\n10\n\"s\"\n", "S{x: x_1 + 1}"},
+		{"temporary names do not clash with the user's", []string{
+			"x := 1", "x_new := 2", `x, q := "t", 4`, "func f() string { return x }", "f()", "q", "x_new"},
+			"\"t\"\n4\n2\n", "x_new2, q :="},
+		{"a type switch on x", []string{
+			"x := 1", "var e any = 2", "x := 1.5", "n := 0",
+			"switch x := e.(type) { case int: n = x }", "n", "x"},
+			"2\n1.5\n", "switch x := e.(type)"},
 		{"a type the check refused is left out", []string{
 			"type T int", "v := T(3)", "type T string", "v := 2.5", "v"},
 			"2.5\n", ""},
