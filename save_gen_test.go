@@ -12,6 +12,7 @@ import (
 // variables into nnlab through a pipe, saves them, and runs the saved
 // program: it prints what the session showed since its last :reset.
 func TestSaveGenerations(t *testing.T) {
+	loaded := writeFile(t, "loaded.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tv := 2\n\tfmt.Println(\"v\", v)\n}\n")
 	script := writeFile(t, "cells.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\t// %% 1\n\tw := 2\n\t// %% 2\n\tfmt.Println(\"w\", w)\n}\n")
 	tests := []struct {
 		name  string
@@ -28,6 +29,7 @@ func TestSaveGenerations(t *testing.T) {
 		{"the same type again", "x := 1\nfunc g() int { return x }\nx := 5\ng()\n", "5\n"},
 		{"a cell that fails after its redeclaration", "x := 1\nx := \"s\"; var m map[int]int; m[1] = 1\nfunc g() string { return x + \"!\" }\ng()\n", "\"s!\"\n"},
 		{":reset between, a type redefined", "type T int\nv := T(3)\nv\n:reset\ntype T string\nv := T(\"a\")\nv\nv := 2\nfunc g() int { return v }\ng()\n", "\"a\"\n2\n"},
+		{"a name of :load's main anew", ":load " + loaded + "\nv := \"s\"\nfunc g() string { return v }\ng()\n", "v 2\n\"s\"\n"},
 		{":run cells, then x anew", ":run " + script + "\nw := \"s\"\nfunc g() string { return w }\ng()\n", "w 2\n\"s\"\n"},
 	}
 	for _, tt := range tests {

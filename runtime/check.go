@@ -39,8 +39,8 @@ type checker struct {
 	// funcSrc is the source of each user func as the interpreter last
 	// compiled it, to put back a func that a failed compile redefined.
 	funcSrc map[string]string
-	// forked lists the globals the last committed cell declared again as
-	// new variables (see Session.NewVars).
+	// forked lists the variables the last committed cell declared as new
+	// ones, not assigned (see Session.NewVars).
 	forked []newObj
 }
 
@@ -581,10 +581,11 @@ func (c *checker) commit(ck *checked, upTo cellPos) {
 	c.forked = nil
 	for _, o := range ck.objs {
 		if all || o.at.before(upTo) {
-			c.objs[o.name] = o.obj
-			if ck.fork[o.name] {
-				c.forked = append(c.forked, o)
+			_, wasVar := c.objs[o.name].(*types.Var)
+			if _, isVar := o.obj.(*types.Var); isVar && (!wasVar || ck.fork[o.name]) {
+				c.forked = append(c.forked, o) // a new variable, not an assignment
 			}
+			c.objs[o.name] = o.obj
 		}
 	}
 	for _, m := range ck.methods {

@@ -148,13 +148,17 @@ func TestNewVars(t *testing.T) {
 		cell string
 		want []NewVar
 	}{
-		{"x := 1; y := 2", nil},
+		{"x := 1; y := 2", []NewVar{{"x", 1}, {"y", 1}}},
 		{"x := 5", nil}, // the same type: assigned
 		{`x := "a"`, []NewVar{{"x", 1}}},
 		{`y, x := 3, "b"`, nil},
-		{`x, y := 1.5, 4; y := 6; x := 2.5`, []NewVar{{"x", 1}}},
+		{`x, z := 1.5, 4; z := 6; x := 2.5`, []NewVar{{"x", 1}, {"z", 1}}},
 		{"var y = true", []NewVar{{"y", 1}}},
-		{"nosuch", nil}, // refused by the check
+		{"var y bool = false", nil},
+		{"func f() {}; type T int; const c = 1", nil},
+		{"f := 2", []NewVar{{"f", 1}}}, // a variable in place of a func
+		{"nosuch", nil},                // refused by the check
+		{"w := 1; var m map[int]int; m[0] = 1; v := 2", []NewVar{{"w", 1}, {"m", 1}}},
 	} {
 		s.Eval(context.Background(), tt.cell)
 		got := s.NewVars()

@@ -4,11 +4,12 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"sort"
 )
 
-// NewVar is a declaration by which a cell made a new variable in place of
-// an existing one of another type (`x := "s"` on an int x): the name means
-// the new variable from there on.
+// NewVar is a declaration by which a cell made a new variable: of a new
+// name, or in place of an existing variable of another type (`x := "s"` on
+// an int x), after which the name means the new variable.
 type NewVar struct {
 	Name string
 	// N says which declaration it is: the N-th (from 1) top-level `:=` or
@@ -17,10 +18,9 @@ type NewVar struct {
 }
 
 // NewVars returns the declarations by which the last cell given to Eval
-// made new variables in place of existing ones, among the statements that
-// completed. Every other top-level `:=` or var of an existing variable in
-// that cell assigned it. :save follows it to declare and assign exactly
-// where the session did.
+// made new variables, among the statements that completed. Every other
+// top-level `:=` or var of that cell assigned an existing variable. :save
+// follows it to declare and assign exactly where the session did.
 func (s *Session) NewVars() []NewVar {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -59,6 +59,9 @@ func (s *Session) newVarsOf(src string) []NewVar {
 			out = append(out, NewVar{Name: o.name, N: n})
 		}
 	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Name < out[j].Name || out[i].Name == out[j].Name && out[i].N < out[j].N
+	})
 	return out
 }
 
