@@ -158,7 +158,7 @@ func TestNewVars(t *testing.T) {
 		{"func f() {}; type T int; const c = 1", nil},
 		{"f := 2", []NewVar{{"f", 1}}}, // a variable in place of a func
 		{"nosuch", nil},                // refused by the check
-		{"w := 1; var m map[int]int; m[0] = 1; v := 2", []NewVar{{"w", 1}, {"m", 1}}},
+		{"w := 1; var m map[int]int; m[0] = 1; v := 2", []NewVar{{"m", 1}, {"w", 1}}},
 	} {
 		s.Eval(context.Background(), tt.cell)
 		got := s.NewVars()
