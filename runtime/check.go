@@ -116,6 +116,16 @@ type checked struct {
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
+	// users are the funcs and methods the cell declares.
+	users []cellUser
+}
+
+// cellUser is a func or method a cell declares, with the names its body
+// uses and where it starts.
+type cellUser struct {
+	name string
+	refs map[string]bool
+	at   cellPos
 }
 
 // checkError is a compile error found by the check: one line, with the
@@ -228,6 +238,14 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				if d.Recv == nil {
 					declared[d.Name.Name] = true
 				}
+				// A func of the cell uses the globals it names: see forkError.
+				refs := map[string]bool{}
+				funcRefs(d.Body, refs)
+				name := d.Name.Name
+				if d.Recv != nil && len(d.Recv.List) == 1 {
+					name = recvName(d.Recv.List[0].Type) + "." + name
+				}
+				res.users = append(res.users, cellUser{name, refs, cellPos{it.line, it.col}})
 			}
 		}
 		text := it.src
@@ -565,7 +583,15 @@ func (s *Session) forkError(ck *checked) error {
 		if !ck.fork[o.name] {
 			continue
 		}
-		if u := s.users(o.name); len(u) > 0 {
+		u := s.users(o.name)
+		for _, cu := range ck.users {
+			// A func the cell declared before the new variable was
+			// compiled with the old one.
+			if cu.refs[o.name] && cu.at.before(o.at) && !slices.Contains(u, cu.name) {
+				u = append(u, cu.name)
+			}
+		}
+		if len(u) > 0 {
 			old := s.chk.objs[o.name]
 			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
 				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))

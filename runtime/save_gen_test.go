@@ -173,3 +173,19 @@ func TestNewVars(t *testing.T) {
 		}
 	}
 }
+
+// TestNewTypeUsedByCellFunc checks that a cell cannot give a global a new
+// type after declaring a func or method that uses the old one: the func
+// would keep the old variable, and :save could not write that.
+func TestNewTypeUsedByCellFunc(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "y := 1"},
+		{cell: `func h() int { return y * 2 }; y := "t"`, errSub: "y already exists as int and h use it"},
+		{cell: "type P struct{}"},
+		{cell: `func (P) M() int { return y }; y := 2.5`, errSub: "P.M use it"},
+		{cell: "y", out: "1"},
+		{cell: `y := "t"; func k() string { return y + "!" }`}, // k uses the new y
+		{cell: "k()", out: `"t!"`},
+	})
+}
