@@ -86,9 +86,10 @@ func newChecker(more func(string) interp.Exports) (*checker, error) {
 
 // newObj is a global a cell declares, with where in the cell it does.
 type newObj struct {
-	name string
-	obj  types.Object
-	at   cellPos
+	name  string
+	obj   types.Object
+	at    cellPos
+	group int // which run of declarations or statements of the cell
 }
 
 // cellPos is a line and column of a cell.
@@ -116,16 +117,18 @@ type checked struct {
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
-	// users are the funcs and methods the cell declares.
-	users []cellUser
+	// users are the funcs and methods the cell declares; groups counts
+	// the runs of declarations and statements checked so far.
+	users  []cellUser
+	groups int
 }
 
 // cellUser is a func or method a cell declares, with the names its body
-// uses and where it starts.
+// uses and its group (checked.groups).
 type cellUser struct {
-	name string
-	refs map[string]bool
-	at   cellPos
+	name  string
+	refs  map[string]bool
+	group int
 }
 
 // checkError is a compile error found by the check: one line, with the
@@ -183,6 +186,7 @@ func (c *checker) lookup(overlay map[string]types.Object, n string) types.Object
 // what it declares in overlay, imports and res.
 func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Object, imports map[string]string, res *checked) error {
 	c := s.chk
+	res.groups++
 	fset := token.NewFileSet()
 	// Parse each declaration alone first: a syntax error then points at
 	// the user's text, and the declared names are known before the check.
@@ -245,7 +249,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				if d.Recv != nil && len(d.Recv.List) == 1 {
 					name = recvName(d.Recv.List[0].Type) + "." + name
 				}
-				res.users = append(res.users, cellUser{name, refs, cellPos{it.line, it.col}})
+				res.users = append(res.users, cellUser{name, refs, res.groups})
 			}
 		}
 		text := it.src
@@ -473,7 +477,7 @@ func (s *Session) define(n string, o types.Object, at cellPos, overlay map[strin
 		}
 	}
 	overlay[n] = o
-	res.objs = append(res.objs, newObj{name: n, obj: o, at: at})
+	res.objs = append(res.objs, newObj{name: n, obj: o, at: at, group: res.groups})
 	return nil
 }
 
@@ -585,9 +589,9 @@ func (s *Session) forkError(ck *checked) error {
 		}
 		u := s.users(o.name)
 		for _, cu := range ck.users {
-			// A func the cell declared before the new variable was
-			// compiled with the old one.
-			if cu.refs[o.name] && cu.at.before(o.at) && !slices.Contains(u, cu.name) {
+			// A func the cell declared in a group before the new
+			// variable's was compiled with the old one.
+			if cu.refs[o.name] && cu.group < o.group && !slices.Contains(u, cu.name) {
 				u = append(u, cu.name)
 			}
 		}

@@ -189,3 +189,15 @@ func TestNewTypeUsedByCellFunc(t *testing.T) {
 		{cell: "k()", out: `"t!"`},
 	})
 }
+
+// TestNewTypeUsedByFuncOfItsGroup checks that a func declared beside the
+// new variable, in one run of declarations, may use it: Go's package-level
+// declarations see each other whatever their order.
+func TestNewTypeUsedByFuncOfItsGroup(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "y := 1"},
+		{cell: "func h() string { return y + \"!\" }\nvar y = \"t\""},
+		{cell: "h()", out: `"t!"`},
+	})
+}
