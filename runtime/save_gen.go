@@ -164,7 +164,8 @@ func (b *scriptBuilder) renamed() analysis {
 	// generation block to the one it assigns in the session.
 	alias := map[types.Object]types.Object{}
 	resolve := func(o types.Object) types.Object {
-		for i := 0; i < 100 && alias[o] != nil; i++ {
+		// An alias is declared in an enclosing scope: chains end.
+		for alias[o] != nil {
 			o = alias[o]
 		}
 		return o
