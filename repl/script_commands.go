@@ -49,6 +49,9 @@ type cellRecord struct {
 	// kept is, for a cell that failed at run time or was interrupted, the
 	// statements that ran before: their effects stay, so :save keeps them.
 	kept string
+	// newVars are the declarations by which the cell made new variables
+	// in place of existing ones, so that :save declares them anew there.
+	newVars []runtime.NewVar
 }
 
 // record notes a cell that ran (not commands).
@@ -56,6 +59,9 @@ func (r *REPL) record(src string, ok bool) {
 	rec := cellRecord{src: src, ok: ok, out: r.shown}
 	if k, isK := r.sess.(interface{ Completed() string }); isK && !ok {
 		rec.kept = k.Completed()
+	}
+	if n, isN := r.sess.(interface{ NewVars() []runtime.NewVar }); isN {
+		rec.newVars = n.NewVars()
 	}
 	r.cells = append(r.cells, rec)
 	r.shown = ""
@@ -203,10 +209,10 @@ func cmdSave(ctx context.Context, r *REPL, args string) error {
 	for i, c := range r.cells {
 		switch {
 		case c.ok:
-			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.out != "", Out: c.out})
+			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.out != "", Out: c.out, New: c.newVars})
 			index = append(index, i)
 		case c.kept != "":
-			cells = append(cells, runtime.SaveCell{Src: c.kept})
+			cells = append(cells, runtime.SaveCell{Src: c.kept, New: c.newVars})
 			index = append(index, i)
 		}
 	}

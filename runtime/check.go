@@ -39,6 +39,9 @@ type checker struct {
 	// funcSrc is the source of each user func as the interpreter last
 	// compiled it, to put back a func that a failed compile redefined.
 	funcSrc map[string]string
+	// forked lists the variables the last committed cell declared as new
+	// ones, not assigned (see Session.NewVars).
+	forked []newObj
 }
 
 // wrapperName is the function that holds a cell's statements for the check.
@@ -83,9 +86,10 @@ func newChecker(more func(string) interp.Exports) (*checker, error) {
 
 // newObj is a global a cell declares, with where in the cell it does.
 type newObj struct {
-	name string
-	obj  types.Object
-	at   cellPos
+	name  string
+	obj   types.Object
+	at    cellPos
+	group int // which run of declarations or statements of the cell
 }
 
 // cellPos is a line and column of a cell.
@@ -113,6 +117,18 @@ type checked struct {
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
+	// users are the funcs and methods the cell declares; groups counts
+	// the runs of declarations and statements checked so far.
+	users  []cellUser
+	groups int
+}
+
+// cellUser is a func or method a cell declares, with the names its body
+// uses and its group (checked.groups).
+type cellUser struct {
+	name  string
+	refs  map[string]bool
+	group int
 }
 
 // checkError is a compile error found by the check: one line, with the
@@ -170,6 +186,7 @@ func (c *checker) lookup(overlay map[string]types.Object, n string) types.Object
 // what it declares in overlay, imports and res.
 func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Object, imports map[string]string, res *checked) error {
 	c := s.chk
+	res.groups++
 	fset := token.NewFileSet()
 	// Parse each declaration alone first: a syntax error then points at
 	// the user's text, and the declared names are known before the check.
@@ -225,6 +242,14 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				if d.Recv == nil {
 					declared[d.Name.Name] = true
 				}
+				// A func of the cell uses the globals it names: see forkError.
+				refs := map[string]bool{}
+				funcRefs(d.Body, refs)
+				name := d.Name.Name
+				if d.Recv != nil && len(d.Recv.List) == 1 {
+					name = recvName(d.Recv.List[0].Type) + "." + name
+				}
+				res.users = append(res.users, cellUser{name, refs, res.groups})
 			}
 		}
 		text := it.src
@@ -452,7 +477,7 @@ func (s *Session) define(n string, o types.Object, at cellPos, overlay map[strin
 		}
 	}
 	overlay[n] = o
-	res.objs = append(res.objs, newObj{name: n, obj: o, at: at})
+	res.objs = append(res.objs, newObj{name: n, obj: o, at: at, group: res.groups})
 	return nil
 }
 
@@ -562,7 +587,15 @@ func (s *Session) forkError(ck *checked) error {
 		if !ck.fork[o.name] {
 			continue
 		}
-		if u := s.users(o.name); len(u) > 0 {
+		u := s.users(o.name)
+		for _, cu := range ck.users {
+			// A func the cell declared in a group before the new
+			// variable's was compiled with the old one.
+			if cu.refs[o.name] && cu.group < o.group && !slices.Contains(u, cu.name) {
+				u = append(u, cu.name)
+			}
+		}
+		if len(u) > 0 {
 			old := s.chk.objs[o.name]
 			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
 				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
@@ -575,8 +608,13 @@ func (s *Session) forkError(ck *checked) error {
 // visible to later cells (the zero upTo: all of them).
 func (c *checker) commit(ck *checked, upTo cellPos) {
 	all := upTo == cellPos{}
+	c.forked = nil
 	for _, o := range ck.objs {
 		if all || o.at.before(upTo) {
+			_, wasVar := c.objs[o.name].(*types.Var)
+			if _, isVar := o.obj.(*types.Var); isVar && (!wasVar || ck.fork[o.name]) {
+				c.forked = append(c.forked, o) // a new variable, not an assignment
+			}
 			c.objs[o.name] = o.obj
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"path"
 	"reflect"
 	"sort"
@@ -21,6 +22,10 @@ type SaveCell struct {
 	Src   string
 	Shown bool
 	Out   string // optional: a quoted string display is printed quoted
+	// New are the declarations by which the cell made new variables in
+	// place of existing ones (Session.NewVars after the cell ran); every
+	// other := or var of a name main has assigns it, as in the session.
+	New []NewVar
 }
 
 // Skipped is a cell that [Session.Script] left out of the program, with the
@@ -35,13 +40,16 @@ type Skipped struct {
 // the statements in func main in order, one "// %%" cell each; a displayed
 // bare expression (or comma list) printed with fmt.Println; a global that a
 // function uses declared at the top level with the type it has in the
-// session. Each cell is checked as it is added (the program must parse, be
-// gofmt-able, and use no undeclared name); a cell that breaks the program is
-// left out and listed in skipped. header is written before the package
-// clause (a build tag, a comment). The result is gofmt-formatted.
+// session. A := or var of a name main has assigns it, except where the
+// session made a new variable (SaveCell.New): there the program declares
+// one, and the earlier variables of that name get names of their own (see
+// save_gen.go). Each cell is checked as it is added (the program must
+// parse, be gofmt-able, and use no undeclared name); a cell that breaks the
+// program is left out and listed in skipped. header is written before the
+// package clause (a build tag, a comment). The result is gofmt-formatted.
 func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped []Skipped, err error) {
 	// Every session starts with these; the ones not used are dropped.
-	b := &scriptBuilder{sess: s, imports: map[string]string{"fmt": "", nnPath: "", mnistPath: ""}}
+	b := &scriptBuilder{sess: s, imports: map[string]string{"fmt": "", nnPath: "", mnistPath: ""}, importer: s.saveImporter()}
 	// Names declared by cells left out: a later cell that uses one would
 	// see another value than the session did, and is left out too, until a
 	// cell that is kept declares the name again.
@@ -61,22 +69,6 @@ func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped [
 		}
 		if reason == "" {
 			_, reason = b.program(header)
-		}
-		if reason != "" && b.redeclares {
-			// x := v on an x of main with another type (the session
-			// allows it): the rest of main goes into a block, where the
-			// new x shadows the old.
-			*b = *saved.clone()
-			b.fresh = true
-			if b.add(c) == "" {
-				if _, r := b.program(header); r == "" {
-					reason = ""
-				}
-			}
-			b.fresh = false
-			if reason != "" {
-				*b = *saved
-			}
 		}
 		if reason != "" {
 			*b = *saved
@@ -165,13 +157,31 @@ type scriptBuilder struct {
 	sess    *Session
 	imports map[string]string // import path -> explicit local name ("" for none)
 	decls   []namedDecl       // top-level declarations, in order
-	cells   [][]string        // statements of main, per cell
+	cells   [][]mainStmt      // statements of main, per cell
 	local   map[string]bool   // names main declares
-	// redeclares is set by add when a cell's := names only names main has;
-	// with fresh, such a := opens a block instead of assigning, and open
-	// counts the blocks main must close.
-	redeclares, fresh bool
-	open              int
+	// importer gives the packages' types to the program's analysis (see
+	// renamed); taken are the names the program uses, once renamed.
+	importer types.Importer
+	taken    map[string]bool
+	// free and varTypes are analysis.free and analysis.types, once
+	// analysed.
+	free     map[string]bool
+	varTypes map[string]types.Type
+}
+
+// mainStmt is one statement of the saved main.
+type mainStmt struct {
+	text string
+	// gens are the names this statement declares as new variables in
+	// place of main's earlier ones of the same name, as the session did:
+	// each starts a new generation of the name.
+	gens []string
+	// keep are the names on the left of this := that main has and that
+	// the session assigned, while it declared the others.
+	keep []string
+	// news are the names the statement declares, once the generations
+	// have names of their own (see renamed).
+	news []string
 }
 
 type namedDecl struct {
@@ -186,7 +196,7 @@ func (b *scriptBuilder) clone() *scriptBuilder {
 		c.imports[k] = v
 	}
 	c.decls = append([]namedDecl(nil), b.decls...)
-	c.cells = append([][]string(nil), b.cells...)
+	c.cells = append([][]mainStmt(nil), b.cells...)
 	c.local = map[string]bool{}
 	for k, v := range b.local {
 		c.local[k] = v
@@ -199,11 +209,25 @@ func (b *scriptBuilder) add(c SaveCell) string {
 	if b.local == nil {
 		b.local = map[string]bool{}
 	}
-	b.redeclares = false
+	// The declarations at which the session made new variables, and how
+	// many declarations of each name the cell has had so far.
+	isNew := map[NewVar]bool{}
+	for _, v := range c.New {
+		isNew[v] = true
+	}
+	count := map[string]int{}
 	units := cellUnits(c.Src)
-	var stmts, defers []string
+	var stmts, defers []mainStmt
 	for i, u := range units {
 		last := i == len(units)-1
+		// gens are the names of main this unit declares as new variables.
+		gens := map[string]bool{}
+		for _, n := range declaredVars(u.src, u.decl) {
+			count[n]++
+			if isNew[NewVar{n, count[n]}] && b.local[n] {
+				gens[n] = true
+			}
+		}
 		if u.decl {
 			f, err := parser.ParseFile(token.NewFileSet(), "", "package main\n"+u.src, parser.SkipObjectResolution)
 			if err != nil {
@@ -227,12 +251,7 @@ func (b *scriptBuilder) add(c SaveCell) string {
 					case token.VAR:
 						// A var runs where it was typed: in main, after the
 						// statements before it.
-						stmts = append(stmts, u.src)
-						for _, sp := range d.Specs {
-							for _, n := range sp.(*ast.ValueSpec).Names {
-								b.local[n.Name] = true
-							}
-						}
+						stmts = append(stmts, b.varStmt(u.src, d, gens))
 						continue
 					}
 					b.addDecl(declName(d), u.src)
@@ -254,20 +273,20 @@ func (b *scriptBuilder) add(c SaveCell) string {
 						print = `fmt.Printf("%q\n", ` + e + ")" // as the REPL showed it
 					}
 				}
-				stmts = append(stmts, print)
+				stmts = append(stmts, mainStmt{text: print})
 				if _, ok := b.imports["fmt"]; !ok {
 					b.imports["fmt"] = ""
 				}
 			} else if !isShownOnly(u.src) {
-				stmts = append(stmts, u.src) // a call: it runs for its effects
+				stmts = append(stmts, mainStmt{text: u.src}) // a call: it runs for its effects
 			}
 			continue
 		}
 		if call, ok := deferredCall(u.src); ok {
-			defers = append(defers, call)
+			defers = append(defers, mainStmt{text: call})
 			continue
 		}
-		stmts = append(stmts, b.statement(u.src))
+		stmts = append(stmts, b.statement(u.src, gens))
 	}
 	// A top-level defer of the session ran at the end of its cell, and
 	// yaegi evaluated its arguments then too: the call goes there.
@@ -278,6 +297,54 @@ func (b *scriptBuilder) add(c SaveCell) string {
 		b.cells = append(b.cells, stmts)
 	}
 	return ""
+}
+
+// varStmt is a var declaration of a cell as a statement of main. On names
+// main has, none of which the session made anew (gens), it assigns them, as
+// the session did (see Session.analyse); otherwise it declares its names,
+// and those main has start new generations.
+func (b *scriptBuilder) varStmt(src string, d *ast.GenDecl, gens map[string]bool) mainStmt {
+	st := mainStmt{text: src}
+	if !d.Lparen.IsValid() && len(d.Specs) == 1 {
+		vs := d.Specs[0].(*ast.ValueSpec)
+		all, some := true, false
+		var names []string
+		for _, n := range vs.Names {
+			names = append(names, n.Name)
+			if n.Name != "_" && (!b.local[n.Name] || gens[n.Name]) {
+				all = false
+			}
+			some = some || n.Name != "_"
+		}
+		if all && some && (len(vs.Values) == 0 || len(vs.Values) == len(vs.Names)) {
+			// src parsed after "package main\n".
+			text := func(n ast.Node) string {
+				return src[int(n.Pos())-len("package main\n")-1 : int(n.End())-len("package main\n")-1]
+			}
+			var vals []string
+			for j := range vs.Names {
+				if len(vs.Values) == 0 {
+					vals = append(vals, "*new("+text(vs.Type)+")")
+				} else {
+					vals = append(vals, text(vs.Values[j]))
+				}
+			}
+			st.text = strings.Join(names, ", ") + " = " + strings.Join(vals, ", ")
+			return st
+		}
+	}
+	for _, sp := range d.Specs {
+		for _, n := range sp.(*ast.ValueSpec).Names {
+			if n.Name == "_" {
+				continue
+			}
+			if b.local[n.Name] {
+				st.gens = append(st.gens, n.Name)
+			}
+			b.local[n.Name] = true
+		}
+	}
+	return st
 }
 
 // deferredCall returns the call of a defer statement.
@@ -344,50 +411,48 @@ func saveRecvName(e ast.Expr) string {
 	return ""
 }
 
-// statement is one statement of main: a `:=` of names main already has
-// becomes `=`, as the session ran it.
-func (b *scriptBuilder) statement(src string) string {
+// statement is one statement of main. A `:=` declares the names that are
+// new to main and those the session made anew (gens), and assigns the
+// others; one that declares nothing becomes `=`.
+func (b *scriptBuilder) statement(src string, gens map[string]bool) mainStmt {
+	st := mainStmt{text: src}
 	fset := token.NewFileSet()
 	const pre = "package p\nfunc _() {\n"
 	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
 	if err != nil {
-		return src
+		return st
 	}
 	body := f.Decls[0].(*ast.FuncDecl).Body.List
 	if len(body) != 1 {
-		return src
+		return st
 	}
 	as, ok := body[0].(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
-		return src
+		return st
 	}
-	allOld := true
+	declares := false
 	for _, l := range as.Lhs {
-		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-			if !b.local[id.Name] {
-				allOld = false
-			}
-			b.local[id.Name] = true
+		id, ok := l.(*ast.Ident)
+		if !ok || id.Name == "_" {
+			continue
 		}
-	}
-	if !allOld {
-		return src
-	}
-	b.redeclares = true
-	if b.fresh {
-		b.open++
-		var old []string
-		for _, l := range as.Lhs {
-			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-				old = append(old, id.Name)
-			}
+		switch {
+		case gens[id.Name]:
+			st.gens = append(st.gens, id.Name)
+			declares = true
+		case b.local[id.Name]:
+			st.keep = append(st.keep, id.Name)
+		default:
+			declares = true
 		}
-		// The old values are used here, so that Go does not call them
-		// unused once the block shadows them.
-		return strings.Repeat("_, ", len(old)-1) + "_ = " + strings.Join(old, ", ") + "\n{\n" + src
+		b.local[id.Name] = true
 	}
-	at := fset.Position(as.TokPos).Offset - len(pre)
-	return src[:at] + "=" + src[at+2:]
+	if !declares {
+		at := fset.Position(as.TokPos).Offset - len(pre)
+		st.text = src[:at] + "=" + src[at+2:]
+		st.keep = nil
+	}
+	return st
 }
 
 // unit is a top-level piece of a cell: a declaration or one complete
@@ -480,6 +545,7 @@ func isShownOnly(src string) bool {
 // does not check.
 func (b *scriptBuilder) program(header string) (out []byte, problem string) {
 	b = b.clone() // unused imports are dropped from this program only
+	b.analyse()
 	src := b.text(header, nil)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "saved.go", src, parser.ParseComments)
@@ -517,8 +583,20 @@ func (b *scriptBuilder) program(header string) (out []byte, problem string) {
 }
 
 // hoisted lists the variables of main that a top-level function uses: they
-// move to the top level as `var name T` and main assigns them.
+// move to the top level as `var name T` and main assigns them. The
+// analysis (b.free) knows which names the functions mean; without it, any
+// identifier of that name counts.
 func (b *scriptBuilder) hoisted(f *ast.File) []string {
+	if b.free != nil {
+		var out []string
+		for n := range b.local {
+			if b.free[n] {
+				out = append(out, n)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
 	used := map[string]bool{}
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name != "main" || !ok {
@@ -546,39 +624,28 @@ func (b *scriptBuilder) hoisted(f *ast.File) []string {
 // text writes the program: hoist are main's variables declared at the top
 // level, unused those main declares and never uses.
 func (b *scriptBuilder) text(header string, hoist []string, unused ...string) string {
+	// Temporary names are taken for this text only: each text of the
+	// program names them alike.
+	taken := b.taken
+	b.taken = maps.Clone(taken)
+	defer func() { b.taken = taken }()
 	var w bytes.Buffer
 	w.WriteString(header)
 	w.WriteString("package main\n\n")
 	var hoistDecls []string
 	hoistSet := map[string]bool{}
 	for _, n := range hoist {
-		typ, ok := b.sess.goType(n, typeNamer{b.importName, b.structName})
+		typ, ok := b.varType(n)
+		if !ok {
+			typ, ok = b.sess.goType(n, typeNamer{b.importName, b.structName})
+		}
 		if !ok {
 			continue // declared in main as typed: the check reports it
 		}
 		hoistSet[n] = true
 		hoistDecls = append(hoistDecls, n+" "+typ)
 	}
-	paths := make([]string, 0, len(b.imports))
-	for p := range b.imports {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	if len(paths) > 0 {
-		w.WriteString("import (\n")
-		// The standard library first, then the others, as goimports does.
-		sort.SliceStable(paths, func(i, j int) bool { return isStd(paths[i]) && !isStd(paths[j]) })
-		for i, p := range paths {
-			if i > 0 && isStd(paths[i-1]) && !isStd(p) {
-				w.WriteString("\n")
-			}
-			if n := b.imports[p]; n != "" {
-				w.WriteString("\t" + n + " ")
-			}
-			w.WriteString("\t" + strconv.Quote(p) + "\n")
-		}
-		w.WriteString(")\n\n")
-	}
+	b.writeImports(&w)
 	for _, d := range b.decls {
 		w.WriteString(d.text + "\n\n")
 	}
@@ -596,10 +663,14 @@ func (b *scriptBuilder) text(header string, hoist []string, unused ...string) st
 		}
 		fmt.Fprintf(&w, "\t%s %d\n", CellMarker, i+1)
 		for _, st := range c {
+			text := st.text
 			if len(hoistSet) > 0 {
-				st = assignHoisted(st, hoistSet)
+				text = b.assignHoisted(st, hoistSet)
 			}
-			for _, l := range strings.Split(st, "\n") {
+			if text == "" {
+				continue
+			}
+			for _, l := range strings.Split(text, "\n") {
 				w.WriteString("\t" + l + "\n")
 			}
 		}
@@ -608,52 +679,141 @@ func (b *scriptBuilder) text(header string, hoist []string, unused ...string) st
 		w.WriteString("\n\t// Values the session kept but this program does not use again.\n")
 		w.WriteString("\t" + strings.Repeat("_, ", len(unused)-1) + "_ = " + strings.Join(unused, ", ") + "\n")
 	}
-	w.WriteString(strings.Repeat("}\n", b.open) + "}\n")
+	w.WriteString("}\n")
 	return w.String()
 }
 
-// assignHoisted turns `x := v` and `var x = v` on a hoisted x into `x = v`.
-func assignHoisted(st string, hoist map[string]bool) string {
+// writeImports writes the import declaration of the program.
+func (b *scriptBuilder) writeImports(w *bytes.Buffer) {
+	paths := make([]string, 0, len(b.imports))
+	for p := range b.imports {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		return
+	}
+	w.WriteString("import (\n")
+	// The standard library first, then the others, as goimports does.
+	sort.SliceStable(paths, func(i, j int) bool { return isStd(paths[i]) && !isStd(paths[j]) })
+	for i, p := range paths {
+		if i > 0 && isStd(paths[i-1]) && !isStd(p) {
+			w.WriteString("\n")
+		}
+		if n := b.imports[p]; n != "" {
+			w.WriteString("\t" + n + " ")
+		}
+		w.WriteString("\t" + strconv.Quote(p) + "\n")
+	}
+	w.WriteString(")\n\n")
+}
+
+// assignHoisted writes a statement of main for hoisted globals: a
+// declaration there of a hoisted name would make a local variable that the
+// functions do not see. `x := v` and `var x = v` become `x = v`; where the
+// statement also declares names that stay in main, the hoisted ones are
+// declared under temporary names and assigned after.
+func (b *scriptBuilder) assignHoisted(st mainStmt, hoist map[string]bool) string {
+	src := st.text
 	fset := token.NewFileSet()
 	const pre = "package p\nfunc _() {\n"
-	f, err := parser.ParseFile(fset, "", pre+st+"\n}", parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
 	if err != nil {
-		return st
+		return src
 	}
 	body := f.Decls[0].(*ast.FuncDecl).Body.List
 	if len(body) != 1 {
-		return st
+		return src
 	}
 	off := func(p token.Pos) int { return fset.Position(p).Offset - len(pre) }
+	news := map[string]bool{}
+	for _, n := range st.news {
+		news[n] = true
+	}
+	// lhs are the names the statement declares or assigns.
+	var lhs []*ast.Ident
+	var valueSpec *ast.ValueSpec // the one spec of a var declaration
 	switch s := body[0].(type) {
 	case *ast.AssignStmt:
 		if s.Tok != token.DEFINE {
-			return st
+			return src
 		}
-		all := true
 		for _, l := range s.Lhs {
-			if id, ok := l.(*ast.Ident); !ok || !hoist[id.Name] && id.Name != "_" {
-				all = false
+			if id, ok := l.(*ast.Ident); ok {
+				lhs = append(lhs, id)
 			}
 		}
-		if all {
-			return st[:off(s.TokPos)] + "=" + st[off(s.TokPos)+2:]
+		if len(lhs) < len(s.Lhs) {
+			return src
 		}
 	case *ast.DeclStmt:
-		gd := s.Decl.(*ast.GenDecl)
-		if len(gd.Specs) != 1 {
-			return st
+		gd, ok := s.Decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			return src
 		}
-		vs := gd.Specs[0].(*ast.ValueSpec)
-		if len(vs.Names) != 1 || !hoist[vs.Names[0].Name] {
-			return st
+		for _, sp := range gd.Specs {
+			lhs = append(lhs, sp.(*ast.ValueSpec).Names...)
 		}
-		if len(vs.Values) == 0 {
-			return "" // the top-level declaration is enough
+		if len(gd.Specs) == 1 && !gd.Lparen.IsValid() {
+			valueSpec = gd.Specs[0].(*ast.ValueSpec)
 		}
-		return vs.Names[0].Name + " = " + st[off(vs.Values[0].Pos()):off(vs.Values[len(vs.Values)-1].End())]
+	default:
+		return src
 	}
-	return st
+	hoisted, stays := false, false // names to assign, names to declare
+	for _, id := range lhs {
+		switch {
+		case id.Name == "_":
+		case hoist[id.Name]:
+			hoisted = true
+		case news[id.Name]:
+			stays = true
+		}
+	}
+	if !hoisted {
+		return src
+	}
+	if !stays {
+		if as, ok := body[0].(*ast.AssignStmt); ok {
+			return src[:off(as.TokPos)] + "=" + src[off(as.TokPos)+2:]
+		}
+		if valueSpec != nil {
+			if len(valueSpec.Values) == 0 {
+				return "" // the top-level declaration is enough
+			}
+			var names []string
+			for _, id := range lhs {
+				names = append(names, id.Name)
+			}
+			return strings.Join(names, ", ") + " = " + src[off(valueSpec.Values[0].Pos()):off(valueSpec.Values[len(valueSpec.Values)-1].End())]
+		}
+	}
+	// Temporary names for the hoisted ones, assigned after.
+	var after []string
+	for i := len(lhs) - 1; i >= 0; i-- {
+		id := lhs[i]
+		if id.Name == "_" || !hoist[id.Name] {
+			continue
+		}
+		t := b.freshName(id.Name + "_new")
+		src = src[:off(id.Pos())] + t + src[off(id.End()):]
+		after = append([]string{id.Name + " = " + t}, after...)
+	}
+	return src + "\n" + strings.Join(after, "\n")
+}
+
+// freshName is want, or want with a number after it, whichever the program
+// does not use yet; it is taken from then on.
+func (b *scriptBuilder) freshName(want string) string {
+	if b.taken == nil {
+		b.taken = map[string]bool{}
+	}
+	n := want
+	for i := 2; b.taken[n]; i++ {
+		n = fmt.Sprintf("%s%d", want, i)
+	}
+	b.taken[n] = true
+	return n
 }
 
 // importName is the name by which the program refers to the package at

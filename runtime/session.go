@@ -136,6 +136,9 @@ type Session struct {
 	// runs them.
 	defers    []func()
 	deferProg *interp.Program
+
+	// newVars are the new variables of the last cell (see NewVars).
+	newVars []NewVar
 }
 
 // stdin is the interpreter's standard input: a reader that SetStdin can
@@ -493,7 +496,11 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	s.nextCell("")
 	fname := fmt.Sprintf("cell%d", s.cell)
 	s.keptTo, s.kept = cellPos{}, ""
+	if s.chk != nil {
+		s.chk.forked = nil // set again when the cell commits
+	}
 	out, err = s.run(ctx, splitCell(src), fname, true)
+	s.newVars = s.newVarsOf(src)
 	if err != nil {
 		s.kept = srcBefore(src, s.keptTo)
 	}
@@ -547,6 +554,7 @@ func (s *Session) RunFile(ctx context.Context, path string) error {
 		return err
 	}
 	s.nextCell(path)
+	s.newVars = nil // NewVars is about cells given to Eval
 	src := string(b)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
