@@ -86,7 +86,7 @@ func main() {
 		Epochs:     epochs,
 		BatchSize:  batch,
 		Validation: data.Validation,
-		Augment:    &model.Augmentation{Shift: 2, Rotate: 8, Scale: 0.05},
+		Augment:    model.RobustAugmentation(),
 		// From 3e-3 down by a factor 0.65 per epoch.
 		Schedule:   model.ExponentialDecay(3e-3, 0.65, stepsPerEpoch),
 		Checkpoint: out,
