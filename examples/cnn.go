@@ -20,6 +20,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -87,8 +88,9 @@ func main() {
 		BatchSize:  batch,
 		Validation: data.Validation,
 		Augment:    model.RobustAugmentation(),
-		// From 3e-3 down by a factor 0.65 per epoch.
-		Schedule:   model.ExponentialDecay(3e-3, 0.65, stepsPerEpoch),
+		// From 3e-3 down to a fiftieth of it in the last epoch (a factor
+		// 0.65 per epoch for 10 epochs).
+		Schedule:   model.ExponentialDecay(3e-3, math.Pow(1.0/50, 1/float64(max(epochs-1, 1))), stepsPerEpoch),
 		Checkpoint: out,
 	})
 	fmt.Printf("trained in %s\n", time.Since(start).Round(time.Second))

@@ -60,8 +60,8 @@ func Augment(shift, degrees float64) *Augmentation {
 // that the model reads digits that are not MNIST's: own drawings, scans
 // and fonts, after mnist.LoadImage.
 func RobustAugmentation() *Augmentation {
-	return &Augmentation{Shift: 1.5, Rotate: 10, Scale: 0.12, Aspect: 0.2, Slant: 18, Elastic: 1.6,
-		Stroke: 2, Blur: 1.2, LowRes: 0.3, Noise: 0.08, Reframe: true}
+	return &Augmentation{Shift: 1.5, Rotate: 10, Scale: 0.12, Aspect: 0.25, Slant: 18, Elastic: 2,
+		Stroke: 2.5, Blur: 1.2, LowRes: 0.4, Noise: 0.08, Reframe: true}
 }
 
 // The reframed digit's box and centre, as mnist.Preprocess places it.

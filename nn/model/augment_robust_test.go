@@ -230,3 +230,21 @@ func TestRobustAugmentationPicture(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkRobustAugmentation measures augmenting a batch of 128 MNIST
+// digits with RobustAugmentation.
+func BenchmarkRobustAugmentation(b *testing.B) {
+	d, err := mnist.ReadDataSets("", true)
+	if err != nil {
+		b.Skipf("MNIST not available: %v", err)
+	}
+	x := d.Validation.Images.Slice(0, 128).Clone()
+	batch := x.Clone()
+	g := newAugmenter(*RobustAugmentation(), rand.New(rand.NewPCG(1, 1)), []int{28, 28, 1})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		copy(batch.Data(), x.Data())
+		g.apply(batch)
+	}
+}
