@@ -54,7 +54,9 @@ var fontFiles = []struct{ pkg, file string }{
 	{"fonts-bwht", "opentype/bwht/BecauseWeMentor-Regular.otf"},
 	{"fonts-bwht", "opentype/bwht/BecauseWeOrganize-Regular.otf"},
 	{"fonts-dancingscript", "opentype/dancingscript/DancingScript-Regular.otf"},
-	{"fonts-femkeklaver", "truetype/femkeklaver/femkeklaver.ttf"},
+	// Not fonts-femkeklaver: its glyphs are outlines, a digit's contour
+	// rather than a pen's stroke.
+	{"fonts-dkg-handwriting", "truetype/fifthhorseman/dkgIt.ttf"},
 	{"fonts-humor-sans", "truetype/humor-sans/Humor-Sans.ttf"},
 	{"fonts-kaushanscript", "opentype/kaushanscript/KaushanScript-Regular.otf"},
 	{"fonts-klee", "truetype/klee/KleeOne-Regular.ttf"},
@@ -263,8 +265,9 @@ func glyph(fnt *opentype.Font, c rune, r *rand.Rand) (image.Image, error) {
 	for i, a := range mask.Pix {
 		cover[i] = float64(a) / 255
 	}
-	// Stroke weight: a soft dilation (bolder) or erosion (thinner).
-	rad := (r.Float64()*2 - 0.7) * size / 24
+	// Stroke weight: a soft dilation (bolder) or erosion (thinner), not
+	// so bold that the loops of a thin pen's 8 fill up.
+	rad := (r.Float64()*1.5 - 0.7) * size / 24
 	cover = morph(cover, gw, gh, rad)
 	// Slant about the glyph's middle, then crop to the ink.
 	slant := math.Tan((r.Float64()*24 - 12) * math.Pi / 180)
