@@ -13,7 +13,7 @@ import (
 // with another pen. Each field is one kind of change, off at zero; the
 // strength of each is drawn uniformly up to the field's value.
 //
-// The changes are made in this order: one smooth warp (Rotate, Slant,
+// Plain images aside, the changes are made in this order: one smooth warp (Rotate, Slant,
 // Aspect, Elastic, and Shift and Scale unless Reframe), then Stroke,
 // LowRes and Blur, after which the ink is stretched so its peak is 1 (as
 // mnist.Preprocess does); then Reframe and last Noise.
@@ -42,6 +42,11 @@ type Augmentation struct {
 	// half of the images.
 	Noise float64
 
+	// Plain is the fraction of images (e.g. 0.4) that get only a shift,
+	// rotation and scaling, as Augment's do, and keep MNIST's own strokes
+	// and framing, so that the model stays as good at MNIST's digits.
+	Plain float64
+
 	// Reframe crops, scales and centres each changed digit again as
 	// mnist.Preprocess does (a 20-pixel box, centre of mass at 14,14),
 	// so that training sees what own images look like after
@@ -60,8 +65,8 @@ func Augment(shift, degrees float64) *Augmentation {
 // that the model reads digits that are not MNIST's: own drawings, scans
 // and fonts, after mnist.LoadImage.
 func RobustAugmentation() *Augmentation {
-	return &Augmentation{Shift: 1.5, Rotate: 10, Scale: 0.12, Aspect: 0.25, Slant: 18, Elastic: 2,
-		Stroke: 2.5, Blur: 1.2, LowRes: 0.4, Noise: 0.08, Reframe: true}
+	return &Augmentation{Shift: 1.5, Rotate: 10, Scale: 0.12, Aspect: 0.2, Slant: 18, Elastic: 1.6,
+		Stroke: 2, Blur: 1.2, LowRes: 0.3, Noise: 0.08, Plain: 0.4, Reframe: true}
 }
 
 // The reframed digit's box and centre, as mnist.Preprocess places it.
@@ -112,7 +117,11 @@ func (g *augmenter) half() bool { return g.rng.Uint64()&1 == 0 }
 // one applies every change of the Augmentation to img.
 func (g *augmenter) one(img []float32) {
 	a := g.a
-	g.warp(img)
+	if a.Plain > 0 && g.rng.Float64() < a.Plain {
+		g.warp(img, Augmentation{Shift: a.Shift, Rotate: a.Rotate, Scale: a.Scale})
+		return
+	}
+	g.warp(img, a)
 	photo := false
 	if a.Stroke > 0 && g.half() {
 		t := g.uniform(a.Stroke)
@@ -145,8 +154,7 @@ func (g *augmenter) one(img []float32) {
 // centre: rotation, slant, aspect, an elastic displacement field, and
 // (unless Reframe) scaling and shift; it samples bilinearly (zero outside
 // the image).
-func (g *augmenter) warp(img []float32) {
-	a := g.a
+func (g *augmenter) warp(img []float32, a Augmentation) {
 	// Draws for the newer fields only when they are set, so that a
 	// shift, rotation and scaling alone draw as they always did.
 	theta := g.uniform(a.Rotate) * math.Pi / 180

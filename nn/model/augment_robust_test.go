@@ -248,3 +248,35 @@ func BenchmarkRobustAugmentation(b *testing.B) {
 		g.apply(batch)
 	}
 }
+
+// TestAugmentPlain checks that Plain images get only the shift, rotation
+// and scaling: with Plain 1, strong stroke, blur and low-resolution
+// settings leave every digit's ink within 10% and its peak at the
+// original's, as Augment(2, 12) does; with Plain 0.5 about half of the
+// digits (30-70%) change their ink by more.
+func TestAugmentPlain(t *testing.T) {
+	const n = 200
+	x := validationDigits(t, n)
+	heavy := Augmentation{Shift: 2, Rotate: 12, Stroke: 3, Blur: 2, LowRes: 1, Reframe: true}
+	count := func(plain float64) int {
+		a := heavy
+		a.Plain = plain
+		b := x.Clone()
+		newAugmenter(a, rand.New(rand.NewPCG(9, 9)), []int{28, 28, 1}).apply(b)
+		changed := 0
+		for i := 0; i < n; i++ {
+			_, _, before := inkStats(x.Data()[i*784 : (i+1)*784])
+			_, _, after := inkStats(b.Data()[i*784 : (i+1)*784])
+			if math.Abs(after-before) > 0.1*before {
+				changed++
+			}
+		}
+		return changed
+	}
+	if c := count(1); c != 0 {
+		t.Errorf("Plain 1: %d of %d digits changed their ink by more than 10%%", c, n)
+	}
+	if c := count(0.5); c < 3*n/10 || c > 7*n/10 {
+		t.Errorf("Plain 0.5: %d of %d digits changed their ink by more than 10%%, want about half", c, n)
+	}
+}
