@@ -320,8 +320,8 @@ func inkLevels(img image.Image) (g []float32, w, h int, peak float64) {
 const (
 	lightBlocks = 8   // the paper's level is measured in an 8x8 grid of blocks
 	minBlock    = 8   // pixels: smaller images are never flattened
-	unevenLight = 0.1 // the fitted lighting must vary by more than this
-	inkBelow    = 0.05
+	unevenLight = 0.1  // the fitted lighting must vary by more than this
+	inkBelow    = 0.05 // a block this much darker than the fit holds ink
 )
 
 // flattenLight evens out the lighting of a photo of light paper (a
@@ -398,26 +398,30 @@ func flattenLight(g []float32, w, h int) {
 			}
 		}
 	}
-	paper := make([]float32, w*h)
+	// The paper's level at pixel (x, y), on one pass to check the fit and
+	// one to divide by it.
+	paper := func(x, y int) float64 {
+		t := terms((float64(x)+0.5)/float64(w)*2-1, (float64(y)+0.5)/float64(h)*2-1)
+		p := 0.0
+		for r := range t {
+			p += c[r] * t[r]
+		}
+		return p
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for y := 0; y < h; y++ {
-		fy := (float64(y)+0.5)/float64(h)*2 - 1
 		for x := 0; x < w; x++ {
-			fx := (float64(x)+0.5)/float64(w)*2 - 1
-			t := terms(fx, fy)
-			p := 0.0
-			for r := range t {
-				p += c[r] * t[r]
-			}
+			p := paper(x, y)
 			lo, hi = math.Min(lo, p), math.Max(hi, p)
-			paper[y*w+x] = float32(p)
 		}
 	}
 	if hi-lo <= unevenLight || lo <= 0.05 {
 		return // evenly lit (or a fit that makes no sense)
 	}
-	for i, p := range paper {
-		g[i] = min(1, g[i]/p)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			g[y*w+x] = min(1, g[y*w+x]/float32(paper(x, y)))
+		}
 	}
 	src := slices.Clone(g)
 	for y := 0; y < h; y++ {
