@@ -318,8 +318,8 @@ func inkLevels(img image.Image) (g []float32, w, h int, peak float64) {
 
 // flattenLight's grid and limits.
 const (
-	lightBlocks = 8   // the paper's level is measured in an 8x8 grid of blocks
-	minBlock    = 8   // pixels: smaller images are never flattened
+	lightBlocks = 8    // the paper's level is measured in an 8x8 grid of blocks
+	minBlock    = 8    // pixels: smaller images are never flattened
 	unevenLight = 0.1  // the fitted lighting must vary by more than this
 	inkBelow    = 0.05 // a block this much darker than the fit holds ink
 )
