@@ -8,10 +8,10 @@
 // elastic warps, thicker and thinner strokes, blur, low resolution and
 // noise, each digit framed again as mnist.LoadImage frames own images, so
 // that it reads handwriting that is not MNIST's. Measured on a shared
-// two-core machine: 99.55% on the test set after 10 epochs (468 s of CPU
-// time; epochs of 43-53 s when the machine was not busy, about 8
-// minutes), 98.6% of real digits from other writers and 99.2% of
-// handwriting fonts (nn/model/testdata/handwriting; see predict.go -eval).
+// two-core machine: 99.55% on the test set after 10 epochs of 27-59 s
+// (7 min 12 s of training, 459 s of CPU time), 98.6% of real digits from
+// other writers and 99.2% of handwriting fonts
+// (nn/model/testdata/handwriting; see predict.go -eval).
 //
 //	go run examples/cnn.go [-epochs N] [OUT.safetensors]
 //	go run . examples/cnn.go                # with nnlab's script runner
