@@ -16,6 +16,13 @@
 //
 // Images that cannot be read are reported on stderr and make the exit
 // status 1.
+//
+// With -eval, each further argument is a labelled set (a directory, or an
+// image) whose files are named after their digit (3_0042.png is a 3); it
+// prints the accuracy per set and per digit and the most common errors
+// instead of one line per image:
+//
+//	go run examples/predict.go -eval cnn.safetensors nn/model/testdata/handwriting/optdigits nn/model/testdata/handwriting/fonts
 package main
 
 import (
@@ -31,18 +38,26 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: predict MODEL.safetensors IMAGE|DIR...")
+	args := os.Args[1:]
+	eval := len(args) > 0 && (args[0] == "-eval" || args[0] == "--eval")
+	if eval {
+		args = args[1:]
+	}
+	if len(args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: predict [-eval] MODEL.safetensors IMAGE|DIR...")
 		os.Exit(2)
 	}
-	m, err := model.Load(os.Args[1])
+	m, err := model.Load(args[0])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	if eval {
+		os.Exit(evaluate(m, args[1:]))
+	}
 	var paths []string
 	status := 0
-	for _, a := range os.Args[2:] {
+	for _, a := range args[1:] {
 		found, err := images(a)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -75,6 +90,102 @@ func main() {
 		}
 	}
 	os.Exit(status)
+}
+
+// evaluate prints the accuracy of m on each labelled set, per digit, and
+// its most common errors, and returns the exit status.
+func evaluate(m *model.Model, sets []string) int {
+	status := 0
+	fmt.Printf("%-12s %5s %7s", "set", "n", "all")
+	for d := 0; d < 10; d++ {
+		fmt.Printf(" %6d", d)
+	}
+	fmt.Println()
+	var notes []string
+	for _, set := range sets {
+		paths, err := images(set)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			status = 1
+		}
+		var inputs []*nn.Tensor
+		var labels []int
+		for _, p := range paths {
+			name := filepath.Base(p)
+			if name[0] < '0' || name[0] > '9' {
+				fmt.Fprintf(os.Stderr, "%s: no label: the file name does not start with its digit\n", p)
+				status = 1
+				continue
+			}
+			t, err := mnist.LoadImage(p)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				status = 1
+				continue
+			}
+			inputs = append(inputs, t)
+			labels = append(labels, int(name[0]-'0'))
+		}
+		if len(inputs) == 0 {
+			fmt.Fprintf(os.Stderr, "%s: no labelled images\n", set)
+			status = 1
+			continue
+		}
+		probs := m.Predict(stack(inputs))
+		var right, total [10]int
+		var confused [10][10]int
+		for i, l := range labels {
+			best := 0
+			for d := 1; d < 10; d++ {
+				if probs.At(i, d) > probs.At(i, best) {
+					best = d
+				}
+			}
+			total[l]++
+			if best == l {
+				right[l]++
+			} else {
+				confused[l][best]++
+			}
+		}
+		all := 0
+		for _, r := range right {
+			all += r
+		}
+		fmt.Printf("%-12s %5d %6.2f%%", filepath.Base(set), len(labels), 100*float64(all)/float64(len(labels)))
+		for d := 0; d < 10; d++ {
+			if total[d] == 0 {
+				fmt.Printf(" %6s", "-")
+				continue
+			}
+			fmt.Printf(" %5.1f%%", 100*float64(right[d])/float64(total[d]))
+		}
+		fmt.Println()
+		type pair struct{ t, p, n int }
+		var errs []pair
+		for t := range confused {
+			for p, n := range confused[t] {
+				if n > 0 {
+					errs = append(errs, pair{t, p, n})
+				}
+			}
+		}
+		sort.SliceStable(errs, func(a, b int) bool { return errs[a].n > errs[b].n })
+		var top []string
+		for _, e := range errs[:min(len(errs), 8)] {
+			top = append(top, fmt.Sprintf("%d→%d %d", e.t, e.p, e.n))
+		}
+		if len(top) > 0 {
+			notes = append(notes, fmt.Sprintf("  %s (%d errors): %s", filepath.Base(set), len(labels)-all, strings.Join(top, ", ")))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Println("most common errors (true→predicted count):")
+		for _, n := range notes {
+			fmt.Println(n)
+		}
+	}
+	return status
 }
 
 // stack puts [784] images into one [n,784] batch.

@@ -42,6 +42,7 @@ func init() {
 		"Output":                   reflect.ValueOf(&model.Output).Elem(),
 		"ReLU":                     reflect.ValueOf(&model.ReLU).Elem(),
 		"Reshape":                  reflect.ValueOf(model.Reshape),
+		"RobustAugmentation":       reflect.ValueOf(model.RobustAugmentation),
 		"Sequential":               reflect.ValueOf(model.Sequential),
 		"Sigmoid":                  reflect.ValueOf(&model.Sigmoid).Elem(),
 		"Softmax":                  reflect.ValueOf(&model.Softmax).Elem(),

@@ -283,6 +283,7 @@ func inkLevels(img image.Image) (g []float32, w, h int, peak float64) {
 			}
 		}
 	}
+	flattenLight(g, w, h)
 	// The background is the median of the border.
 	border := make([]float32, 0, 2*(w+h))
 	for x := 0; x < w; x++ {
@@ -313,6 +314,161 @@ func inkLevels(img image.Image) (g []float32, w, h int, peak float64) {
 		top = max(top, v)
 	}
 	return g, w, h, float64(top)
+}
+
+// flattenLight's grid and limits.
+const (
+	lightBlocks = 8    // the paper's level is measured in an 8x8 grid of blocks
+	minBlock    = 8    // pixels: smaller images are never flattened
+	unevenLight = 0.1  // the fitted lighting must vary by more than this
+	inkBelow    = 0.05 // a block this much darker than the fit holds ink
+)
+
+// flattenLight evens out the lighting of a photo of light paper (a
+// shadow, a lamp's fall-off) by dividing every level by the paper's
+// level there. The paper's level is the lightest level (95th percentile)
+// of each block of an 8x8 grid, fitted by a quadratic surface in x and y;
+// blocks darker than the fit (by inkBelow), where ink covers the paper,
+// are left out of the fit and it is made again, three times. The division
+// amplifies the paper's grain and the camera's noise as much, so a 3x3
+// mean follows. Evenly lit paper, dark paper, and images under 64 pixels
+// a side are left exactly as they are.
+func flattenLight(g []float32, w, h int) {
+	if w < minBlock*lightBlocks || h < minBlock*lightBlocks {
+		return // too small for a photo: a drawing or a scan of a digit
+	}
+	border := make([]float32, 0, 2*(w+h))
+	for x := 0; x < w; x++ {
+		border = append(border, g[x], g[(h-1)*w+x])
+	}
+	for y := 0; y < h; y++ {
+		border = append(border, g[y*w], g[y*w+w-1])
+	}
+	slices.Sort(border)
+	if border[len(border)/2] <= 0.5 {
+		return // dark paper, light ink
+	}
+	const nb = lightBlocks * lightBlocks
+	var level, bx, by, weight [nb]float64
+	var vals []float32
+	for j := 0; j < lightBlocks; j++ {
+		for i := 0; i < lightBlocks; i++ {
+			vals = vals[:0]
+			for y := j * h / lightBlocks; y < (j+1)*h/lightBlocks; y++ {
+				vals = append(vals, g[y*w+i*w/lightBlocks:y*w+(i+1)*w/lightBlocks]...)
+			}
+			slices.Sort(vals)
+			k := j*lightBlocks + i
+			level[k] = float64(vals[len(vals)*95/100])
+			// Block centres in [-1,1].
+			bx[k] = (float64(i)+0.5)/lightBlocks*2 - 1
+			by[k] = (float64(j)+0.5)/lightBlocks*2 - 1
+			weight[k] = 1
+		}
+	}
+	terms := func(x, y float64) [6]float64 { return [6]float64{1, x, y, x * x, x * y, y * y} }
+	var c [6]float64
+	for round := 0; round < 4; round++ {
+		var a [6][7]float64 // normal equations, augmented
+		for k := 0; k < nb; k++ {
+			if weight[k] == 0 {
+				continue
+			}
+			t := terms(bx[k], by[k])
+			for r := range t {
+				for q := range t {
+					a[r][q] += t[r] * t[q]
+				}
+				a[r][6] += t[r] * level[k]
+			}
+		}
+		var ok bool
+		if c, ok = solve6(a); !ok {
+			return
+		}
+		for k := 0; k < nb; k++ {
+			t := terms(bx[k], by[k])
+			fit := 0.0
+			for r := range t {
+				fit += c[r] * t[r]
+			}
+			weight[k] = 0
+			if level[k] >= fit-inkBelow {
+				weight[k] = 1
+			}
+		}
+	}
+	// The paper's level at pixel (x, y), on one pass to check the fit and
+	// one to divide by it.
+	paper := func(x, y int) float64 {
+		t := terms((float64(x)+0.5)/float64(w)*2-1, (float64(y)+0.5)/float64(h)*2-1)
+		p := 0.0
+		for r := range t {
+			p += c[r] * t[r]
+		}
+		return p
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			p := paper(x, y)
+			lo, hi = math.Min(lo, p), math.Max(hi, p)
+		}
+	}
+	if hi-lo <= unevenLight || lo <= 0.05 {
+		return // evenly lit (or a fit that makes no sense)
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			g[y*w+x] = min(1, g[y*w+x]/float32(paper(x, y)))
+		}
+	}
+	src := slices.Clone(g)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var s float32
+			var n int
+			for yy := max(y-1, 0); yy <= min(y+1, h-1); yy++ {
+				for xx := max(x-1, 0); xx <= min(x+1, w-1); xx++ {
+					s += src[yy*w+xx]
+					n++
+				}
+			}
+			g[y*w+x] = s / float32(n)
+		}
+	}
+}
+
+// solve6 solves the augmented 6x6 system a by Gaussian elimination with
+// partial pivoting; false if it is singular.
+func solve6(a [6][7]float64) ([6]float64, bool) {
+	var x [6]float64
+	for col := 0; col < 6; col++ {
+		p := col
+		for r := col + 1; r < 6; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][col]) < 1e-9 {
+			return x, false
+		}
+		a[col], a[p] = a[p], a[col]
+		for r := col + 1; r < 6; r++ {
+			f := a[r][col] / a[col][col]
+			for q := col; q < 7; q++ {
+				a[r][q] -= f * a[col][q]
+			}
+		}
+	}
+	for r := 5; r >= 0; r-- {
+		s := a[r][6]
+		for q := r + 1; q < 6; q++ {
+			s -= a[r][q] * x[q]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x, true
 }
 
 // lumaOverWhite is the luma of c composited over white, in [0,1].
