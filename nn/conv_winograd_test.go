@@ -1,0 +1,167 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// winogradCases are 3×3 stride-1 convolutions that take the Winograd
+// forward: odd and even output sizes (tiles hanging over the bottom and
+// right edge), SAME and VALID padding, batch 1, channel counts that are not
+// multiples of the kernel's tiles, and images smaller than a tile.
+var winogradCases = []convCase{
+	{1, 5, 5, 8, 3, 3, 4, 1, "VALID"},
+	{2, 6, 7, 8, 3, 3, 5, 1, "SAME"},
+	{3, 7, 6, 9, 3, 3, 17, 1, "VALID"},
+	{1, 9, 9, 16, 3, 3, 3, 1, "SAME"},
+	{2, 3, 3, 8, 3, 3, 2, 1, "VALID"}, // one output pixel
+	{2, 2, 1, 10, 3, 3, 6, 1, "SAME"}, // image smaller than the filter
+	{4, 12, 10, 32, 3, 3, 64, 1, "VALID"},
+	{5, 8, 8, 12, 3, 3, 33, 1, "SAME"}, // 5 images in 3 parts
+}
+
+// withWinograd runs f with the Winograd forward on or off.
+func withWinograd(t *testing.T, on bool, f func()) {
+	t.Helper()
+	old := convWinograd
+	defer func() { convWinograd = old }()
+	convWinograd = on
+	f()
+}
+
+// TestWinogradForward compares the Winograd forward with im2col and with
+// the textbook sum, with groups of tiles of every size from one tile (so
+// that groups end inside an image) to the whole batch, on one core and in
+// three parts.
+func TestWinogradForward(t *testing.T) {
+	oldChunk, oldParts := wgChunkFloats, convParts
+	defer func() { wgChunkFloats, convParts = oldChunk, oldParts }()
+	for _, c := range winogradCases {
+		xt := randTensor("x", c.n, c.h, c.w, c.cin)
+		ft := randTensor("f", c.kh, c.kw, c.cin, c.cout)
+		want, _, _ := naiveConv(xt.data, ft.data, c)
+		var im2col *Tensor
+		run := func(on bool) (*Tensor, bool) {
+			var got *Tensor
+			var st *convState
+			withWinograd(t, on, func() {
+				g := NewGraph()
+				x := g.Placeholder(None, c.h, c.w, c.cin)
+				y := Conv2D(x, g.Const(ft), c.s, c.padding)
+				s := NewSessionOn(g)
+				got = s.Run(y, Feed{x: xt})
+				for _, p := range s.plans {
+					for _, e := range p.execs {
+						if cs, ok := e.state.(*convState); ok {
+							st = cs
+						}
+					}
+				}
+			})
+			return got, st.winograd
+		}
+		convParts, wgChunkFloats = 1, oldChunk
+		im2col, took := run(false)
+		if took {
+			t.Fatalf("%v: the Winograd forward ran with convWinograd off", c)
+		}
+		for _, chunk := range []int{1, 16 * (c.cin + c.cout) * 7, 1 << 40} {
+			for _, parts := range []int{1, 3} {
+				t.Run(fmt.Sprintf("%v/chunk=%d/parts=%d", c, chunk, parts), func(t *testing.T) {
+					wgChunkFloats, convParts = chunk, parts
+					got, took := run(true)
+					if !took {
+						t.Fatal("the Winograd forward was not taken")
+					}
+					for i := range want {
+						// Rounding differs from a direct sum by some ulps of
+						// the sum of the terms' magnitudes (below 9·cin here).
+						tol := 1e-6 * float64(9*c.cin)
+						if d := math.Abs(float64(got.data[i] - want[i])); d > tol {
+							t.Fatalf("out[%d] = %g, textbook %g (im2col %g)", i, got.data[i], want[i], im2col.data[i])
+						}
+						if d := math.Abs(float64(got.data[i] - im2col.data[i])); d > tol {
+							t.Fatalf("out[%d] = %g, im2col %g", i, got.data[i], im2col.data[i])
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestWinogradGradients checks the gradients of convolutions whose forward
+// takes the Winograd path against central differences.
+func TestWinogradGradients(t *testing.T) {
+	for _, c := range []convCase{
+		{1, 5, 6, 8, 3, 3, 3, 1, "SAME"},
+		{2, 5, 4, 8, 3, 3, 2, 1, "VALID"},
+	} {
+		t.Run(c.String(), func(t *testing.T) {
+			withWinograd(t, true, func() {
+				ResetDefaultGraph()
+				Seed(2)
+				x := Variable(RandomNormal([]int{c.n, c.h, c.w, c.cin}, 1)).Named("x")
+				f := Variable(RandomNormal([]int{c.kh, c.kw, c.cin, c.cout}, 1)).Named("f")
+				loss := weightedSum(Conv2D(x, f, c.s, c.padding))
+				checkGrads(t, loss, []*Node{x, f}, nil)
+			})
+		})
+	}
+}
+
+// TestWinogradTrainStepAllocs checks that a training step of a network
+// whose second convolution takes the Winograd forward allocates nothing.
+func TestWinogradTrainStepAllocs(t *testing.T) {
+	withWinograd(t, true, func() {
+		x, y, keep1, keep2, _, train := convNet()
+		s := NewSession()
+		s.Run(GlobalVariablesInitializer(), nil)
+		bx, by := randomImages(16)
+		feed := Feed{x: bx, y: by, keep1: 0.75, keep2: 0.5}
+		s.Run(train, feed)
+		if n := testing.AllocsPerRun(3, func() { s.Run(train, feed) }); n != 0 {
+			t.Errorf("a conv training step allocates %v times, want 0", n)
+		}
+		taken := false
+		for _, p := range s.plans {
+			for _, e := range p.execs {
+				if st, ok := e.state.(*convState); ok && st.winograd {
+					taken = true
+				}
+			}
+		}
+		if !taken {
+			t.Error("no convolution took the Winograd forward")
+		}
+	})
+}
+
+// BenchmarkWinograd times the forward pass of the MNIST CNN's second
+// convolution at batch 128 by Winograd (with several group sizes) and by
+// im2col.
+func BenchmarkWinograd(b *testing.B) {
+	o := convOp{sy: 1, sx: 1}
+	e := opExec(o, []int{128, 26, 26, 32}, []int{3, 3, 32, 64})
+	for _, c := range []struct {
+		name  string
+		on    bool
+		chunk int
+	}{{"im2col", false, 0}, {"winograd", true, wgChunkFloats}, {"winograd/chunk=64K", true, 1 << 16}, {"winograd/chunk=1M", true, 1 << 20}} {
+		b.Run(c.name, func(b *testing.B) {
+			oldOn, oldChunk := convWinograd, wgChunkFloats
+			defer func() { convWinograd, wgChunkFloats = oldOn, oldChunk }()
+			convWinograd = c.on
+			if c.chunk > 0 {
+				wgChunkFloats = c.chunk
+			}
+			o.forward(e)
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				o.forward(e)
+			}
+			b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
