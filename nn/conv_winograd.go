@@ -221,7 +221,11 @@ func (p *convPlan) wgOutput(m []float32, part, lo, t0, nt int) {
 		for xi := range 16 {
 			src[xi] = m[(xi*nt+tl)*cout:][:cout]
 		}
-		wgOutputTile(&src, &dst)
+		if p.bias != nil {
+			wgOutputTileBias(&src, &dst, p.bias, p.relu)
+		} else {
+			wgOutputTile(&src, &dst)
+		}
 	}
 }
 
@@ -248,5 +252,21 @@ func wgOutputTile(src *[16][]float32, dst *[4][]float32) {
 		// (Aᵀ m) A.
 		y0[c], y1[c] = r0+r1+r2, r1-r2-r3
 		y2[c], y3[c] = q0+q1+q2, q1-q2-q3
+	}
+}
+
+// wgOutputTileBias is wgOutputTile followed by the epilogue of fused ops:
+// adding bias[c] to channel c and, if relu, max(·, 0).
+func wgOutputTileBias(src *[16][]float32, dst *[4][]float32, bias []float32, relu bool) {
+	wgOutputTile(src, dst)
+	n := len(bias)
+	bias = bias[:n]
+	y0, y1, y2, y3 := dst[0][:n], dst[1][:n], dst[2][:n], dst[3][:n]
+	for c, b := range bias {
+		v0, v1, v2, v3 := y0[c]+b, y1[c]+b, y2[c]+b, y3[c]+b
+		if relu {
+			v0, v1, v2, v3 = max(v0, 0), max(v1, 0), max(v2, 0), max(v3, 0)
+		}
+		y0[c], y1[c], y2[c], y3[c] = v0, v1, v2, v3
 	}
 }

@@ -83,6 +83,11 @@ type exec struct {
 	// stop is the run's stop function (see Session.stopped), polled by
 	// long kernels between blocks.
 	stop func() bool
+	// epi is the work of later ops fused into this one's forward pass,
+	// and fused marks such a later op, whose forward is skipped (see
+	// plan.fuse).
+	epi   *epilogue
+	fused bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

@@ -130,6 +130,11 @@ type convPlan struct {
 	wino          bool
 	tw, tiles, tb int
 	wgOff         int
+
+	// The epilogue of ops fused into the forward pass (see plan.fuse):
+	// a bias per output channel (nil if none) and ReLU.
+	bias []float32
+	relu bool
 }
 
 // minParallelMACs is the work below which a layer stays on one core.
@@ -277,6 +282,9 @@ func (c convOp) forward(e *exec) {
 	st := e.state.(*convState)
 	p := newConvPlan(e, c, convParts)
 	st.parts, st.kept, st.winograd = p.parts, false, p.wino
+	if e.epi != nil {
+		p.bias, p.relu = e.epi.bias.out.data, e.epi.relu
+	}
 	if p.wino {
 		wgFilter(p.wgU(), p.f, p.g.c, p.cout)
 	}
@@ -342,7 +350,11 @@ func (p *convPlan) forwardPart(part int) {
 		} else {
 			p.g.im2col(cols, p.x, n0, b)
 		}
-		p.sgemm(mat(b*p.rows, p.cout, p.out[n0*p.rows*p.cout:]), mat(b*p.rows, p.k, a), mat(p.k, p.cout, p.f), gemm.Options{})
+		out := p.out[n0*p.rows*p.cout : (n0+b)*p.rows*p.cout]
+		p.sgemm(mat(b*p.rows, p.cout, out), mat(b*p.rows, p.k, a), mat(p.k, p.cout, p.f), gemm.Options{})
+		if p.bias != nil {
+			applyRows(out, p.bias, p.relu)
+		}
 	}
 }
 

@@ -345,6 +345,7 @@ func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	for _, f := range fetches {
 		p.fetches = append(p.fetches, p.index[f])
 	}
+	p.fuse(fetches)
 	// Each stepUpdater on the way to a trained loss is updated once.
 	reached := map[*Node]bool{}
 	for _, tp := range p.trains {
@@ -453,7 +454,9 @@ func (p *plan) execute(s *Session, fed map[*Node]*Tensor, out []*Tensor) {
 				e.in[j] = p.execs[k].out
 			}
 			s.checkStop()
-			n.op.forward(e)
+			if !e.fused {
+				n.op.forward(e)
+			}
 		}
 	}
 	for _, tp := range p.trains {

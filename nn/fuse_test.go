@@ -1,0 +1,150 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// withFusion runs f with plan fusion on or off.
+func withFusion(on bool, f func()) {
+	old := fuseEnabled
+	defer func() { fuseEnabled = old }()
+	fuseEnabled = on
+	f()
+}
+
+// fusedConvs counts the convolutions of s's plans that took the fused
+// epilogue, and with ReLU.
+func fusedConvs(s *Session) (fused, relu int) {
+	for _, p := range s.plans {
+		for _, e := range p.execs {
+			if e.epi != nil {
+				fused++
+				if e.epi.relu {
+					relu++
+				}
+			}
+		}
+	}
+	return fused, relu
+}
+
+// TestFusedConvTraining trains the MNIST CNN for a few steps with and
+// without fusing its convolutions with their bias and ReLU, on both the
+// Winograd and the im2col forward: the losses and the variables agree
+// exactly (the fused ops are the same additions and maxima, in the same
+// order).
+func TestFusedConvTraining(t *testing.T) {
+	for _, wino := range []bool{true, false} {
+		t.Run(fmt.Sprintf("winograd=%v", wino), func(t *testing.T) {
+			withWinograd(t, wino, func() {
+				run := func(fuse bool) (losses []float64, vars [][]float32, fused, relu int) {
+					withFusion(fuse, func() {
+						x, y, keep1, keep2, loss, train := convNet()
+						s := NewSession()
+						s.Run(GlobalVariablesInitializer(), nil)
+						bx, by := randomImages(8)
+						feed := Feed{x: bx, y: by, keep1: 0.75, keep2: 0.5}
+						for range 3 {
+							r := s.RunAll([]*Node{train, loss}, feed)
+							losses = append(losses, r[1].Float())
+						}
+						for _, v := range DefaultGraph().Variables() {
+							vars = append(vars, s.Value(v).data)
+						}
+						fused, relu = fusedConvs(s)
+					})
+					return
+				}
+				l0, v0, f0, _ := run(false)
+				l1, v1, f1, r1 := run(true)
+				if f0 != 0 || f1 != 2 || r1 != 2 {
+					t.Fatalf("fused convolutions: %d without fusion, %d (%d with ReLU) with it; want 0 and 2 (2)", f0, f1, r1)
+				}
+				for i := range l0 {
+					if l0[i] != l1[i] {
+						t.Fatalf("step %d: loss %v fused, %v unfused", i, l1[i], l0[i])
+					}
+				}
+				for i := range v0 {
+					for j := range v0[i] {
+						if v0[i][j] != v1[i][j] {
+							t.Fatalf("variable %d[%d]: %v fused, %v unfused", i, j, v1[i][j], v0[i][j])
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestFuseNotWhenUsed checks that a convolution, Add or ReLU whose value
+// is fetched or used elsewhere is not fused away, and that every fetched
+// value is right; and that the fused ops' gradients pass the numerical
+// check.
+func TestFuseNotWhenUsed(t *testing.T) {
+	c := convCase{2, 6, 5, 8, 3, 3, 4, 1, "SAME"}
+	xt := randTensor("x", c.n, c.h, c.w, c.cin)
+	ft := randTensor("f", c.kh, c.kw, c.cin, c.cout)
+	bt := randTensor("b", c.cout)
+	conv, _, _ := naiveConv(xt.data, ft.data, c)
+	add := make([]float32, len(conv))
+	relu := make([]float32, len(conv))
+	for i, v := range conv {
+		add[i] = v + bt.data[i%c.cout]
+		relu[i] = max(add[i], 0)
+	}
+	for _, tc := range []struct {
+		name  string
+		fetch func(conv, add, relu *Node) []*Node
+		want  [][]float32
+		fused int
+	}{
+		{"relu", func(_, _, r *Node) []*Node { return []*Node{r} }, [][]float32{relu}, 1},
+		{"relu and add", func(_, a, r *Node) []*Node { return []*Node{r, a} }, [][]float32{relu, add}, 1},
+		{"relu and conv", func(cv, _, r *Node) []*Node { return []*Node{r, cv} }, [][]float32{relu, conv}, 0},
+		{"add used twice", func(_, a, r *Node) []*Node { return []*Node{Add(r, a)} }, nil, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewGraph()
+			x := g.Placeholder(None, c.h, c.w, c.cin)
+			cv := Conv2D(x, g.Const(ft), c.s, c.padding)
+			a := Add(cv, g.Const(bt))
+			r := Relu(a)
+			s := NewSessionOn(g)
+			got := s.RunAll(tc.fetch(cv, a, r), Feed{x: xt})
+			want := tc.want
+			if want == nil {
+				sum := make([]float32, len(relu))
+				for i := range sum {
+					sum[i] = relu[i] + add[i]
+				}
+				want = [][]float32{sum}
+			}
+			for k := range want {
+				for i := range want[k] {
+					if d := math.Abs(float64(got[k].data[i] - want[k][i])); d > 1e-4 {
+						t.Fatalf("fetch %d [%d] = %v, want %v", k, i, got[k].data[i], want[k][i])
+					}
+				}
+			}
+			if f, _ := fusedConvs(s); f != tc.fused {
+				t.Errorf("%d fused convolutions, want %d", f, tc.fused)
+			}
+		})
+	}
+	for _, wino := range []bool{true, false} {
+		t.Run(fmt.Sprintf("gradients/winograd=%v", wino), func(t *testing.T) {
+			withWinograd(t, wino, func() {
+				ResetDefaultGraph()
+				Seed(4)
+				x := Variable(RandomNormal([]int{c.n, c.h, c.w, c.cin}, 1)).Named("x")
+				f := Variable(RandomNormal([]int{c.kh, c.kw, c.cin, c.cout}, 1)).Named("f")
+				b := Variable(RandomNormal([]int{c.cout}, 1)).Named("b")
+				loss := weightedSum(Relu(Add(Conv2D(x, f, c.s, c.padding), b)))
+				checkGrads(t, loss, []*Node{x, f, b}, nil)
+			})
+		})
+	}
+}
