@@ -16,6 +16,7 @@ var fuseEnabled = os.Getenv("NNLAB_FUSE") != "off"
 type epilogue struct {
 	bias *exec // a variable or constant: its value is set before any op runs
 	relu bool
+	add  *exec // the fused Add, whose gradient buffer the convolution shares
 }
 
 // fuse finds the convolutions of the plan whose only use is a bias Add (of
@@ -24,9 +25,11 @@ type epilogue struct {
 // writes the last op's output itself, adding the bias and applying ReLU to
 // each block of its output while the block is in cache, and the fused ops
 // skip their forward pass: two passes over the largest tensors of a
-// convolutional network saved. Backward passes are unchanged: the Add's
-// reads no values, and the ReLU's reads its own output, which the
-// convolution wrote with the same operations in the same order.
+// convolutional network saved. Backward passes are the same computations:
+// the ReLU's reads its own output, which the convolution wrote with the
+// same operations in the same order; the Add's gradient buffer is also the
+// convolution's (a training step neither copies nor clears it), so the
+// Add's backward only sums the bias gradient.
 func (p *plan) fuse(fetches []*Node) {
 	if !fuseEnabled {
 		return
@@ -56,7 +59,7 @@ func (p *plan) fuse(fetches []*Node) {
 		if len(b.out.shape) != 1 || b.out.shape[0] != s[3] || !sameShape(add.out.shape, s) {
 			continue
 		}
-		ep := &epilogue{bias: b}
+		ep := &epilogue{bias: b, add: add}
 		out := add.out
 		if uses[i] == 1 {
 			for j := i + 1; j < len(p.execs); j++ {
@@ -67,7 +70,7 @@ func (p *plan) fuse(fetches []*Node) {
 				}
 			}
 		}
-		add.fused = true
+		add.fused, add.passGrad = true, true
 		conv.epi = ep
 		conv.out, add.out = out, out
 	}

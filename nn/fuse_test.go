@@ -21,6 +21,9 @@ func fusedConvs(s *Session) (fused, relu int) {
 		for _, e := range p.execs {
 			if e.epi != nil {
 				fused++
+				if e.grad != nil && e.grad != e.epi.add.grad {
+					panic("a fused convolution's gradient is not its Add's")
+				}
 				if e.epi.relu {
 					relu++
 				}

@@ -88,6 +88,10 @@ type exec struct {
 	// plan.fuse).
 	epi   *epilogue
 	fused bool
+	// passGrad marks a fused Add whose first input's gradient buffer is
+	// its own gradient (the Add passes it on unchanged), so its backward
+	// computes only the bias's.
+	passGrad bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that
