@@ -10,20 +10,22 @@ import (
 // after it (see plan.fuse); NNLAB_FUSE=off turns that off, to compare.
 var fuseEnabled = os.Getenv("NNLAB_FUSE") != "off"
 
-// epilogue is what a convolution applies to its output as it writes it,
-// for the ops fused into it: a bias added to every pixel's channels, then,
-// if relu, max(·, 0).
+// epilogue is what a convolution or matrix product applies to its output
+// as it writes it, for the ops fused into it: a bias added to every pixel's
+// channels (every row), then, if relu, max(·, 0).
 type epilogue struct {
 	bias *exec // a variable or constant: its value is set before any op runs
 	relu bool
-	add  *exec // the fused Add, whose gradient buffer the convolution shares
+	add  *exec // the fused Add, whose gradient buffer the producer shares
 }
 
-// fuse finds the convolutions of the plan whose only use is a bias Add (of
-// a variable or constant with one value per output channel), itself
+// fuse finds the convolutions and matrix products of the plan whose only
+// use is a bias Add (of a variable or constant with one value per output
+// channel or column), itself
 // optionally used only by a ReLU, none of them fetched. Such a convolution
 // writes the last op's output itself, adding the bias and applying ReLU to
-// each block of its output while the block is in cache, and the fused ops
+// each block of its output while the block is in cache (a matrix product
+// through gemm's epilogue), and the fused ops
 // skip their forward pass: two passes over the largest tensors of a
 // convolutional network saved. Backward passes are the same computations:
 // the ReLU's reads its own output, which the convolution wrote with the
@@ -49,14 +51,23 @@ func (p *plan) fuse(fetches []*Node) {
 		}
 		ci, bi := p.inputs[i][0], p.inputs[i][1]
 		conv, b := p.execs[ci], p.execs[bi]
-		if _, ok := conv.node.op.(convOp); !ok || conv.node.kind != kindOp || uses[ci] != 1 || conv.epi != nil || ci == bi {
+		if conv.node.kind != kindOp || uses[ci] != 1 || conv.epi != nil || ci == bi {
+			continue
+		}
+		s := conv.out.shape
+		switch conv.node.op.(type) {
+		case convOp:
+		case matmulOp:
+			if len(s) != 2 { // batches of products keep their Add
+				continue
+			}
+		default:
 			continue
 		}
 		if k := b.node.kind; k != kindVariable && k != kindConstant {
 			continue
 		}
-		s := conv.out.shape
-		if len(b.out.shape) != 1 || b.out.shape[0] != s[3] || !sameShape(add.out.shape, s) {
+		if len(b.out.shape) != 1 || b.out.shape[0] != s[len(s)-1] || !sameShape(add.out.shape, s) {
 			continue
 		}
 		ep := &epilogue{bias: b, add: add}

@@ -14,8 +14,8 @@ func withFusion(on bool, f func()) {
 	f()
 }
 
-// fusedConvs counts the convolutions of s's plans that took the fused
-// epilogue, and with ReLU.
+// fusedConvs counts the convolutions and matrix products of s's plans that
+// took the fused epilogue, and with ReLU.
 func fusedConvs(s *Session) (fused, relu int) {
 	for _, p := range s.plans {
 		for _, e := range p.execs {
@@ -62,8 +62,10 @@ func TestFusedConvTraining(t *testing.T) {
 				}
 				l0, v0, f0, _ := run(false)
 				l1, v1, f1, r1 := run(true)
-				if f0 != 0 || f1 != 2 || r1 != 2 {
-					t.Fatalf("fused convolutions: %d without fusion, %d (%d with ReLU) with it; want 0 and 2 (2)", f0, f1, r1)
+				// Both convolutions and both dense layers; all but the
+				// logits with their ReLU.
+				if f0 != 0 || f1 != 4 || r1 != 3 {
+					t.Fatalf("fused ops: %d without fusion, %d (%d with ReLU) with it; want 0 and 4 (3)", f0, f1, r1)
 				}
 				for i := range l0 {
 					if l0[i] != l1[i] {
@@ -149,5 +151,76 @@ func TestFuseNotWhenUsed(t *testing.T) {
 				checkGrads(t, loss, []*Node{x, f, b}, nil)
 			})
 		})
+	}
+}
+
+// TestFusedDenseTraining trains the tutorial's network, with ReLU and
+// without, with and without fusing each layer's product with its bias and
+// ReLU: the losses and variables agree exactly, on the sparse first layer
+// (MNIST-like inputs, mostly zeros) and on dense inputs alike.
+func TestFusedDenseTraining(t *testing.T) {
+	for _, relu := range []bool{false, true} {
+		for _, sparse := range []bool{true, false} {
+			t.Run(fmt.Sprintf("relu=%v/sparse=%v", relu, sparse), func(t *testing.T) {
+				run := func(fuse bool) (losses []float64, vars [][]float32, fused, relus int) {
+					withFusion(fuse, func() {
+						ResetDefaultGraph()
+						Seed(5)
+						x, y := Placeholder(None, 784), Placeholder(None, 10)
+						h := x
+						sizes := []int{784, 96, 70, 10}
+						for i := 1; i < len(sizes); i++ {
+							w := Variable(TruncatedNormal([]int{sizes[i-1], sizes[i]}, 0.1))
+							b := Variable(Constant(0.1, []int{sizes[i]}))
+							h = Add(MatMul(h, w), b)
+							if relu && i < len(sizes)-1 {
+								h = Relu(h)
+							}
+						}
+						loss := ReduceMean(SoftmaxCrossEntropyWithLogits(y, h))
+						train := AdamOptimizer(1e-3).Minimize(loss)
+						s := NewSession()
+						s.Run(GlobalVariablesInitializer(), nil)
+						bx, by := randomBatch(64)
+						if sparse { // four pixels in five black, as in MNIST
+							for i := range bx.data {
+								if i%5 != 0 {
+									bx.data[i] = 0
+								}
+							}
+						}
+						for range 3 {
+							r := s.RunAll([]*Node{train, loss}, Feed{x: bx, y: by})
+							losses = append(losses, r[1].Float())
+						}
+						if got := sparseTaken(s); got != sparse {
+							t.Fatalf("sparse first layer taken: %v", got)
+						}
+						for _, v := range DefaultGraph().Variables() {
+							vars = append(vars, s.Value(v).data)
+						}
+						fused, relus = fusedConvs(s)
+					})
+					return
+				}
+				l0, v0, _, _ := run(false)
+				l1, v1, f1, r1 := run(true)
+				if wantR := map[bool]int{false: 0, true: 2}[relu]; f1 != 3 || r1 != wantR {
+					t.Fatalf("%d fused products (%d with ReLU), want 3 (%d)", f1, r1, wantR)
+				}
+				for i := range l0 {
+					if l0[i] != l1[i] {
+						t.Fatalf("step %d: loss %v fused, %v unfused", i, l1[i], l0[i])
+					}
+				}
+				for i := range v0 {
+					for j := range v0[i] {
+						if v0[i][j] != v1[i][j] {
+							t.Fatalf("variable %d[%d]: %v fused, %v unfused", i, j, v1[i][j], v0[i][j])
+						}
+					}
+				}
+			})
+		}
 	}
 }
