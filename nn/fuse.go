@@ -16,7 +16,6 @@ var fuseEnabled = os.Getenv("NNLAB_FUSE") != "off"
 type epilogue struct {
 	bias *exec // a variable or constant: its value is set before any op runs
 	relu bool
-	add  *exec // the fused Add, whose gradient buffer the producer shares
 }
 
 // fuse finds the convolutions and matrix products of the plan whose only
@@ -31,7 +30,8 @@ type epilogue struct {
 // the ReLU's reads its own output, which the convolution wrote with the
 // same operations in the same order; the Add's gradient buffer is also the
 // convolution's (a training step neither copies nor clears it), so the
-// Add's backward only sums the bias gradient.
+// Add's backward only sums the bias gradient. A max-pooling after a ReLU
+// does the ReLU's backward too.
 func (p *plan) fuse(fetches []*Node) {
 	if !fuseEnabled {
 		return
@@ -70,7 +70,7 @@ func (p *plan) fuse(fetches []*Node) {
 		if len(b.out.shape) != 1 || b.out.shape[0] != s[len(s)-1] || !sameShape(add.out.shape, s) {
 			continue
 		}
-		ep := &epilogue{bias: b, add: add}
+		ep := &epilogue{bias: b}
 		out := add.out
 		if uses[i] == 1 {
 			for j := i + 1; j < len(p.execs); j++ {
@@ -82,8 +82,27 @@ func (p *plan) fuse(fetches []*Node) {
 			}
 		}
 		add.fused, add.passGrad = true, true
-		conv.epi = ep
+		conv.epi, conv.gradOf = ep, add
 		conv.out, add.out = out, out
+	}
+	// A ReLU used only by a max-pooling: the pooling's backward passes
+	// gradient only to winning pixels whose value (its output) is
+	// positive, straight into the ReLU input's gradient buffer, which is
+	// the ReLU's own; the ReLU's backward pass has nothing left to do.
+	for i, pool := range p.execs {
+		if o, ok := pool.node.op.(poolOp); !ok || pool.node.kind != kindOp || !o.max {
+			continue
+		}
+		ri := p.inputs[i][0]
+		r := p.execs[ri]
+		if _, ok := r.node.op.(reluOp); !ok || r.node.kind != kindOp || uses[ri] != 1 {
+			continue
+		}
+		x := p.execs[p.inputs[ri][0]]
+		if x.gradOf != nil || x.node.kind != kindOp {
+			continue
+		}
+		pool.reluMask, r.passGrad, x.gradOf = true, true, r
 	}
 }
 

@@ -21,7 +21,7 @@ func fusedConvs(s *Session) (fused, relu int) {
 		for _, e := range p.execs {
 			if e.epi != nil {
 				fused++
-				if e.grad != nil && e.grad != e.epi.add.grad {
+				if e.grad != nil && e.grad != e.gradOf.grad {
 					panic("a fused convolution's gradient is not its Add's")
 				}
 				if e.epi.relu {
@@ -42,6 +42,7 @@ func TestFusedConvTraining(t *testing.T) {
 	for _, wino := range []bool{true, false} {
 		t.Run(fmt.Sprintf("winograd=%v", wino), func(t *testing.T) {
 			withWinograd(t, wino, func() {
+				var last *Session // the session of the last run
 				run := func(fuse bool) (losses []float64, vars [][]float32, fused, relu int) {
 					withFusion(fuse, func() {
 						x, y, keep1, keep2, loss, train := convNet()
@@ -57,11 +58,15 @@ func TestFusedConvTraining(t *testing.T) {
 							vars = append(vars, s.Value(v).data)
 						}
 						fused, relu = fusedConvs(s)
+						last = s
 					})
 					return
 				}
 				l0, v0, f0, _ := run(false)
 				l1, v1, f1, r1 := run(true)
+				if n := maskedPools(last); n != 1 {
+					t.Fatalf("%d max-poolings do their ReLU's backward, want 1", n)
+				}
 				// Both convolutions and both dense layers; all but the
 				// logits with their ReLU.
 				if f0 != 0 || f1 != 4 || r1 != 3 {
@@ -150,6 +155,49 @@ func TestFuseNotWhenUsed(t *testing.T) {
 				loss := weightedSum(Relu(Add(Conv2D(x, f, c.s, c.padding), b)))
 				checkGrads(t, loss, []*Node{x, f, b}, nil)
 			})
+		})
+	}
+}
+
+// maskedPools counts the max-poolings of s's plans that do the backward of
+// the ReLU before them.
+func maskedPools(s *Session) int {
+	n := 0
+	for _, p := range s.plans {
+		for _, e := range p.execs {
+			if e.reluMask {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestPoolReluBackward checks the gradient of max-pooling after a ReLU
+// (which the pooling's backward then does) against central differences,
+// with overlapping windows and the ReLU's input used elsewhere too, and
+// that fetching the ReLU keeps its backward.
+func TestPoolReluBackward(t *testing.T) {
+	for _, fetchRelu := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fetch=%v", fetchRelu), func(t *testing.T) {
+			ResetDefaultGraph()
+			Seed(6)
+			x := Variable(RandomNormal([]int{2, 5, 6, 3}, 1)).Named("x")
+			h := Mul(Add(x, distinct(2, 5, 6, 3)), ScalarConst(0.1))
+			h = Sub(h, ScalarConst(1.2)) // about half the pixels negative
+			r := Relu(h)
+			loss := Add(weightedSum(MaxPool(r, 2, 1, "VALID")), ReduceSum(Mul(h, h)))
+			var fetch []*Node
+			if fetchRelu {
+				fetch = []*Node{r}
+			}
+			checkGrads(t, loss, []*Node{x}, nil)
+			s := NewSession()
+			s.Run(GlobalVariablesInitializer(), nil)
+			s.RunAll(append(fetch, GradientDescentOptimizer(0.1).Minimize(loss)), nil)
+			if n, want := maskedPools(s), map[bool]int{false: 1, true: 0}[fetchRelu]; n != want {
+				t.Errorf("%d max-poolings do their ReLU's backward, want %d", n, want)
+			}
 		})
 	}
 }

@@ -88,10 +88,16 @@ type exec struct {
 	// plan.fuse).
 	epi   *epilogue
 	fused bool
-	// passGrad marks a fused Add whose first input's gradient buffer is
-	// its own gradient (the Add passes it on unchanged), so its backward
-	// computes only the bias's.
+	// passGrad marks an op whose first input's gradient is computed
+	// elsewhere into the op's own gradient buffer (a fused Add passes it
+	// on unchanged, a ReLU's is masked by the max-pooling after it), so
+	// it does not link that input's buffer; gradOf is the consumer whose
+	// gradient buffer this op's is (see plan.fuse).
 	passGrad bool
+	gradOf   *exec
+	// reluMask tells a max-pooling op that it also does the backward of
+	// the ReLU before it: it passes gradient only where its output > 0.
+	reluMask bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

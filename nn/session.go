@@ -399,9 +399,8 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 			continue
 		}
 		e := p.execs[p.index[a]]
-		if e.grad == nil && e.epi != nil && e.epi.add.grad != nil {
-			// A fused Add passes its gradient on unchanged: one buffer.
-			e.grad = e.epi.add.grad
+		if e.grad == nil && e.gradOf != nil && e.gradOf.grad != nil {
+			e.grad = e.gradOf.grad // see plan.fuse
 		}
 		if e.grad == nil {
 			e.grad = &Tensor{shape: e.out.shape, data: make([]float32, len(e.out.data))}
