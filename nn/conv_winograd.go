@@ -255,15 +255,29 @@ func wgOutputTile(src *[16][]float32, dst *[4][]float32) {
 	}
 }
 
-// wgOutputTileBias is wgOutputTile followed by the epilogue of fused ops:
-// adding bias[c] to channel c and, if relu, max(·, 0).
+// wgOutputTileBias is wgOutputTile followed, in the same loop, by the
+// epilogue of fused ops: adding bias[c] to channel c and, if relu,
+// max(·, 0).
 func wgOutputTileBias(src *[16][]float32, dst *[4][]float32, bias []float32, relu bool) {
-	wgOutputTile(src, dst)
 	n := len(bias)
 	bias = bias[:n]
+	s0, s1, s2, s3 := src[0][:n], src[1][:n], src[2][:n], src[3][:n]
+	s4, s5, s6, s7 := src[4][:n], src[5][:n], src[6][:n], src[7][:n]
+	s8, s9, s10, s11 := src[8][:n], src[9][:n], src[10][:n], src[11][:n]
+	s12, s13, s14, s15 := src[12][:n], src[13][:n], src[14][:n], src[15][:n]
 	y0, y1, y2, y3 := dst[0][:n], dst[1][:n], dst[2][:n], dst[3][:n]
 	for c, b := range bias {
-		v0, v1, v2, v3 := y0[c]+b, y1[c]+b, y2[c]+b, y3[c]+b
+		r0 := s0[c] + s4[c] + s8[c]
+		r1 := s1[c] + s5[c] + s9[c]
+		r2 := s2[c] + s6[c] + s10[c]
+		r3 := s3[c] + s7[c] + s11[c]
+		q0 := s4[c] - s8[c] - s12[c]
+		q1 := s5[c] - s9[c] - s13[c]
+		q2 := s6[c] - s10[c] - s14[c]
+		q3 := s7[c] - s11[c] - s15[c]
+		// The same sums as wgOutputTile's, then the bias.
+		v0, v1 := (r0+r1+r2)+b, (r1-r2-r3)+b
+		v2, v3 := (q0+q1+q2)+b, (q1-q2-q3)+b
 		if relu {
 			v0, v1, v2, v3 = max(v0, 0), max(v1, 0), max(v2, 0), max(v3, 0)
 		}
