@@ -26,21 +26,25 @@ import (
 // off, to compare with im2col (a variable for tests and benchmarks).
 var convWinograd = os.Getenv("NNLAB_WINOGRAD") != "off"
 
-// wgMinChannels is the fewest input channels for which the Winograd
-// forward is used: the 16 products have depth cin, and thinner ones (the
-// first layer of an image network, 1 or 3 channels) run far below the
-// kernel's speed.
-const wgMinChannels = 8
+// wgMinChannels and wgMinPairs are the fewest input channels and pairs of
+// input and output channels (cin·cout) for which the Winograd forward is
+// used. Its transforms cost in proportion to cin + cout per tile, the
+// multiplies it saves to cin·cout. Measured at batch 128 on 26×26 images
+// (BenchmarkWinograd, CPU time): 32→64 channels 33 ms by im2col, 25 by
+// Winograd; 64→16 25 and 21; 32→32 and 24→48 about even; 16→32 12 and
+// 15; 16→64 17 and 19; 8→16 5 and 9. (Variables for tests.)
+var wgMinChannels, wgMinPairs = 32, 1024
 
 // wgChunkFloats bounds, in floats per core, the transformed input and
 // output tiles of one group of tiles (so that they stay in L2 between the
 // transforms and the products). A variable for tests and benchmarks.
 var wgChunkFloats = 1 << 18
 
-// useWinograd reports whether a convolution with geometry g takes the
-// Winograd forward.
-func useWinograd(g *geom) bool {
-	return convWinograd && g.kh == 3 && g.kw == 3 && g.sy == 1 && g.sx == 1 && g.c >= wgMinChannels && g.oh > 0 && g.ow > 0
+// useWinograd reports whether a convolution with geometry g and cout
+// output channels takes the Winograd forward.
+func useWinograd(g *geom, cout int) bool {
+	return convWinograd && g.kh == 3 && g.kw == 3 && g.sy == 1 && g.sx == 1 &&
+		g.c >= wgMinChannels && g.c*cout >= wgMinPairs && g.oh > 0 && g.ow > 0
 }
 
 // wgGeom sets the Winograd fields of p: tiles per row and image, and the

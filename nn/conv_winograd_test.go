@@ -21,12 +21,16 @@ var winogradCases = []convCase{
 	{5, 8, 8, 12, 3, 3, 33, 1, "SAME"}, // 5 images in 3 parts
 }
 
-// withWinograd runs f with the Winograd forward on or off.
+// withWinograd runs f with the Winograd forward on or off; on, it is
+// taken from 8 input channels on, so that small tests reach it.
 func withWinograd(t *testing.T, on bool, f func()) {
 	t.Helper()
-	old := convWinograd
-	defer func() { convWinograd = old }()
+	old, oldC, oldP := convWinograd, wgMinChannels, wgMinPairs
+	defer func() { convWinograd, wgMinChannels, wgMinPairs = old, oldC, oldP }()
 	convWinograd = on
+	if on {
+		wgMinChannels, wgMinPairs = 8, 0
+	}
 	f()
 }
 
@@ -138,30 +142,61 @@ func TestWinogradTrainStepAllocs(t *testing.T) {
 	})
 }
 
-// BenchmarkWinograd times the forward pass of the MNIST CNN's second
-// convolution at batch 128 by Winograd (with several group sizes) and by
-// im2col.
+// BenchmarkWinograd times the forward pass of 3×3 convolutions at batch
+// 128 by Winograd (with several group sizes) and by im2col: the MNIST
+// CNN's second convolution, and thinner ones near wgMinChannels.
 func BenchmarkWinograd(b *testing.B) {
 	o := convOp{sy: 1, sx: 1}
-	e := opExec(o, []int{128, 26, 26, 32}, []int{3, 3, 32, 64})
-	for _, c := range []struct {
-		name  string
-		on    bool
-		chunk int
-	}{{"im2col", false, 0}, {"winograd", true, wgChunkFloats}, {"winograd/chunk=64K", true, 1 << 16}, {"winograd/chunk=1M", true, 1 << 20}} {
-		b.Run(c.name, func(b *testing.B) {
-			oldOn, oldChunk := convWinograd, wgChunkFloats
-			defer func() { convWinograd, wgChunkFloats = oldOn, oldChunk }()
-			convWinograd = c.on
-			if c.chunk > 0 {
-				wgChunkFloats = c.chunk
+	for _, shape := range []struct {
+		name      string
+		cin, cout int
+	}{{"conv2", 32, 64}, {"cin=8", 8, 16}, {"cin=16", 16, 32}, {"cin=32,cout=32", 32, 32}, {"cin=24,cout=48", 24, 48}, {"cin=64,cout=64", 64, 64}, {"cin=64,cout=16", 64, 16}, {"cin=16,cout=64", 16, 64}} {
+		e := opExec(o, []int{128, 26, 26, shape.cin}, []int{3, 3, shape.cin, shape.cout})
+		for _, c := range []struct {
+			name  string
+			on    bool
+			chunk int
+		}{{"im2col", false, 0}, {"winograd", true, wgChunkFloats}, {"winograd/chunk=64K", true, 1 << 16}, {"winograd/chunk=1M", true, 1 << 20}} {
+			if shape.name != "conv2" && c.chunk != 0 && c.chunk != wgChunkFloats {
+				continue
 			}
-			o.forward(e)
-			cpu := cpuTime()
-			for i := 0; i < b.N; i++ {
+			b.Run(shape.name+"/"+c.name, func(b *testing.B) {
+				oldOn, oldChunk, oldC, oldP := convWinograd, wgChunkFloats, wgMinChannels, wgMinPairs
+				defer func() { convWinograd, wgChunkFloats, wgMinChannels, wgMinPairs = oldOn, oldChunk, oldC, oldP }()
+				convWinograd, wgMinChannels, wgMinPairs = c.on, 1, 0
+				if c.chunk > 0 {
+					wgChunkFloats = c.chunk
+				}
 				o.forward(e)
-			}
-			b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
-		})
+				cpu := cpuTime()
+				for i := 0; i < b.N; i++ {
+					o.forward(e)
+				}
+				b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// TestUseWinograd checks which convolutions take the Winograd forward by
+// default: 3×3 stride 1 with enough channels (where it was measured faster).
+func TestUseWinograd(t *testing.T) {
+	for _, c := range []struct {
+		x          []int
+		k, s, cout int
+		same, want bool
+	}{
+		{[]int{128, 26, 26, 32}, 3, 1, 64, false, true}, // the MNIST CNN's second layer
+		{[]int{1, 8, 8, 64}, 3, 1, 16, true, true},
+		{[]int{128, 28, 28, 1}, 3, 1, 32, false, false}, // its first
+		{[]int{128, 26, 26, 16}, 3, 1, 64, false, false},
+		{[]int{128, 26, 26, 32}, 3, 1, 16, false, false},
+		{[]int{128, 26, 26, 32}, 3, 2, 64, false, false}, // strided
+		{[]int{128, 26, 26, 32}, 5, 1, 64, false, false},
+	} {
+		g := newGeom(c.x, c.k, c.k, c.s, c.s, c.same)
+		if got := convWinograd && useWinograd(&g, c.cout); got != (c.want && convWinograd) {
+			t.Errorf("%v, %d×%d filter, stride %d, %d out: Winograd %v, want %v", c.x, c.k, c.k, c.s, c.cout, got, c.want)
+		}
 	}
 }

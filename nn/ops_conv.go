@@ -168,7 +168,7 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	// Then the transposed filter and, per part, a transposed filter
 	// gradient, for the sparse backward.
 	need := parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
-	if p.wino = useWinograd(&g); p.wino {
+	if p.wino = useWinograd(&g, cout); p.wino {
 		// Then, for the Winograd forward, the transformed filter, a row
 		// of zeros and per part its scratch and a row for unused pixels.
 		p.wgGeom(block)
