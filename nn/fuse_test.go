@@ -272,3 +272,35 @@ func TestFusedDenseTraining(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolReluTwoTrainings runs two training ops in one step, one of whose
+// losses reaches a ReLU's input only through another path: the variables
+// change exactly as without fusion (where the ReLU's input and the ReLU do
+// not share a gradient buffer, the ReLU keeps its backward).
+func TestPoolReluTwoTrainings(t *testing.T) {
+	run := func(fuse bool) []float32 {
+		var v []float32
+		withFusion(fuse, func() {
+			ResetDefaultGraph()
+			Seed(7)
+			x := Variable(RandomNormal([]int{2, 4, 4, 3}, 1)).Named("x")
+			h := Mul(Add(x, distinct(2, 4, 4, 3)), ScalarConst(0.1))
+			h = Sub(h, ScalarConst(1.2))
+			loss1 := ReduceSum(Mul(h, h))
+			loss2 := weightedSum(MaxPool(Relu(h), 2, 2, "VALID"))
+			s := NewSession()
+			s.Run(GlobalVariablesInitializer(), nil)
+			for range 2 {
+				s.RunAll([]*Node{GradientDescentOptimizer(0.1).Minimize(loss1), GradientDescentOptimizer(0.1).Minimize(loss2)}, nil)
+			}
+			v = s.Value(x).data
+		})
+		return v
+	}
+	want, got := run(false), run(true)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("x[%d] = %v fused, %v unfused", i, got[i], want[i])
+		}
+	}
+}

@@ -91,8 +91,8 @@ type exec struct {
 	// passGrad marks an op whose first input's gradient is computed
 	// elsewhere into the op's own gradient buffer (a fused Add passes it
 	// on unchanged, a ReLU's is masked by the max-pooling after it), so
-	// it does not link that input's buffer; gradOf is the consumer whose
-	// gradient buffer this op's is (see plan.fuse).
+	// it does not link that input's buffer when the two are one; gradOf
+	// is the consumer whose gradient buffer this op's is (see plan.fuse).
 	passGrad bool
 	gradOf   *exec
 	// reluMask tells a max-pooling op that it also does the backward of

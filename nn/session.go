@@ -418,7 +418,7 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 	for _, i := range tp.backward {
 		e := p.execs[i]
 		for j, in := range e.node.inputs {
-			if j == 0 && e.passGrad {
+			if j == 0 && e.passGrad && p.execs[p.index[in]].grad == e.grad {
 				continue // the input's gradient buffer is this op's own
 			}
 			if needs[in] && gradFlows(e.node.op, j) {
