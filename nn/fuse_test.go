@@ -94,6 +94,8 @@ func TestFusedConvTraining(t *testing.T) {
 // value is right; and that the fused ops' gradients pass the numerical
 // check.
 func TestFuseNotWhenUsed(t *testing.T) {
+	defer func(old bool) { fuseEnabled = old }(fuseEnabled)
+	fuseEnabled = true
 	c := convCase{2, 6, 5, 8, 3, 3, 4, 1, "SAME"}
 	xt := randTensor("x", c.n, c.h, c.w, c.cin)
 	ft := randTensor("f", c.kh, c.kw, c.cin, c.cout)
@@ -178,6 +180,8 @@ func maskedPools(s *Session) int {
 // with overlapping windows and the ReLU's input used elsewhere too, and
 // that fetching the ReLU keeps its backward.
 func TestPoolReluBackward(t *testing.T) {
+	defer func(old bool) { fuseEnabled = old }(fuseEnabled)
+	fuseEnabled = true
 	for _, fetchRelu := range []bool{false, true} {
 		t.Run(fmt.Sprintf("fetch=%v", fetchRelu), func(t *testing.T) {
 			ResetDefaultGraph()
@@ -210,6 +214,7 @@ func TestFusedDenseTraining(t *testing.T) {
 	for _, relu := range []bool{false, true} {
 		for _, sparse := range []bool{true, false} {
 			t.Run(fmt.Sprintf("relu=%v/sparse=%v", relu, sparse), func(t *testing.T) {
+				useSparse(t, true)
 				run := func(fuse bool) (losses []float64, vars [][]float32, fused, relus int) {
 					withFusion(fuse, func() {
 						ResetDefaultGraph()
