@@ -83,6 +83,21 @@ type exec struct {
 	// stop is the run's stop function (see Session.stopped), polled by
 	// long kernels between blocks.
 	stop func() bool
+	// epi is the work of later ops fused into this one's forward pass,
+	// and fused marks such a later op, whose forward is skipped (see
+	// plan.fuse).
+	epi   *epilogue
+	fused bool
+	// passGrad marks an op whose first input's gradient is computed
+	// elsewhere into the op's own gradient buffer (a fused Add passes it
+	// on unchanged, a ReLU's is masked by the max-pooling after it), so
+	// it does not link that input's buffer when the two are one; gradOf
+	// is the consumer whose gradient buffer this op's is (see plan.fuse).
+	passGrad bool
+	gradOf   *exec
+	// reluMask tells a max-pooling op that it also does the backward of
+	// the ReLU before it: it passes gradient only where its output > 0.
+	reluMask bool
 }
 
 // newOp adds a node computed by o from inputs, checking shapes now so that

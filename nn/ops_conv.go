@@ -93,6 +93,8 @@ func convGeom(e *exec, c convOp) (geom, int) {
 type convState struct {
 	parts int  // the parts forward split the batch into; backward uses the same
 	kept  bool // forward's patches are still in buf
+	// winograd records that the last forward took the Winograd path.
+	winograd bool
 	// buf holds a patch buffer per part, then a filter-gradient buffer for
 	// every part but the first, then the transposed filter and, per part, a
 	// transposed filter gradient (for the sparse backward).
@@ -122,6 +124,17 @@ type convPlan struct {
 	backward  bool
 	csrs      []gemm.CSR // per part, when the backward may go sparse
 	clearGx   bool       // this op alone fills gx: each part clears its block
+
+	// The Winograd forward (see conv_winograd.go): tiles per output row
+	// and per image, tiles per group, and where its buffers start in buf.
+	wino          bool
+	tw, tiles, tb int
+	wgOff         int
+
+	// The epilogue of ops fused into the forward pass (see plan.fuse):
+	// a bias per output channel (nil if none) and ReLU.
+	bias []float32
+	relu bool
 }
 
 // minParallelMACs is the work below which a layer stays on one core.
@@ -155,6 +168,13 @@ func newConvPlan(e *exec, c convOp, parts int) *convPlan {
 	// Then the transposed filter and, per part, a transposed filter
 	// gradient, for the sparse backward.
 	need := parts*p.colsLen + (parts-1)*p.k*cout + (parts+1)*p.k*cout
+	if p.wino = useWinograd(&g, cout); p.wino {
+		// Then, for the Winograd forward, the transformed filter, a row
+		// of zeros and per part its scratch and a row for unused pixels.
+		p.wgGeom(block)
+		p.wgOff = need
+		need += 16*g.c*cout + g.c + parts*(p.wgLen()+cout)
+	}
 	if len(st.buf) != need {
 		st.buf = makeFloats("conv2d", "convolution work space", need)
 	}
@@ -261,9 +281,15 @@ func (g *geom) col2im(dx, cols []float32, n0, nb int) {
 func (c convOp) forward(e *exec) {
 	st := e.state.(*convState)
 	p := newConvPlan(e, c, convParts)
-	st.parts, st.kept = p.parts, false
+	st.parts, st.kept, st.winograd = p.parts, false, p.wino
+	if e.epi != nil {
+		p.bias, p.relu = e.epi.bias.out.data, e.epi.relu
+	}
+	if p.wino {
+		wgFilter(p.wgU(), p.f, p.g.c, p.cout)
+	}
 	parallel.Run(p.parts, p)
-	st.kept = p.whole && !p.g.direct() // backward may reuse the patches
+	st.kept = p.whole && !p.g.direct() && !p.wino // backward may reuse the patches
 	p.release()
 }
 
@@ -310,6 +336,10 @@ func (p *convPlan) RunPart(part int) {
 }
 
 func (p *convPlan) forwardPart(part int) {
+	if p.wino {
+		p.wgForwardPart(part)
+		return
+	}
 	lo, hi := p.block(part)
 	cols := p.cols(part)
 	for n0 := lo; n0 < hi; n0 += p.nb {
@@ -320,7 +350,11 @@ func (p *convPlan) forwardPart(part int) {
 		} else {
 			p.g.im2col(cols, p.x, n0, b)
 		}
-		p.sgemm(mat(b*p.rows, p.cout, p.out[n0*p.rows*p.cout:]), mat(b*p.rows, p.k, a), mat(p.k, p.cout, p.f), gemm.Options{})
+		out := p.out[n0*p.rows*p.cout : (n0+b)*p.rows*p.cout]
+		p.sgemm(mat(b*p.rows, p.cout, out), mat(b*p.rows, p.k, a), mat(p.k, p.cout, p.f), gemm.Options{})
+		if p.bias != nil {
+			applyRows(out, p.bias, p.relu)
+		}
 	}
 }
 

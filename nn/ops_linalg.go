@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n]. Operands of rank
@@ -53,6 +54,11 @@ func (matmulOp) dims(a, b *Tensor) (batch, m, k, n int) {
 type matmulState struct {
 	csr    gemm.CSR
 	sparse bool // csr holds this step's left operand
+	// The epilogue of ops fused into the product (see plan.fuse), and
+	// the passes that apply it after a sparse product.
+	ep   gemm.Epilogue
+	add  biasAddJob
+	relu reluJob
 }
 
 func (matmulOp) newState() any { return new(matmulState) }
@@ -62,12 +68,26 @@ func (o matmulOp) forward(e *exec) {
 	batch, m, k, n := o.dims(a, b)
 	st := e.state.(*matmulState)
 	st.sparse = batch == 1 && sparseLeft(st, a.data, m, n, k)
+	var ep *gemm.Epilogue
+	if e.epi != nil {
+		st.ep = gemm.Epilogue{Bias: e.epi.bias.out.data, Relu: e.epi.relu}
+		ep = &st.ep
+	}
 	if st.sparse {
-		sparseMul(e.stop, &st.csr, n, b.data, 0, e.out.data)
+		out := e.out.data
+		sparseMul(e.stop, &st.csr, n, b.data, 0, out)
+		if ep != nil { // the fused ops' passes, as they would run
+			st.add = biasAddJob{ewSplit: newSplit(len(out), n), x: out, y: out, b: ep.Bias}
+			parallel.Run(st.add.parts, &st.add)
+			if ep.Relu {
+				st.relu = reluJob{ewSplit: newSplit(len(out), ewLine), x: out, y: out}
+				parallel.Run(st.relu.parts, &st.relu)
+			}
+		}
 		return
 	}
 	for i := 0; i < batch; i++ {
-		sgemm(e.stop, mat(m, n, e.out.data[i*m*n:]), mat(m, k, a.data[i*m*k:]), mat(k, n, b.data[i*k*n:]), gemm.Options{})
+		sgemm(e.stop, mat(m, n, e.out.data[i*m*n:]), mat(m, k, a.data[i*m*k:]), mat(k, n, b.data[i*k*n:]), gemm.Options{Epilogue: ep})
 	}
 }
 

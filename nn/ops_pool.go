@@ -215,6 +215,17 @@ func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {
 		in := g.h * g.w * c
 		clear(gx.data[n0*in : n1*in])
 	}
+	if p.max && e.reluMask {
+		// The ReLU before passes gradient where its output, the value
+		// pooled, is positive (see plan.fuse).
+		idx, out := e.aux[n0*per:n1*per], e.out.data[n0*per:n1*per]
+		for i, gi := range grad[n0*per : n1*per] {
+			if out[i] > 0 {
+				gx.data[math.Float32bits(idx[i])] += gi
+			}
+		}
+		return
+	}
 	if p.max {
 		idx := e.aux[n0*per : n1*per]
 		for i, gi := range grad[n0*per : n1*per] {

@@ -307,6 +307,7 @@ func (s *Session) plan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 
 func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 	p := &plan{index: map[*Node]int{}}
+	var trains []*Node
 	for _, n := range ancestors(fetches) {
 		e := &exec{node: n, rng: s.rng, stop: s.stop}
 		if n.kind == kindOp {
@@ -346,11 +347,15 @@ func (s *Session) buildPlan(fetches []*Node, fed map[*Node]*Tensor) *plan {
 			}
 			e.out = &Tensor{shape: shape, data: newFloats(n.name, shape), dtype: n.dtype}
 		case kindTrain:
-			p.trains = append(p.trains, s.buildTrain(p, n))
+			trains = append(trains, n) // built once every op is fused
 		}
 	}
 	for _, f := range fetches {
 		p.fetches = append(p.fetches, p.index[f])
+	}
+	p.fuse(fetches)
+	for _, n := range trains {
+		p.trains = append(p.trains, s.buildTrain(p, n))
 	}
 	// Each stepUpdater on the way to a trained loss is updated once.
 	reached := map[*Node]bool{}
@@ -401,6 +406,9 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 			continue
 		}
 		e := p.execs[p.index[a]]
+		if e.grad == nil && e.gradOf != nil && e.gradOf.grad != nil {
+			e.grad = e.gradOf.grad // see plan.fuse
+		}
 		if e.grad == nil {
 			e.grad = &Tensor{shape: e.out.shape, data: make([]float32, len(e.out.data))}
 		}
@@ -417,6 +425,9 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 	for _, i := range tp.backward {
 		e := p.execs[i]
 		for j, in := range e.node.inputs {
+			if j == 0 && e.passGrad && p.execs[p.index[in]].grad == e.grad {
+				continue // the input's gradient buffer is this op's own
+			}
 			if needs[in] && gradFlows(e.node.op, j) {
 				e.inGrad[j] = p.execs[p.index[in]].grad
 				contributors[e.inGrad[j]]++
@@ -460,7 +471,9 @@ func (p *plan) execute(s *Session, fed map[*Node]*Tensor, out []*Tensor) {
 				e.in[j] = p.execs[k].out
 			}
 			s.checkStop()
-			n.op.forward(e)
+			if !e.fused {
+				n.op.forward(e)
+			}
 		}
 	}
 	for _, tp := range p.trains {

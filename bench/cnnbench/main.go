@@ -27,6 +27,7 @@ func main() {
 	seed := flag.Int64("seed", 0, "random seed")
 	maxBatches := flag.Int("max-batches", 0, "train only this many batches per epoch (timing probes)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of training to this file")
+	evalprofile := flag.String("evalprofile", "", "write a CPU profile of the test evaluation to this file")
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
 	gemm.SetThreads(*threads)
@@ -56,22 +57,17 @@ func main() {
 		x, y = x.Slice(0, n), y.Slice(0, n)
 	}
 	for ep := 1; ep <= *epochs; ep++ {
-		if *cpuprofile != "" {
-			f, err := os.Create(*cpuprofile)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-			pprof.StartCPUProfile(f)
-		}
+		startProfile(*cpuprofile)
 		t0 := time.Now()
 		c0 := cpuSeconds()
 		h := m.FitArrays(x, y, model.FitOptions{Epochs: 1, BatchSize: 128, Verbose: -1})
 		wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
 		pprof.StopCPUProfile()
+		startProfile(*evalprofile)
 		t1 := time.Now()
 		_, acc := m.Evaluate(data.Test.Images, data.Test.Labels)
 		ev := time.Since(t1).Seconds()
+		pprof.StopCPUProfile()
 		e := h.Epochs[0]
 		out, _ := json.Marshal(map[string]any{
 			"script": "nnlab_cnn", "epoch": ep, "threads": *threads, "images": e.Images,
@@ -80,5 +76,20 @@ func main() {
 			"eval_wall_s": ev, "test_acc": acc, "gemm_threads": gemm.Threads(),
 		})
 		fmt.Println(string(out))
+	}
+}
+
+// startProfile starts a CPU profile into the file path, if path is not empty.
+func startProfile(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 }

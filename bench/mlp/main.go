@@ -24,6 +24,8 @@ func main() {
 	threads := flag.Int("threads", runtime.GOMAXPROCS(0), "worker threads for matrix products")
 	iters := flag.Int("iters", 1000, "training iterations")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the training loop to this file")
+	evalprofile := flag.String("evalprofile", "", "write a CPU profile of the test evaluations to this file")
+	evals := flag.Int("evals", 5, "forward passes over the test images")
 	flag.Parse()
 	gemm.SetThreads(*threads)
 	runtime.GOMAXPROCS(*threads)
@@ -63,14 +65,7 @@ func main() {
 	}
 	var log []entry
 	fetch := []*nn.Node{loss, acc}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		pprof.StartCPUProfile(f)
-	}
+	startProfile(*cpuprofile)
 	t0 := time.Now()
 	for i := 0; i < *iters; i++ {
 		bx, by := data.Train.NextBatch(128)
@@ -83,19 +78,36 @@ func main() {
 	trainWall := time.Since(t0).Seconds()
 	pprof.StopCPUProfile()
 
-	var evals []float64
+	var times []float64
 	var testAcc float64
 	feed := nn.Feed{X: data.Test.Images, Y: data.Test.Labels, keep: 1.0}
-	for r := 0; r < 5; r++ {
+	startProfile(*evalprofile)
+	for r := 0; r < max(*evals, 1); r++ {
 		t := time.Now()
 		testAcc = s.Run(acc, feed).Float()
-		evals = append(evals, time.Since(t).Seconds())
+		times = append(times, time.Since(t).Seconds())
 	}
-	first := evals[0]
-	sort.Float64s(evals)
+	pprof.StopCPUProfile()
+	first := times[0]
+	sort.Float64s(times)
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"script": "nnlab_mlp", "variant": *variant, "iters": *iters, "threads": *threads,
 		"gemm_kernel": gemm.Kernel(), "train_wall_s": trainWall,
-		"eval_first_s": first, "eval_median_s": evals[len(evals)/2], "test_acc": testAcc, "log": log,
+		"eval_first_s": first, "eval_median_s": times[len(times)/2], "test_acc": testAcc, "log": log,
 	})
+}
+
+// startProfile starts a CPU profile into the file path, if path is not empty.
+func startProfile(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }

@@ -96,9 +96,9 @@ func SgemmCheck(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 	return SgemmCheckThreads(0, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, stop)
 }
 
-// SgemmCheckThreads is SgemmCheck on at most threads goroutines (if
-// threads > 0), for callers that already run products in parallel.
-func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
+// sgemm is SgemmCheckThreads with an epilogue (nil for none) applied to
+// each block of C once its product is complete.
+func sgemm(ep *Epilogue, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {
 		return true
@@ -108,6 +108,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 			return false
 		}
 		scaleC(m, n, beta, c, ldc)
+		ep.apply(c, ldc, m, n, 0)
 		return true
 	}
 
@@ -120,6 +121,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 	j.kern = kernel
 	j.SetStop(stop)
 	j.next.Store(0)
+	j.ep = ep
 
 	t := 1
 	if m*n*k >= parallelMinMACs {
@@ -131,7 +133,7 @@ func SgemmCheckThreads(threads int, transA, transB bool, m, n, k int, alpha floa
 	j.split(t)
 	j.Share(j, min(t, len(j.parts))-1)
 	ok := !j.Stopped()
-	j.a, j.b, j.c = nil, nil, nil
+	j.a, j.b, j.c, j.ep = nil, nil, nil, nil
 	j.SetStop(nil)
 	jobPool.Put(j)
 	return ok
@@ -159,6 +161,7 @@ type job struct {
 	transA, transB bool
 	m, n, k        int
 	alpha, beta    float32
+	ep             *Epilogue // applied to each finished block of C, or nil
 	a, b, c        []float32
 	lda, ldb, ldc  int
 	kern           denseKernel // the micro-kernel, fixed for the call
@@ -271,6 +274,7 @@ func (j *job) runGoto(p part, ws *workspace) bool {
 				}
 				packA(&j.kern, ws.a, j.a, j.lda, j.transA, ic, mc, pc, kc)
 				macroKernel(&j.kern, ws.a, ws.b, ws, mc, nc, kc, j.alpha, beta, j.c[ic*j.ldc+jc:], j.ldc)
+				j.epilogue(pc+kc, ic, jc, mc, nc)
 			}
 		}
 	}
@@ -314,6 +318,7 @@ func (j *job) runResident(p part, ws *workspace) bool {
 			}
 			macroKernel(&j.kern, ws.a[pc*mcp:], ws.b[pc*npp:], ws, mc, np, kc, j.alpha, beta, j.c[ic*j.ldc+p.n0:], j.ldc)
 		}
+		j.epilogue(j.k, ic, p.n0, mc, np)
 	}
 	return true
 }

@@ -44,6 +44,9 @@ type Options struct {
 	Threads int
 	// Stop, if not nil, is polled between blocks of C, as by SgemmCheck.
 	Stop func() bool
+	// Epilogue, if not nil, is applied to each block of C as soon as its
+	// product is complete (see Epilogue).
+	Epilogue *Epilogue
 }
 
 // Mul computes C = op(A)·op(B) + o.Beta·C, where op(X) is X or, with
@@ -59,7 +62,8 @@ func Mul(c, a, b Matrix, o Options) bool {
 		panic(fmt.Sprintf("gemm.Mul: C[%d×%d] = %s·%s: shapes do not fit",
 			c.Rows, c.Cols, opName("A", m, k, o.TransA), opName("B", kb, n, o.TransB)))
 	}
-	return SgemmCheckThreads(o.Threads, o.TransA, o.TransB, m, n, k, 1, a.Data, a.stride(), b.Data, b.stride(), o.Beta, c.Data, c.stride(), o.Stop)
+	o.Epilogue.check(n)
+	return sgemm(o.Epilogue, o.Threads, o.TransA, o.TransB, m, n, k, 1, a.Data, a.stride(), b.Data, b.stride(), o.Beta, c.Data, c.stride(), o.Stop)
 }
 
 // opName prints op(X) with its shape: A[3×4] or Aᵀ[3×4].
