@@ -62,8 +62,11 @@ Environment:
   NNLAB_HISTORY   history file (default ~/.nnlab_history; empty: none)
   NNLAB_DISPLAY   how values are drawn on a terminal: halfblock, ascii,
                   plain, kitty, iterm or sixel (default: detected)
-  NNLAB_GEMM      generic: use the portable matrix kernel, not AVX2/FMA
+  NNLAB_GEMM      avx512, avx2 or generic: use at most these matrix and
+                  vector kernels (default: the fastest this CPU runs)
   NNLAB_SPARSE    off: no sparse shortcut in matrix products
+  NNLAB_WINOGRAD  off: 3x3 convolutions by im2col only, never Winograd
+  NNLAB_FUSE      off: no bias and ReLU fused into the product before them
   MNIST_DIR       where ReadDataSets("") and the tutorial's "MNIST_data/"
                   find the MNIST files (default: the Go module cache)
   GOMODCACHE, GOPATH, HOME
