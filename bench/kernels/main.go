@@ -5,10 +5,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/vec"
 	"golang.org/x/sys/cpu"
 )
 
@@ -29,4 +31,15 @@ func main() {
 	}
 	fmt.Printf("cpu extensions (%s, usable by the OS): %s\n", runtime.GOARCH, strings.Join(ext, " "))
 	fmt.Printf("nnlab gemm kernel: %s\n", gemm.Kernel())
+	fmt.Printf("nnlab vec kernel: %s\n", vec.Kernel())
+	fmt.Printf("nnlab fusion: winograd %s, bias+relu %s\n", onOff("NNLAB_WINOGRAD"), onOff("NNLAB_FUSE"))
+}
+
+// onOff says whether the switch of environment variable name is on (it is
+// unless set to off).
+func onOff(name string) string {
+	if os.Getenv(name) == "off" {
+		return "off"
+	}
+	return "on"
 }
