@@ -363,6 +363,9 @@ func (s *Session) compileChunk(c *chunk) (err error) {
 	}
 	perIterationLoops(f)
 	guardAST(f, c.decl)
+	if y := s.syms["main"]; y != nil && y.kind == symFunc || c.decl && declaresMain(f) {
+		renameMain(f, c.decl)
+	}
 	var node ast.Node = f
 	if !c.decl {
 		node = f.Decls[0].(*ast.FuncDecl).Body

@@ -81,7 +81,11 @@ func (s *Session) global(name string) (reflect.Value, symKind, bool) {
 	if y.kind == symType {
 		return reflect.Value{}, y.kind, true
 	}
-	v, err := s.in.Eval(name)
+	src := name
+	if name == "main" && y.kind == symFunc {
+		src = userMain // see usermain.go
+	}
+	v, err := s.in.Eval(src)
 	if err != nil {
 		return reflect.Value{}, y.kind, false
 	}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTrustBreaks types into the piped REPL the inputs an outside reviewer
+// found breaking the session's promises (#10, #11, #12, #17), and checks
+// after each that an earlier value (x := 41) survived and the next cell ran.
+func TestTrustBreaks(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		input   string
+		wantOut string   // exact stdout
+		wantErr []string // substrings of stderr, in order
+	}{
+		{
+			// yaegi runs a function called main after every program, so
+			// it ran at once and again after every later cell.
+			name:    "func main typed in a cell runs only when called",
+			input:   "x := 41\nfunc main() { fmt.Println(\"main ran\", x) }\nx\nmain()\nx = 42\nfunc g() { main() }\ng()\ntype S struct{ main int }\nS{main: 3}.main\n:vars\n",
+			wantOut: "41\nmain ran 41\nmain ran 42\n3\nS     type\ng     func()\nmain  func()\nx     int     42\n",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, _ := runPiped(t, tc.input)
+			if out != tc.wantOut {
+				t.Errorf("stdout = %q, want %q (stderr %q)", out, tc.wantOut, errOut)
+			}
+			checkInOrder(t, errOut, tc.wantErr)
+			for _, bad := range []string{"CFG", "reflect", "__nnlab", "16000001"} {
+				if strings.Contains(errOut, bad) {
+					t.Errorf("stderr %q contains %q", errOut, bad)
+				}
+			}
+		})
+	}
+}
