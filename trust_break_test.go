@@ -22,6 +22,13 @@ func TestTrustBreaks(t *testing.T) {
 			input:   "x := 41\nfunc main() { fmt.Println(\"main ran\", x) }\nx\nmain()\nx = 42\nfunc g() { main() }\ng()\ntype S struct{ main int }\nS{main: 3}.main\n:vars\n",
 			wantOut: "41\nmain ran 41\nmain ran 42\n3\nS     type\ng     func()\nmain  func()\nx     int     42\n",
 		},
+		{
+			// It kept the REPL reading, so every later cell was swallowed.
+			name:    "an unclosed string is one failed cell, not a cell that never ends",
+			input:   "x := 41\ns := \"abc\nf(\"abc\nx\n",
+			wantOut: "41\n",
+			wantErr: []string{"line 2:6: string literal not terminated", "line 3:3: string literal not terminated"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)
