@@ -29,6 +29,18 @@ func TestTrustBreaks(t *testing.T) {
 			wantOut: "41\n",
 			wantErr: []string{"line 2:6: string literal not terminated", "line 3:3: string literal not terminated"},
 		},
+		{
+			name:    "a call of a nil func says it as Go, without reflect",
+			input:   "x := 41\nvar f func()\nf()\nx\n",
+			wantOut: "41\n",
+			wantErr: []string{"line 3: panic: runtime error: invalid memory address or nil pointer dereference (a call of a nil func)"},
+		},
+		{
+			name:    "a panic in the user's main names main",
+			input:   "x := 41\nfunc main() { var m map[int]int; m[1] = 2 }\nmain()\nx\n",
+			wantOut: "41\n",
+			wantErr: []string{"line 3: panic: assignment to entry in nil map (in main, cell 2, line 1)"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)

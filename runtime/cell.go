@@ -184,6 +184,10 @@ func (s *Session) panicError(err error, lines []string, fname string) error {
 		// yaegi dereferences a nil pointer through reflect; say it as Go.
 		msg = "panic: runtime error: invalid memory address or nil pointer dereference"
 	}
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect") && strings.HasSuffix(v, "call of nil function") {
+		// yaegi calls a nil func value through reflect; Go says this.
+		msg = "panic: runtime error: invalid memory address or nil pointer dereference (a call of a nil func)"
+	}
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
 		// yaegi indexes through reflect; say it as Go would.
 		msg = "panic: index out of range"
@@ -212,6 +216,9 @@ func (s *Session) panicError(err error, lines []string, fname string) error {
 	}
 	inner, fn := loc(lines[0])
 	if inner != outer && fn != "main" {
+		if fn == userMain {
+			fn = "main" // the user's own (see usermain.go), not the cell's
+		}
 		return fmt.Errorf("%s: %s (in %s, %s)", trimCol(outer), msg, fn, trimCol(inner))
 	}
 	return fmt.Errorf("%s: %s", trimCol(outer), msg)
