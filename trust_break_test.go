@@ -41,6 +41,13 @@ func TestTrustBreaks(t *testing.T) {
 			wantOut: "41\n",
 			wantErr: []string{"line 3: panic: assignment to entry in nil map (in main, cell 2, line 1)"},
 		},
+		{
+			// yaegi exports every field of an interpreted struct as
+			// "X"+name, and reflect knows only the underlying type.
+			name:    "unexported fields and user types show as typed",
+			input:   "x := 41\ntype P struct{ a int; B string; XY int }\np := &P{a: 2, B: \"t\"}\np\ntype T int\nv := T(3)\ntype R struct{ n int; next *R }\nr := &R{n: 1}\nr\n:vars\nx\n",
+			wantOut: "&{a: 2, B: \"t\", XY: 0}\n&{n: 1, next: <nil>}\nP  type\nR  type\nT  type\np  *P    &{a: 2, B: \"t\", XY: 0}\nr  *R    &{n: 1, next: <nil>}\nv  T     3\nx  int   41\n41\n",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)

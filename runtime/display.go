@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/nnlab/nnlab/internal/cyclic"
@@ -423,13 +425,27 @@ func formatStruct(v reflect.Value, depth int) (string, bool) {
 		if !f.IsExported() {
 			continue
 		}
-		fields = append(fields, f.Name+": "+fieldValue(v.Field(i), depth+1))
+		fields = append(fields, fieldName(v.Type(), f)+": "+fieldValue(v.Field(i), depth+1))
 	}
 	one := prefix + name + "{" + strings.Join(fields, ", ") + "}"
 	if len(one) <= 80 || len(fields) < 2 || depth > 0 {
 		return one, true
 	}
 	return prefix + name + "{\n  " + strings.Join(fields, ",\n  ") + ",\n}", true
+}
+
+// fieldName is a struct field's name as the user wrote it. yaegi builds an
+// interpreted struct (a type without a name to reflect) with every field
+// exported, an unexported name n becoming "X"+n; the X goes again, or the
+// learner would see fields that do not exist.
+func fieldName(t reflect.Type, f reflect.StructField) string {
+	if t.Name() != "" || f.Anonymous || !strings.HasPrefix(f.Name, "X") {
+		return f.Name
+	}
+	if r, _ := utf8.DecodeRuneInString(f.Name[1:]); r != utf8.RuneError && !unicode.IsUpper(r) {
+		return f.Name[1:]
+	}
+	return f.Name
 }
 
 // fieldValue is a field's value inside formatStruct.
