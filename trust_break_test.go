@@ -48,6 +48,14 @@ func TestTrustBreaks(t *testing.T) {
 			input:   "x := 41\ntype P struct{ a int; B string; XY int }\np := &P{a: 2, B: \"t\"}\np\ntype T int\nv := T(3)\ntype R struct{ n int; next *R }\nr := &R{n: 1}\nr\n:vars\nx\n",
 			wantOut: "&{a: 2, B: \"t\", XY: 0}\n&{n: 1, next: <nil>}\nP  type\nR  type\nT  type\np  *P    &{a: 2, B: \"t\", XY: 0}\nr  *R    &{n: 1, next: <nil>}\nv  T     3\nx  int   41\n41\n",
 		},
+		{
+			// It failed in the interpreter, said "nothing was changed",
+			// and left x at the zero of the new type.
+			name:    "one name given two types in one cell is refused before it runs",
+			input:   "x := 41\nx := \"a\"; type Q int; x := 2\nx\nQ(1)\nx := \"a\"; type Q int; x := \"b\"\nx\n",
+			wantOut: "41\n\"b\"\n",
+			wantErr: []string{"line 2:23: x is declared again in this cell with another type (string at line 1, now int)", "line 4:1: undefined: Q"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)

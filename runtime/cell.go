@@ -58,6 +58,9 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 	if err := s.forkError(ck); err != nil {
 		return "", err
 	}
+	if err := twiceError(ck); err != nil {
+		return "", err
+	}
 	pl, err := s.analyse(items, fname, display, ck)
 	if err != nil {
 		return "", errors.New(s.rewriteMsg(err.Error(), fname))
