@@ -56,6 +56,13 @@ func TestTrustBreaks(t *testing.T) {
 			wantOut: "41\n\"b\"\n",
 			wantErr: []string{"line 2:23: x is declared again in this cell with another type (string at line 1, now int)", "line 4:1: undefined: Q"},
 		},
+		{
+			// The panic was swallowed and the value shown as if it had
+			// no String method.
+			name:    "a String method that panics is shown as fmt shows it",
+			input:   "x := 41\ntype T int\nfunc (t T) String() string { panic(\"bad\") }\nv := T(2)\nv\nv, x\nx\n",
+			wantOut: "%!v(PANIC=String method: bad)\n(%!v(PANIC=String method: bad), 41)\n41\n",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)
