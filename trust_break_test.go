@@ -78,3 +78,13 @@ func TestTrustBreaks(t *testing.T) {
 		})
 	}
 }
+
+// TestTrustBreakScriptHint: a script's undefined name got the notebook
+// advice to declare it "in an earlier cell", which a script does not have.
+func TestTrustBreakScriptHint(t *testing.T) {
+	path := writeFile(t, "bad.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\ty := nosuch\n\tfmt.Println(y)\n}\n")
+	_, errOut, status := runPiped(t, "", path)
+	if status == 0 || !strings.Contains(errOut, "bad.go:6:7: undefined: nosuch") || strings.Contains(errOut, "earlier cell") {
+		t.Errorf("status %d, stderr %q: want the undefined name and no advice about cells", status, errOut)
+	}
+}
