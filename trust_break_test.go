@@ -88,3 +88,17 @@ func TestTrustBreakScriptHint(t *testing.T) {
 		t.Errorf("status %d, stderr %q: want the undefined name and no advice about cells", status, errOut)
 	}
 }
+
+// TestTrustBreakRunTwice: the second :run of a script named the first
+// statement of main as the line of its panic.
+func TestTrustBreakRunTwice(t *testing.T) {
+	path := writeFile(t, "rt.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"in main\")\n\tvar m map[int]int\n\tm[1] = 2\n}\n")
+	out, errOut, _ := runPiped(t, "x := 41\n:run "+path+"\n:run "+path+"\nx\n")
+	if out != "in main\nin main\n41\n" {
+		t.Errorf("stdout = %q", out)
+	}
+	want := "rt.go:8: panic: assignment to entry in nil map"
+	if n := strings.Count(errOut, want); n != 2 {
+		t.Errorf("stderr %q: want %q twice", errOut, want)
+	}
+}

@@ -115,7 +115,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 			if errors.Is(err, ErrInterrupted) {
 				return "", err
 			}
-			return "", s.panicError(err, lines, fname)
+			return "", s.panicError(err, lines, fname, failedLine(c, upTo))
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
@@ -167,7 +167,11 @@ func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
 }
 
 // panicError turns a runtime panic into one line naming the user's line.
-func (s *Session) panicError(err error, lines []string, fname string) error {
+//
+// stmt, if not 0, is the line of the cell's top-level statement that
+// failed: yaegi gives a panic in a chunk of several statements the
+// chunk's first line.
+func (s *Session) panicError(err error, lines []string, fname string, stmt int) error {
 	var p interp.Panic
 	var val any
 	if errors.As(err, &p) {
@@ -213,18 +217,37 @@ func (s *Session) panicError(err error, lines []string, fname string) error {
 	outer, _ := loc(lines[len(lines)-1])
 	for i := len(lines) - 1; i >= 0; i-- { // the outermost frame of this cell
 		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == s.cell {
-			outer, _ = loc(lines[i])
+			var fn string
+			outer, fn = loc(lines[i])
+			if _, script := s.files[s.cell]; fn == "main" && stmt > 0 && !script {
+				outer = fmt.Sprintf("line %d:1", stmt)
+			}
 			break
 		}
 	}
 	inner, fn := loc(lines[0])
-	if inner != outer && fn != "main" {
+	if trimCol(inner) != trimCol(outer) && fn != "main" {
 		if fn == userMain {
 			fn = "main" // the user's own (see usermain.go), not the cell's
 		}
 		return fmt.Errorf("%s: %s (in %s, %s)", trimCol(outer), msg, fn, trimCol(inner))
 	}
 	return fmt.Errorf("%s: %s", trimCol(outer), msg)
+}
+
+// failedLine is the line of the first top-level statement of statement
+// chunk c that starts at or after upTo (where the completed statements
+// end), or 0 for a declaration chunk.
+func failedLine(c *chunk, upTo cellPos) int {
+	if c.decl {
+		return 0
+	}
+	for _, it := range c.items {
+		if !(cellPos{it.line, it.col}).before(upTo) {
+			return it.line
+		}
+	}
+	return 0
 }
 
 func trimCol(s string) string {

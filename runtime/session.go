@@ -397,7 +397,7 @@ func (s *Session) runDefers(ctx context.Context, fname string) error {
 	err := s.execute(ctx, s.deferProg)
 	s.defers = nil
 	if err != nil && !errors.Is(err, ErrInterrupted) {
-		return s.panicError(err, s.filter.take(), fname)
+		return s.panicError(err, s.filter.take(), fname, 0)
 	}
 	return err
 }
