@@ -63,6 +63,13 @@ func TestTrustBreaks(t *testing.T) {
 			input:   "x := 41\ntype T int\nfunc (t T) String() string { panic(\"bad\") }\nv := T(2)\nv\nv, x\nx\n",
 			wantOut: "%!v(PANIC=String method: bad)\n(%!v(PANIC=String method: bad), 41)\n41\n",
 		},
+		{
+			// A declared func was shown as yaegi's &interp.node{}, a
+			// func variable as an address.
+			name:    "a func is shown by its signature",
+			input:   "x := 41\nfunc foo(a int) string { return \"\" }\nfoo\nf := func() {}\nf\nvar nf func()\nnf\nx\n",
+			wantOut: "func(int) string\nfunc()\nnil\n41\n",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)

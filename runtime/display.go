@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"io"
 	"os"
 	"reflect"
@@ -321,7 +322,36 @@ func formatValue(v any) string {
 	if out, ok := formatStruct(reflect.ValueOf(v), 0); ok {
 		return out
 	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Func {
+		if rv.IsNil() {
+			return "nil"
+		}
+		return rv.Type().String() // its signature says more than its address
+	}
 	return fmt.Sprintf("%v", v)
+}
+
+// funcValue rewrites a displayed expression that is the name of a func of
+// an earlier cell into a func value of its type: handed to display as it
+// is, yaegi passes its own syntax node (shown as &interp.node{}).
+func (s *Session) funcValue(expr string) string {
+	name := strings.TrimSpace(expr)
+	if y := s.syms[name]; y == nil || y.kind != symFunc || s.chk == nil {
+		return expr
+	}
+	o, ok := s.chk.objs[name].(*types.Func)
+	if !ok {
+		return expr
+	}
+	local := true
+	typ := types.TypeString(o.Type(), func(p *types.Package) string {
+		local = local && p.Path() == "main"
+		return ""
+	})
+	if !local || o.Type().(*types.Signature).TypeParams() != nil {
+		return expr // a type of a package, perhaps imported under another name; a generic func
+	}
+	return "(" + typ + ")(" + name + ")"
 }
 
 // formatFloat64 prints a float64 that holds a float32 exactly (Float and At
