@@ -70,6 +70,13 @@ func TestTrustBreaks(t *testing.T) {
 			input:   "x := 41\nfunc foo(a int) string { return \"\" }\nfoo\nf := func() {}\nf\nvar nf func()\nnf\nx\n",
 			wantOut: "func(int) string\nfunc()\nnil\n41\n",
 		},
+		{
+			// yaegi's "CFG post-order panic" reached the user.
+			name:    "a label named like a variable gets a message without yaegi's internals",
+			input:   "x := 41\nx:\nx++\nx\n",
+			wantOut: "41\n",
+			wantErr: []string{"line 2: the interpreter under nnlab cannot compile a label named like the variable x: rename the label"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, _ := runPiped(t, tc.input)

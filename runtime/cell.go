@@ -303,6 +303,12 @@ func (s *Session) explain(err error, pl *plan, fname string) error {
 			}
 		}
 	}
+	if strings.Contains(msg, "CFG post-order panic") {
+		if pos, name := s.labelClash(pl); name != "" {
+			return fmt.Errorf("%s: the interpreter under nnlab cannot compile a label named like the variable %s: rename the label (%sLoop:, break %sLoop); nothing was changed",
+				trimCol(s.rewriteMsg(pos, fname)), name, name, name)
+		}
+	}
 	msg = strings.TrimPrefix(posInMsg.ReplaceAllString(msg, ""), ": ")
 	return fmt.Errorf("this cell is valid Go, but the interpreter under nnlab cannot compile it (yaegi: %s); nothing was changed", msg)
 }
