@@ -58,6 +58,9 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 	if err := s.forkError(ck); err != nil {
 		return "", err
 	}
+	if err := twiceError(ck); err != nil {
+		return "", err
+	}
 	pl, err := s.analyse(items, fname, display, ck)
 	if err != nil {
 		return "", errors.New(s.rewriteMsg(err.Error(), fname))
@@ -112,7 +115,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 			if errors.Is(err, ErrInterrupted) {
 				return "", err
 			}
-			return "", s.panicError(err, lines, fname)
+			return "", s.panicError(err, lines, fname, failedLine(c, upTo))
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
@@ -164,7 +167,11 @@ func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
 }
 
 // panicError turns a runtime panic into one line naming the user's line.
-func (s *Session) panicError(err error, lines []string, fname string) error {
+//
+// stmt, if not 0, is the line of the cell's top-level statement that
+// failed: yaegi gives a panic in a chunk of several statements the
+// chunk's first line.
+func (s *Session) panicError(err error, lines []string, fname string, stmt int) error {
 	var p interp.Panic
 	var val any
 	if errors.As(err, &p) {
@@ -183,6 +190,10 @@ func (s *Session) panicError(err error, lines []string, fname string) error {
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
 		// yaegi dereferences a nil pointer through reflect; say it as Go.
 		msg = "panic: runtime error: invalid memory address or nil pointer dereference"
+	}
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect") && strings.HasSuffix(v, "call of nil function") {
+		// yaegi calls a nil func value through reflect; Go says this.
+		msg = "panic: runtime error: invalid memory address or nil pointer dereference (a call of a nil func)"
 	}
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
 		// yaegi indexes through reflect; say it as Go would.
@@ -206,15 +217,37 @@ func (s *Session) panicError(err error, lines []string, fname string) error {
 	outer, _ := loc(lines[len(lines)-1])
 	for i := len(lines) - 1; i >= 0; i-- { // the outermost frame of this cell
 		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == s.cell {
-			outer, _ = loc(lines[i])
+			var fn string
+			outer, fn = loc(lines[i])
+			if _, script := s.files[s.cell]; fn == "main" && stmt > 0 && !script {
+				outer = fmt.Sprintf("line %d:1", stmt)
+			}
 			break
 		}
 	}
 	inner, fn := loc(lines[0])
-	if inner != outer && fn != "main" {
+	if trimCol(inner) != trimCol(outer) && fn != "main" {
+		if fn == userMain {
+			fn = "main" // the user's own (see usermain.go), not the cell's
+		}
 		return fmt.Errorf("%s: %s (in %s, %s)", trimCol(outer), msg, fn, trimCol(inner))
 	}
 	return fmt.Errorf("%s: %s", trimCol(outer), msg)
+}
+
+// failedLine is the line of the first top-level statement of statement
+// chunk c that starts at or after upTo (where the completed statements
+// end), or 0 for a declaration chunk.
+func failedLine(c *chunk, upTo cellPos) int {
+	if c.decl {
+		return 0
+	}
+	for _, it := range c.items {
+		if !(cellPos{it.line, it.col}).before(upTo) {
+			return it.line
+		}
+	}
+	return 0
 }
 
 func trimCol(s string) string {
@@ -268,6 +301,12 @@ func (s *Session) explain(err error, pl *plan, fname string) error {
 			if r := findRange(c); r != "" {
 				return fmt.Errorf("%s: this interpreter cannot range over an integer or a function here; write a classic loop: for i := 0; i < n; i++ { ... }", s.rewriteMsg(r, fname))
 			}
+		}
+	}
+	if strings.Contains(msg, "CFG post-order panic") {
+		if pos, name := s.labelClash(pl); name != "" {
+			return fmt.Errorf("%s: the interpreter under nnlab cannot compile a label named like the variable %s: rename the label (%sLoop:, break %sLoop); nothing was changed",
+				trimCol(s.rewriteMsg(pos, fname)), name, name, name)
 		}
 	}
 	msg = strings.TrimPrefix(posInMsg.ReplaceAllString(msg, ""), ": ")
@@ -363,6 +402,9 @@ func (s *Session) compileChunk(c *chunk) (err error) {
 	}
 	perIterationLoops(f)
 	guardAST(f, c.decl)
+	if y := s.syms["main"]; y != nil && y.kind == symFunc || c.decl && declaresMain(f) {
+		renameMain(f, c.decl)
+	}
 	var node ast.Node = f
 	if !c.decl {
 		node = f.Decls[0].(*ast.FuncDecl).Body

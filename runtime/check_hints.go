@@ -111,8 +111,9 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		if m := closest(name, names, false); m != "" {
 			return fmt.Sprintf("did you mean %s?", m)
 		}
-		if inDecl(f, e.Pos) {
-			// Typed cell by cell, a declaration may come before what it uses.
+		if _, script := s.files[s.cell]; !script && inDecl(f, e.Pos) {
+			// Typed cell by cell, a declaration may come before what it
+			// uses; a script has no earlier cell to declare it in.
 			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
 		}
 	case strings.Contains(msg, "index") && strings.HasSuffix(msg, "must not be negative"):

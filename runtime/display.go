@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"io"
 	"os"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/nnlab/nnlab/internal/cyclic"
@@ -319,7 +322,36 @@ func formatValue(v any) string {
 	if out, ok := formatStruct(reflect.ValueOf(v), 0); ok {
 		return out
 	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Func {
+		if rv.IsNil() {
+			return "nil"
+		}
+		return rv.Type().String() // its signature says more than its address
+	}
 	return fmt.Sprintf("%v", v)
+}
+
+// funcValue rewrites a displayed expression that is the name of a func of
+// an earlier cell into a func value of its type: handed to display as it
+// is, yaegi passes its own syntax node (shown as &interp.node{}).
+func (s *Session) funcValue(expr string) string {
+	name := strings.TrimSpace(expr)
+	if y := s.syms[name]; y == nil || y.kind != symFunc || s.chk == nil {
+		return expr
+	}
+	o, ok := s.chk.objs[name].(*types.Func)
+	if !ok {
+		return expr
+	}
+	local := true
+	typ := types.TypeString(o.Type(), func(p *types.Package) string {
+		local = local && p.Path() == "main"
+		return ""
+	})
+	if !local || o.Type().(*types.Signature).TypeParams() != nil {
+		return expr // a type of a package, perhaps imported under another name; a generic func
+	}
+	return "(" + typ + ")(" + name + ")"
 }
 
 // formatFloat64 prints a float64 that holds a float32 exactly (Float and At
@@ -423,13 +455,27 @@ func formatStruct(v reflect.Value, depth int) (string, bool) {
 		if !f.IsExported() {
 			continue
 		}
-		fields = append(fields, f.Name+": "+fieldValue(v.Field(i), depth+1))
+		fields = append(fields, fieldName(v.Type(), f)+": "+fieldValue(v.Field(i), depth+1))
 	}
 	one := prefix + name + "{" + strings.Join(fields, ", ") + "}"
 	if len(one) <= 80 || len(fields) < 2 || depth > 0 {
 		return one, true
 	}
 	return prefix + name + "{\n  " + strings.Join(fields, ",\n  ") + ",\n}", true
+}
+
+// fieldName is a struct field's name as the user wrote it. yaegi builds an
+// interpreted struct (a type without a name to reflect) with every field
+// exported, an unexported name n becoming "X"+n; the X goes again, or the
+// learner would see fields that do not exist.
+func fieldName(t reflect.Type, f reflect.StructField) string {
+	if t.Name() != "" || f.Anonymous || !strings.HasPrefix(f.Name, "X") {
+		return f.Name
+	}
+	if r, _ := utf8.DecodeRuneInString(f.Name[1:]); r != utf8.RuneError && !unicode.IsUpper(r) {
+		return f.Name[1:]
+	}
+	return f.Name
 }
 
 // fieldValue is a field's value inside formatStruct.

@@ -17,10 +17,16 @@ func NeedsMore(src string) bool {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(src))
 	var s scanner.Scanner
-	open := false
+	open, broken := false, false
 	s.Init(file, []byte(src), func(_ token.Position, msg string) {
-		if strings.Contains(msg, "not terminated") {
+		// A raw string or a comment may go on over lines; an interpreted
+		// string or a rune literal may not, so more lines cannot help: the
+		// cell is complete and fails, or it would swallow every later line.
+		switch msg {
+		case "raw string literal not terminated", "comment not terminated":
 			open = true
+		case "string literal not terminated", "rune literal not terminated":
+			broken = true
 		}
 	}, 0)
 	depth := 0
@@ -40,6 +46,9 @@ func NeedsMore(src string) bool {
 			continue
 		}
 		last = tok
+	}
+	if broken {
+		return false
 	}
 	if open || depth > 0 {
 		return true

@@ -151,7 +151,11 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 			if c.display {
 				b.WriteString("__nnlab_show(")
 			}
-			fmt.Fprintf(&b, "/*line _.go:%d:%d*/%s", s.cell*lineBase+it.line, it.col, it.src)
+			src := it.src
+			if c.display {
+				src = s.funcValue(src)
+			}
+			fmt.Fprintf(&b, "/*line _.go:%d:%d*/%s", s.cell*lineBase+it.line, it.col, src)
 			if c.display {
 				b.WriteString(")")
 			}

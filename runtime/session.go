@@ -279,11 +279,22 @@ func __nnlab_strings(v []any) []string {
 }
 
 func __nnlab_string(x any) (s string) {
-	defer func() { recover() }() // the interpreter fails on some values
+	method := ""
+	defer func() {
+		// A panic of the user's method is shown as fmt shows it. The
+		// interpreter fails on some values, with reflect's panics: then
+		// the value is shown by its fields.
+		r := recover()
+		if msg := fmt.Sprint(r); r != nil && method != "" && !(len(msg) >= 7 && msg[:7] == "reflect") {
+			s = "%!v(PANIC=" + method + " method: " + msg + ")"
+		}
+	}()
 	if st, ok := x.(fmt.Stringer); ok {
+		method = "String"
 		return st.String()
 	}
 	if e, ok := x.(error); ok {
+		method = "Error"
 		return "error: " + e.Error()
 	}
 	return ""
@@ -386,7 +397,7 @@ func (s *Session) runDefers(ctx context.Context, fname string) error {
 	err := s.execute(ctx, s.deferProg)
 	s.defers = nil
 	if err != nil && !errors.Is(err, ErrInterrupted) {
-		return s.panicError(err, s.filter.take(), fname)
+		return s.panicError(err, s.filter.take(), fname, 0)
 	}
 	return err
 }

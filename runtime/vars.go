@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"go/types"
 	"reflect"
 	"strings"
 
@@ -19,10 +20,29 @@ func (s *Session) TypeOf(name string) (typ string, ok bool) {
 	if kind == symType {
 		return "type", true
 	}
+	if t := s.checkedType(name); t != "" {
+		return t, true
+	}
 	if !v.IsValid() {
 		return "nil", true
 	}
 	return v.Type().String(), true
+}
+
+// checkedType is the type the check gave the global name, "" if none. The
+// interpreter's reflect type of a user type is its underlying type with
+// renamed fields (*struct { Xa int }, not *P): this is the one typed.
+func (s *Session) checkedType(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.chk == nil {
+		return ""
+	}
+	o, ok := s.chk.objs[name].(*types.Var)
+	if !ok {
+		return ""
+	}
+	return typeString(o.Type())
 }
 
 // Describe is a short account of a global's value for :vars: a tensor's
@@ -81,7 +101,11 @@ func (s *Session) global(name string) (reflect.Value, symKind, bool) {
 	if y.kind == symType {
 		return reflect.Value{}, y.kind, true
 	}
-	v, err := s.in.Eval(name)
+	src := name
+	if name == "main" && y.kind == symFunc {
+		src = userMain // see usermain.go
+	}
+	v, err := s.in.Eval(src)
 	if err != nil {
 		return reflect.Value{}, y.kind, false
 	}
