@@ -19,7 +19,9 @@ func mustPanic(t *testing.T, name, want string, f func()) {
 func TestMisuseIsAPanic(t *testing.T) {
 	var m Mutex
 	mustPanic(t, "Unlock of a new Mutex", "sync: unlock of unlocked mutex", m.Unlock)
+	held := 0
 	m.Lock()
+	held++
 	m.Unlock()
 	mustPanic(t, "second Unlock", "sync: unlock of unlocked mutex", m.Unlock)
 	if !m.TryLock() || m.TryLock() {
@@ -46,7 +48,11 @@ func TestMisuseIsAPanic(t *testing.T) {
 	rw.Unlock()
 	l := rw.RLocker()
 	l.Lock()
+	held++
 	l.Unlock()
+	if held != 2 {
+		t.Errorf("held %d times, want 2", held)
+	}
 	mustPanic(t, "RLocker Unlock", "sync: RUnlock of unlocked RWMutex", l.Unlock)
 }
 
