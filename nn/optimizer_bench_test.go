@@ -2,6 +2,8 @@ package nn
 
 import (
 	"testing"
+
+	"github.com/nnlab/nnlab/internal/benchcpu"
 )
 
 // BenchmarkStepCheck is the refusal check of one tutorial training step
@@ -22,7 +24,7 @@ func BenchmarkStepCheck(b *testing.B) {
 	}
 	tp := p.trains[0]
 	b.ReportAllocs()
-	reportCPU(b)
+	benchcpu.Report(b)
 	for b.Loop() {
 		checkGradients(p, tp, 2)
 	}
@@ -39,7 +41,7 @@ func BenchmarkTutorialStepCPU(b *testing.B) {
 	feed := Feed{x: bx, y: by, keep: 0.5}
 	s.Run(train, feed)
 	b.ReportAllocs()
-	reportCPU(b)
+	benchcpu.Report(b)
 	for b.Loop() {
 		s.Run(train, feed)
 	}

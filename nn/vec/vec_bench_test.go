@@ -3,6 +3,8 @@ package vec
 import (
 	"fmt"
 	"testing"
+
+	"github.com/nnlab/nnlab/internal/benchcpu"
 )
 
 // The benchmarks run the kernels NNLAB_GEMM selects, so that
@@ -26,7 +28,7 @@ func BenchmarkAdamTutorial(b *testing.B) {
 	}
 	b.SetBytes(int64(total) * 4 * 7)
 	b.Logf("kernel: %s", Kernel())
-	reportCPU(b)
+	benchcpu.Report(b)
 	for b.Loop() {
 		for _, v := range vars {
 			Adam(v[0], v[1], v[2], v[3], 1e-3, 0.9, 0.999, 1e-8)
@@ -45,14 +47,14 @@ func BenchmarkElementwise(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("Add/%d", n), func(b *testing.B) {
 			b.SetBytes(int64(n) * 12)
-			reportCPU(b)
+			benchcpu.Report(b)
 			for b.Loop() {
 				Add(y, y, x)
 			}
 		})
 		b.Run(fmt.Sprintf("Relu/%d", n), func(b *testing.B) {
 			b.SetBytes(int64(n) * 8)
-			reportCPU(b)
+			benchcpu.Report(b)
 			for b.Loop() {
 				Relu(y, x)
 			}
@@ -60,7 +62,7 @@ func BenchmarkElementwise(b *testing.B) {
 		b.Run(fmt.Sprintf("ReluGrad/%d", n), func(b *testing.B) {
 			Relu(y, x)
 			b.SetBytes(int64(n) * 16)
-			reportCPU(b)
+			benchcpu.Report(b)
 			for b.Loop() {
 				ReluGrad(g, g, y, true)
 			}
@@ -82,7 +84,7 @@ func BenchmarkMaxIndex(b *testing.B) {
 				offs[i] = i * 2 * c.ch
 			}
 			dst, idx := make([]float32, c.ch), make([]float32, c.ch)
-			reportCPU(b)
+			benchcpu.Report(b)
 			for b.Loop() {
 				MaxIndex(dst, idx, x, offs)
 			}
@@ -98,7 +100,7 @@ func BenchmarkBeyond(b *testing.B) {
 		g[i] = float32(i%13) - 6
 	}
 	b.SetBytes(int64(len(g)) * 4)
-	reportCPU(b)
+	benchcpu.Report(b)
 	for b.Loop() {
 		if Beyond(g, 1e18) != -1 {
 			b.Fatal("found a value beyond 1e18")

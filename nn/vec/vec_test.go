@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/nnlab/nnlab/internal/benchcpu"
 )
 
 func TestAdamMatchesGo(t *testing.T) {
@@ -37,7 +39,7 @@ func BenchmarkAdam(b *testing.B) {
 	const n = 567434 // parameters of the tutorial network
 	w, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
 	b.SetBytes(n * 4 * 6)
-	reportCPU(b)
+	benchcpu.Report(b)
 	for i := 0; i < b.N; i++ {
 		Adam(w, g, m, v, 1e-3, 0.9, 0.999, 1e-8)
 	}
