@@ -139,3 +139,42 @@ func (c chunkedConv) backward(e *exec) {
 	c.convOp.backward(e)
 	convChunkFloats = old
 }
+
+// BenchmarkWinograd times the forward pass of 3×3 convolutions at batch
+// 128 by Winograd (with several group sizes) and by im2col: the MNIST
+// CNN's second convolution, and thinner ones near wgMinChannels.
+func BenchmarkWinograd(b *testing.B) {
+	o := convOp{sy: 1, sx: 1}
+	for _, shape := range []struct {
+		name      string
+		cin, cout int
+	}{{"conv2", 32, 64}, {"cin=8", 8, 16}, {"cin=16", 16, 32}, {"cin=32,cout=32", 32, 32}, {"cin=24,cout=48", 24, 48}, {"cin=64,cout=64", 64, 64}, {"cin=64,cout=16", 64, 16}, {"cin=16,cout=64", 16, 64}} {
+		e := opExec(o, []int{128, 26, 26, shape.cin}, []int{3, 3, shape.cin, shape.cout})
+		for _, c := range []struct {
+			name  string
+			on    bool
+			chunk int
+		}{{"im2col", false, 0}, {"winograd", true, wgChunkFloats}, {"winograd/chunk=64K", true, 1 << 16}, {"winograd/chunk=1M", true, 1 << 20}} {
+			if shape.name != "conv2" && c.chunk != 0 && c.chunk != wgChunkFloats {
+				continue
+			}
+			b.Run(shape.name+"/"+c.name, func(b *testing.B) {
+				oldOn, oldChunk, oldC, oldP := convWinograd, wgChunkFloats, wgMinChannels, wgMinPairs
+				defer func() { convWinograd, wgChunkFloats, wgMinChannels, wgMinPairs = oldOn, oldChunk, oldC, oldP }()
+				convWinograd, wgMinChannels, wgMinPairs = c.on, 1, 0
+				if c.chunk > 0 {
+					wgChunkFloats = c.chunk
+				}
+				o.forward(e)
+				cpu := cpuTime()
+				for i := 0; i < b.N; i++ {
+					o.forward(e)
+				}
+				b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// TestUseWinograd checks which convolutions take the Winograd forward by
+// default: 3×3 stride 1 with enough channels (where it was measured faster).
