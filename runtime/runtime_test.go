@@ -211,9 +211,11 @@ func TestGoroutinePanicIsReported(t *testing.T) {
 		{cell: `ch := make(chan int, 3)`},
 		{cell: `for i := 0; i < 3; i++ { go func(k int) { ch <- k }(i) }`},
 		{cell: `<-ch + <-ch + <-ch`, out: "3"},
-		{cell: "done := make(chan bool)\nfunc boom(d chan bool) { defer close(d); panic(\"boom\") }"},
-		{cell: "\ngo boom(done)"},
-		{cell: `<-done`, out: "false"},
+		// The goroutine panics only once the next cell runs, so that the
+		// message names the cell of its go statement.
+		{cell: "done, start := make(chan bool), make(chan bool)\nfunc boom(s, d chan bool) { defer close(d); <-s; panic(\"boom\") }"},
+		{cell: "\ngo boom(start, done)"},
+		{cell: `close(start); <-done`, out: "false"},
 	})
 	deadline := time.Now().Add(2 * time.Second)
 	for !strings.Contains(errb.String(), "boom") && time.Now().Before(deadline) {
