@@ -166,21 +166,12 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		if !ok {
 			return ""
 		}
-		var makers []string
-		for _, n := range scope.Names() {
-			fn, ok := scope.Lookup(n).(*types.Func)
-			if !ok || !fn.Exported() {
-				continue
+		ms := makers(scope, m[1], func(t types.Type) bool { return types.Implements(t, it) })
+		if len(ms) > 0 {
+			if len(ms) > 4 {
+				ms = append(ms[:4], "...")
 			}
-			if r := fn.Type().(*types.Signature).Results(); r.Len() == 1 && types.Implements(r.At(0).Type(), it) {
-				makers = append(makers, m[1]+"."+n+"(...)")
-			}
-		}
-		if len(makers) > 0 {
-			if len(makers) > 4 {
-				makers = append(makers[:4], "...")
-			}
-			return fmt.Sprintf("make a %s.%s with %s", m[1], m[2], strings.Join(makers, ", "))
+			return fmt.Sprintf("make a %s.%s with %s", m[1], m[2], strings.Join(ms, ", "))
 		}
 	case argTo.MatchString(msg):
 		// A TensorFlow habit (tf.placeholder(tf.float32, [None, 784])):
@@ -555,9 +546,9 @@ func importFor(name string) string {
 	return best
 }
 
-// makersOf lists the exported functions of the package
-// imported as pkgName whose one result is its type name (or a pointer to it
-// if ptr), or "" if there are none or more than six.
+// makersOf lists the exported functions of the package imported as
+// pkgName whose one result is its type name (or a pointer to it if ptr),
+// or "" if there are none or more than six.
 func (s *Session) makersOf(pkg *types.Package, pkgName, name string, ptr bool) string {
 	scope := s.pkgScope(pkg, pkgName)
 	if scope == nil {
@@ -571,18 +562,25 @@ func (s *Session) makersOf(pkg *types.Package, pkgName, name string, ptr bool) s
 	if ptr {
 		want = types.NewPointer(want)
 	}
-	var makers []string
+	m := makers(scope, pkgName, func(t types.Type) bool { return types.Identical(t, want) })
+	if len(m) > 6 {
+		return "" // made by most of the package (*nn.Node): no help
+	}
+	return strings.Join(m, ", ")
+}
+
+// makers lists, as "pkg.F(...)", the exported functions of a package scope
+// whose one result fits.
+func makers(scope *types.Scope, pkgName string, fits func(types.Type) bool) []string {
+	var out []string
 	for _, n := range scope.Names() {
 		fn, ok := scope.Lookup(n).(*types.Func)
 		if !ok || !fn.Exported() {
 			continue
 		}
-		if r := fn.Type().(*types.Signature).Results(); r.Len() == 1 && types.Identical(r.At(0).Type(), want) {
-			makers = append(makers, pkgName+"."+n+"(...)")
+		if r := fn.Type().(*types.Signature).Results(); r.Len() == 1 && fits(r.At(0).Type()) {
+			out = append(out, pkgName+"."+n+"(...)")
 		}
 	}
-	if len(makers) > 6 {
-		return "" // made by most of the package (*nn.Node): no help
-	}
-	return strings.Join(makers, ", ")
+	return out
 }
