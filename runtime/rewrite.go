@@ -316,8 +316,7 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		id, isID := as.Lhs[0].(*ast.Ident)
 		u, isRecv := as.Rhs[0].(*ast.UnaryExpr)
 		if isID && isRecv && u.Op == token.ARROW && id.Name != "_" && (as.Tok == token.ASSIGN || as.Tok == token.DEFINE && isVar(id.Name)) {
-			r.s.tmp++
-			t := fmt.Sprintf("__nnlab_t%d", r.s.tmp)
+			t := r.s.temp()
 			r.edits = append(r.edits, edit{r.off(as.Pos()), r.off(u.Pos()), t + " := "})
 			r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; __nnlab_live(); " + id.Name + " = " + t})
 			if as.Tok == token.ASSIGN {
@@ -391,8 +390,7 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 	default:
 		var tail []string
 		for _, id := range existing {
-			r.s.tmp++
-			t := fmt.Sprintf("__nnlab_t%d", r.s.tmp)
+			t := r.s.temp()
 			r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), t})
 			tail = append(tail, id.Name+" = "+t)
 		}

@@ -1,9 +1,7 @@
 package runtime
 
 import (
-	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"strings"
 )
@@ -21,8 +19,8 @@ func (s *Session) forkApart(items []item, fork map[string]bool) []item {
 	}
 	var out []item
 	for _, it := range items {
-		as := defineOf(it)
-		if it.decl || as == nil || !definesAny(as, fork) {
+		fset, as := defineOf(it)
+		if as == nil || !definesAny(as, fork) {
 			out = append(out, it)
 			continue
 		}
@@ -31,13 +29,11 @@ func (s *Session) forkApart(items []item, fork map[string]bool) []item {
 			out = append(out, it)
 			continue
 		}
-		const pre = "package p\nfunc _() {\n"
-		text := func(n ast.Node) string { return it.src[int(n.Pos())-len(pre)-1 : int(n.End())-len(pre)-1] }
+		text := func(n ast.Node) string { return it.src[stmtOffset(fset, n.Pos()):stmtOffset(fset, n.End())] }
 		n := len(as.Lhs)
 		temps := make([]string, n)
 		for i := range temps {
-			s.tmp++
-			temps[i] = fmt.Sprintf("__nnlab_t%d", s.tmp)
+			temps[i] = s.temp()
 		}
 		rhs := make([]string, len(as.Rhs))
 		for i, e := range as.Rhs {
@@ -57,23 +53,15 @@ func (s *Session) forkApart(items []item, fork map[string]bool) []item {
 }
 
 // defineOf returns the item's statement if it is a `:=`, else nil.
-func defineOf(it item) *ast.AssignStmt {
+func defineOf(it item) (*token.FileSet, *ast.AssignStmt) {
 	if it.decl {
-		return nil
+		return nil, nil
 	}
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+it.src+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return nil
+	fset, st := oneStmt(it.src)
+	if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+		return fset, as
 	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	if len(body) != 1 {
-		return nil
-	}
-	as, ok := body[0].(*ast.AssignStmt)
-	if !ok || as.Tok != token.DEFINE {
-		return nil
-	}
-	return as
+	return nil, nil
 }
 
 // definesAny reports whether as declares one of names.

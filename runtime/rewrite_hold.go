@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
@@ -52,8 +51,7 @@ func (r *rewriter) holdAssign(as *ast.AssignStmt, isVar func(string) bool) bool 
 		}
 		var ts []string
 		for j := 0; j < n; j++ {
-			r.s.tmp++
-			ts = append(ts, fmt.Sprintf("__nnlab_t%d", r.s.tmp))
+			ts = append(ts, r.s.temp())
 		}
 		temps = append(temps, strings.Join(ts, ", ")+" := "+rhs[i])
 		rhs[i] = strings.Join(ts, ", ")

@@ -121,13 +121,13 @@ func cellNames(src string) (defined map[string]bool, used []string) {
 			}
 			node = f
 		} else {
-			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+u.src+"\n}", parser.SkipObjectResolution)
+			_, stmts, err := parseStmts(u.src)
 			if err != nil {
 				if e, err := parser.ParseExpr("f(" + u.src + ")"); err == nil {
 					node = e
 				}
 			} else {
-				body := f.Decls[0].(*ast.FuncDecl).Body
+				body := &ast.BlockStmt{List: stmts}
 				for _, st := range body.List {
 					if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
 						for _, l := range as.Lhs {
@@ -349,22 +349,12 @@ func (b *scriptBuilder) varStmt(src string, d *ast.GenDecl, gens map[string]bool
 
 // deferredCall returns the call of a defer statement.
 func deferredCall(src string) (string, bool) {
-	const pre = "package p\nfunc _() {\n"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return "", false
-	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	if len(body) != 1 {
-		return "", false
-	}
-	d, ok := body[0].(*ast.DeferStmt)
+	fset, st := oneStmt(src)
+	d, ok := st.(*ast.DeferStmt)
 	if !ok {
 		return "", false
 	}
-	at := func(p token.Pos) int { return fset.Position(p).Offset - len(pre) }
-	return src[at(d.Call.Pos()):at(d.Call.End())], true
+	return src[stmtOffset(fset, d.Call.Pos()):stmtOffset(fset, d.Call.End())], true
 }
 
 // addDecl adds a top-level declaration; a later one of the same name
@@ -416,17 +406,8 @@ func saveRecvName(e ast.Expr) string {
 // others; one that declares nothing becomes `=`.
 func (b *scriptBuilder) statement(src string, gens map[string]bool) mainStmt {
 	st := mainStmt{text: src}
-	fset := token.NewFileSet()
-	const pre = "package p\nfunc _() {\n"
-	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return st
-	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	if len(body) != 1 {
-		return st
-	}
-	as, ok := body[0].(*ast.AssignStmt)
+	fset, one := oneStmt(src)
+	as, ok := one.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return st
 	}
@@ -448,7 +429,7 @@ func (b *scriptBuilder) statement(src string, gens map[string]bool) mainStmt {
 		b.local[id.Name] = true
 	}
 	if !declares {
-		at := fset.Position(as.TokPos).Offset - len(pre)
+		at := stmtOffset(fset, as.TokPos)
 		st.text = src[:at] + "=" + src[at+2:]
 		st.keep = nil
 	}
@@ -504,7 +485,7 @@ func parsesAsStmt(src string) bool {
 	if _, ok := exprList(src); ok {
 		return true
 	}
-	_, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+src+"\n}", parser.SkipObjectResolution)
+	_, _, err := parseStmts(src)
 	return err == nil
 }
 
@@ -715,17 +696,12 @@ func (b *scriptBuilder) writeImports(w *bytes.Buffer) {
 // declared under temporary names and assigned after.
 func (b *scriptBuilder) assignHoisted(st mainStmt, hoist map[string]bool) string {
 	src := st.text
-	fset := token.NewFileSet()
-	const pre = "package p\nfunc _() {\n"
-	f, err := parser.ParseFile(fset, "", pre+src+"\n}", parser.SkipObjectResolution)
-	if err != nil {
+	fset, one := oneStmt(src)
+	if one == nil {
 		return src
 	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	if len(body) != 1 {
-		return src
-	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset - len(pre) }
+	body := []ast.Stmt{one}
+	off := func(p token.Pos) int { return stmtOffset(fset, p) }
 	news := map[string]bool{}
 	for _, n := range st.news {
 		news[n] = true

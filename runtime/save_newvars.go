@@ -93,11 +93,11 @@ func declaredVars(src string, decl bool) []string {
 		}
 		return out
 	}
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+src+"\n}", parser.SkipObjectResolution)
+	_, stmts, err := parseStmts(src)
 	if err != nil {
 		return nil
 	}
-	for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+	for _, st := range stmts {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
 			if st.Tok == token.DEFINE {
