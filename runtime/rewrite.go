@@ -309,21 +309,6 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 	if as, ok := st.(*ast.AssignStmt); ok && r.holdAssign(as, isVar) {
 		return
 	}
-	if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
-		// yaegi stores the stop signal in the destination of a receive it
-		// cancels: `x = <-ch` stopped by Ctrl-C would leave x holding a
-		// struct{}. Receive into a temporary; x is assigned only after.
-		id, isID := as.Lhs[0].(*ast.Ident)
-		u, isRecv := as.Rhs[0].(*ast.UnaryExpr)
-		if isID && isRecv && u.Op == token.ARROW && id.Name != "_" && (as.Tok == token.ASSIGN || as.Tok == token.DEFINE && isVar(id.Name)) {
-			t := r.s.temp()
-			r.edits = append(r.edits, edit{r.off(as.Pos()), r.off(u.Pos()), t + " := "})
-			r.edits = append(r.edits, edit{r.off(as.End()), r.off(as.End()), "; __nnlab_live(); " + id.Name + " = " + t})
-			if as.Tok == token.ASSIGN {
-				return
-			}
-		}
-	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return

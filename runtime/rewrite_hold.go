@@ -11,7 +11,8 @@ import (
 // x = t`: the variables are assigned only if the cell is still live. A call
 // that returns after Ctrl-C left its cell behind (see hookLive) then writes
 // nothing, where yaegi would store the result straight into x (or, for a
-// call it cancels, a zero value). It reports whether it rewrote as.
+// call it cancels, a zero value; for a receive it cancels, its stop signal,
+// a struct{}). It reports whether it rewrote as.
 func (r *rewriter) holdAssign(as *ast.AssignStmt, isVar func(string) bool) bool {
 	if as.Tok == token.DEFINE {
 		for _, l := range as.Lhs {
