@@ -38,6 +38,12 @@ func packB16T(k int, dst, src *float32, ldb int)
 //go:noescape
 func spScatterRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
 
+// spGatherRows is SparseTMul's AVX2+FMA kernel when it reads S by column
+// (sparse_amd64.s); see gatherFunc.
+//
+//go:noescape
+func spGatherRows(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
+
 // spmmRows32 and spScatterRows32 are the kernels for a last slab of 32
 // columns (sparse_amd64.s).
 //
@@ -82,7 +88,7 @@ func packB32N(k int, dst, src *float32, ldb int)
 func packB32T(k int, dst, src *float32, ldb int)
 
 // The AVX-512 sparse kernels (sparse512_amd64.s), with the contracts of
-// spmmRows, spmmRows32, spScatterRows and spScatterRows32.
+// spmmRows, spmmRows32, spScatterRows, spScatterRows32 and spGatherRows.
 //
 //go:noescape
 func spmmRows512(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
@@ -94,6 +100,9 @@ func spmmRows32_512(rows int, ptr *int32, pstride int, idx *int32, val *float32,
 func spScatterRows512(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
 
 //go:noescape
+func spGatherRows512(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
+
+//go:noescape
 func spScatterRows32_512(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
 
 func init() {
@@ -101,6 +110,7 @@ func init() {
 		asmKernel = kernel6x16
 		asmSpKernel, asmSpKernel32 = spmmRows, spmmRows32
 		asmScatter, asmScatter32 = spScatterRows, spScatterRows32
+		asmGather = spGatherRows
 		if cpu.X86.HasPOPCNT {
 			asmCompress = compressAVX2
 		}
@@ -111,6 +121,7 @@ func init() {
 			dense: denseKernel{name: "avx512 6x32", fn: kernel6x32, nr: 32, asmPackA: true, packBN: packB32N, packBT: packB32T},
 			sp:    spmmRows512, sp32: spmmRows32_512,
 			scatter: spScatterRows512, scatter32: spScatterRows32_512,
+			gather: spGatherRows512,
 			// compress stays AVX2 (see sparse512_amd64.s), as Kernel says.
 			compress: asmCompress, borrowed: "compress avx2",
 		}

@@ -36,10 +36,14 @@ func spmmRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *fl
 func spmmRows32(rows int, ptr *int32, pstride int, idx *int32, val *float32, b *float32, c *float32, ldc int, beta float32)
 
 // spScatterRows and spScatterRows32 are SparseTMul's NEON kernels
-// (sparse_arm64.s); see scatterFunc.
+// (sparse_arm64.s), and spGatherRows its kernel when it reads S by column;
+// see scatterFunc and gatherFunc.
 //
 //go:noescape
 func spScatterRows(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
+
+//go:noescape
+func spGatherRows(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
 
 //go:noescape
 func spScatterRows32(rows int, ptr *int32, pstride int, idx *int32, val *float32, d *float32, ldd int, c *float32)
@@ -61,6 +65,7 @@ func init() {
 	asmKernel = kernel6x16
 	asmSpKernel, asmSpKernel32 = spmmRows, spmmRows32
 	asmScatter, asmScatter32 = spScatterRows, spScatterRows32
+	asmGather = spGatherRows
 	asmPath, asmName = "neon", neonName
 	selectKernel()
 }

@@ -44,6 +44,7 @@ type kernelSet struct {
 	dense              denseKernel
 	sp, sp32           spKernelFunc
 	scatter, scatter32 scatterFunc
+	gather             gatherFunc
 	compress           compressFunc
 	borrowed           string // kernels taken from another set, e.g. "compress avx2"
 }
@@ -59,6 +60,7 @@ var (
 	// kernels that go with asmKernel, if the CPU supports them.
 	asmSpKernel, asmSpKernel32 spKernelFunc
 	asmScatter, asmScatter32   scatterFunc
+	asmGather                  gatherFunc
 	asmCompress                compressFunc
 	// avx512 is the AVX-512 kernel set (kernel_amd64.go) if the CPU and
 	// OS support AVX-512F, else nil.
@@ -91,6 +93,7 @@ func kernelSets() []kernelSet {
 			dense: denseKernel{name: asmName, fn: asmKernel, nr: nr, asmPackA: true, packBN: packB16N, packBT: packB16T},
 			sp:    asmSpKernel, sp32: asmSpKernel32,
 			scatter: asmScatter, scatter32: asmScatter32,
+			gather:   asmGather,
 			compress: asmCompress,
 		})
 	}
@@ -137,6 +140,7 @@ func setKernels(s kernelSet) {
 	kernel = s.dense
 	spKernel, spKernel32 = s.sp, s.sp32
 	scatterKernel, scatterKernel32 = s.scatter, s.scatter32
+	gatherKernel = s.gather
 	compressKernel = s.compress
 	kernelName = s.dense.name
 	if s.borrowed != "" {

@@ -28,6 +28,19 @@ type CSR struct {
 	bounds            []int32
 	stride            int
 	chunks, chunkRows int
+	// The transpose (compressed by column), built by SparseTMul when it
+	// reads S by column: column j's entries are tEnt[p] for tPtr[j] ≤ p <
+	// tPtr[j+1], rows ascending.
+	tPtr, tPos []int32
+	tEnt       []spEntry
+	tBuilt     bool
+}
+
+// spEntry is one nonzero of a column of S: its row and value, side by side
+// so that building the transpose writes one place per nonzero.
+type spEntry struct {
+	row int32
+	val float32
 }
 
 // Rows returns the number of rows.
@@ -60,6 +73,40 @@ func (s *CSR) setShape(rows, cols int) {
 	}
 	s.stride = s.chunks + 1
 	s.bounds = grow(s.bounds, rows*s.stride)
+	s.tBuilt = false
+}
+
+// transpose builds the column-compressed copy of s (tPtr, tRow, tVal) if
+// the values have changed since it was last built.
+func (s *CSR) transpose() {
+	if s.tBuilt {
+		return
+	}
+	k := s.cols
+	s.tPtr, s.tPos = grow(s.tPtr, k+1), grow(s.tPos, k)
+	s.tEnt = grow(s.tEnt, max(s.nnz, 1))
+	ptr, pos := s.tPtr[:k+1], s.tPos[:k]
+	idx, val := s.colIdx[:s.nnz], s.val[:s.nnz]
+	clear(pos)
+	for _, j := range idx {
+		pos[j]++
+	}
+	sum := int32(0)
+	for j, n := range pos {
+		ptr[j], pos[j] = sum, sum
+		sum += n
+	}
+	ptr[k] = sum
+	ent := s.tEnt[:s.nnz]
+	for r := range s.rows {
+		p0, p1 := s.span(r)
+		for q, j := range idx[p0:p1] {
+			d := pos[j]
+			pos[j] = d + 1
+			ent[d] = spEntry{int32(r), val[int(p0)+q]}
+		}
+	}
+	s.tBuilt = true
 }
 
 // FromDense stores the nonzeros of the m×k row-major matrix a (row stride
@@ -302,8 +349,150 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 		return true
 	}
 	j, t := newSpJob(threads, true, s, n, d, ldd, beta, c, ldc, stop)
-	// Every row of S may add to every row of C, so goroutines split the
-	// columns only, in whole 64-column slabs.
+	if m <= spGatherMaxRows {
+		j.gatherParts(t)
+	} else {
+		j.scatterParts(t)
+	}
+	j.Share(j, len(j.parts)-1)
+	ok := !j.Stopped()
+	j.s, j.b, j.c, j.trans, j.gather = nil, nil, nil, false, false
+	j.SetStop(nil)
+	spJobPool.Put(j)
+	return ok
+}
+
+// spGatherMaxRows is the most rows of S for which SparseTMul reads S by
+// column (gatherParts): each row of C is then summed in registers from its
+// nonzeros' rows of a packed 64-column slab of D (m×256 bytes, in L1 or
+// L2) and written once, with no clearing, copying or rereading of C.
+// Taller S (a convolution's pixels, with few channels) scatter into a
+// panel holding all of C's rows instead (scatterParts).
+const spGatherMaxRows = 512
+
+// spGatherBlock is the most rows of C between polls of the stop function
+// in the column-wise SparseTMul (at most 256·512·64 multiply-adds).
+const spGatherBlock = 256
+
+// gatherFunc is SparseTMul's kernel when it reads S by column: for each of
+// rows rows i of C, with entries ent[p] for ptr[i] ≤ p < ptr[i+1], it sets
+// c[i*ldc : i*ldc+64] = Σ ent[p].val·d[ent[p].row*ldd : ent[p].row*ldd+64]
+// + beta·c[...], adding in the order of p (then beta·c, fused); if beta ==
+// 0, c is not read.
+type gatherFunc func(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
+
+// gatherKernel is the assembly kernel of the kernel set in use, or nil.
+var gatherKernel gatherFunc
+
+// gatherParts splits a column-wise SparseTMul among t goroutines: whole
+// 64-column slabs when there are enough (each packs only its own slabs of
+// D), else rows of C with equal nonzero counts.
+func (j *spJob) gatherParts(t int) {
+	s := j.s
+	s.transpose()
+	j.gather = true
+	j.parts = j.parts[:0]
+	k, n := s.cols, j.n
+	slabs := n / spCols
+	if gatherKernel == nil {
+		slabs = 0
+	}
+	if t > 1 && slabs >= 2*t {
+		for i := range t {
+			c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
+			if i == t-1 {
+				c1 = n
+			}
+			j.parts = append(j.parts, spPart{0, k, c0, c1})
+		}
+		return
+	}
+	r := 0
+	for i := range t {
+		end := k
+		if i < t-1 {
+			target := int32(s.nnz * (i + 1) / t)
+			for end = r; end < k && s.tPtr[end] < target; end++ {
+			}
+		}
+		if end > r || i == t-1 {
+			j.parts = append(j.parts, spPart{r, end, 0, n})
+		}
+		r = end
+	}
+}
+
+// runG computes one part of a column-wise SparseTMul (see gatherParts).
+func (j *spJob) runG(p spPart, ws *workspace) bool {
+	s, ldc := j.s, j.ldc
+	m := s.rows
+	full, _ := j.slabs(p, gatherKernel != nil, false)
+	if full > p.c0 {
+		ws.ensure(0, m*spCols)
+	}
+	for c0 := p.c0; c0 < full; c0 += spCols {
+		// D's rows are often 2 KiB apart and would evict each other
+		// from L1 (see run); packed, the slab is read from L1 or L2.
+		panel := ws.b[:m*spCols]
+		for r := range m {
+			copy(panel[r*spCols:(r+1)*spCols], j.b[r*j.ldb+c0:])
+		}
+		for i0 := p.r0; i0 < p.r1; i0 += spGatherBlock {
+			if j.interrupted() {
+				return false
+			}
+			i1 := min(i0+spGatherBlock, p.r1)
+			_ = j.c[(i1-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
+			gatherKernel(i1-i0, &s.tPtr[i0], &s.tEnt[0], &panel[0], spCols, &j.c[i0*ldc+c0], ldc, j.beta)
+		}
+	}
+	if full < p.c1 {
+		// Without an assembly kernel this loop is the whole product.
+		w := p.c1 - full
+		ws.ensure(0, w)
+		acc := ws.b[:w]
+		work := 0
+		for i := p.r0; i < p.r1; i++ {
+			q0, q1 := s.tPtr[i], s.tPtr[i+1]
+			if work += int(q1-q0) * w; work >= spPollMACs || i == p.r0 {
+				if j.interrupted() {
+					return false
+				}
+				work = 0
+			}
+			gatherRowGeneric(s.tEnt[q0:q1], j.b[full:], j.ldb, j.c[i*ldc+full:i*ldc+p.c1], acc, j.beta)
+		}
+	}
+	return true
+}
+
+// gatherRowGeneric is the portable kernel for one row c of C: c =
+// Σ e.val·d[e.row*ldd : e.row*ldd+len(c)] over the entries e, + beta·c,
+// summed in acc.
+func gatherRowGeneric(ent []spEntry, d []float32, ldd int, c, acc []float32, beta float32) {
+	clear(acc)
+	w := len(c)
+	for _, e := range ent {
+		v := e.val
+		drow := d[int(e.row)*ldd : int(e.row)*ldd+w]
+		for t, x := range drow {
+			acc[t] += v * x
+		}
+	}
+	if beta == 0 {
+		copy(c, acc)
+		return
+	}
+	for t, x := range acc[:w] {
+		c[t] = x + beta*c[t]
+	}
+}
+
+// scatterParts splits a row-wise SparseTMul among t goroutines. Every
+// row of S may add to every row of C, so goroutines split the columns
+// only, in whole 64-column slabs.
+func (j *spJob) scatterParts(t int) {
+	n, k := j.n, j.s.cols
 	slabs := n / spCols
 	if scatterKernel == nil || slabs < 2*t {
 		t = 1
@@ -316,12 +505,6 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 		}
 		j.parts = append(j.parts, spPart{0, k, c0, c1})
 	}
-	j.Share(j, len(j.parts)-1)
-	ok := !j.Stopped()
-	j.s, j.b, j.c, j.trans = nil, nil, nil, false
-	j.SetStop(nil)
-	spJobPool.Put(j)
-	return ok
 }
 
 // scatterFunc is SparseTMul's kernel: for each of rows rows r of S, with
@@ -437,6 +620,7 @@ type spJob struct {
 	b, c        []float32
 	beta        float32
 	trans       bool // SparseTMul: b holds D
+	gather      bool // SparseTMul reads S by column (runG)
 	parts       []spPart
 	next        atomic.Int32
 	parallel.Stopper
@@ -459,7 +643,16 @@ func (j *spJob) Work() {
 		if i >= len(j.parts) {
 			break
 		}
-		if j.trans && !j.runT(j.parts[i], ws) || !j.trans && !j.run(j.parts[i], ws) {
+		var ok bool
+		switch {
+		case j.gather:
+			ok = j.runG(j.parts[i], ws)
+		case j.trans:
+			ok = j.runT(j.parts[i], ws)
+		default:
+			ok = j.run(j.parts[i], ws)
+		}
+		if !ok {
 			break
 		}
 	}

@@ -483,3 +483,163 @@ tnext:
 tdone:
 	VZEROUPPER
 	RET
+
+// func spGatherRows512(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
+//
+// spGatherRows for two rows of C at a time: the pair's 8 accumulators
+// (Z0..Z3 and Z4..Z7) are 8 independent chains of FMAs, while each row
+// still sums its nonzeros in order (the results are bit for bit those of
+// spGatherRows). SI..CX and DI..R15 are the pair's entries; AX and R14
+// the rows of d they read.
+TEXT ·spGatherRows512(SB), NOSPLIT, $0-60
+	MOVQ         rows+0(FP), R13
+	MOVQ         ptr+8(FP), R12
+	MOVQ         ent+16(FP), R10
+	LEAQ         4(R10), R9
+	MOVQ         d+24(FP), DX
+	MOVQ         ldd+32(FP), R8
+	SHLQ         $2, R8
+	MOVQ         c+40(FP), BX
+	MOVQ         ldc+48(FP), R11
+	SHLQ         $2, R11
+	VBROADCASTSS beta+56(FP), Z15
+
+gpair:
+	CMPQ    R13, $2
+	JLT     gone
+	VXORPS  Z0, Z0, Z0
+	VXORPS  Z1, Z1, Z1
+	VXORPS  Z2, Z2, Z2
+	VXORPS  Z3, Z3, Z3
+	VXORPS  Z4, Z4, Z4
+	VXORPS  Z5, Z5, Z5
+	VXORPS  Z6, Z6, Z6
+	VXORPS  Z7, Z7, Z7
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	MOVLQSX 4(R12), DI
+	MOVLQSX 8(R12), R15
+
+gboth:
+	CMPQ         SI, CX
+	JGE          gtail1
+	CMPQ         DI, R15
+	JGE          gtail1
+	MOVLQSX      (R10)(SI*8), AX
+	IMULQ        R8, AX
+	ADDQ         DX, AX
+	MOVLQSX      (R10)(DI*8), R14
+	IMULQ        R8, R14
+	ADDQ         DX, R14
+	VBROADCASTSS (R9)(SI*8), Z8
+	VBROADCASTSS (R9)(DI*8), Z9
+	VFMADD231PS  (AX), Z8, Z0
+	VFMADD231PS  64(AX), Z8, Z1
+	VFMADD231PS  128(AX), Z8, Z2
+	VFMADD231PS  192(AX), Z8, Z3
+	VFMADD231PS  (R14), Z9, Z4
+	VFMADD231PS  64(R14), Z9, Z5
+	VFMADD231PS  128(R14), Z9, Z6
+	VFMADD231PS  192(R14), Z9, Z7
+	INCQ         SI
+	INCQ         DI
+	JMP          gboth
+
+gtail1:
+	CMPQ         SI, CX
+	JGE          gtail2
+	MOVLQSX      (R10)(SI*8), AX
+	IMULQ        R8, AX
+	ADDQ         DX, AX
+	VBROADCASTSS (R9)(SI*8), Z8
+	VFMADD231PS  (AX), Z8, Z0
+	VFMADD231PS  64(AX), Z8, Z1
+	VFMADD231PS  128(AX), Z8, Z2
+	VFMADD231PS  192(AX), Z8, Z3
+	INCQ         SI
+	JMP          gtail1
+
+gtail2:
+	CMPQ         DI, R15
+	JGE          gsum2
+	MOVLQSX      (R10)(DI*8), R14
+	IMULQ        R8, R14
+	ADDQ         DX, R14
+	VBROADCASTSS (R9)(DI*8), Z9
+	VFMADD231PS  (R14), Z9, Z4
+	VFMADD231PS  64(R14), Z9, Z5
+	VFMADD231PS  128(R14), Z9, Z6
+	VFMADD231PS  192(R14), Z9, Z7
+	INCQ         DI
+	JMP          gtail2
+
+gsum2:
+	LEAQ        (BX)(R11*1), R14
+	MOVL        beta+56(FP), AX
+	ANDL        $0x7fffffff, AX // 0 for beta = ±0: c is not read
+	JEQ         gput2
+	VFMADD231PS (BX), Z15, Z0
+	VFMADD231PS 64(BX), Z15, Z1
+	VFMADD231PS 128(BX), Z15, Z2
+	VFMADD231PS 192(BX), Z15, Z3
+	VFMADD231PS (R14), Z15, Z4
+	VFMADD231PS 64(R14), Z15, Z5
+	VFMADD231PS 128(R14), Z15, Z6
+	VFMADD231PS 192(R14), Z15, Z7
+
+gput2:
+	VMOVUPS Z0, (BX)
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
+	VMOVUPS Z4, (R14)
+	VMOVUPS Z5, 64(R14)
+	VMOVUPS Z6, 128(R14)
+	VMOVUPS Z7, 192(R14)
+	ADDQ    $8, R12
+	LEAQ    (BX)(R11*2), BX
+	SUBQ    $2, R13
+	JMP     gpair
+
+gone:
+	TESTQ   R13, R13
+	JEQ     gdone
+	VXORPS  Z0, Z0, Z0
+	VXORPS  Z1, Z1, Z1
+	VXORPS  Z2, Z2, Z2
+	VXORPS  Z3, Z3, Z3
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+
+gloop1:
+	CMPQ         SI, CX
+	JGE          gsum1
+	MOVLQSX      (R10)(SI*8), AX
+	IMULQ        R8, AX
+	ADDQ         DX, AX
+	VBROADCASTSS (R9)(SI*8), Z8
+	VFMADD231PS  (AX), Z8, Z0
+	VFMADD231PS  64(AX), Z8, Z1
+	VFMADD231PS  128(AX), Z8, Z2
+	VFMADD231PS  192(AX), Z8, Z3
+	INCQ         SI
+	JMP          gloop1
+
+gsum1:
+	MOVL        beta+56(FP), AX
+	ANDL        $0x7fffffff, AX
+	JEQ         gput1
+	VFMADD231PS (BX), Z15, Z0
+	VFMADD231PS 64(BX), Z15, Z1
+	VFMADD231PS 128(BX), Z15, Z2
+	VFMADD231PS 192(BX), Z15, Z3
+
+gput1:
+	VMOVUPS Z0, (BX)
+	VMOVUPS Z1, 64(BX)
+	VMOVUPS Z2, 128(BX)
+	VMOVUPS Z3, 192(BX)
+
+gdone:
+	VZEROUPPER
+	RET

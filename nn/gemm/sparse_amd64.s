@@ -375,3 +375,88 @@ tnext:
 tdone:
 	VZEROUPPER
 	RET
+
+// func spGatherRows(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
+//
+// For each row i < rows of C, with p0 = ptr[i] and p1 = ptr[i+1]:
+// c[i*ldc : i*ldc+64] = Σ_{p0≤p<p1} val[p]·d[row[p]*ldd : row[p]*ldd+64] +
+// beta·c[...] (beta·c added last, fused; c not read if beta == 0). The row
+// of C is summed in Y0..Y7, eight independent chains, one FMA each per
+// nonzero, with the rows of d read by the FMAs themselves.
+TEXT ·spGatherRows(SB), NOSPLIT, $0-60
+	MOVQ         rows+0(FP), R13
+	MOVQ         ptr+8(FP), R12
+	MOVQ         ent+16(FP), R10
+	LEAQ         4(R10), R9
+	MOVQ         d+24(FP), DX
+	MOVQ         ldd+32(FP), R8
+	SHLQ         $2, R8
+	MOVQ         c+40(FP), BX
+	MOVQ         ldc+48(FP), R11
+	SHLQ         $2, R11
+	VBROADCASTSS beta+56(FP), Y15
+	MOVL         beta+56(FP), R14
+	ANDL         $0x7fffffff, R14 // 0 for beta = ±0
+	TESTQ        R13, R13
+	JEQ          gdone
+
+grow:
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	MOVLQSX (R12), SI
+	MOVLQSX 4(R12), CX
+	SUBQ    SI, CX
+	JLE     gsum
+
+gloop:
+	MOVLQSX      (R10)(SI*8), AX
+	IMULQ        R8, AX
+	ADDQ         DX, AX
+	VBROADCASTSS (R9)(SI*8), Y8
+	VFMADD231PS  (AX), Y8, Y0
+	VFMADD231PS  32(AX), Y8, Y1
+	VFMADD231PS  64(AX), Y8, Y2
+	VFMADD231PS  96(AX), Y8, Y3
+	VFMADD231PS  128(AX), Y8, Y4
+	VFMADD231PS  160(AX), Y8, Y5
+	VFMADD231PS  192(AX), Y8, Y6
+	VFMADD231PS  224(AX), Y8, Y7
+	INCQ         SI
+	DECQ         CX
+	JNE          gloop
+
+gsum:
+	TESTL       R14, R14
+	JEQ         gput
+	VFMADD231PS (BX), Y15, Y0
+	VFMADD231PS 32(BX), Y15, Y1
+	VFMADD231PS 64(BX), Y15, Y2
+	VFMADD231PS 96(BX), Y15, Y3
+	VFMADD231PS 128(BX), Y15, Y4
+	VFMADD231PS 160(BX), Y15, Y5
+	VFMADD231PS 192(BX), Y15, Y6
+	VFMADD231PS 224(BX), Y15, Y7
+
+gput:
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	VMOVUPS Y2, 64(BX)
+	VMOVUPS Y3, 96(BX)
+	VMOVUPS Y4, 128(BX)
+	VMOVUPS Y5, 160(BX)
+	VMOVUPS Y6, 192(BX)
+	VMOVUPS Y7, 224(BX)
+	ADDQ    $4, R12
+	ADDQ    R11, BX
+	DECQ    R13
+	JNE     grow
+
+gdone:
+	VZEROUPPER
+	RET

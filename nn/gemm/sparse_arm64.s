@@ -284,3 +284,69 @@ s32next:
 
 s32done:
 	RET
+
+// func spGatherRows(rows int, ptr *int32, ent *spEntry, d *float32, ldd int, c *float32, ldc int, beta float32)
+//
+// For each row i < rows of C, with p0 = ptr[i] and p1 = ptr[i+1]:
+// c[i*ldc : i*ldc+64] = Σ_{p0≤p<p1} val[p]·d[row[p]*ldd : row[p]*ldd+64] +
+// beta·c[...] (beta·c added last, fused; c not read if beta == 0). The row
+// of C is summed in V0..V15, 16 independent chains; V31 holds beta and R9
+// its bits without the sign (0 for beta = ±0).
+TEXT ·spGatherRows(SB), NOSPLIT, $0-60
+	MOVD  rows+0(FP), R0
+	MOVD  ptr+8(FP), R1
+	MOVD  ent+16(FP), R3
+	MOVD  d+24(FP), R5
+	MOVD  ldd+32(FP), R6
+	LSL   $2, R6
+	MOVD  c+40(FP), R7
+	MOVD  ldc+48(FP), R8
+	LSL   $2, R8
+	MOVWU beta+56(FP), R9
+	VDUP  R9, V31.S4
+	AND   $0x7fffffff, R9
+	CBZ   R0, gdone
+
+grow:
+	ZERO8(V0, V1, V2, V3, V4, V5, V6, V7)
+	ZERO8(V8, V9, V10, V11, V12, V13, V14, V15)
+	MOVW (R1), R12
+	MOVW 4(R1), R13
+	SUBS R12, R13
+	BLE  gsum
+	ADD  R12<<3, R3, R10
+
+gloop:
+	ADD     $4, R10, R11
+	VLD1R   (R11), [V16.S4]
+	MOVW.P  8(R10), R12
+	MUL     R6, R12, R14
+	ADD     R5, R14
+	LOAD8(R14)
+	FMA8(V16, V0, V1, V2, V3, V4, V5, V6, V7)
+	LOAD8(R14)
+	FMA8(V16, V8, V9, V10, V11, V12, V13, V14, V15)
+	SUBS    $1, R13
+	BNE     gloop
+
+gsum:
+	CBZ  R9, gput
+	MOVD R7, R14
+	LOAD8(R14)
+	FMA8(V31, V0, V1, V2, V3, V4, V5, V6, V7)
+	LOAD8(R14)
+	FMA8(V31, V8, V9, V10, V11, V12, V13, V14, V15)
+
+gput:
+	MOVD   R7, R14
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R14)
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R14)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R14)
+	VST1   [V12.S4, V13.S4, V14.S4, V15.S4], (R14)
+	ADD    $4, R1
+	ADD    R8, R7
+	SUBS   $1, R0
+	BNE    grow
+
+gdone:
+	RET

@@ -144,6 +144,12 @@ func TestSparseInterrupt(t *testing.T) {
 			if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
 				t.Fatal("SparseTMul completed despite stop")
 			}
+			// A short S (a batch) takes the column-wise path.
+			calls.Store(0)
+			s.FromDense(128, k, a, k, m*k)
+			if SparseTMul(&s, n, c, n, 0, dw, n, func() bool { return calls.Add(1) > 2 }) {
+				t.Fatal("column-wise SparseTMul completed despite stop")
+			}
 		})
 	}
 }
@@ -270,5 +276,19 @@ func BenchmarkCompress(b *testing.B) {
 				b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 		})
+	}
+}
+
+// BenchmarkTranspose times the column-wise copy SparseTMul builds of the
+// tutorial's first-layer input (128×784, 19% nonzero).
+func BenchmarkTranspose(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	const m, k = 128, 784
+	a := sparseSlice(r, m*k, 0.19)
+	var s CSR
+	s.FromDense(m, k, a, k, m*k)
+	for b.Loop() {
+		s.tBuilt = false
+		s.transpose()
 	}
 }
