@@ -661,13 +661,24 @@ func (j *spJob) Work() {
 
 // run computes one part. Each 64-column slab of B is first copied into a
 // contiguous k×64 panel: read in place, B's rows (often 2 KiB apart) would
-// all fall into a few cache sets and evict each other.
+// all fall into a few cache sets and evict each other. A part of one row
+// block (a training batch) copies each slab just before using it, while
+// it is in L2; a taller part (an evaluation of thousands of rows) copies
+// all its slabs once rather than once per row block.
 func (j *spJob) run(p spPart, ws *workspace) bool {
 	s, ldc := j.s, j.ldc
 	k := s.cols
 	full, half := j.slabs(p, spKernel != nil, spKernel32 != nil)
+	packOnce := p.r1-p.r0 > spRowBlock
 	if full > p.c0 {
-		ws.ensure(0, k*spCols)
+		if packOnce {
+			ws.ensure(0, k*(full-p.c0))
+			for c0 := p.c0; c0 < full; c0 += spCols {
+				j.packPanel(ws.b[k*(c0-p.c0):], c0, min(spCols, full-c0))
+			}
+		} else {
+			ws.ensure(0, k*spCols)
+		}
 	}
 	nch, stride := s.chunks, s.stride
 	for rb := p.r0; rb < p.r1; rb += spRowBlock {
@@ -680,9 +691,12 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 			if j.interrupted() {
 				return false
 			}
-			panel := ws.b[:k*w]
-			for i := range k {
-				copy(panel[i*w:(i+1)*w], j.b[i*j.ldb+c0:])
+			var panel []float32
+			if packOnce {
+				panel = ws.b[k*(c0-p.c0) : k*(c0-p.c0+w)]
+			} else {
+				panel = ws.b[:k*w]
+				j.packPanel(panel, c0, w)
 			}
 			// A few rows of C at a time stay in L1 while they
 			// meet each chunk of the panel, loaded from L2 once
@@ -720,6 +734,14 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 		}
 	}
 	return true
+}
+
+// packPanel copies columns c0..c0+w of B's k rows into panel, w floats a
+// row.
+func (j *spJob) packPanel(panel []float32, c0, w int) {
+	for i := range j.s.cols {
+		copy(panel[i*w:(i+1)*w], j.b[i*j.ldb+c0:])
+	}
 }
 
 // slabs returns where the columns of part p that the assembly kernels
