@@ -22,14 +22,6 @@ func sgemm(stop func() bool, c, a, b gemm.Matrix, o gemm.Options) {
 // mat is the rows×cols matrix with packed rows at the start of data.
 func mat(rows, cols int, data []float32) gemm.Matrix { return gemm.NewMatrix(rows, cols, data) }
 
-// sparseMul computes C = S·B + beta·C for a CSR matrix S and dense B (n
-// columns) and C, with the same interrupt behaviour as sgemm.
-func sparseMul(stop func() bool, s *gemm.CSR, n int, b []float32, beta float32, c []float32) {
-	if !gemm.SparseMul(s, n, b, n, beta, c, n, stop) {
-		panic(ErrInterrupted)
-	}
-}
-
 // sparseTMul computes C = Sᵀ·D + beta·C (the weight gradient of a sparse
 // product), with the same interrupt behaviour as sgemm.
 func sparseTMul(stop func() bool, s *gemm.CSR, n int, d []float32, beta float32, c []float32) {

@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/nnlab/nnlab/nn/gemm"
-	"github.com/nnlab/nnlab/nn/internal/parallel"
 )
 
 // MatMul multiplies two matrices: [m,k] x [k,n] -> [m,n]. Operands of rank
@@ -54,11 +53,8 @@ func (matmulOp) dims(a, b *Tensor) (batch, m, k, n int) {
 type matmulState struct {
 	csr    gemm.CSR
 	sparse bool // csr holds this step's left operand
-	// The epilogue of ops fused into the product (see plan.fuse), and
-	// the passes that apply it after a sparse product.
-	ep   gemm.Epilogue
-	add  biasAddJob
-	relu reluJob
+	// The epilogue of ops fused into the product (see plan.fuse).
+	ep gemm.Epilogue
 }
 
 func (matmulOp) newState() any { return new(matmulState) }
@@ -74,15 +70,8 @@ func (o matmulOp) forward(e *exec) {
 		ep = &st.ep
 	}
 	if st.sparse {
-		out := e.out.data
-		sparseMul(e.stop, &st.csr, n, b.data, 0, out)
-		if ep != nil { // the fused ops' passes, as they would run
-			st.add = biasAddJob{ewSplit: newSplit(len(out), n), x: out, y: out, b: ep.Bias}
-			parallel.Run(st.add.parts, &st.add)
-			if ep.Relu {
-				st.relu = reluJob{ewSplit: newSplit(len(out), ewLine), x: out, y: out}
-				parallel.Run(st.relu.parts, &st.relu)
-			}
+		if !gemm.SparseMulEpilogue(ep, 0, &st.csr, n, b.data, n, 0, e.out.data, n, e.stop) {
+			panic(ErrInterrupted)
 		}
 		return
 	}

@@ -276,7 +276,16 @@ func SparseMul(s *CSR, n int, b []float32, ldb int, beta float32, c []float32, l
 // SparseMulThreads is SparseMul on at most threads goroutines (if threads
 // > 0), for callers that already run products in parallel.
 func SparseMulThreads(threads int, s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
+	return SparseMulEpilogue(nil, threads, s, n, b, ldb, beta, c, ldc, stop)
+}
+
+// SparseMulEpilogue is SparseMulThreads followed by the epilogue ep (if
+// not nil), applied to each block of rows of C as soon as its product is
+// complete, while it is in cache; the results are those of the separate
+// passes.
+func SparseMulEpilogue(ep *Epilogue, threads int, s *CSR, n int, b []float32, ldb int, beta float32, c []float32, ldc int, stop func() bool) bool {
 	m, k := s.rows, s.cols
+	ep.check(n)
 	if n < 0 || ldb < max(n, 1) || ldc < max(n, 1) || len(b) < need(k, n, ldb) || len(c) < need(m, n, ldc) {
 		panic(fmt.Sprintf("gemm: SparseMul: %d×%d sparse · %d×%d (ldb %d, %d floats) into ldc %d, %d floats",
 			m, k, k, n, ldb, len(b), ldc, len(c)))
@@ -285,6 +294,7 @@ func SparseMulThreads(threads int, s *CSR, n int, b []float32, ldb int, beta flo
 		return true
 	}
 	j, t := newSpJob(threads, false, s, n, b, ldb, beta, c, ldc, stop)
+	j.ep = ep
 	// Goroutines take whole 64-column slabs when there are enough (each
 	// then packs only its own slabs of B), else rows of equal nonzero counts.
 	j.parts = j.parts[:0]
@@ -320,7 +330,7 @@ func SparseMulThreads(threads int, s *CSR, n int, b []float32, ldb int, beta flo
 	}
 	j.Share(j, len(j.parts)-1)
 	ok := !j.Stopped()
-	j.s, j.b, j.c = nil, nil, nil
+	j.s, j.b, j.c, j.ep = nil, nil, nil, nil
 	j.SetStop(nil)
 	spJobPool.Put(j)
 	return ok
@@ -621,6 +631,7 @@ type spJob struct {
 	beta        float32
 	trans       bool // SparseTMul: b holds D
 	gather      bool // SparseTMul reads S by column (runG)
+	ep          *Epilogue
 	parts       []spPart
 	next        atomic.Int32
 	parallel.Stopper
@@ -713,6 +724,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 					}
 					kern(r1-r0, &ptr[0], stride, &s.colIdx[0], &s.val[0], &panel[0], &j.c[r0*ldc+c0], ldc, beta)
 				}
+				j.ep.apply(j.c[r0*ldc+c0:], ldc, r1-r0, w, c0)
 			}
 		}
 	}
@@ -731,6 +743,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 				work = 0
 			}
 			spRowGeneric(s.colIdx[p0:p1], s.val[p0:p1], j.b[full:], j.ldb, j.c[r*ldc+full:r*ldc+p.c1], j.beta)
+			j.ep.apply(j.c[r*ldc+full:], ldc, 1, p.c1-full, full)
 		}
 	}
 	return true
