@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"github.com/nnlab/nnlab/nn/gemm"
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // The forward pass of a 3×3 convolution with stride 1 runs as Winograd's
@@ -167,35 +168,7 @@ func (p *convPlan) wgInput(v []float32, lo, t0, nt int) {
 		for xi := range 16 {
 			dst[xi] = v[(xi*nt+tl)*c:][:c]
 		}
-		wgInputTile(&src, &dst)
-	}
-}
-
-// wgInputTile computes dst[ξ][c] = (Bᵀ d B)[ξ] for each channel c, where
-// d[i][j] = src[4i+j][c] and Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
-func wgInputTile(src, dst *[16][]float32) {
-	s0, s1, s2, s3 := src[0], src[1], src[2], src[3]
-	s4, s5, s6, s7 := src[4], src[5], src[6], src[7]
-	s8, s9, s10, s11 := src[8], src[9], src[10], src[11]
-	s12, s13, s14, s15 := src[12], src[13], src[14], src[15]
-	n := len(s0)
-	s1, s2, s3, s4, s5, s6, s7 = s1[:n], s2[:n], s3[:n], s4[:n], s5[:n], s6[:n], s7[:n]
-	s8, s9, s10, s11, s12, s13, s14, s15 = s8[:n], s9[:n], s10[:n], s11[:n], s12[:n], s13[:n], s14[:n], s15[:n]
-	d0, d1, d2, d3 := dst[0][:n], dst[1][:n], dst[2][:n], dst[3][:n]
-	d4, d5, d6, d7 := dst[4][:n], dst[5][:n], dst[6][:n], dst[7][:n]
-	d8, d9, d10, d11 := dst[8][:n], dst[9][:n], dst[10][:n], dst[11][:n]
-	d12, d13, d14, d15 := dst[12][:n], dst[13][:n], dst[14][:n], dst[15][:n]
-	for c := range n {
-		// Columns: (Bᵀ d) row by row of the 4×4 block.
-		a0, a1, a2, a3 := s0[c]-s8[c], s1[c]-s9[c], s2[c]-s10[c], s3[c]-s11[c]
-		b0, b1, b2, b3 := s4[c]+s8[c], s5[c]+s9[c], s6[c]+s10[c], s7[c]+s11[c]
-		e0, e1, e2, e3 := s8[c]-s4[c], s9[c]-s5[c], s10[c]-s6[c], s11[c]-s7[c]
-		f0, f1, f2, f3 := s4[c]-s12[c], s5[c]-s13[c], s6[c]-s14[c], s7[c]-s15[c]
-		// Rows: (Bᵀ d) B.
-		d0[c], d1[c], d2[c], d3[c] = a0-a2, a1+a2, a2-a1, a1-a3
-		d4[c], d5[c], d6[c], d7[c] = b0-b2, b1+b2, b2-b1, b1-b3
-		d8[c], d9[c], d10[c], d11[c] = e0-e2, e1+e2, e2-e1, e1-e3
-		d12[c], d13[c], d14[c], d15[c] = f0-f2, f1+f2, f2-f1, f1-f3
+		vec.WinogradInput(&dst, &src)
 	}
 }
 
@@ -225,66 +198,6 @@ func (p *convPlan) wgOutput(m []float32, part, lo, t0, nt int) {
 		for xi := range 16 {
 			src[xi] = m[(xi*nt+tl)*cout:][:cout]
 		}
-		if p.bias != nil {
-			wgOutputTileBias(&src, &dst, p.bias, p.relu)
-		} else {
-			wgOutputTile(&src, &dst)
-		}
-	}
-}
-
-// wgOutputTile computes the 2×2 pixels dst[2a+b][c] = (Aᵀ m A)[a][b] for
-// each channel c, where m[i][j] = src[4i+j][c] and Aᵀ = [1 1 1 0; 0 1 -1 -1].
-func wgOutputTile(src *[16][]float32, dst *[4][]float32) {
-	s0, s1, s2, s3 := src[0], src[1], src[2], src[3]
-	n := len(s0)
-	s1, s2, s3 = s1[:n], s2[:n], s3[:n]
-	s4, s5, s6, s7 := src[4][:n], src[5][:n], src[6][:n], src[7][:n]
-	s8, s9, s10, s11 := src[8][:n], src[9][:n], src[10][:n], src[11][:n]
-	s12, s13, s14, s15 := src[12][:n], src[13][:n], src[14][:n], src[15][:n]
-	y0, y1, y2, y3 := dst[0][:n], dst[1][:n], dst[2][:n], dst[3][:n]
-	for c := range n {
-		// Aᵀ m: two rows of four.
-		r0 := s0[c] + s4[c] + s8[c]
-		r1 := s1[c] + s5[c] + s9[c]
-		r2 := s2[c] + s6[c] + s10[c]
-		r3 := s3[c] + s7[c] + s11[c]
-		q0 := s4[c] - s8[c] - s12[c]
-		q1 := s5[c] - s9[c] - s13[c]
-		q2 := s6[c] - s10[c] - s14[c]
-		q3 := s7[c] - s11[c] - s15[c]
-		// (Aᵀ m) A.
-		y0[c], y1[c] = r0+r1+r2, r1-r2-r3
-		y2[c], y3[c] = q0+q1+q2, q1-q2-q3
-	}
-}
-
-// wgOutputTileBias is wgOutputTile followed, in the same loop, by the
-// epilogue of fused ops: adding bias[c] to channel c and, if relu,
-// max(·, 0).
-func wgOutputTileBias(src *[16][]float32, dst *[4][]float32, bias []float32, relu bool) {
-	n := len(bias)
-	bias = bias[:n]
-	s0, s1, s2, s3 := src[0][:n], src[1][:n], src[2][:n], src[3][:n]
-	s4, s5, s6, s7 := src[4][:n], src[5][:n], src[6][:n], src[7][:n]
-	s8, s9, s10, s11 := src[8][:n], src[9][:n], src[10][:n], src[11][:n]
-	s12, s13, s14, s15 := src[12][:n], src[13][:n], src[14][:n], src[15][:n]
-	y0, y1, y2, y3 := dst[0][:n], dst[1][:n], dst[2][:n], dst[3][:n]
-	for c, b := range bias {
-		r0 := s0[c] + s4[c] + s8[c]
-		r1 := s1[c] + s5[c] + s9[c]
-		r2 := s2[c] + s6[c] + s10[c]
-		r3 := s3[c] + s7[c] + s11[c]
-		q0 := s4[c] - s8[c] - s12[c]
-		q1 := s5[c] - s9[c] - s13[c]
-		q2 := s6[c] - s10[c] - s14[c]
-		q3 := s7[c] - s11[c] - s15[c]
-		// The same sums as wgOutputTile's, then the bias.
-		v0, v1 := (r0+r1+r2)+b, (r1-r2-r3)+b
-		v2, v3 := (q0+q1+q2)+b, (q1-q2-q3)+b
-		if relu {
-			v0, v1, v2, v3 = max(v0, 0), max(v1, 0), max(v2, 0), max(v3, 0)
-		}
-		y0[c], y1[c], y2[c], y3[c] = v0, v1, v2, v3
+		vec.WinogradOutput(&dst, &src, p.bias, p.relu)
 	}
 }

@@ -90,3 +90,13 @@ func beyondY(x *float32, n int, limit float32) int
 
 //go:noescape
 func beyondZ(x *float32, n int, limit float32) int
+
+// winogradInAVX2 and winogradOutAVX2 are WinogradInput and WinogradOutput
+// for the first n channels (a multiple of 8); bias may be nil. They use
+// AVX only, on every x86 kernel set.
+//
+//go:noescape
+func winogradInAVX2(dst, src *[16][]float32, n int)
+
+//go:noescape
+func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int)

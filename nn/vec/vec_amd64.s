@@ -279,3 +279,230 @@ bdone:
 	MOVQ AX, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func winogradInAVX2(dst, src *[16][]float32, n int)
+//
+// WinogradInput for the first n channels (a multiple of 8), 8 at a time:
+// Y4..Y11 hold pixels 4..11 of the tile, which three of the four groups
+// of outputs read; Y0..Y3 a group's column sums, Y12..Y15 its outputs.
+TEXT ·winogradInAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHLQ $2, CX
+	XORQ AX, AX
+
+wiloop:
+	MOVQ    96(SI), R8
+	VMOVUPS (R8)(AX*1), Y4
+	MOVQ    120(SI), R8
+	VMOVUPS (R8)(AX*1), Y5
+	MOVQ    144(SI), R8
+	VMOVUPS (R8)(AX*1), Y6
+	MOVQ    168(SI), R8
+	VMOVUPS (R8)(AX*1), Y7
+	MOVQ    192(SI), R8
+	VMOVUPS (R8)(AX*1), Y8
+	MOVQ    216(SI), R8
+	VMOVUPS (R8)(AX*1), Y9
+	MOVQ    240(SI), R8
+	VMOVUPS (R8)(AX*1), Y10
+	MOVQ    264(SI), R8
+	VMOVUPS (R8)(AX*1), Y11
+	// a = pixels 0..3 - 8..11
+	MOVQ    0(SI), R8
+	VMOVUPS (R8)(AX*1), Y0
+	MOVQ    24(SI), R8
+	VMOVUPS (R8)(AX*1), Y1
+	MOVQ    48(SI), R8
+	VMOVUPS (R8)(AX*1), Y2
+	MOVQ    72(SI), R8
+	VMOVUPS (R8)(AX*1), Y3
+	VSUBPS Y8, Y0, Y0
+	VSUBPS Y9, Y1, Y1
+	VSUBPS Y10, Y2, Y2
+	VSUBPS Y11, Y3, Y3
+	VSUBPS Y2, Y0, Y12
+	VADDPS Y2, Y1, Y13
+	VSUBPS Y1, Y2, Y14
+	VSUBPS Y3, Y1, Y15
+	MOVQ    0(DI), R8
+	VMOVUPS Y12, (R8)(AX*1)
+	MOVQ    24(DI), R8
+	VMOVUPS Y13, (R8)(AX*1)
+	MOVQ    48(DI), R8
+	VMOVUPS Y14, (R8)(AX*1)
+	MOVQ    72(DI), R8
+	VMOVUPS Y15, (R8)(AX*1)
+	// b = 4..7 + 8..11
+	VADDPS Y8, Y4, Y0
+	VADDPS Y9, Y5, Y1
+	VADDPS Y10, Y6, Y2
+	VADDPS Y11, Y7, Y3
+	VSUBPS Y2, Y0, Y12
+	VADDPS Y2, Y1, Y13
+	VSUBPS Y1, Y2, Y14
+	VSUBPS Y3, Y1, Y15
+	MOVQ    96(DI), R8
+	VMOVUPS Y12, (R8)(AX*1)
+	MOVQ    120(DI), R8
+	VMOVUPS Y13, (R8)(AX*1)
+	MOVQ    144(DI), R8
+	VMOVUPS Y14, (R8)(AX*1)
+	MOVQ    168(DI), R8
+	VMOVUPS Y15, (R8)(AX*1)
+	// e = 8..11 - 4..7
+	VSUBPS Y4, Y8, Y0
+	VSUBPS Y5, Y9, Y1
+	VSUBPS Y6, Y10, Y2
+	VSUBPS Y7, Y11, Y3
+	VSUBPS Y2, Y0, Y12
+	VADDPS Y2, Y1, Y13
+	VSUBPS Y1, Y2, Y14
+	VSUBPS Y3, Y1, Y15
+	MOVQ    192(DI), R8
+	VMOVUPS Y12, (R8)(AX*1)
+	MOVQ    216(DI), R8
+	VMOVUPS Y13, (R8)(AX*1)
+	MOVQ    240(DI), R8
+	VMOVUPS Y14, (R8)(AX*1)
+	MOVQ    264(DI), R8
+	VMOVUPS Y15, (R8)(AX*1)
+	// f = 4..7 - 12..15
+	MOVQ    288(SI), R8
+	VMOVUPS (R8)(AX*1), Y8
+	MOVQ    312(SI), R8
+	VMOVUPS (R8)(AX*1), Y9
+	MOVQ    336(SI), R8
+	VMOVUPS (R8)(AX*1), Y10
+	MOVQ    360(SI), R8
+	VMOVUPS (R8)(AX*1), Y11
+	VSUBPS Y8, Y4, Y0
+	VSUBPS Y9, Y5, Y1
+	VSUBPS Y10, Y6, Y2
+	VSUBPS Y11, Y7, Y3
+	VSUBPS Y2, Y0, Y12
+	VADDPS Y2, Y1, Y13
+	VSUBPS Y1, Y2, Y14
+	VSUBPS Y3, Y1, Y15
+	MOVQ    288(DI), R8
+	VMOVUPS Y12, (R8)(AX*1)
+	MOVQ    312(DI), R8
+	VMOVUPS Y13, (R8)(AX*1)
+	MOVQ    336(DI), R8
+	VMOVUPS Y14, (R8)(AX*1)
+	MOVQ    360(DI), R8
+	VMOVUPS Y15, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT  wiloop
+	VZEROUPPER
+	RET
+
+// func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int)
+//
+// WinogradOutput for the first n channels (a multiple of 8), 8 at a time:
+// Y0..Y3 the sums r of Aᵀ m, Y4..Y7 the differences q, Y8..Y11 the four
+// pixels; R9 is bias (or 0), R10 relu.
+TEXT ·winogradOutAVX2(SB), NOSPLIT, $0-40
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    bias+16(FP), R9
+	MOVBLZX relu+24(FP), R10
+	MOVQ    n+32(FP), CX
+	SHLQ    $2, CX
+	XORQ    AX, AX
+	VXORPS  Y13, Y13, Y13
+
+woloop:
+	MOVQ    0(SI), R8
+	VMOVUPS (R8)(AX*1), Y8
+	MOVQ    96(SI), R8
+	VMOVUPS (R8)(AX*1), Y9
+	MOVQ    192(SI), R8
+	VMOVUPS (R8)(AX*1), Y10
+	MOVQ    288(SI), R8
+	VMOVUPS (R8)(AX*1), Y11
+	VADDPS Y9, Y8, Y0
+	VADDPS Y10, Y0, Y0
+	VSUBPS Y10, Y9, Y4
+	VSUBPS Y11, Y4, Y4
+	MOVQ    24(SI), R8
+	VMOVUPS (R8)(AX*1), Y8
+	MOVQ    120(SI), R8
+	VMOVUPS (R8)(AX*1), Y9
+	MOVQ    216(SI), R8
+	VMOVUPS (R8)(AX*1), Y10
+	MOVQ    312(SI), R8
+	VMOVUPS (R8)(AX*1), Y11
+	VADDPS Y9, Y8, Y1
+	VADDPS Y10, Y1, Y1
+	VSUBPS Y10, Y9, Y5
+	VSUBPS Y11, Y5, Y5
+	MOVQ    48(SI), R8
+	VMOVUPS (R8)(AX*1), Y8
+	MOVQ    144(SI), R8
+	VMOVUPS (R8)(AX*1), Y9
+	MOVQ    240(SI), R8
+	VMOVUPS (R8)(AX*1), Y10
+	MOVQ    336(SI), R8
+	VMOVUPS (R8)(AX*1), Y11
+	VADDPS Y9, Y8, Y2
+	VADDPS Y10, Y2, Y2
+	VSUBPS Y10, Y9, Y6
+	VSUBPS Y11, Y6, Y6
+	MOVQ    72(SI), R8
+	VMOVUPS (R8)(AX*1), Y8
+	MOVQ    168(SI), R8
+	VMOVUPS (R8)(AX*1), Y9
+	MOVQ    264(SI), R8
+	VMOVUPS (R8)(AX*1), Y10
+	MOVQ    360(SI), R8
+	VMOVUPS (R8)(AX*1), Y11
+	VADDPS Y9, Y8, Y3
+	VADDPS Y10, Y3, Y3
+	VSUBPS Y10, Y9, Y7
+	VSUBPS Y11, Y7, Y7
+	VADDPS Y1, Y0, Y8
+	VADDPS Y2, Y8, Y8
+	VSUBPS Y2, Y1, Y9
+	VSUBPS Y3, Y9, Y9
+	VADDPS Y5, Y4, Y10
+	VADDPS Y6, Y10, Y10
+	VSUBPS Y6, Y5, Y11
+	VSUBPS Y7, Y11, Y11
+	TESTQ   R9, R9
+	JEQ     wonobias
+	VMOVUPS (R9)(AX*1), Y12
+	VADDPS  Y12, Y8, Y8
+	VADDPS  Y12, Y9, Y9
+	VADDPS  Y12, Y10, Y10
+	VADDPS  Y12, Y11, Y11
+
+wonobias:
+	TESTQ  R10, R10
+	JEQ    wostore
+	// As Go's max(v, 0): v where v > 0 or NaN, else +0.
+	VCMPPS $0x16, Y13, Y8, Y14
+	VANDPS Y8, Y14, Y8
+	VCMPPS $0x16, Y13, Y9, Y14
+	VANDPS Y9, Y14, Y9
+	VCMPPS $0x16, Y13, Y10, Y14
+	VANDPS Y10, Y14, Y10
+	VCMPPS $0x16, Y13, Y11, Y14
+	VANDPS Y11, Y14, Y11
+
+wostore:
+	MOVQ    0(DI), R8
+	VMOVUPS Y8, (R8)(AX*1)
+	MOVQ    24(DI), R8
+	VMOVUPS Y9, (R8)(AX*1)
+	MOVQ    48(DI), R8
+	VMOVUPS Y10, (R8)(AX*1)
+	MOVQ    72(DI), R8
+	VMOVUPS Y11, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT  woloop
+	VZEROUPPER
+	RET

@@ -38,3 +38,12 @@ func reluGradAVX2(dst, grad, y *float32, n int, add bool)
 //
 //go:noescape
 func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int)
+
+// winogradInAVX2 and winogradOutAVX2 are WinogradInput and WinogradOutput
+// in NEON for the first n channels (a multiple of 8); bias may be nil.
+//
+//go:noescape
+func winogradInAVX2(dst, src *[16][]float32, n int)
+
+//go:noescape
+func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int)

@@ -234,3 +234,270 @@ mstore:
 
 mdone:
 	RET
+
+// func winogradInAVX2(dst, src *[16][]float32, n int)
+//
+// WinogradInput in NEON for the first n channels (a multiple of 8), 4 at a
+// time: V0..V15 the tile's pixels, V16..V31 the column sums (a, b, e, f),
+// then V0..V15 the outputs.
+TEXT ·winogradInAVX2(SB), NOSPLIT, $0-24
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD n+16(FP), R2
+	LSL  $2, R2
+	MOVD $0, R3
+
+wiloop:
+	MOVD  0(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V0.S4]
+	MOVD  24(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V1.S4]
+	MOVD  48(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V2.S4]
+	MOVD  72(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V3.S4]
+	MOVD  96(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V4.S4]
+	MOVD  120(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V5.S4]
+	MOVD  144(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V6.S4]
+	MOVD  168(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V7.S4]
+	MOVD  192(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V8.S4]
+	MOVD  216(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V9.S4]
+	MOVD  240(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V10.S4]
+	MOVD  264(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V11.S4]
+	MOVD  288(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V12.S4]
+	MOVD  312(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V13.S4]
+	MOVD  336(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V14.S4]
+	MOVD  360(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V15.S4]
+	FSUB4(16, 0, 8)
+	FADD4(20, 4, 8)
+	FSUB4(24, 8, 4)
+	FSUB4(28, 4, 12)
+	FSUB4(17, 1, 9)
+	FADD4(21, 5, 9)
+	FSUB4(25, 9, 5)
+	FSUB4(29, 5, 13)
+	FSUB4(18, 2, 10)
+	FADD4(22, 6, 10)
+	FSUB4(26, 10, 6)
+	FSUB4(30, 6, 14)
+	FSUB4(19, 3, 11)
+	FADD4(23, 7, 11)
+	FSUB4(27, 11, 7)
+	FSUB4(31, 7, 15)
+	FSUB4(0, 16, 18)
+	FADD4(1, 17, 18)
+	FSUB4(2, 18, 17)
+	FSUB4(3, 17, 19)
+	FSUB4(4, 20, 22)
+	FADD4(5, 21, 22)
+	FSUB4(6, 22, 21)
+	FSUB4(7, 21, 23)
+	FSUB4(8, 24, 26)
+	FADD4(9, 25, 26)
+	FSUB4(10, 26, 25)
+	FSUB4(11, 25, 27)
+	FSUB4(12, 28, 30)
+	FADD4(13, 29, 30)
+	FSUB4(14, 30, 29)
+	FSUB4(15, 29, 31)
+	MOVD  0(R0), R8
+	ADD   R3, R8
+	VST1  [V0.S4], (R8)
+	MOVD  24(R0), R8
+	ADD   R3, R8
+	VST1  [V1.S4], (R8)
+	MOVD  48(R0), R8
+	ADD   R3, R8
+	VST1  [V2.S4], (R8)
+	MOVD  72(R0), R8
+	ADD   R3, R8
+	VST1  [V3.S4], (R8)
+	MOVD  96(R0), R8
+	ADD   R3, R8
+	VST1  [V4.S4], (R8)
+	MOVD  120(R0), R8
+	ADD   R3, R8
+	VST1  [V5.S4], (R8)
+	MOVD  144(R0), R8
+	ADD   R3, R8
+	VST1  [V6.S4], (R8)
+	MOVD  168(R0), R8
+	ADD   R3, R8
+	VST1  [V7.S4], (R8)
+	MOVD  192(R0), R8
+	ADD   R3, R8
+	VST1  [V8.S4], (R8)
+	MOVD  216(R0), R8
+	ADD   R3, R8
+	VST1  [V9.S4], (R8)
+	MOVD  240(R0), R8
+	ADD   R3, R8
+	VST1  [V10.S4], (R8)
+	MOVD  264(R0), R8
+	ADD   R3, R8
+	VST1  [V11.S4], (R8)
+	MOVD  288(R0), R8
+	ADD   R3, R8
+	VST1  [V12.S4], (R8)
+	MOVD  312(R0), R8
+	ADD   R3, R8
+	VST1  [V13.S4], (R8)
+	MOVD  336(R0), R8
+	ADD   R3, R8
+	VST1  [V14.S4], (R8)
+	MOVD  360(R0), R8
+	ADD   R3, R8
+	VST1  [V15.S4], (R8)
+	ADD  $16, R3
+	CMP  R2, R3
+	BLT  wiloop
+	RET
+
+// func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int)
+//
+// WinogradOutput in NEON for the first n channels (a multiple of 8), 4 at a
+// time: V16..V19 the sums r, V20..V23 the differences q, V24..V27 the
+// pixels, V28 the bias, V29 zero; R4 is bias (or 0), R5 relu.
+TEXT ·winogradOutAVX2(SB), NOSPLIT, $0-40
+	MOVD  dst+0(FP), R0
+	MOVD  src+8(FP), R1
+	MOVD  bias+16(FP), R4
+	MOVBU relu+24(FP), R5
+	MOVD  n+32(FP), R2
+	LSL   $2, R2
+	MOVD  $0, R3
+	VEOR  V29.B16, V29.B16, V29.B16
+
+woloop:
+	MOVD  0(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V0.S4]
+	MOVD  24(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V1.S4]
+	MOVD  48(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V2.S4]
+	MOVD  72(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V3.S4]
+	MOVD  96(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V4.S4]
+	MOVD  120(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V5.S4]
+	MOVD  144(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V6.S4]
+	MOVD  168(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V7.S4]
+	MOVD  192(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V8.S4]
+	MOVD  216(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V9.S4]
+	MOVD  240(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V10.S4]
+	MOVD  264(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V11.S4]
+	MOVD  288(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V12.S4]
+	MOVD  312(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V13.S4]
+	MOVD  336(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V14.S4]
+	MOVD  360(R1), R8
+	ADD   R3, R8
+	VLD1  (R8), [V15.S4]
+	FADD4(16, 0, 4)
+	FADD4(16, 16, 8)
+	FSUB4(20, 4, 8)
+	FSUB4(20, 20, 12)
+	FADD4(17, 1, 5)
+	FADD4(17, 17, 9)
+	FSUB4(21, 5, 9)
+	FSUB4(21, 21, 13)
+	FADD4(18, 2, 6)
+	FADD4(18, 18, 10)
+	FSUB4(22, 6, 10)
+	FSUB4(22, 22, 14)
+	FADD4(19, 3, 7)
+	FADD4(19, 19, 11)
+	FSUB4(23, 7, 11)
+	FSUB4(23, 23, 15)
+	FADD4(24, 16, 17)
+	FADD4(24, 24, 18)
+	FSUB4(25, 17, 18)
+	FSUB4(25, 25, 19)
+	FADD4(26, 20, 21)
+	FADD4(26, 26, 22)
+	FSUB4(27, 21, 22)
+	FSUB4(27, 27, 23)
+	CBZ   R4, wonobias
+	ADD   R3, R4, R8
+	VLD1  (R8), [V28.S4]
+	FADD4(24, 24, 28)
+	FADD4(25, 25, 28)
+	FADD4(26, 26, 28)
+	FADD4(27, 27, 28)
+
+wonobias:
+	CBZ   R5, wostore
+	FMAX4(24, 24, 29)
+	FMAX4(25, 25, 29)
+	FMAX4(26, 26, 29)
+	FMAX4(27, 27, 29)
+
+wostore:
+	MOVD  0(R0), R8
+	ADD   R3, R8
+	VST1  [V24.S4], (R8)
+	MOVD  24(R0), R8
+	ADD   R3, R8
+	VST1  [V25.S4], (R8)
+	MOVD  48(R0), R8
+	ADD   R3, R8
+	VST1  [V26.S4], (R8)
+	MOVD  72(R0), R8
+	ADD   R3, R8
+	VST1  [V27.S4], (R8)
+	ADD  $16, R3
+	CMP  R2, R3
+	BLT  woloop
+	RET

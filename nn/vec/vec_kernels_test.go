@@ -68,6 +68,7 @@ func checkKernels(t *testing.T) {
 				checkAdd(t, r, name, n, skew, special)
 				checkRelu(t, r, name, n, skew, special)
 				checkMaxIndex(t, r, name, n, skew, special)
+				checkWinograd(t, r, name, n, skew, special)
 			}
 			checkBeyond(t, r, n, skew)
 		}
@@ -276,6 +277,48 @@ func TestBeyondLimits(t *testing.T) {
 					}
 					if from := beyondWords(x, limit); from != skip {
 						t.Fatalf("beyondWords(%v, %v) = %d, want %d (the first beyond is %d)", x, limit, from, skip, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// checkWinograd compares the Winograd tile transforms with their Go loops
+// bit for bit (any NaN matching any NaN), with and without the bias and
+// the ReLU, on 16 pixels of n channels each.
+func checkWinograd(t *testing.T, r *rand.Rand, name string, n, skew int, special bool) {
+	t.Helper()
+	same := func(got, want float32) bool {
+		return math.Float32bits(got) == math.Float32bits(want) || got != got && want != want
+	}
+	var src, got, want [16][]float32
+	for i := range src {
+		src[i] = testVector(r, n, skew+i%3, special)
+		got[i], want[i] = make([]float32, n), make([]float32, n)
+	}
+	WinogradInput(&got, &src)
+	winogradInGo(&want, &src, 0, n)
+	for i := range got {
+		for c := range n {
+			if !same(got[i][c], want[i][c]) {
+				t.Fatalf("WinogradInput %s: dst[%d][%d] = %v, want %v", name, i, c, got[i][c], want[i][c])
+			}
+		}
+	}
+	bias := testVector(r, n, skew, special)
+	for _, b := range [][]float32{nil, bias} {
+		for _, relu := range []bool{false, true} {
+			var gy, wy [4][]float32
+			for i := range gy {
+				gy[i], wy[i] = make([]float32, n), make([]float32, n)
+			}
+			WinogradOutput(&gy, &src, b, relu)
+			winogradOutGo(&wy, &src, b, relu, 0, n)
+			for i := range gy {
+				for c := range n {
+					if !same(gy[i][c], wy[i][c]) {
+						t.Fatalf("WinogradOutput %s bias=%v relu=%v: dst[%d][%d] = %v, want %v", name, b != nil, relu, i, c, gy[i][c], wy[i][c])
 					}
 				}
 			}

@@ -17,3 +17,9 @@ func reluAVX2(y, x *float32, n int)                       { panic("unreachable")
 func reluGradAVX2(dst, grad, y *float32, n int, add bool) { panic("unreachable") }
 
 func maxIndexAVX2(dst, idx, x *float32, offs *int, noffs, n int) { panic("unreachable") }
+
+func winogradInAVX2(dst, src *[16][]float32, n int) { panic("unreachable") }
+
+func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int) {
+	panic("unreachable")
+}
