@@ -241,7 +241,17 @@ func (g *geom) im2col(cols, x []float32, n0, nb int) {
 					if kx0 > 0 {
 						clear(dst[:kx0*g.c])
 					}
-					copy(dst[kx0*g.c:kx1*g.c], img[(y*g.w+x0+kx0)*g.c:])
+					d, src := dst[kx0*g.c:kx1*g.c], img[(y*g.w+x0+kx0)*g.c:]
+					if len(d) <= 16 {
+						// A few channels (a first layer): a call of
+						// memmove per window row costs more than
+						// the copy.
+						for t := range d {
+							d[t] = src[t]
+						}
+					} else {
+						copy(d, src)
+					}
 					if kx1 < g.kw {
 						clear(dst[kx1*g.c:])
 					}
@@ -417,7 +427,7 @@ func (p *convPlan) backwardPart(part int) {
 		d := p.dout[n0*p.rows*p.cout:]
 		// Sparse: dFilterᵀ = dOutᵀ·cols and dCols = dOut·filterᵀ.
 		var sp *gemm.CSR
-		if p.csrs != nil && toSparse(&p.csrs[part], d, m, p.cout) {
+		if p.csrs != nil && toSparse(&p.csrs[part], d, m, p.cout, 1) {
 			sp = &p.csrs[part]
 		}
 		if p.gf != nil {

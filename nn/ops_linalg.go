@@ -120,13 +120,14 @@ func sparseLeft(st *matmulState, a []float32, m, n, k int) bool {
 	if !sparseEnabled || n < 64 || k < 64 {
 		return false
 	}
-	return toSparse(&st.csr, a, m, k)
+	return toSparse(&st.csr, a, m, k, 0)
 }
 
 // toSparse stores the m×k matrix a in s if at most sparseMaxDensity of it
-// is nonzero. Dense matrices are recognised from their first rows, so that
-// checking them costs almost nothing.
-func toSparse(s *gemm.CSR, a []float32, m, k int) bool {
+// is nonzero, scanning on up to threads goroutines (0 for all). Dense
+// matrices are recognised from their first rows, so that checking them
+// costs almost nothing.
+func toSparse(s *gemm.CSR, a []float32, m, k, threads int) bool {
 	if m < 8 {
 		return false
 	}
@@ -139,7 +140,7 @@ func toSparse(s *gemm.CSR, a []float32, m, k int) bool {
 	if float64(nz) > 1.5*sparseMaxDensity*float64(4*k) {
 		return false
 	}
-	return s.FromDense(m, k, a, k, int(sparseMaxDensity*float64(m*k)))
+	return s.FromDenseThreads(threads, m, k, a, k, int(sparseMaxDensity*float64(m*k)))
 }
 
 func (matmulOp) canOverwrite(int) bool { return true }

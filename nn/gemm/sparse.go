@@ -3,6 +3,7 @@ package gemm
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -34,6 +35,7 @@ type CSR struct {
 	tPtr, tPos []int32
 	tEnt       []spEntry
 	tBuilt     bool
+	parts      denseParts // FromDenseThreads's work
 }
 
 // spEntry is one nonzero of a column of S: its row and value, side by side
@@ -114,6 +116,108 @@ func (s *CSR) transpose() {
 // scanning and returns false, leaving s unusable. Memory is reused between
 // calls.
 func (s *CSR) FromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
+	return s.FromDenseThreads(1, m, k, a, lda, maxNNZ)
+}
+
+// fromDenseMinPart is the fewest floats of a for each goroutine of
+// FromDenseThreads: smaller matrices are scanned on one.
+const fromDenseMinPart = 1 << 17
+
+// FromDenseThreads is FromDense on up to threads goroutines (0 for as many
+// as SetThreads allows), each scanning a block of rows into a region of
+// its own; the regions are then closed up. A block with more than its
+// share of the nonzeros makes the call start again on one goroutine, so
+// that the result and the limit are those of FromDense.
+func (s *CSR) FromDenseThreads(threads, m, k int, a []float32, lda int, maxNNZ int) bool {
+	if threads <= 0 {
+		threads = Threads()
+	}
+	t := min(threads, m*k/fromDenseMinPart, m)
+	if t > 1 && k > 0 && len(a) >= need(m, k, lda) && lda >= k {
+		s.setShape(m, k)
+		if ok, done := s.fromDenseParts(t, m, k, a, lda, maxNNZ); done {
+			return ok
+		}
+	}
+	return s.fromDense(m, k, a, lda, maxNNZ)
+}
+
+// fromDenseParts runs FromDense's scan in t blocks of rows, or reports
+// done false if a block overflowed its region.
+func (s *CSR) fromDenseParts(t, m, k int, a []float32, lda int, maxNNZ int) (ok, done bool) {
+	maxNNZ = min(maxNNZ, m*k)
+	j := &s.parts
+	j.s, j.a, j.lda, j.t = s, a, lda, t
+	j.start, j.count = grow(j.start, t+1), grow(j.count, t)
+	j.over = grow(j.over, t)
+	off := 0
+	for p := range t {
+		j.start[p] = off
+		r0, r1 := m*p/t, m*(p+1)/t
+		off += maxNNZ*(r1-r0)/m + k + 16 // a block's share, and the slack of compress
+	}
+	j.start[t] = off
+	s.colIdx, s.val = grow(s.colIdx, off), grow(s.val, off)
+	parallel.Run(t, j)
+	j.s, j.a = nil, nil
+	if slices.Contains(j.over[:t], true) {
+		return false, false
+	}
+	// Close up the regions: block p's entries follow block p-1's.
+	n := j.count[0]
+	for p := 1; p < t; p++ {
+		gap := int32(j.start[p] - n)
+		copy(s.colIdx[n:], s.colIdx[j.start[p]:j.start[p]+j.count[p]])
+		copy(s.val[n:], s.val[j.start[p]:j.start[p]+j.count[p]])
+		r0, r1 := m*p/t, m*(p+1)/t
+		b := s.bounds[r0*s.stride : r1*s.stride]
+		for i := range b {
+			b[i] -= gap
+		}
+		n += j.count[p]
+	}
+	s.nnz = n
+	return n <= maxNNZ, true
+}
+
+// denseParts is the work of FromDenseThreads: part p scans rows [m·p/t,
+// m·(p+1)/t) into the region of colIdx and val from start[p].
+type denseParts struct {
+	s      *CSR
+	a      []float32
+	lda, t int
+	start  []int
+	count  []int
+	over   []bool
+}
+
+// RunPart scans block p.
+func (j *denseParts) RunPart(p int) {
+	s := j.s
+	m, k := s.rows, s.cols
+	r0, r1 := m*p/j.t, m*(p+1)/j.t
+	base, limit := j.start[p], j.start[p+1]-k-16
+	q := base
+	j.over[p] = false
+	for i := r0; i < r1; i++ {
+		row := j.a[i*j.lda : i*j.lda+k]
+		b := s.bounds[i*s.stride : (i+1)*s.stride]
+		for c := range s.chunks {
+			b[c] = int32(q)
+			c0, c1 := c*s.chunkRows, min(k, (c+1)*s.chunkRows)
+			q += compress(row[c0:c1], c0, s.colIdx[q:], s.val[q:])
+		}
+		b[s.chunks] = int32(q)
+		if q > limit {
+			j.over[p] = true
+			return
+		}
+	}
+	j.count[p] = q - base
+}
+
+// fromDense is FromDense on one goroutine.
+func (s *CSR) fromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
 	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
 		panic(fmt.Sprintf("gemm: CSR.FromDense: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
 	}

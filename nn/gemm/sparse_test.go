@@ -292,3 +292,51 @@ func BenchmarkTranspose(b *testing.B) {
 		s.transpose()
 	}
 }
+
+// TestFromDenseThreads checks that the parallel scan gives the CSR of the
+// serial one (the same products, bit for bit), and the same verdict on the
+// limit, also when one block of rows holds more than its share of the
+// nonzeros (the call then starts again on one goroutine).
+func TestFromDenseThreads(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []struct {
+		m, k    int
+		density float64
+		skewed  bool // the first rows dense, the rest empty
+		limit   float64
+	}{
+		{128, 9216, 0.2, false, 0.3}, {1000, 784, 0.19, false, 0.3}, {301, 1000, 0.25, false, 0.25},
+		{400, 800, 0.9, true, 0.5}, {400, 800, 0.5, false, 0.3}, {5, 100000, 0.1, false, 1},
+	} {
+		t.Run(fmt.Sprintf("%dx%d/d=%g/skewed=%v/limit=%g", c.m, c.k, c.density, c.skewed, c.limit), func(t *testing.T) {
+			useThreads(t, 2)
+			a := sparseSlice(r, c.m*c.k, c.density)
+			if c.skewed {
+				clear(a[c.m*c.k/3:])
+			}
+			limit := int(c.limit * float64(c.m*c.k))
+			var s1, s2 CSR
+			ok1 := s1.FromDense(c.m, c.k, a, c.k, limit)
+			ok2 := s2.FromDenseThreads(2, c.m, c.k, a, c.k, limit)
+			if ok1 != ok2 {
+				t.Fatalf("FromDense = %v, FromDenseThreads = %v", ok1, ok2)
+			}
+			if !ok1 {
+				return
+			}
+			if s1.NNZ() != s2.NNZ() {
+				t.Fatalf("NNZ %d and %d", s1.NNZ(), s2.NNZ())
+			}
+			const n = 8
+			b := randSlice(r, c.k*n)
+			c1, c2 := make([]float32, c.m*n), make([]float32, c.m*n)
+			SparseMul(&s1, n, b, n, 0, c1, n, nil)
+			SparseMul(&s2, n, b, n, 0, c2, n, nil)
+			for i := range c1 {
+				if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
+					t.Fatalf("C[%d] = %v, want %v", i, c2[i], c1[i])
+				}
+			}
+		})
+	}
+}
