@@ -442,11 +442,16 @@ func SparseMulEpilogue(ep *Epilogue, threads int, s *CSR, n int, b []float32, ld
 
 // SparseTMul computes C = Sᵀ·D + beta·C, where S is an m×k CSR matrix, D
 // a dense m×n matrix (stride ldd) and C a dense k×n one (stride ldc): the
-// weight gradient of a product with a sparse input, without transposing S.
-// Each nonzero S[r,i] adds S[r,i]·D[r,:] to row i of C, 64 columns at a
-// time, in a packed panel of C's rows that stays in L1 (one chunk of S's
-// columns at a time). With beta == 0 the old contents of C are ignored.
-// Threads, the stop function and the result are as for SparseMul.
+// weight gradient of a product with a sparse input. For a short S (up to
+// spGatherMaxRows rows: a batch of images) it reads S by column, from a
+// transposed copy built once per FromDense: each row i of C sums its
+// nonzeros' rows of D in registers, 64 columns at a time, and is written
+// once. For a tall S (a convolution's pixels) each nonzero S[r,i] adds
+// S[r,i]·D[r,:] to row i of a packed panel of C's rows that stays in L1.
+// Either way each element of C adds its products in the order of S's
+// rows. With beta == 0 the old contents of C are ignored. Threads, the
+// stop function and the result are as for SparseMul; calls that share s
+// must not run concurrently.
 func SparseTMul(s *CSR, n int, d []float32, ldd int, beta float32, c []float32, ldc int, stop func() bool) bool {
 	return SparseTMulThreads(0, s, n, d, ldd, beta, c, ldc, stop)
 }
