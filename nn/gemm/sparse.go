@@ -35,7 +35,8 @@ type CSR struct {
 	tPtr, tPos []int32
 	tEnt       []spEntry
 	tBuilt     bool
-	parts      denseParts // FromDenseThreads's work
+	parts      denseParts     // FromDenseThreads's work
+	tParts     transposeParts // transpose's work
 }
 
 // spEntry is one nonzero of a column of S: its row and value, side by side
@@ -78,37 +79,68 @@ func (s *CSR) setShape(rows, cols int) {
 	s.tBuilt = false
 }
 
-// transpose builds the column-compressed copy of s (tPtr, tRow, tVal) if
-// the values have changed since it was last built.
-func (s *CSR) transpose() {
+// transposeMinPart is the fewest nonzeros for each goroutine building the
+// transpose.
+const transposeMinPart = 8192
+
+// transpose builds the column-compressed copy of s (tPtr, tEnt), on up to
+// t goroutines, if the values have changed since it was last built.
+// Goroutines take whole chunks of columns (see setShape), whose entries
+// are contiguous within each row.
+func (s *CSR) transpose(t int) {
 	if s.tBuilt {
 		return
 	}
 	k := s.cols
 	s.tPtr, s.tPos = grow(s.tPtr, k+1), grow(s.tPos, k)
 	s.tEnt = grow(s.tEnt, max(s.nnz, 1))
-	ptr, pos := s.tPtr[:k+1], s.tPos[:k]
-	idx, val := s.colIdx[:s.nnz], s.val[:s.nnz]
+	t = max(1, min(t, s.chunks, s.nnz/transposeMinPart))
+	j := &s.tParts
+	j.s, j.t = s, t
+	parallel.Run(t, j)
+	j.s = nil
+	s.tPtr[k] = int32(s.nnz)
+	s.tBuilt = true
+}
+
+// transposeParts is the work of transpose: part p handles the columns of
+// chunks [chunks·p/t, chunks·(p+1)/t).
+type transposeParts struct {
+	s *CSR
+	t int
+}
+
+// RunPart counts the entries of part p's columns, places the columns after
+// all the entries of earlier columns, and fills them row by row.
+func (j *transposeParts) RunPart(p int) {
+	s := j.s
+	ch0, ch1 := s.chunks*p/j.t, s.chunks*(p+1)/j.t
+	c0, c1 := ch0*s.chunkRows, min(s.cols, ch1*s.chunkRows)
+	ptr, pos := s.tPtr[c0:c1], s.tPos[c0:c1]
 	clear(pos)
-	for _, j := range idx {
-		pos[j]++
-	}
-	sum := int32(0)
-	for j, n := range pos {
-		ptr[j], pos[j] = sum, sum
-		sum += n
-	}
-	ptr[k] = sum
-	ent := s.tEnt[:s.nnz]
+	base := int32(0) // entries in columns before c0
 	for r := range s.rows {
-		p0, p1 := s.span(r)
-		for q, j := range idx[p0:p1] {
-			d := pos[j]
-			pos[j] = d + 1
-			ent[d] = spEntry{int32(r), val[int(p0)+q]}
+		b := s.bounds[r*s.stride : (r+1)*s.stride]
+		base += b[ch0] - b[0]
+		for _, i := range s.colIdx[b[ch0]:b[ch1]] {
+			pos[int(i)-c0]++
 		}
 	}
-	s.tBuilt = true
+	sum := base
+	for i, n := range pos {
+		ptr[i], pos[i] = sum, sum
+		sum += n
+	}
+	ent := s.tEnt[:s.nnz]
+	for r := range s.rows {
+		b := s.bounds[r*s.stride : (r+1)*s.stride]
+		q0 := b[ch0]
+		for q, i := range s.colIdx[q0:b[ch1]] {
+			d := pos[int(i)-c0]
+			pos[int(i)-c0] = d + 1
+			ent[d] = spEntry{int32(r), s.val[int(q0)+q]}
+		}
+	}
 }
 
 // FromDense stores the nonzeros of the m×k row-major matrix a (row stride
@@ -513,7 +545,7 @@ var gatherKernel gatherFunc
 // D), else rows of C with equal nonzero counts.
 func (j *spJob) gatherParts(t int) {
 	s := j.s
-	s.transpose()
+	s.transpose(t)
 	j.gather = true
 	j.parts = j.parts[:0]
 	k, n := s.cols, j.n

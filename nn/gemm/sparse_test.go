@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -289,7 +290,7 @@ func BenchmarkTranspose(b *testing.B) {
 	s.FromDense(m, k, a, k, m*k)
 	for b.Loop() {
 		s.tBuilt = false
-		s.transpose()
+		s.transpose(1)
 	}
 }
 
@@ -338,5 +339,38 @@ func TestFromDenseThreads(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTranspose checks that the column-compressed copy is the same on one
+// goroutine and on several, and that it holds every entry of S in its
+// column, rows ascending.
+func TestTranspose(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, sh := range [][2]int{{128, 784}, {300, 1000}, {64, 9216}, {7, 200}} {
+		m, k := sh[0], sh[1]
+		a := sparseSlice(r, m*k, 0.3)
+		var s CSR
+		s.FromDense(m, k, a, k, m*k)
+		s.transpose(1)
+		ptr, ent := slices.Clone(s.tPtr[:k+1]), slices.Clone(s.tEnt[:s.nnz])
+		for j := range k {
+			var want []spEntry
+			for i := range m {
+				if v := a[i*k+j]; v != 0 {
+					want = append(want, spEntry{int32(i), v})
+				}
+			}
+			if got := ent[ptr[j]:ptr[j+1]]; !slices.Equal(got, want) {
+				t.Fatalf("%dx%d: column %d holds %v, want %v", m, k, j, got, want)
+			}
+		}
+		for _, threads := range []int{2, 3, 16} {
+			s.tBuilt = false
+			s.transpose(threads)
+			if !slices.Equal(s.tPtr[:k+1], ptr) || !slices.Equal(s.tEnt[:s.nnz], ent) {
+				t.Fatalf("%dx%d: the transpose on %d goroutines differs from one goroutine's", m, k, threads)
+			}
+		}
 	}
 }
