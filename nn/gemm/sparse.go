@@ -116,29 +116,32 @@ func (j *transposeParts) RunPart(p int) {
 	s := j.s
 	ch0, ch1 := s.chunks*p/j.t, s.chunks*(p+1)/j.t
 	c0, c1 := ch0*s.chunkRows, min(s.cols, ch1*s.chunkRows)
-	ptr, pos := s.tPtr[c0:c1], s.tPos[c0:c1]
-	clear(pos)
+	// pos and ptr are indexed by column; this part touches c0..c1 only.
+	pos, ptr := s.tPos[:s.cols], s.tPtr[:s.cols]
+	clear(pos[c0:c1])
 	base := int32(0) // entries in columns before c0
+	bounds, stride := s.bounds, s.stride
 	for r := range s.rows {
-		b := s.bounds[r*s.stride : (r+1)*s.stride]
+		b := bounds[r*stride : r*stride+stride]
 		base += b[ch0] - b[0]
 		for _, i := range s.colIdx[b[ch0]:b[ch1]] {
-			pos[int(i)-c0]++
+			pos[i]++
 		}
 	}
 	sum := base
-	for i, n := range pos {
+	for i := c0; i < c1; i++ {
+		n := pos[i]
 		ptr[i], pos[i] = sum, sum
 		sum += n
 	}
-	ent := s.tEnt[:s.nnz]
+	ent, val := s.tEnt[:s.nnz], s.val[:s.nnz]
 	for r := range s.rows {
-		b := s.bounds[r*s.stride : (r+1)*s.stride]
-		q0 := b[ch0]
-		for q, i := range s.colIdx[q0:b[ch1]] {
-			d := pos[int(i)-c0]
-			pos[int(i)-c0] = d + 1
-			ent[d] = spEntry{int32(r), s.val[int(q0)+q]}
+		b := bounds[r*stride : r*stride+stride]
+		q0, q1 := b[ch0], b[ch1]
+		for q, i := range s.colIdx[q0:q1] {
+			d := pos[i]
+			pos[i] = d + 1
+			ent[d] = spEntry{int32(r), val[int(q0)+q]}
 		}
 	}
 }
