@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -509,7 +510,10 @@ func (s *Session) trainStep(p *plan, tp *trainPlan) {
 	// From here on the step completes: variables and slots change together.
 	s.steps[tp.node]++
 	t := s.steps[tp.node]
-	for _, i := range tp.vars {
+	// tp.vars is in the order backward finished their gradients, which
+	// checkGradients has just read in that order: updating the last first
+	// finds its gradient (the first layer's, the largest) still in cache.
+	for _, i := range slices.Backward(tp.vars) {
 		e := p.execs[i]
 		sl := s.slots[e.node]
 		if sl == nil {
