@@ -529,9 +529,14 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 // (scatterParts).
 const spGatherMaxRows = 4096
 
-// spGatherBlock is the most rows of C between polls of the stop function
-// in the column-wise SparseTMul (at most 256·512·64 multiply-adds).
-const spGatherBlock = 256
+// spGatherBlock is the most rows of C, and spGatherPollNNZ about the most
+// nonzeros (16·spPollMACs multiply-adds over a 64-column slab, a fraction
+// of a millisecond), between polls of the stop function in the
+// column-wise SparseTMul.
+const (
+	spGatherBlock   = 256
+	spGatherPollNNZ = 16 * spPollMACs / spCols
+)
 
 // gatherFunc is SparseTMul's kernel when it reads S by column: for each of
 // rows rows i of C, with entries ent[p] for ptr[i] ≤ p < ptr[i+1], it sets
@@ -596,13 +601,17 @@ func (j *spJob) runG(p spPart, ws *workspace) bool {
 		for r := range m {
 			copy(panel[r*spCols:(r+1)*spCols], j.b[r*j.ldb+c0:])
 		}
-		for i0 := p.r0; i0 < p.r1; i0 += spGatherBlock {
+		for i0 := p.r0; i0 < p.r1; {
 			if j.interrupted() {
 				return false
 			}
-			i1 := min(i0+spGatherBlock, p.r1)
+			i1, end := i0+1, min(i0+spGatherBlock, p.r1)
+			for i1 < end && s.tPtr[i1]-s.tPtr[i0] < spGatherPollNNZ {
+				i1++
+			}
 			_ = j.c[(i1-1)*ldc+c0+spCols-1] // the kernel writes 64 columns of each row
 			gatherKernel(i1-i0, &s.tPtr[i0], &s.tEnt[0], &panel[0], spCols, &j.c[i0*ldc+c0], ldc, j.beta)
+			i0 = i1
 		}
 	}
 	if full < p.c1 {
