@@ -7,9 +7,10 @@
 //            and Z(5+2r) (cols 16-31)
 //   Z0, Z1   the current 32-float row of the packed B sliver
 //   Z2, Z3   alternating broadcasts of one element of the packed A sliver
-// Per step of k: 2 loads of B and 6 broadcasts feed 12 FMAs, so the two
-// 512-bit FMA pipes of a Zen 4/5 or Sapphire Rapids core are the limit,
-// not the load ports.
+// Per step of k: 2 loads of B and 6 broadcasts feed 12 FMAs, so the FMA
+// pipes are the limit, not the load ports: two 512-bit pipes on Zen 5 and
+// Sapphire Rapids; on Zen 4 each 512-bit FMA takes both 256-bit pipes, so
+// there the kernel matches the AVX2 one's flops with half the instructions.
 
 #include "textflag.h"
 
