@@ -12,9 +12,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 
+	"github.com/nnlab/nnlab/bench/internal/profile"
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/gemm"
 	"github.com/nnlab/nnlab/nn/mnist"
@@ -57,17 +57,17 @@ func main() {
 		x, y = x.Slice(0, n), y.Slice(0, n)
 	}
 	for ep := 1; ep <= *epochs; ep++ {
-		startProfile(*cpuprofile)
+		stopTrain := profile.Start(*cpuprofile)
 		t0 := time.Now()
 		c0 := cpuSeconds()
 		h := m.FitArrays(x, y, model.FitOptions{Epochs: 1, BatchSize: 128, Verbose: -1})
 		wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
-		pprof.StopCPUProfile()
-		startProfile(*evalprofile)
+		stopTrain()
+		stopEval := profile.Start(*evalprofile)
 		t1 := time.Now()
 		_, acc := m.Evaluate(data.Test.Images, data.Test.Labels)
 		ev := time.Since(t1).Seconds()
-		pprof.StopCPUProfile()
+		stopEval()
 		e := h.Epochs[0]
 		out, _ := json.Marshal(map[string]any{
 			"script": "nnlab_cnn", "epoch": ep, "threads": *threads, "images": e.Images,
@@ -76,20 +76,5 @@ func main() {
 			"eval_wall_s": ev, "test_acc": acc, "gemm_threads": gemm.Threads(),
 		})
 		fmt.Println(string(out))
-	}
-}
-
-// startProfile starts a CPU profile into the file path, if path is not empty.
-func startProfile(path string) {
-	if path == "" {
-		return
-	}
-	f, err := os.Create(path)
-	if err == nil {
-		err = pprof.StartCPUProfile(f)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
 	}
 }

@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"sort"
 	"time"
 
+	"github.com/nnlab/nnlab/bench/internal/profile"
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/gemm"
 	"github.com/nnlab/nnlab/nn/mnist"
@@ -65,7 +65,7 @@ func main() {
 	}
 	var log []entry
 	fetch := []*nn.Node{loss, acc}
-	startProfile(*cpuprofile)
+	stopTrain := profile.Start(*cpuprofile)
 	t0 := time.Now()
 	for i := 0; i < *iters; i++ {
 		bx, by := data.Train.NextBatch(128)
@@ -76,18 +76,18 @@ func main() {
 		}
 	}
 	trainWall := time.Since(t0).Seconds()
-	pprof.StopCPUProfile()
+	stopTrain()
 
 	var times []float64
 	var testAcc float64
 	feed := nn.Feed{X: data.Test.Images, Y: data.Test.Labels, keep: 1.0}
-	startProfile(*evalprofile)
+	stopEval := profile.Start(*evalprofile)
 	for r := 0; r < max(*evals, 1); r++ {
 		t := time.Now()
 		testAcc = s.Run(acc, feed).Float()
 		times = append(times, time.Since(t).Seconds())
 	}
-	pprof.StopCPUProfile()
+	stopEval()
 	first := times[0]
 	sort.Float64s(times)
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
@@ -95,19 +95,4 @@ func main() {
 		"gemm_kernel": gemm.Kernel(), "train_wall_s": trainWall,
 		"eval_first_s": first, "eval_median_s": times[len(times)/2], "test_acc": testAcc, "log": log,
 	})
-}
-
-// startProfile starts a CPU profile into the file path, if path is not empty.
-func startProfile(path string) {
-	if path == "" {
-		return
-	}
-	f, err := os.Create(path)
-	if err == nil {
-		err = pprof.StartCPUProfile(f)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
 }
