@@ -436,36 +436,10 @@ func SparseMulEpilogue(ep *Epilogue, threads int, s *CSR, n int, b []float32, ld
 	j.ep = ep
 	// Goroutines take whole 64-column slabs when there are enough (each
 	// then packs only its own slabs of B), else rows of equal nonzero counts.
-	j.parts = j.parts[:0]
-	slabs := n / spCols
-	if spKernel == nil {
-		slabs = 0
-	}
-	if t > 1 && slabs >= 2*t {
-		for i := range t {
-			c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
-			if i == t-1 {
-				c1 = n
-			}
-			j.parts = append(j.parts, spPart{0, m, c0, c1})
-		}
+	if slabs := n / spCols; spKernel != nil && t > 1 && slabs >= 2*t {
+		j.slabParts(t, m)
 	} else {
-		nnz := s.NNZ()
-		r, seen := 0, 0
-		for i := range t {
-			end := m
-			if i < t-1 {
-				target := nnz * (i + 1) / t
-				for end = r; end < m && seen < target; end++ {
-					p0, p1 := s.span(end)
-					seen += int(p1 - p0)
-				}
-			}
-			if end > r {
-				j.parts = append(j.parts, spPart{r, end, 0, n})
-			}
-			r = end
-		}
+		j.rowParts(t, m, s.bounds, s.stride)
 	}
 	j.Share(j, len(j.parts)-1)
 	ok := !j.Stopped()
@@ -555,32 +529,42 @@ func (j *spJob) gatherParts(t int) {
 	s := j.s
 	s.transpose(t)
 	j.gather = true
+	if slabs := j.n / spCols; gatherKernel != nil && t > 1 && slabs >= 2*t {
+		j.slabParts(t, s.cols)
+	} else {
+		j.rowParts(t, s.cols, s.tPtr, 1)
+	}
+}
+
+// slabParts splits the job into t parts of rows [0, rows) and whole
+// 64-column slabs of C (the last part takes the columns past them).
+func (j *spJob) slabParts(t, rows int) {
+	slabs := j.n / spCols
 	j.parts = j.parts[:0]
-	k, n := s.cols, j.n
-	slabs := n / spCols
-	if gatherKernel == nil {
-		slabs = 0
-	}
-	if t > 1 && slabs >= 2*t {
-		for i := range t {
-			c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
-			if i == t-1 {
-				c1 = n
-			}
-			j.parts = append(j.parts, spPart{0, k, c0, c1})
+	for i := range t {
+		c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
+		if i == t-1 {
+			c1 = j.n
 		}
-		return
+		j.parts = append(j.parts, spPart{0, rows, c0, c1})
 	}
+}
+
+// rowParts splits rows [0, rows) of C into t parts of all columns with
+// about equal numbers of nonzeros, where row r's entries start at
+// starts[r*stride] and all of them number j.s.nnz.
+func (j *spJob) rowParts(t, rows int, starts []int32, stride int) {
+	j.parts = j.parts[:0]
 	r := 0
 	for i := range t {
-		end := k
+		end := rows
 		if i < t-1 {
-			target := int32(s.nnz * (i + 1) / t)
-			for end = r; end < k && s.tPtr[end] < target; end++ {
+			target := int32(j.s.nnz * (i + 1) / t)
+			for end = r; end < rows && starts[end*stride] < target; end++ {
 			}
 		}
-		if end > r || i == t-1 {
-			j.parts = append(j.parts, spPart{r, end, 0, n})
+		if end > r || i == t-1 && len(j.parts) == 0 {
+			j.parts = append(j.parts, spPart{r, end, 0, j.n})
 		}
 		r = end
 	}
@@ -660,19 +644,10 @@ func gatherRowGeneric(ent []spEntry, d []float32, ldd int, c, acc []float32, bet
 // row of S may add to every row of C, so goroutines split the columns
 // only, in whole 64-column slabs.
 func (j *spJob) scatterParts(t int) {
-	n, k := j.n, j.s.cols
-	slabs := n / spCols
-	if scatterKernel == nil || slabs < 2*t {
+	if scatterKernel == nil || j.n/spCols < 2*t {
 		t = 1
 	}
-	j.parts = j.parts[:0]
-	for i := range t {
-		c0, c1 := spCols*(slabs*i/t), spCols*(slabs*(i+1)/t)
-		if i == t-1 {
-			c1 = n
-		}
-		j.parts = append(j.parts, spPart{0, k, c0, c1})
-	}
+	j.slabParts(t, j.s.cols)
 }
 
 // scatterFunc is SparseTMul's kernel: for each of rows rows r of S, with
