@@ -231,11 +231,18 @@ func (j *denseParts) RunPart(p int) {
 	s := j.s
 	m, k := s.rows, s.cols
 	r0, r1 := m*p/j.t, m*(p+1)/j.t
-	base, limit := j.start[p], j.start[p+1]-k-16
-	q := base
-	j.over[p] = false
+	base := j.start[p]
+	q, ok := s.scanRows(j.a, j.lda, r0, r1, base, j.start[p+1]-k-16)
+	j.over[p], j.count[p] = !ok, q-base
+}
+
+// scanRows stores the nonzeros of rows [r0, r1) of the matrix a (row
+// stride lda) from position q of colIdx and val on, and returns the
+// position after them; it stops with ok false once a row ends past limit.
+func (s *CSR) scanRows(a []float32, lda, r0, r1, q, limit int) (end int, ok bool) {
+	k := s.cols
 	for i := r0; i < r1; i++ {
-		row := j.a[i*j.lda : i*j.lda+k]
+		row := a[i*lda : i*lda+k]
 		b := s.bounds[i*s.stride : (i+1)*s.stride]
 		for c := range s.chunks {
 			b[c] = int32(q)
@@ -244,11 +251,10 @@ func (j *denseParts) RunPart(p int) {
 		}
 		b[s.chunks] = int32(q)
 		if q > limit {
-			j.over[p] = true
-			return
+			return q, false
 		}
 	}
-	j.count[p] = q - base
+	return q, true
 }
 
 // fromDense is FromDense on one goroutine.
@@ -268,19 +274,9 @@ func (s *CSR) fromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
 	capNNZ := min(maxNNZ, m*k) + k + 16
 	s.colIdx = grow(s.colIdx, capNNZ)
 	s.val = grow(s.val, capNNZ)
-	p := 0
-	for i := range m {
-		row := a[i*lda : i*lda+k]
-		b := s.bounds[i*s.stride : (i+1)*s.stride]
-		for c := range s.chunks {
-			b[c] = int32(p)
-			j0, j1 := c*s.chunkRows, min(k, (c+1)*s.chunkRows)
-			p += compress(row[j0:j1], j0, s.colIdx[p:], s.val[p:])
-		}
-		b[s.chunks] = int32(p)
-		if p > maxNNZ {
-			return false
-		}
+	p, ok := s.scanRows(a, lda, 0, m, 0, maxNNZ)
+	if !ok {
+		return false
 	}
 	s.nnz = p
 	return true
