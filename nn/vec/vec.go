@@ -1,7 +1,9 @@
 // Package vec holds the element-wise kernels that show in a training
 // profile once matrix products are fast: the optimizer updates, bias adds,
-// ReLU and max-pooling. Each has AVX-512 and AVX2 versions on amd64 CPUs
-// that support them, a NEON version on arm64 and a portable Go version.
+// ReLU, max-pooling and the tile transforms of Winograd convolutions. Each
+// has an AVX2 version on amd64 CPUs that support it (most also an AVX-512
+// one; the Winograd transforms stay on AVX), a NEON version on arm64 and a
+// portable Go version.
 // NNLAB_GEMM (the switch package gemm honours) may force a lesser one:
 // avx2 or generic. Kernel says which run.
 package vec
