@@ -181,7 +181,7 @@ func TestTraps(t *testing.T) {
 			{cell: "\n\nbad(nil)", errSub: "line 3: panic: assignment to entry in nil map (in bad"},
 			{cell: `nn.NewTensor([]float32{1}, 2)`, errSub: "line 1: NewTensor: 1 values do not fill shape [2]"},
 			{cell: `panic("mine")`, errSub: "line 1: panic: mine"},
-			{cell: "sl := []int{1}\nsl[5]", errSub: "line 2: panic: index out of range"},
+			{cell: "sl := []int{1}\nsl[5]", errSub: "line 2: panic: runtime error: index out of range [5] with length 1"},
 			{cell: `a + 1`, out: "2"},
 		}},
 	} {

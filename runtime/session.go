@@ -136,6 +136,10 @@ type Session struct {
 	// runs them.
 	defers    []func()
 	deferProg *interp.Program
+	// panicking holds the panic that ended the running cell until its
+	// deferred calls recover it (hookRecover); recovered says one did.
+	panicking *interp.Panic
+	recovered bool
 
 	// newVars are the new variables of the last cell (see NewVars).
 	newVars []NewVar
@@ -226,6 +230,7 @@ func New(opts Options) (*Session, error) {
 		"Live":    reflect.ValueOf(s.hookLive),
 		"Defer":   reflect.ValueOf(s.hookDefer),
 		"Defers":  reflect.ValueOf(s.takeDefers),
+		"Recover": reflect.ValueOf(s.hookRecover),
 		"GoPanic": reflect.ValueOf(s.hookGoPanic),
 		"Clear":   reflect.ValueOf(clearValue),
 		"Ran":     reflect.ValueOf(s.hookRan),
@@ -304,6 +309,10 @@ func __nnlab_live() { ` + rtName + `.Live() }
 
 func __nnlab_defer(f func()) { ` + rtName + `.Defer(f) }
 
+// __nnlab_recover stands for recover() in a top-level deferred func (see
+// recoverCalls in rewrite.go).
+func __nnlab_recover() any { return ` + rtName + `.Recover() }
+
 func __nnlab_rundefers() {
 	fs := ` + rtName + `.Defers()
 	for i := len(fs) - 1; i >= 0; i-- {
@@ -366,6 +375,17 @@ func (s *Session) hookDefer(f func()) {
 	}
 }
 
+// hookRecover is recover() for a top-level deferred call: it returns the
+// panic that ended the cell, once.
+func (s *Session) hookRecover() any {
+	p := s.panicking
+	if p == nil || s.isLeftBehind() {
+		return nil
+	}
+	s.panicking, s.recovered = nil, true
+	return p.Value
+}
+
 // takeDefers hands the recorded deferred calls to __nnlab_rundefers.
 func (s *Session) takeDefers() []func() {
 	fs := s.defers
@@ -375,31 +395,33 @@ func (s *Session) takeDefers() []func() {
 
 // runDefers runs the cell's top-level deferred calls, last first, once the
 // cell has ended (also when it failed at run time, as Go runs them after a
-// panic). After a Ctrl-C they are dropped.
-func (s *Session) runDefers(ctx context.Context, fname string) error {
+// panic). After a Ctrl-C they are dropped. recovered says that one of them
+// recovered the cell's panic, which then is no error, as in Go.
+func (s *Session) runDefers(ctx context.Context, fname string) (recovered bool, err error) {
+	defer func() { s.panicking, s.recovered = nil, false }()
 	if len(s.defers) == 0 {
-		return nil
+		return false, nil
 	}
 	if ctx.Err() != nil {
 		s.defers = nil
-		return nil
+		return false, nil
 	}
 	if s.deferProg == nil {
 		f, err := parser.ParseFile(s.in.FileSet(), "", "package main\nfunc main() {\n__nnlab_rundefers()\n}\n", parser.SkipObjectResolution)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if s.deferProg, err = s.in.CompileAST(f.Decls[0].(*ast.FuncDecl).Body); err != nil {
-			return err
+			return false, err
 		}
 	}
 	s.filter.take()
-	err := s.execute(ctx, s.deferProg)
+	err = s.execute(ctx, s.deferProg)
 	s.defers = nil
 	if err != nil && !errors.Is(err, ErrInterrupted) {
-		return s.panicError(err, s.filter.take(), fname, 0)
+		return s.recovered, s.panicError(err, s.filter.take(), fname, 0, nil)
 	}
-	return err
+	return s.recovered, err
 }
 
 // nextCell numbers a new cell, read from the script path if not "".
@@ -515,8 +537,14 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	if err != nil {
 		s.kept = srcBefore(src, s.keptTo)
 	}
-	if derr := s.runDefers(ctx, fname); err == nil {
+	if ee := (ExitError{}); errors.As(err, &ee) {
+		s.defers = nil // os.Exit does not run deferred calls
+	}
+	if recovered, derr := s.runDefers(ctx, fname); err == nil || recovered {
 		err = derr
+		if err == nil {
+			s.kept = ""
+		}
 	}
 	if hidesOutput(src) {
 		out = ""

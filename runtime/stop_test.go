@@ -102,6 +102,32 @@ func TestTopLevelDeferRunsOnce(t *testing.T) {
 	}
 }
 
+// A recover() in a top-level deferred func recovers the cell's panic, as
+// in a function body: the cell then is no error, the statements before the
+// panic stay done, and recover gives the panic's own value. A recover in a
+// func literal inside the deferred one recovers nothing, as in Go; os.Exit
+// runs no deferred call.
+func TestTopLevelDeferRecovers(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `x := 1`},
+		{cell: "defer func() { fmt.Println(\"rec:\", recover()) }()\nx = 2\npanic(\"boom\")\nx = 3"},
+		{cell: `x`, out: "2"},
+		{cell: `defer func() { r := recover(); s, ok := r.(string); fmt.Println(s, ok) }(); panic("str")`},
+		{cell: `defer func() { _, ok := recover().(error); fmt.Println(ok) }(); var a []int; i := 3; _ = a[i]`},
+		{cell: `defer func() { fmt.Printf("%T\n", recover()) }(); panic(nil)`},
+		{cell: `defer func() { fmt.Println("none:", recover()) }(); x = 4`},
+		{cell: `defer func() { func() { recover() }() }(); panic("not recovered")`, errSub: "line 1: panic: not recovered"},
+		{cell: `import "os"`},
+		{cell: `defer fmt.Println("deferred"); os.Exit(3)`, errSub: "os.Exit(3)"},
+		{cell: `x`, out: "4"},
+	})
+	want := "rec: boom\nstr true\ntrue\n*runtime.PanicNilError\nnone: <nil>\n"
+	if got := out.String(); got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}
+
 // Combinations: blocked inside a function of the session, in time.Sleep,
 // or on an interpreted channel (which notices the stop by itself, so it is
 // not left behind).
