@@ -541,10 +541,8 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		s.defers = nil // os.Exit does not run deferred calls
 	}
 	if recovered, derr := s.runDefers(ctx, fname); err == nil || recovered {
+		// A recovered cell keeps its kept statements for Completed.
 		err = derr
-		if err == nil {
-			s.kept = ""
-		}
 	}
 	if hidesOutput(src) {
 		out = ""
@@ -555,7 +553,9 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 // Completed returns the source of the statements that ran in the last
 // cell given to Eval before it failed at run time or was interrupted: the
 // effects that the session kept from it. It is "" when the cell succeeded
-// or kept nothing.
+// or kept nothing. A cell whose panic a top-level deferred call recovered
+// succeeded, but only its statements before the panic ran: Completed
+// returns those.
 func (s *Session) Completed() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
