@@ -597,8 +597,12 @@ func (s *Session) forkError(ck *checked) error {
 		}
 		if len(u) > 0 {
 			old := s.chk.objs[o.name]
-			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
-				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
+			verb := "use"
+			if len(u) == 1 {
+				verb = "uses"
+			}
+			return fmt.Errorf("line %d: %s already exists as %s and %s %s it, so it keeps its type: give the new value another name, or convert it (%s(...))",
+				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), verb, typeString(old.Type()))
 		}
 	}
 	return nil
