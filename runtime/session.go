@@ -539,6 +539,8 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	}
 	if ee := (ExitError{}); errors.As(err, &ee) {
 		s.defers = nil // os.Exit does not run deferred calls
+		// A bare "os.Exit(2)" reads as if the session had ended.
+		err = fmt.Errorf("%w stopped this cell; the session goes on with every value (a cell does not end it)", err)
 	}
 	if recovered, derr := s.runDefers(ctx, fname); err == nil || recovered {
 		// A recovered cell keeps its kept statements for Completed.

@@ -119,7 +119,7 @@ func TestTopLevelDeferRecovers(t *testing.T) {
 		{cell: `defer func() { fmt.Println("none:", recover()) }(); x = 4`},
 		{cell: `defer func() { func() { recover() }() }(); panic("not recovered")`, errSub: "line 1: panic: not recovered"},
 		{cell: `import "os"`},
-		{cell: `defer fmt.Println("deferred"); os.Exit(3)`, errSub: "os.Exit(3)"},
+		{cell: `defer fmt.Println("deferred"); os.Exit(3)`, errSub: "os.Exit(3) stopped this cell; the session goes on"},
 		{cell: `x`, out: "4"},
 	})
 	want := "rec: boom\nstr true\ntrue\n*runtime.PanicNilError\nnone: <nil>\n"
