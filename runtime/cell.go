@@ -99,6 +99,7 @@ func (s *Session) users(name string) []string {
 func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked) (string, error) {
 	s.filter.take()
 	s.ranTo()
+	s.learnTypes(ck)
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)

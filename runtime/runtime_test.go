@@ -105,7 +105,7 @@ func TestTraps(t *testing.T) {
 			{cell: `getx() + y`, out: "7"},
 			{cell: `var x = 5`},
 			{cell: `getx()`, out: "5"},
-			{cell: `x := "s"`, errSub: "getx use it"},
+			{cell: `x := "s"`, errSub: "getx uses it"},
 			{cell: `getx()`, out: "5"},
 			{cell: `z := 1`},
 			{cell: `z := "free to change type"`},

@@ -30,6 +30,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nnlab/nnlab/internal/infile"
@@ -141,6 +142,10 @@ type Session struct {
 	panicking *interp.Panic
 	recovered bool
 
+	// goTypes are the struct types the user declared, for fixFormat
+	// (fmtvalues.go), replaced whole when a cell declares more.
+	goTypes atomic.Pointer[map[reflect.Type]*userType]
+
 	// newVars are the new variables of the last cell (see NewVars).
 	newVars []NewVar
 }
@@ -212,7 +217,7 @@ func New(opts Options) (*Session, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
-	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout)
+	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat)
 	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
 	// (its own Print functions, the generic sources) only for "fmt/fmt".
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
