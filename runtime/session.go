@@ -155,6 +155,10 @@ type Session struct {
 type stdin struct {
 	mu sync.Mutex
 	r  io.Reader
+	// ctx is the running cell's, and stopped is closed once the
+	// interpreter has stopped running it (see Read).
+	ctx     context.Context
+	stopped chan struct{}
 }
 
 func (in *stdin) Read(p []byte) (int, error) {
@@ -164,7 +168,29 @@ func (in *stdin) Read(p []byte) (int, error) {
 	if r == nil {
 		r = os.Stdin
 	}
-	return r.Read(p)
+	n, err := r.Read(p)
+	if err != nil {
+		in.mu.Lock()
+		ctx, stopped := in.ctx, in.stopped
+		in.mu.Unlock()
+		if ctx != nil && ctx.Err() != nil {
+			// A Ctrl-C ended the read: the cell would go on with its next
+			// statement before the interpreter noticed the stop. Once the
+			// interpreter has stopped, the cell ends where it is.
+			select {
+			case <-stopped:
+			case <-time.After(stopGrace):
+			}
+		}
+	}
+	return n, err
+}
+
+// running tells Read the context of the cell that runs now.
+func (in *stdin) running(ctx context.Context, stopped chan struct{}) {
+	in.mu.Lock()
+	in.ctx, in.stopped = ctx, stopped
+	in.mu.Unlock()
 }
 
 // SetStdin makes r what the user's program reads as standard input
@@ -820,6 +846,8 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	ctx = s.guard.begin(ctx) // depth.go: a call nested too deep cancels it
 	idc := make(chan uint64, 1)
 	done := make(chan error, 1)
+	stopped := make(chan struct{})
+	s.stdin.running(ctx, stopped)
 	go func() {
 		idc <- goid()
 		_, err := s.in.ExecuteWithContext(ctx, p)
@@ -827,6 +855,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}()
 	id := <-idc
 	err := <-done
+	close(stopped)
 	if derr := s.guard.end(); derr != nil {
 		s.waiting = id
 		// If unwinding takes longer, the next cell waits for the rest.

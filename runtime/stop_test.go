@@ -199,3 +199,29 @@ func TestLeftBehindAssignsNothing(t *testing.T) {
 		{cell: `len(m), xs`, out: "(0, [0])"},
 	})
 }
+
+// cancelReader is standard input whose read is stopped by a Ctrl-C: as the
+// REPL's, it cancels the cell's context and fails at once.
+type cancelReader struct{ cancel context.CancelFunc }
+
+func (r cancelReader) Read([]byte) (int, error) {
+	time.Sleep(10 * time.Millisecond)
+	r.cancel()
+	return 0, errors.New("interrupted")
+}
+
+// A Ctrl-C while a cell waits for its standard input stops the cell there:
+// the statements after the read do not run (the failed read returned
+// before the interpreter noticed the stop, and the cell went on).
+func TestCtrlCDuringReadStopsTheCell(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{{cell: `x := 1; var name string`}})
+	for i := range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.SetStdin(cancelReader{cancel})
+		if _, err := s.Eval(ctx, `fmt.Scanln(&name); x = 3`); !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("run %d: err = %v, want interrupted", i, err)
+		}
+		runSteps(t, s, []step{{cell: `x`, out: "1"}})
+	}
+}
