@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/traefik/yaegi/interp"
@@ -54,6 +55,9 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 	}
 	ck, err := s.check(items, fname)
 	if err != nil {
+		if ce, ok := err.(*checkError); ok {
+			err = &checkError{shortMsg(ce.msg)}
+		}
 		return "", err
 	}
 	if err := s.forkError(ck); err != nil {
@@ -79,6 +83,31 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 		fmt.Fprintln(s.stderr, w)
 	}
 	return s.exec(ctx, pl, fname, ck)
+}
+
+// longQuoted is a quoted string literal of more than 60 characters.
+var longQuoted = regexp.MustCompile(`"(?:[^"\\\n]|\\.){60,}"`)
+
+// shortMsg shortens what a compile error quotes of the cell: go/types
+// repeats a literal or an expression whole, so a mistake in a line of
+// 100,000 characters made a message as long.
+func shortMsg(msg string) string {
+	msg = longQuoted.ReplaceAllStringFunc(msg, func(q string) string {
+		return q[:runeStart(q, 40)] + `…"`
+	})
+	const max, head, tail = 600, 350, 200
+	if len(msg) > max {
+		msg = msg[:runeStart(msg, head)] + " … " + msg[runeStart(msg, len(msg)-tail):]
+	}
+	return msg
+}
+
+// runeStart is i, or the start of the character that byte i of s is in.
+func runeStart(s string, i int) int {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
 
 // users lists the funcs and methods whose bodies refer to name.
