@@ -103,3 +103,16 @@ func TestLongLineMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestCellOfOnlyAComment: a cell that is only an unterminated comment says
+// so (it has no statements, and was dropped without a word); a cell of
+// whole comments is nothing to run.
+func TestCellOfOnlyAComment(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "x := 1"},
+		{cell: "/* open comment\nx := 2", errSub: "line 1:1: comment not terminated"},
+		{cell: "// a comment\n/* and another */"},
+		{cell: "x", out: "1"},
+	})
+}

@@ -563,7 +563,13 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	if s.chk != nil {
 		s.chk.forked = nil // set again when the cell commits
 	}
-	out, err = s.run(ctx, splitCell(src), fname, true)
+	items := splitCell(src)
+	if len(items) == 0 {
+		if err := scanError(src); err != nil {
+			return "", err
+		}
+	}
+	out, err = s.run(ctx, items, fname, true)
 	s.newVars = s.newVarsOf(src)
 	if err != nil {
 		s.kept = srcBefore(src, s.keptTo)
