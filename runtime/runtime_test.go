@@ -226,6 +226,24 @@ func TestGoroutinePanicIsReported(t *testing.T) {
 	}
 }
 
+// A goroutine that panics after its cell ended, while no cell runs, names
+// that cell: "line 1" alone would read as a line of whatever comes next.
+func TestGoroutinePanicAfterItsCell(t *testing.T) {
+	s, _, errb := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import "time"`},
+		{cell: "x := 1\ngo func() { time.Sleep(20 * time.Millisecond); panic(\"late\") }()"},
+	})
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(errb.String(), "late") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(errb.String(), "panic in a goroutine (go statement at cell 2, line 2): late") {
+		t.Fatalf("stderr = %q", errb.String())
+	}
+	runSteps(t, s, []step{{cell: `x`, out: "1"}})
+}
+
 func TestCancelStopsTheCell(t *testing.T) {
 	s, _, _ := newSession(t)
 	runSteps(t, s, []step{

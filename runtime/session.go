@@ -122,10 +122,12 @@ type Session struct {
 	hasShow bool
 	mainN   int
 	files   map[int]string // cell number -> script path, for messages
-	// whereMu guards cell and files for goroutines of user code that
-	// report a panic (hookGoPanic) while a later cell runs.
+	// whereMu guards cell, files and ended for goroutines of user code
+	// that report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
-	term    bool // Stdout is a terminal (see Options.Terminal)
+	// ended says that cell has ended: a goroutine's panic then names it.
+	ended bool
+	term  bool // Stdout is a terminal (see Options.Terminal)
 
 	chk *checker // go/types view of the globals (check.go), made on first use
 	// keptTo is where the statements end whose effects a failed cell kept
@@ -460,9 +462,17 @@ func (s *Session) nextCell(path string) {
 	s.whereMu.Lock()
 	defer s.whereMu.Unlock()
 	s.cell++
+	s.ended = false
 	if path != "" {
 		s.files[s.cell] = path
 	}
+}
+
+// endCell notes that the current cell has ended.
+func (s *Session) endCell() {
+	s.whereMu.Lock()
+	s.ended = true
+	s.whereMu.Unlock()
 }
 
 // where names a line of a cell for messages.
@@ -472,7 +482,7 @@ func (s *Session) where(cell, line int) string {
 	if path, ok := s.files[cell]; ok {
 		return fmt.Sprintf("%s:%d", path, line)
 	}
-	if cell == s.cell || cell == 0 {
+	if cell == s.cell && !s.ended || cell == 0 {
 		return "line " + strconv.Itoa(line)
 	}
 	return fmt.Sprintf("cell %d, line %d", cell, line)
@@ -558,6 +568,7 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		return "", err
 	}
 	s.nextCell("")
+	defer s.endCell()
 	fname := fmt.Sprintf("cell%d", s.cell)
 	s.keptTo, s.kept = cellPos{}, ""
 	if s.chk != nil {
@@ -632,6 +643,7 @@ func (s *Session) RunFile(ctx context.Context, path string) error {
 		return err
 	}
 	s.nextCell(path)
+	defer s.endCell()
 	s.newVars = nil // NewVars is about cells given to Eval
 	src := string(b)
 	fset := token.NewFileSet()
