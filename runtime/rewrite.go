@@ -307,7 +307,12 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		// and run it again after every later cell: the session runs it
 		// once, when the cell ends (see Session.runDefers).
 		r.recoverCalls(d.Call)
-		r.edits = append(r.edits, edit{r.off(d.Defer), r.off(d.Defer) + len("defer"), "__nnlab_defer(func() {"})
+		open := "__nnlab_defer(func() {"
+		if n := deferredName(d.Call); n != "" {
+			// A recover in its body recovers (see recoverIn).
+			open += " " + rtName + ".Deferring(" + strconv.Quote(n) + "); defer " + rtName + `.Deferring("");`
+		}
+		r.edits = append(r.edits, edit{r.off(d.Defer), r.off(d.Defer) + len("defer"), open})
 		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
 		return
 	}

@@ -101,6 +101,7 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 		}
 	case *ast.FuncDecl:
+		r.recoverIn(d)
 		src := norm(r.text(d))
 		refs := map[string]bool{}
 		funcRefs(d.Body, refs)
@@ -134,4 +135,43 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 		r.c.funcs[name] = fmt.Sprintf("/*line %s:%d:%d*/%s", p.Filename, p.Line, p.Column, r.text(d))
 	}
 	return nil
+}
+
+// recoverIn lets a recover() in the body of the func or method d recover
+// the panic of a cell whose top-level defer calls d (defer handle()): the
+// session runs the deferred call after the cell, when yaegi's recover
+// finds no panic (see recoverCalls and Session.hookRecoverIn).
+func (r *rewriter) recoverIn(d *ast.FuncDecl) {
+	if d.Body == nil || r.ownRecover {
+		return
+	}
+	name := d.Name.Name
+	if d.Recv != nil {
+		name = "." + name
+	}
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 {
+				r.edits = append(r.edits,
+					edit{r.off(n.Pos()), r.off(n.Pos()), "__nnlab_recoverin(" + strconv.Quote(name) + ", "},
+					edit{r.off(n.End()), r.off(n.End()), ")"})
+			}
+		}
+		return true
+	})
+}
+
+// deferredName is the name recoverIn gives the func or method that the
+// deferred call c calls, or "" for a func literal or a call of a value.
+func deferredName(c *ast.CallExpr) string {
+	switch f := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return "." + f.Sel.Name
+	}
+	return ""
 }

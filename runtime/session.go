@@ -143,6 +143,7 @@ type Session struct {
 	// deferred calls recover it (hookRecover); recovered says one did.
 	panicking *interp.Panic
 	recovered bool
+	deferring string // see hookDeferring
 
 	// goTypes are the struct types the user declared, for fixFormat
 	// (fmtvalues.go), replaced whole when a cell declares more.
@@ -257,16 +258,18 @@ func New(opts Options) (*Session, error) {
 		}
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
-		"Show":    reflect.ValueOf(s.hookShow),
-		"Display": reflect.ValueOf(s.hookDisplay),
-		"Interp":  reflect.ValueOf(interpreted),
-		"Live":    reflect.ValueOf(s.hookLive),
-		"Defer":   reflect.ValueOf(s.hookDefer),
-		"Defers":  reflect.ValueOf(s.takeDefers),
-		"Recover": reflect.ValueOf(s.hookRecover),
-		"GoPanic": reflect.ValueOf(s.hookGoPanic),
-		"Clear":   reflect.ValueOf(clearValue),
-		"Ran":     reflect.ValueOf(s.hookRan),
+		"Show":      reflect.ValueOf(s.hookShow),
+		"Display":   reflect.ValueOf(s.hookDisplay),
+		"Interp":    reflect.ValueOf(interpreted),
+		"Live":      reflect.ValueOf(s.hookLive),
+		"Defer":     reflect.ValueOf(s.hookDefer),
+		"Defers":    reflect.ValueOf(s.takeDefers),
+		"Recover":   reflect.ValueOf(s.hookRecover),
+		"RecoverIn": reflect.ValueOf(s.hookRecoverIn),
+		"Deferring": reflect.ValueOf(s.hookDeferring),
+		"GoPanic":   reflect.ValueOf(s.hookGoPanic),
+		"Clear":     reflect.ValueOf(clearValue),
+		"Ran":       reflect.ValueOf(s.hookRan),
 	}}); err != nil {
 		return nil, err
 	}
@@ -346,6 +349,15 @@ func __nnlab_defer(f func()) { ` + rtName + `.Defer(f) }
 // recoverCalls in rewrite.go).
 func __nnlab_recover() any { return ` + rtName + `.Recover() }
 
+// __nnlab_recoverin stands for recover() in the body of a func or method
+// (see recoverIn in rewrite_decl.go): r is yaegi's own recover.
+func __nnlab_recoverin(name string, r any) any {
+	if r != nil {
+		return r
+	}
+	return ` + rtName + `.RecoverIn(name)
+}
+
 func __nnlab_rundefers() {
 	fs := ` + rtName + `.Defers()
 	for i := len(fs) - 1; i >= 0; i-- {
@@ -417,6 +429,19 @@ func (s *Session) hookRecover() any {
 	}
 	s.panicking, s.recovered = nil, true
 	return p.Value
+}
+
+// hookDeferring notes which func or method the running top-level deferred
+// call calls ("" once it returned), for hookRecoverIn.
+func (s *Session) hookDeferring(name string) { s.deferring = name }
+
+// hookRecoverIn is recover() in the body of the func or method name: it
+// recovers the cell's panic if a top-level deferred call calls name.
+func (s *Session) hookRecoverIn(name string) any {
+	if s.deferring != name || name == "" {
+		return nil
+	}
+	return s.hookRecover()
 }
 
 // takeDefers hands the recorded deferred calls to __nnlab_rundefers.

@@ -121,8 +121,15 @@ func TestTopLevelDeferRecovers(t *testing.T) {
 		{cell: `import "os"`},
 		{cell: `defer fmt.Println("deferred"); os.Exit(3)`, errSub: "os.Exit(3) stopped this cell; the session goes on"},
 		{cell: `x`, out: "4"},
+		// A deferred func or method whose body calls recover, as Go allows.
+		{cell: "func handle() { if r := recover(); r != nil { fmt.Println(\"handled\", r) } }\ntype R struct{}\nfunc (R) Close() { fmt.Println(\"closed\", recover()) }"},
+		{cell: `defer handle(); x = 5; panic("h")`},
+		{cell: `r := R{}; defer r.Close(); panic("m")`},
+		{cell: `func nd() { func() { recover() }() }; defer nd(); panic("nd")`, errSub: "line 1: panic: nd"},
+		{cell: `func safe() { defer handle(); panic("in safe") }; safe()`},
+		{cell: `x`, out: "5"},
 	})
-	want := "rec: boom\nstr true\ntrue\n*runtime.PanicNilError\nnone: <nil>\n"
+	want := "rec: boom\nstr true\ntrue\n*runtime.PanicNilError\nnone: <nil>\nhandled h\nclosed m\nhandled in safe\n"
 	if got := out.String(); got != want {
 		t.Errorf("output = %q, want %q", got, want)
 	}
