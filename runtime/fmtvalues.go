@@ -155,7 +155,7 @@ func (s *Session) fixFormat(format string, a []any) (string, []any) {
 			// pointer gets its Go name.)
 			v = unwrapInterp(inner)
 		}
-		if v == nil || !pr.interp(reflect.TypeOf(v)) {
+		if v == nil || !pr.holds(reflect.ValueOf(v)) {
 			continue
 		}
 		switch {
@@ -249,6 +249,72 @@ func (p *goPrinter) has(t reflect.Type, seen map[reflect.Type]bool) bool {
 	return false
 }
 
+// holds reports whether v has a value of an interpreted struct type in
+// it: by its type, or inside an interface ([]any{p}), looked for among
+// the first few thousand values.
+func (p *goPrinter) holds(v reflect.Value) bool {
+	budget := 4096
+	return p.holdsIn(v, &budget)
+}
+
+func (p *goPrinter) holdsIn(v reflect.Value, budget *int) bool {
+	if !v.IsValid() {
+		return false
+	}
+	if p.interp(v.Type()) {
+		return true
+	}
+	if *budget--; *budget < 0 || !hasInterface(v.Type(), map[reflect.Type]bool{}) {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		return !v.IsNil() && p.holdsIn(v.Elem(), budget)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p.holdsIn(v.Index(i), budget) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if p.holdsIn(it.Key(), budget) || p.holdsIn(it.Value(), budget) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if p.holdsIn(v.Field(i), budget) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasInterface reports whether a value of type t can hold an interface.
+func hasInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+		return hasInterface(t.Elem(), seen)
+	case reflect.Map:
+		return hasInterface(t.Key(), seen) || hasInterface(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasInterface(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // typeName is t as Go's %T writes it.
 func (p *goPrinter) typeName(t reflect.Type) string {
 	if u, ok := p.user(t); ok && u.name != "" {
@@ -316,7 +382,7 @@ func (p *goPrinter) value(b *strings.Builder, v reflect.Value, plus, sharp bool,
 		}
 		v = v.Elem()
 	}
-	if !p.interp(v.Type()) || !v.CanInterface() {
+	if !p.holds(v) || !v.CanInterface() {
 		if v.CanInterface() {
 			fmt.Fprintf(b, verb, v.Interface())
 		} else {

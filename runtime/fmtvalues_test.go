@@ -33,6 +33,13 @@ func TestFmtOfInterpretedTypes(t *testing.T) {
 		{`fmt.Sprintf("%#v", map[int]P(nil))`, `map[int]main.P(nil)`},
 		{`fmt.Errorf("e %+v", p).Error()`, `e {Name:ann age:3}`},
 		{`fmt.Sprintf("%#v", struct{ a []P }{})`, `struct { a []main.P }{a:[]main.P(nil)}`},
+		// inside interfaces
+		{`fmt.Sprintf("%+v", []any{p, 1})`, `[{Name:ann age:3} 1]`},
+		{`fmt.Sprintf("%#v", []any{p, 1})`, `[]interface {}{main.P{Name:"ann", age:3}, 1}`},
+		{`fmt.Sprintf("%#v", map[string]any{"b": p})`, `map[string]interface {}{"b":main.P{Name:"ann", age:3}}`},
+		{`fmt.Sprintf("%+v", struct{ X any }{p})`, `{X:{Name:ann age:3}}`},
+		{`fmt.Sprintf("%+v %T", any(p), any(p))`, `{Name:ann age:3} main.P`},
+		{`fmt.Sprintf("%+v", []any{1, "a", nil})`, `[1 a <nil>]`},
 	} {
 		before := len(out.String())
 		if _, err := s.Eval(context.Background(), "fmt.Println("+tc.call+")"); err != nil {
