@@ -117,6 +117,9 @@ type checked struct {
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
+	// ifaceAssigns are the positions of the assignments a, b = x, y of
+	// the cell with an interface among a, b (see splitAssign).
+	ifaceAssigns map[cellPos]bool
 	// users are the funcs and methods the cell declares; groups counts
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
@@ -153,7 +156,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -387,6 +390,21 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	}
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if t := info.TypeOf(l); parallelAssign(n) && t != nil && types.IsInterface(t) {
+					res.ifaceAssigns[posAt(n.Pos())] = true
+				}
+			}
+		case *ast.ValueSpec:
+			if t := info.TypeOf(n.Type); n.Type != nil && len(n.Names) > 1 && t != nil && types.IsInterface(t) {
+				res.ifaceAssigns[posAt(n.Pos())] = true
+			}
+		}
+		return true
+	})
 	for is, path := range fileImports(f) {
 		imports[is] = path
 	}

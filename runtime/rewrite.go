@@ -316,8 +316,8 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
 		return
 	}
-	if as, ok := st.(*ast.AssignStmt); ok && r.holdAssign(as, isVar) {
-		return
+	if as, ok := st.(*ast.AssignStmt); ok && (r.ifaceAssign(as) || r.holdAssign(as, isVar)) {
+		return // walk splits an ifaceAssign
 	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
