@@ -20,8 +20,11 @@ func TestParallelAssignToInterfaces(t *testing.T) {
 		{cell: "var h, k error = fmt.Errorf(\"h\"), nil\nfmt.Println(h, k)"},
 		{cell: "x, y = nosuch, 1", errSub: "line 1:8: undefined: nosuch"},
 		{cell: "x", out: `"s"`},
+		// package-level declarations: a cell with a func, a var ( ) group
+		{cell: "func g() {}; var m, n any = T{3}, 4\nvar (\n\tp, q error = nil, fmt.Errorf(\"q\")\n)"},
+		{cell: "fmt.Println(m, n, p, q)"},
 	})
-	want := "s 1\n{2} {1}\n{1} 5\n{1} 5\n5 {1}\n1 2\n7\n9 10\nh <nil>\n"
+	want := "s 1\n{2} {1}\n{1} 5\n{1} 5\n5 {1}\n1 2\n7\n9 10\nh <nil>\n{3} 4 <nil> q\n"
 	if got := out.String(); got != want {
 		t.Errorf("output = %q, want %q", got, want)
 	}

@@ -79,6 +79,9 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 			for _, sp := range d.Specs {
 				vs := sp.(*ast.ValueSpec)
+				if d.Tok == token.VAR {
+					r.splitSpec(vs, d.Lparen.IsValid())
+				}
 				refs := map[string]bool{}
 				for _, v := range vs.Values {
 					funcRefs(v, refs)
@@ -174,4 +177,28 @@ func deferredName(c *ast.CallExpr) string {
 		return "." + f.Sel.Name
 	}
 	return ""
+}
+
+// splitSpec rewrites the package-level var a, b T = x, y with an interface
+// type T, which yaegi initialises wrongly (see splitAssign), into var a T
+// = x; var b T = y: the same at package level, where the order of
+// initialisation follows the dependencies. inParens says that the spec is
+// in a var ( ... ) group.
+func (r *rewriter) splitSpec(vs *ast.ValueSpec, inParens bool) {
+	if vs.Type == nil || len(vs.Names) < 2 || len(vs.Values) != len(vs.Names) || r.ck == nil {
+		return
+	}
+	p := r.pos(vs.Pos())
+	if !r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}] {
+		return
+	}
+	typ := r.text(vs.Type)
+	sep := "; var "
+	if inParens {
+		sep = "; "
+	}
+	r.edits = append(r.edits, edit{r.off(vs.Names[0].Pos()), r.off(vs.Values[0].Pos()), vs.Names[0].Name + " " + typ + " = "})
+	for i := 1; i < len(vs.Names); i++ {
+		r.edits = append(r.edits, edit{r.off(vs.Values[i-1].End()), r.off(vs.Values[i].Pos()), sep + vs.Names[i].Name + " " + typ + " = "})
+	}
 }
