@@ -120,6 +120,11 @@ type checked struct {
 	// ifaceAssigns are the positions of the assignments a, b = x, y of
 	// the cell with an interface among a, b (see splitAssign).
 	ifaceAssigns map[cellPos]bool
+	// ifaceDefines are the a, b := x, y with an interface among a, b.
+	ifaceDefines map[cellPos]bool
+	// ifaceConvs are the conversions I(x) of the cell to a non-empty
+	// interface type I, which yaegi panics on for the user's types.
+	ifaceConvs map[cellPos]bool
 	// users are the funcs and methods the cell declares; groups counts
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
@@ -156,7 +161,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -396,6 +401,24 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			for _, l := range n.Lhs {
 				if t := info.TypeOf(l); parallelAssign(n) && t != nil && types.IsInterface(t) {
 					res.ifaceAssigns[posAt(n.Pos())] = true
+				}
+			}
+			if !parallelDefine(n) {
+				break
+			}
+			for _, l := range n.Lhs {
+				o := info.Defs[l.(*ast.Ident)]
+				if o == nil {
+					o = info.Uses[l.(*ast.Ident)]
+				}
+				if o != nil && types.IsInterface(o.Type()) {
+					res.ifaceDefines[posAt(n.Pos())] = true
+				}
+			}
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
+				if it, ok := tv.Type.Underlying().(*types.Interface); ok && !it.Empty() {
+					res.ifaceConvs[posAt(n.Pos())] = true
 				}
 			}
 		case *ast.ValueSpec:

@@ -2,10 +2,12 @@ package runtime
 
 import "testing"
 
-// TestParallelAssignToInterfaces: a, b = x, y and var a, b T = x, y with
-// interface variables, which yaegi assigns wrongly (a value became nil, a
-// swap panicked with a reflect message), give Go's values; at the top of a
-// cell, in a function, a loop and a case.
+// TestParallelAssignToInterfaces: a, b = x, y, a, b := x, y and var a, b
+// T = x, y with interface variables, which yaegi assigns wrongly (a value
+// became nil, a swap panicked with a reflect message), give Go's values;
+// at the top of a cell, in a function, a loop and a case. So does the
+// conversion of a value of the user's type to a non-empty interface,
+// error(x), on which yaegi panicked.
 func TestParallelAssignToInterfaces(t *testing.T) {
 	s, out, _ := newSession(t)
 	runSteps(t, s, []step{
@@ -23,8 +25,12 @@ func TestParallelAssignToInterfaces(t *testing.T) {
 		// package-level declarations: a cell with a func, a var ( ) group
 		{cell: "func g() {}; var m, n any = T{3}, 4\nvar (\n\tp, q error = nil, fmt.Errorf(\"q\")\n)"},
 		{cell: "fmt.Println(m, n, p, q)"},
+		{cell: "type E struct{ c int }\nfunc (e E) Error() string { return \"e\" }\nfunc (e E) String() string { return \"s\" }\ntype R struct{}\nfunc (*R) Error() string { return \"r\" }"},
+		{cell: "st := fmt.Stringer(E{1}); er := error(&R{})\nfmt.Println(st, er)"},
+		{cell: "u, v := error(E{1}), any(5)\nfmt.Println(u, v)"},
+		{cell: "func h() { u, v := error(E{1}), any(5); fmt.Println(u, v); w, v := any(6), any(7); fmt.Println(w, v) }\nh()"},
 	})
-	want := "s 1\n{2} {1}\n{1} 5\n{1} 5\n5 {1}\n1 2\n7\n9 10\nh <nil>\n{3} 4 <nil> q\n"
+	want := "s 1\n{2} {1}\n{1} 5\n{1} 5\n5 {1}\n1 2\n7\n9 10\nh <nil>\n{3} 4 <nil> q\ns r\ne 5\ne 5\n6 7\n"
 	if got := out.String(); got != want {
 		t.Errorf("output = %q, want %q", got, want)
 	}

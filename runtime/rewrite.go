@@ -344,6 +344,11 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 			}
 		}
 		r.edits = append(r.edits, edit{r.off(as.TokPos), r.off(as.TokPos) + 2, "="})
+		if r.ifaceDefine(as) {
+			// Now an assignment a, b = x, y of interfaces: split it (its
+			// edit covers the one of := above).
+			r.splitAssign(as, true)
+		}
 		return
 	}
 	// A rune constant has type rune; yaegi would make it an int.

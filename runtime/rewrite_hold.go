@@ -145,6 +145,32 @@ func parallelAssign(as *ast.AssignStmt) bool {
 	return true
 }
 
+// parallelDefine reports whether as is a, b := x, y: two or more names
+// declared with as many values.
+func parallelDefine(as *ast.AssignStmt) bool {
+	if as.Tok != token.DEFINE || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// ifaceDefine reports whether the check found a, b := x, y declaring an
+// interface. At the top of a cell, it becomes an assignment (topStmt),
+// which yaegi makes wrongly like a, b = x, y (see splitAssign); in a
+// function it declares well.
+func (r *rewriter) ifaceDefine(as *ast.AssignStmt) bool {
+	if r.ck == nil || !parallelDefine(as) {
+		return false
+	}
+	p := r.pos(as.Pos())
+	return r.ck.ifaceDefines[cellPos{p.Line % lineBase, p.Column}]
+}
+
 // splitAssign rewrites a, b = x, y with an interface among a, b, where
 // yaegi assigns wrongly (b = 5 became nil, a swap of two any panicked),
 // into single assignments through temporaries of the variables' own

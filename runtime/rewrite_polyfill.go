@@ -60,6 +60,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
 		case *ast.CallExpr:
+			r.ifaceConv(n)
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {
 				return true
@@ -106,6 +107,23 @@ func (r *rewriter) walk(f *ast.File) error {
 		r.goStmt(g)
 	}
 	return nil
+}
+
+// ifaceConv rewrites the conversion I(x) to a non-empty interface type,
+// which yaegi panics on for a value of the user's type ("reflect.Set:
+// value of type struct { ... } is not assignable to type error"), into
+// func() I { return x }(), an assignment that it converts well.
+func (r *rewriter) ifaceConv(c *ast.CallExpr) {
+	if r.ck == nil || len(c.Args) != 1 {
+		return
+	}
+	p := r.pos(c.Pos())
+	if !r.ck.ifaceConvs[cellPos{p.Line % lineBase, p.Column}] {
+		return
+	}
+	r.edits = append(r.edits,
+		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
+		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
 }
 
 // splitAssigns splits the assignments of list that the check found
