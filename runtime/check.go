@@ -118,9 +118,10 @@ type checked struct {
 	// declares again with another type: they become new variables.
 	fork map[string]bool
 	// ifaceAssigns are the positions of the assignments a, b = x, y of
-	// the cell with an interface among a, b (see splitAssign).
+	// the cell with an empty interface among a, b (see splitAssign), and
+	// of the var a, b any = x, y.
 	ifaceAssigns map[cellPos]bool
-	// ifaceDefines are the a, b := x, y with an interface among a, b.
+	// ifaceDefines are the a, b := x, y with an empty interface among a, b.
 	ifaceDefines map[cellPos]bool
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
@@ -398,22 +399,26 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
-			for _, l := range n.Lhs {
-				if t := info.TypeOf(l); parallelAssign(n) && t != nil && types.IsInterface(t) {
-					res.ifaceAssigns[posAt(n.Pos())] = true
-				}
-			}
-			if !parallelDefine(n) {
+			if !parallelAssign(n) && !parallelDefine(n) {
 				break
 			}
-			for _, l := range n.Lhs {
-				o := info.Defs[l.(*ast.Ident)]
-				if o == nil {
-					o = info.Uses[l.(*ast.Ident)]
+			iface, raw := false, false
+			for i, l := range n.Lhs {
+				var t types.Type
+				if o := info.Defs[l.(*ast.Ident)]; o != nil {
+					t = o.Type()
+				} else if o := info.Uses[l.(*ast.Ident)]; o != nil {
+					t = o.Type()
 				}
-				if o != nil && types.IsInterface(o.Type()) {
-					res.ifaceDefines[posAt(n.Pos())] = true
-				}
+				iface = iface || t != nil && types.IsInterface(t)
+				raw = raw || rawInIface(info, t, n.Rhs[i])
+			}
+			switch {
+			case !iface || raw:
+			case n.Tok == token.DEFINE:
+				res.ifaceDefines[posAt(n.Pos())] = true
+			default:
+				res.ifaceAssigns[posAt(n.Pos())] = true
 			}
 		case *ast.CallExpr:
 			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
@@ -422,7 +427,15 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				}
 			}
 		case *ast.ValueSpec:
-			if t := info.TypeOf(n.Type); n.Type != nil && len(n.Names) > 1 && t != nil && types.IsInterface(t) {
+			t := info.TypeOf(n.Type)
+			if n.Type == nil || len(n.Names) < 2 || t == nil || !types.IsInterface(t) {
+				break
+			}
+			raw := false
+			for _, v := range n.Values {
+				raw = raw || rawInIface(info, t, v)
+			}
+			if !raw {
 				res.ifaceAssigns[posAt(n.Pos())] = true
 			}
 		}
@@ -533,6 +546,29 @@ func kindOf(o types.Object) string {
 		return "constant"
 	}
 	return "variable"
+}
+
+// rawInIface reports whether the value v, of a type the session declared
+// that is not a pointer nor an interface, goes into a non-empty interface
+// to: yaegi stores such a value so that a later copy of the interface
+// panics, and splitAssign copies. (It works in yaegi's own parallel
+// assignment, so such assignments are left to it.)
+func rawInIface(info *types.Info, to types.Type, v ast.Expr) bool {
+	if to == nil {
+		return false
+	}
+	if it, ok := to.Underlying().(*types.Interface); !ok || it.Empty() {
+		return false
+	}
+	named, ok := info.TypeOf(v).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "main" {
+		return false
+	}
+	switch named.Underlying().(type) {
+	case *types.Interface, *types.Pointer:
+		return false
+	}
+	return true
 }
 
 // typeText writes the type the check gave the cell's global name as Go

@@ -29,6 +29,10 @@ func TestParallelAssignToInterfaces(t *testing.T) {
 		{cell: "st := fmt.Stringer(E{1}); er := error(&R{})\nfmt.Println(st, er)"},
 		{cell: "u, v := error(E{1}), any(5)\nfmt.Println(u, v)"},
 		{cell: "func h() { u, v := error(E{1}), any(5); fmt.Println(u, v); w, v := any(6), any(7); fmt.Println(w, v) }\nh()"},
+		// a value of the user's type put in an error is left to yaegi,
+		// whose copies of it would panic (no error here)
+		{cell: "func o() { var u, v error = E{1}, E{2}; _, _ = u, v }\no()"},
+		{cell: "var a2, b2 error = E{3}, &R{}\n_, _ = a2, b2"},
 	})
 	want := "s 1\n{2} {1}\n{1} 5\n{1} 5\n5 {1}\n1 2\n7\n9 10\nh <nil>\n{3} 4 <nil> q\ns r\ne 5\ne 5\n6 7\n"
 	if got := out.String(); got != want {
