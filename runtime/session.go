@@ -7,7 +7,8 @@
 // compile leaves every value as it was, redefinitions that yaegi would
 // silently ignore are reported, unsupported Go 1.22+ forms (range over int,
 // min, max, clear) are rewritten, panics in goroutines are recovered, a
-// top-level defer runs once at the end of its cell, and a cancelled cell
+// top-level defer runs once at the end of its cell (and its recover
+// recovers the cell's panic), and a cancelled cell
 // either stops or, blocked in a compiled call, is left behind so that the
 // next cell runs at once (see Session.execute).
 //
