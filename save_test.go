@@ -50,6 +50,7 @@ func main() {
 		{"a global of the user's type", "type P struct{ Name string }\nfunc (p P) Hello() string { return \"hi \" + p.Name }\np := P{\"ann\"}\nfunc greet() string { return p.Hello() + \"!\" }\ngreet()\n", "\"hi ann!\"\n", "", ""},
 		{"a failure beside a declaration", "k := 1; bad := nosuch\nj := 2\nj\n", "2\n", "nosuch", ""},
 		{"display", "w := 3\ndisplay(w)\n", "3\n", "", ""},
+		{"a cell that recovered its panic keeps what ran", "x := 1\ndefer func() { recover() }(); x = 2; panic(\"boom\"); x = 3\nx\n", "2\n", "panic(", ""},
 		{"two statements in a cell, one redeclared", "c := 1; c := 2; d := c\nd\n", "2\n", "", ""},
 		{"a function redefined", "func f() int { return 1 }\nfunc f() int { return 2 }\nf()\n", "2\n", "return 1", ""},
 		{"what a program lacks is said", "5\nans\n", "5\n", "", "left out cell 2 (ans): undefined: ans"},

@@ -51,7 +51,7 @@ func TestTrustCheck(t *testing.T) {
 			name:    "a runtime panic keeps the statements before it",
 			input:   "a := 1\nb := 1; a = 2; var s []int; s[5] = 1; b = 3\na\nb\n",
 			wantOut: "2\n1\n",
-			wantErr: []string{"panic: index out of range"},
+			wantErr: []string{"line 2: panic: runtime error: index out of range [5] with length 0"},
 		},
 		{
 			name:  "habits from Python and TensorFlow",

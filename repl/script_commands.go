@@ -46,8 +46,9 @@ type cellRecord struct {
 	src string
 	ok  bool
 	out string // the value the REPL displayed for it
-	// kept is, for a cell that failed at run time or was interrupted, the
-	// statements that ran before: their effects stay, so :save keeps them.
+	// kept is, for a cell that failed at run time or was interrupted (or
+	// recovered its panic in a deferred call), the statements that ran
+	// before: their effects stay, so :save keeps them.
 	kept string
 	// newVars are the declarations by which the cell made new variables
 	// in place of existing ones, so that :save declares them anew there.
@@ -57,8 +58,8 @@ type cellRecord struct {
 // record notes a cell that ran (not commands).
 func (r *REPL) record(src string, ok bool) {
 	rec := cellRecord{src: src, ok: ok, out: r.shown}
-	if k, isK := r.sess.(interface{ Completed() string }); isK && !ok {
-		rec.kept = k.Completed()
+	if k, isK := r.sess.(interface{ Completed() string }); isK {
+		rec.kept = k.Completed() // also of a cell that recovered its panic
 	}
 	if n, isN := r.sess.(interface{ NewVars() []runtime.NewVar }); isN {
 		rec.newVars = n.NewVars()
@@ -208,7 +209,7 @@ func cmdSave(ctx context.Context, r *REPL, args string) error {
 	var index []int // cells[i] is r.cells[index[i]]
 	for i, c := range r.cells {
 		switch {
-		case c.ok:
+		case c.ok && c.kept == "":
 			cells = append(cells, runtime.SaveCell{Src: c.src, Shown: c.out != "", Out: c.out, New: c.newVars})
 			index = append(index, i)
 		case c.kept != "":

@@ -24,7 +24,7 @@ func TestPanicLineInMultiStatementCell(t *testing.T) {
 		{"a := 1\nb := 2\nvar m map[int]int\nm[1] = 2", "line 4: panic: assignment to entry in nil map", "1"},
 		{"a = 1\n\nfmt.Sprint(1); m[a] = 2", "line 3: panic: assignment to entry in nil map", "1"},
 		{"a = 1\nfor i := 0; i < 2; i++ {\n\ta++\n\tm[1] = 2\n}", "line 2: panic: assignment to entry in nil map", "2"},
-		{"a = 5\nxs := []int{1}\n_ = xs[a]", "line 3: panic: index out of range", "5"},
+		{"a = 5\nxs := []int{1}\n_ = xs[a]", "line 3: panic: runtime error: index out of range [5] with length 1", "5"},
 	} {
 		_, err := s.Eval(context.Background(), tc.src)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {

@@ -9,9 +9,11 @@ import (
 	"go/token"
 	"reflect"
 	"regexp"
+	goruntime "runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/traefik/yaegi/interp"
@@ -53,6 +55,9 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 	}
 	ck, err := s.check(items, fname)
 	if err != nil {
+		if ce, ok := err.(*checkError); ok {
+			err = &checkError{shortMsg(ce.msg)}
+		}
 		return "", err
 	}
 	if err := s.forkError(ck); err != nil {
@@ -80,6 +85,31 @@ func (s *Session) run(ctx context.Context, items []item, fname string, display b
 	return s.exec(ctx, pl, fname, ck)
 }
 
+// longQuoted is a quoted string literal of more than 60 characters.
+var longQuoted = regexp.MustCompile(`"(?:[^"\\\n]|\\.){60,}"`)
+
+// shortMsg shortens what a compile error quotes of the cell: go/types
+// repeats a literal or an expression whole, so a mistake in a line of
+// 100,000 characters made a message as long.
+func shortMsg(msg string) string {
+	msg = longQuoted.ReplaceAllStringFunc(msg, func(q string) string {
+		return q[:runeStart(q, 40)] + `…"`
+	})
+	const max, head, tail = 600, 350, 200
+	if len(msg) > max {
+		msg = msg[:runeStart(msg, head)] + " … " + msg[runeStart(msg, len(msg)-tail):]
+	}
+	return msg
+}
+
+// runeStart is i, or the start of the character that byte i of s is in.
+func runeStart(s string, i int) int {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
 // users lists the funcs and methods whose bodies refer to name.
 func (s *Session) users(name string) []string {
 	var out []string
@@ -98,6 +128,7 @@ func (s *Session) users(name string) []string {
 func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked) (string, error) {
 	s.filter.take()
 	s.ranTo()
+	s.learnTypes(ck)
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
@@ -115,7 +146,13 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 			if errors.Is(err, ErrInterrupted) {
 				return "", err
 			}
-			return "", s.panicError(err, lines, fname, failedLine(c, upTo))
+			it := failedItem(c, upTo)
+			s.holdPanic(err, it)
+			line := 0
+			if it != nil {
+				line = it.line
+			}
+			return "", s.panicError(err, lines, fname, line, it)
 		}
 		s.commit(c)
 		if c.display && s.hasShow {
@@ -166,16 +203,58 @@ func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
 	}
 }
 
+// holdPanic keeps the panic of a cell that failed at run time for the
+// cell's deferred calls to recover (see hookRecover). Leaving the session
+// (os.Exit) and a Ctrl-C cannot be recovered.
+func (s *Session) holdPanic(err error, it *item) {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return
+	}
+	var ee ExitError
+	if e, ok := p.Value.(error); ok && (errors.As(e, &ee) || e == nn.ErrInterrupted) {
+		return
+	}
+	if _, ok := p.Value.(ExitError); ok {
+		return
+	}
+	p.Value = panicValue(p.Value)
+	if v, ok := p.Value.(string); ok && strings.HasPrefix(v, "reflect") {
+		if text := goPanicText(v, s.boundsMsg, it); strings.HasPrefix(text, "runtime error: ") {
+			p.Value = runtimeError(text)
+		}
+	}
+	s.panicking = &p
+}
+
+// panicValue is the value a Go program's recover would return for the
+// panic value v: yaegi panics with the reflect.Value of the argument.
+func panicValue(v any) any {
+	rv, ok := v.(reflect.Value)
+	if !ok {
+		return v
+	}
+	if rv.IsValid() && !rv.CanInterface() {
+		return v
+	}
+	if !rv.IsValid() || rv.Interface() == nil {
+		// As Go 1.21 does for panic(nil).
+		return new(goruntime.PanicNilError)
+	}
+	return rv.Interface()
+}
+
 // panicError turns a runtime panic into one line naming the user's line.
 //
 // stmt, if not 0, is the line of the cell's top-level statement that
 // failed: yaegi gives a panic in a chunk of several statements the
-// chunk's first line.
-func (s *Session) panicError(err error, lines []string, fname string, stmt int) error {
+// chunk's first line. it, if not nil, is that statement, for the numbers
+// of an index out of range (see boundsMsg).
+func (s *Session) panicError(err error, lines []string, fname string, stmt int, it *item) error {
 	var p interp.Panic
 	var val any
 	if errors.As(err, &p) {
-		val = p.Value
+		val = panicValue(p.Value)
 		var ee ExitError
 		if e, ok := p.Value.(error); ok && errors.As(e, &ee) {
 			return ee
@@ -186,19 +265,7 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int) 
 	} else {
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
-	msg := fmt.Sprintf("panic: %v", val)
-	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
-		// yaegi dereferences a nil pointer through reflect; say it as Go.
-		msg = "panic: runtime error: invalid memory address or nil pointer dereference"
-	}
-	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect") && strings.HasSuffix(v, "call of nil function") {
-		// yaegi calls a nil func value through reflect; Go says this.
-		msg = "panic: runtime error: invalid memory address or nil pointer dereference (a call of a nil func)"
-	}
-	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
-		// yaegi indexes through reflect; say it as Go would.
-		msg = "panic: index out of range"
-	}
+	msg := "panic: " + goPanicText(val, s.boundsMsg, it)
 	if e, ok := val.(*nn.Error); ok {
 		// nn's errors already say what and where; "panic" adds only alarm.
 		msg = e.Error()
@@ -235,19 +302,57 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int) 
 	return fmt.Errorf("%s: %s", trimCol(outer), msg)
 }
 
-// failedLine is the line of the first top-level statement of statement
-// chunk c that starts at or after upTo (where the completed statements
-// end), or 0 for a declaration chunk.
-func failedLine(c *chunk, upTo cellPos) int {
-	if c.decl {
-		return 0
+// goPanicText is what Go would say of the panic value val that yaegi
+// raised: reflect's messages become Go's run-time errors; bounds gives the
+// numbers of an index out of range in statement it.
+func goPanicText(val any, bounds func(*item) string, it *item) string {
+	msg := fmt.Sprint(val)
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
+		// yaegi dereferences a nil pointer through reflect; say it as Go.
+		msg = "runtime error: invalid memory address or nil pointer dereference"
 	}
-	for _, it := range c.items {
-		if !(cellPos{it.line, it.col}).before(upTo) {
-			return it.line
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect") && strings.HasSuffix(v, "call of nil function") {
+		// yaegi calls a nil func value through reflect; Go says this.
+		msg = "runtime error: invalid memory address or nil pointer dereference (a call of a nil func)"
+	}
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: ") && strings.HasSuffix(v, "index out of range") {
+		// yaegi indexes through reflect; say it as Go would.
+		msg = "runtime error: index out of range"
+		if b := bounds(it); b != "" {
+			msg = "runtime error: " + b
 		}
 	}
-	return 0
+	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect.Value.Slice") && strings.HasSuffix(v, "slice index out of bounds") {
+		msg = "runtime error: slice bounds out of range"
+		if b := bounds(it); b != "" {
+			msg = "runtime error: " + b
+		}
+	}
+	return msg
+}
+
+// runtimeError is a run-time panic that yaegi raised through reflect, as a
+// Go program's recover would see it.
+type runtimeError string
+
+func (e runtimeError) Error() string { return string(e) }
+
+// RuntimeError marks e as a runtime.Error.
+func (e runtimeError) RuntimeError() {}
+
+// failedItem is the first top-level statement of statement chunk c that
+// starts at or after upTo (where the completed statements end), or nil for
+// a declaration chunk.
+func failedItem(c *chunk, upTo cellPos) *item {
+	if c.decl {
+		return nil
+	}
+	for i, it := range c.items {
+		if !(cellPos{it.line, it.col}).before(upTo) {
+			return &c.items[i]
+		}
+	}
+	return nil
 }
 
 func trimCol(s string) string {

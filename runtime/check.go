@@ -117,6 +117,15 @@ type checked struct {
 	// fork lists the existing globals that a `:=` or `var` of this cell
 	// declares again with another type: they become new variables.
 	fork map[string]bool
+	// ifaceAssigns are the positions of the assignments a, b = x, y of
+	// the cell with an empty interface among a, b (see splitAssign), and
+	// of the var a, b any = x, y.
+	ifaceAssigns map[cellPos]bool
+	// ifaceDefines are the a, b := x, y with an empty interface among a, b.
+	ifaceDefines map[cellPos]bool
+	// ifaceConvs are the conversions I(x) of the cell to a non-empty
+	// interface type I, which yaegi panics on for the user's types.
+	ifaceConvs map[cellPos]bool
 	// users are the funcs and methods the cell declares; groups counts
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
@@ -153,7 +162,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -387,6 +396,51 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	}
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if !parallelAssign(n) && !parallelDefine(n) {
+				break
+			}
+			iface, raw := false, false
+			for i, l := range n.Lhs {
+				var t types.Type
+				if o := info.Defs[l.(*ast.Ident)]; o != nil {
+					t = o.Type()
+				} else if o := info.Uses[l.(*ast.Ident)]; o != nil {
+					t = o.Type()
+				}
+				iface = iface || t != nil && types.IsInterface(t)
+				raw = raw || rawInIface(info, t, n.Rhs[i])
+			}
+			switch {
+			case !iface || raw:
+			case n.Tok == token.DEFINE:
+				res.ifaceDefines[posAt(n.Pos())] = true
+			default:
+				res.ifaceAssigns[posAt(n.Pos())] = true
+			}
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
+				if it, ok := tv.Type.Underlying().(*types.Interface); ok && !it.Empty() {
+					res.ifaceConvs[posAt(n.Pos())] = true
+				}
+			}
+		case *ast.ValueSpec:
+			t := info.TypeOf(n.Type)
+			if n.Type == nil || len(n.Names) < 2 || t == nil || !types.IsInterface(t) {
+				break
+			}
+			raw := false
+			for _, v := range n.Values {
+				raw = raw || rawInIface(info, t, v)
+			}
+			if !raw {
+				res.ifaceAssigns[posAt(n.Pos())] = true
+			}
+		}
+		return true
+	})
 	for is, path := range fileImports(f) {
 		imports[is] = path
 	}
@@ -494,6 +548,29 @@ func kindOf(o types.Object) string {
 	return "variable"
 }
 
+// rawInIface reports whether the value v, of a type the session declared
+// that is not a pointer nor an interface, goes into a non-empty interface
+// to: yaegi stores such a value so that a later copy of the interface
+// panics, and splitAssign copies. (It works in yaegi's own parallel
+// assignment, so such assignments are left to it.)
+func rawInIface(info *types.Info, to types.Type, v ast.Expr) bool {
+	if to == nil {
+		return false
+	}
+	if it, ok := to.Underlying().(*types.Interface); !ok || it.Empty() {
+		return false
+	}
+	named, ok := info.TypeOf(v).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "main" {
+		return false
+	}
+	switch named.Underlying().(type) {
+	case *types.Interface, *types.Pointer:
+		return false
+	}
+	return true
+}
+
 // typeText writes the type the check gave the cell's global name as Go
 // source valid in the cell (packages by their local names), if it can.
 func (ck *checked) typeText(name string) (string, bool) {
@@ -597,8 +674,12 @@ func (s *Session) forkError(ck *checked) error {
 		}
 		if len(u) > 0 {
 			old := s.chk.objs[o.name]
-			return fmt.Errorf("line %d: %s already exists as %s and %s use it, so it keeps its type: give the new value another name, or convert it (%s(...))",
-				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), typeString(old.Type()))
+			verb := "use"
+			if len(u) == 1 {
+				verb = "uses"
+			}
+			return fmt.Errorf("line %d: %s already exists as %s and %s %s it, so it keeps its type: give the new value another name, or convert it (%s(...))",
+				o.at.line, o.name, typeString(old.Type()), strings.Join(u, ", "), verb, typeString(old.Type()))
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestCheckMessages: compile errors read like the Go compiler's, at the
@@ -78,4 +79,40 @@ func TestCheckMessages(t *testing.T) {
 			t.Errorf("%q: %q is not one whole line", tc.cell, msg)
 		}
 	}
+}
+
+// TestLongLineMessages: a compile error in a very long line quotes a short
+// part of it (go/types repeats a literal or an expression whole), and
+// keeps the position and what is wrong.
+func TestLongLineMessages(t *testing.T) {
+	s, _, _ := newSession(t)
+	long := strings.Repeat("a", 100000)
+	sum := strings.Repeat("xx + ", 20000) + "xx"
+	for _, tc := range []struct{ cell, start, end string }{
+		{`var q int = "` + long + `"`, `line 1:13: cannot use "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" (untyped string constant`, "as int value in variable declaration"},
+		{`var q int = "` + strings.Repeat("é", 3000) + `"`, `line 1:13: cannot use "ééééééééééééééééééé…"`, "as int value in variable declaration"},
+		{"xx := \"s\"\nvar w int = " + sum, "line 2:13: cannot use xx + xx", " + xx (value of type string) as int value in variable declaration"},
+	} {
+		_, err := s.Eval(context.Background(), tc.cell)
+		if err == nil {
+			t.Fatalf("%.40q: no error", tc.cell)
+		}
+		msg := err.Error()
+		if len(msg) > 600 || !strings.HasPrefix(msg, tc.start) || !strings.HasSuffix(msg, tc.end) || !utf8.ValidString(msg) {
+			t.Errorf("%.40q: message of %d bytes %.300q", tc.cell, len(msg), msg)
+		}
+	}
+}
+
+// TestCellOfOnlyAComment: a cell that is only an unterminated comment says
+// so (it has no statements, and was dropped without a word); a cell of
+// whole comments is nothing to run.
+func TestCellOfOnlyAComment(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "x := 1"},
+		{cell: "/* open comment\nx := 2", errSub: "line 1:1: comment not terminated"},
+		{cell: "// a comment\n/* and another */"},
+		{cell: "x", out: "1"},
+	})
 }

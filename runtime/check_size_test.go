@@ -51,3 +51,24 @@ func TestTooLargeValues(t *testing.T) {
 		}
 	}
 }
+
+// TestTooLargeSizeArguments: the standard library functions that allocate
+// what a size argument says refuse one larger than memory, as make does,
+// instead of ending the process out of memory.
+func TestTooLargeSizeArguments(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import ("bufio"; "bytes"; "image"; "os"; "strings")`},
+		{cell: `x := 5`},
+		{cell: `s := strings.Repeat("a", 1<<40)`, errSub: "line 1: strings.Repeat: the result (1099511627776 × 1 bytes) needs 1.0 TiB, more than this machine can give one value"},
+		{cell: `b := bytes.Repeat([]byte("ab"), 1<<40)`, errSub: "line 1: bytes.Repeat: the result (1099511627776 × 2 bytes) needs 2.0 TiB"},
+		{cell: `r := bufio.NewReaderSize(os.Stdin, 1<<40)`, errSub: "line 1: bufio.NewReaderSize: a buffer of 1099511627776 bytes needs 1.0 TiB"},
+		{cell: `w := bufio.NewWriterSize(os.Stdout, 1<<40)`, errSub: "line 1: bufio.NewWriterSize: a buffer of 1099511627776 bytes needs 1.0 TiB"},
+		{cell: `img := image.NewRGBA(image.Rect(0, 0, 1<<20, 1<<20))`, errSub: "line 1: image.NewRGBA: an image of 1048576×1048576 pixels needs 4.0 TiB"},
+		{cell: `g := image.NewYCbCr(image.Rect(0, 0, 1<<20, 1<<20), image.YCbCrSubsampleRatio420)`, errSub: "line 1: image.NewYCbCr: an image of 1048576×1048576 pixels needs 1.5 TiB"},
+		{cell: `strings.Repeat("ab", 2)`, out: `"abab"`},
+		{cell: `image.NewGray(image.Rect(0, 0, 3, 2)).Bounds().Dx()`, out: "3"},
+		{cell: `bufio.NewReaderSize(os.Stdin, 64).Size()`, out: "64"},
+		{cell: `x`, out: "5"},
+	})
+}

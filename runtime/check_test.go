@@ -53,8 +53,10 @@ func TestFailedCellChangesNothing(t *testing.T) {
 			[]probe{{"func (c C) F() int { return 5 }", ""}, {"c.F()", "5"}}},
 		{"a method and a func then a panic", []string{"type C float64", "c := C(2)"}, "func (c C) G() int { return 1 }\nfunc h() int { return 2 }\nvar s []int\ns[1] = 0", "line 4: panic",
 			[]probe{{"c.G() + h()", "3"}}},
-		{"redeclared with another type while a func uses it", []string{"lr := 0.5", "func step() float64 { return lr * 2 }"}, `lr := "fast"`, "lr already exists as float64 and step use it",
+		{"redeclared with another type while a func uses it", []string{"lr := 0.5", "func step() float64 { return lr * 2 }"}, `lr := "fast"`, "lr already exists as float64 and step uses it",
 			[]probe{{"lr", "0.5"}, {"step()", "1"}}},
+		{"redeclared with another type while two funcs use it", []string{"lr := 0.5", "func step() float64 { return lr * 2 }", "func half() float64 { return lr / 2 }"}, `lr := "fast"`, "lr already exists as float64 and half, step use it",
+			[]probe{{"lr", "0.5"}, {"half()", "0.25"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _, _ := newSession(t)

@@ -30,6 +30,9 @@ type rewriter struct {
 	c       *chunk
 	pl      *plan
 	ck      *checked // what the type check learnt about the cell
+	// ownRecover says that recover is a name of the user's here, not the
+	// builtin (see namesRecover).
+	ownRecover bool
 }
 
 // norm collapses whitespace so that re-entering the same definition is
@@ -258,6 +261,7 @@ func (r *rewriter) run(isVar func(string) bool) error {
 			}
 		}
 	}
+	r.ownRecover = r.s.syms["recover"] != nil || namesRecover(f)
 	if !c.decl {
 		r.topRecover(f.Decls[0].(*ast.FuncDecl).Body)
 	}
@@ -273,7 +277,7 @@ func (r *rewriter) topRecover(body *ast.BlockStmt) {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
-			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 && r.s.syms[id.Name] == nil {
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 && !r.ownRecover {
 				r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), "any(nil)"})
 			}
 		}
@@ -302,12 +306,18 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		// yaegi would keep a top-level defer on the shared top-level frame
 		// and run it again after every later cell: the session runs it
 		// once, when the cell ends (see Session.runDefers).
-		r.edits = append(r.edits, edit{r.off(d.Defer), r.off(d.Defer) + len("defer"), "__nnlab_defer(func() {"})
+		r.recoverCalls(d.Call)
+		open := "__nnlab_defer(func() {"
+		if n := deferredName(d.Call); n != "" {
+			// A recover in its body recovers (see recoverIn).
+			open += " " + rtName + ".Deferring(" + strconv.Quote(n) + "); defer " + rtName + `.Deferring("");`
+		}
+		r.edits = append(r.edits, edit{r.off(d.Defer), r.off(d.Defer) + len("defer"), open})
 		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
 		return
 	}
-	if as, ok := st.(*ast.AssignStmt); ok && r.holdAssign(as, isVar) {
-		return
+	if as, ok := st.(*ast.AssignStmt); ok && (r.ifaceAssign(as) || r.holdAssign(as, isVar)) {
+		return // walk splits an ifaceAssign
 	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
@@ -334,6 +344,11 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 			}
 		}
 		r.edits = append(r.edits, edit{r.off(as.TokPos), r.off(as.TokPos) + 2, "="})
+		if r.ifaceDefine(as) {
+			// Now an assignment a, b = x, y of interfaces: split it (its
+			// edit covers the one of := above).
+			r.splitAssign(as, true)
+		}
 		return
 	}
 	// A rune constant has type rune; yaegi would make it an int.
@@ -530,6 +545,49 @@ func importName(path string) string {
 		}
 	}
 	return n
+}
+
+// recoverCalls makes the recover() calls of a top-level deferred func
+// literal return the cell's panic: the session runs the deferred call after
+// the cell ended (Session.runDefers), when yaegi's recover would find no
+// panic. As in Go, only a recover called by the deferred function itself
+// recovers, not one in a func literal inside it.
+func (r *rewriter) recoverCalls(call *ast.CallExpr) {
+	lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit)
+	if !ok || r.ownRecover {
+		return
+	}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 {
+				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), "__nnlab_recover"})
+			}
+		}
+		return true
+	})
+}
+
+// namesRecover reports whether f uses recover other than as a call, which
+// means that it declares its own recover (recover := ..., a parameter):
+// the rewrites of the builtin's calls then leave it alone.
+func namesRecover(f *ast.File) bool {
+	called := map[*ast.Ident]bool{}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				called[id] = true
+			}
+		case *ast.Ident:
+			found = found || n.Name == "recover" && !called[n]
+		}
+		return !found
+	})
+	return found
 }
 
 // apply returns src[start:end] with the edits inside it applied.

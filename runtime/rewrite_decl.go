@@ -79,6 +79,9 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 			for _, sp := range d.Specs {
 				vs := sp.(*ast.ValueSpec)
+				if d.Tok == token.VAR {
+					r.splitSpec(vs, d.Lparen.IsValid())
+				}
 				refs := map[string]bool{}
 				for _, v := range vs.Values {
 					funcRefs(v, refs)
@@ -101,6 +104,7 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 		}
 	case *ast.FuncDecl:
+		r.recoverIn(d)
 		src := norm(r.text(d))
 		refs := map[string]bool{}
 		funcRefs(d.Body, refs)
@@ -134,4 +138,67 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 		r.c.funcs[name] = fmt.Sprintf("/*line %s:%d:%d*/%s", p.Filename, p.Line, p.Column, r.text(d))
 	}
 	return nil
+}
+
+// recoverIn lets a recover() in the body of the func or method d recover
+// the panic of a cell whose top-level defer calls d (defer handle()): the
+// session runs the deferred call after the cell, when yaegi's recover
+// finds no panic (see recoverCalls and Session.hookRecoverIn).
+func (r *rewriter) recoverIn(d *ast.FuncDecl) {
+	if d.Body == nil || r.ownRecover {
+		return
+	}
+	name := d.Name.Name
+	if d.Recv != nil {
+		name = "." + name
+	}
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 {
+				r.edits = append(r.edits,
+					edit{r.off(n.Pos()), r.off(n.Pos()), "__nnlab_recoverin(" + strconv.Quote(name) + ", "},
+					edit{r.off(n.End()), r.off(n.End()), ")"})
+			}
+		}
+		return true
+	})
+}
+
+// deferredName is the name recoverIn gives the func or method that the
+// deferred call c calls, or "" for a func literal or a call of a value.
+func deferredName(c *ast.CallExpr) string {
+	switch f := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return "." + f.Sel.Name
+	}
+	return ""
+}
+
+// splitSpec rewrites the package-level var a, b T = x, y with an interface
+// type T, which yaegi initialises wrongly (see splitAssign), into var a T
+// = x; var b T = y: the same at package level, where the order of
+// initialisation follows the dependencies. inParens says that the spec is
+// in a var ( ... ) group.
+func (r *rewriter) splitSpec(vs *ast.ValueSpec, inParens bool) {
+	if vs.Type == nil || len(vs.Names) < 2 || len(vs.Values) != len(vs.Names) || r.ck == nil {
+		return
+	}
+	p := r.pos(vs.Pos())
+	if !r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}] {
+		return
+	}
+	typ := r.text(vs.Type)
+	sep := "; var "
+	if inParens {
+		sep = "; "
+	}
+	r.edits = append(r.edits, edit{r.off(vs.Names[0].Pos()), r.off(vs.Values[0].Pos()), vs.Names[0].Name + " " + typ + " = "})
+	for i := 1; i < len(vs.Names); i++ {
+		r.edits = append(r.edits, edit{r.off(vs.Values[i-1].End()), r.off(vs.Values[i].Pos()), sep + vs.Names[i].Name + " " + typ + " = "})
+	}
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
@@ -128,4 +129,122 @@ func contextTyped(e ast.Expr) bool {
 		return ok && (id.Name == "min" || id.Name == "max" || id.Name == "real" || id.Name == "imag" || id.Name == "complex")
 	}
 	return false
+}
+
+// parallelAssign reports whether as is a, b = x, y: two or more names
+// (or _) assigned as many values.
+func parallelAssign(as *ast.AssignStmt) bool {
+	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// parallelDefine reports whether as is a, b := x, y: two or more names
+// declared with as many values.
+func parallelDefine(as *ast.AssignStmt) bool {
+	if as.Tok != token.DEFINE || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// ifaceDefine reports whether the check found a, b := x, y declaring an
+// interface. At the top of a cell, it becomes an assignment (topStmt),
+// which yaegi makes wrongly like a, b = x, y (see splitAssign); in a
+// function it declares well.
+func (r *rewriter) ifaceDefine(as *ast.AssignStmt) bool {
+	if r.ck == nil || !parallelDefine(as) {
+		return false
+	}
+	p := r.pos(as.Pos())
+	return r.ck.ifaceDefines[cellPos{p.Line % lineBase, p.Column}]
+}
+
+// splitAssign rewrites a, b = x, y with an interface among a, b, where
+// yaegi assigns wrongly (b = 5 became nil, a swap of two any panicked),
+// into single assignments through temporaries of the variables' own
+// types: t1 := a; t1 = x; t2 := b; t2 = y; a = t1; b = t2. The values are
+// all evaluated first, in order, as Go does, and x and y keep their text
+// (and the edits inside them). top says that as is a statement of the
+// cell itself, where the temporaries would be globals: it runs in a func
+// literal.
+func (r *rewriter) splitAssign(as *ast.AssignStmt, top bool) {
+	var names []*ast.Ident
+	for _, l := range as.Lhs {
+		names = append(names, l.(*ast.Ident))
+	}
+	r.splitValues(names, as.Rhs, as.Pos(), "", top)
+}
+
+// splitVar rewrites var a, b T = x, y with an interface type T the same
+// way: var a, b T; t1 := a; t1 = x; ... It reports whether it did: the
+// values must not name a or b, which would then be the new ones.
+func (r *rewriter) splitVar(ds *ast.DeclStmt, top bool) bool {
+	gd, ok := ds.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR || gd.Lparen.IsValid() || len(gd.Specs) != 1 {
+		return false
+	}
+	vs := gd.Specs[0].(*ast.ValueSpec)
+	if vs.Type == nil || len(vs.Names) < 2 || len(vs.Values) != len(vs.Names) {
+		return false
+	}
+	p := r.pos(vs.Pos())
+	if r.ck == nil || !r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}] {
+		return false
+	}
+	for _, v := range vs.Values {
+		named := false
+		ast.Inspect(v, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				for _, l := range vs.Names {
+					named = named || id.Name == l.Name
+				}
+			}
+			return !named
+		})
+		if named {
+			return false
+		}
+	}
+	r.splitValues(vs.Names, vs.Values, vs.Type.End(), "; ", top)
+	return true
+}
+
+// splitValues writes the single assignments of names = rhs in place of
+// the text from from to the first value, between the values and after the
+// last (see splitAssign).
+func (r *rewriter) splitValues(names []*ast.Ident, rhs []ast.Expr, from token.Pos, lead string, top bool) {
+	var tail []string
+	if top {
+		lead += "func() { "
+	}
+	for i, id := range names {
+		if i > 0 {
+			from, lead = rhs[i-1].End(), "; "
+		}
+		if id.Name == "_" {
+			r.edits = append(r.edits, edit{r.off(from), r.off(rhs[i].Pos()), lead + "_ = "})
+			continue
+		}
+		t := r.s.temp()
+		r.edits = append(r.edits, edit{r.off(from), r.off(rhs[i].Pos()), fmt.Sprintf("%s%s := %s; %s = ", lead, t, id.Name, t)})
+		tail = append(tail, id.Name+" = "+t)
+	}
+	end := r.off(rhs[len(rhs)-1].End())
+	text := "; " + strings.Join(tail, "; ")
+	if top {
+		text += " }()"
+	}
+	r.edits = append(r.edits, edit{end, end, text})
 }

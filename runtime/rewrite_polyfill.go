@@ -12,8 +12,18 @@ import (
 func (r *rewriter) walk(f *ast.File) error {
 	var gos []*ast.GoStmt
 	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
+	var top *ast.BlockStmt // the cell's own statements
+	if !r.c.decl {
+		top = f.Decls[0].(*ast.FuncDecl).Body
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.BlockStmt:
+			r.splitAssigns(n.List, n == top)
+		case *ast.CaseClause:
+			r.splitAssigns(n.Body, false)
+		case *ast.CommClause:
+			r.splitAssigns(n.Body, false)
 		case *ast.RangeStmt:
 			if n.Value != nil || !r.isInt(n.X) {
 				return true
@@ -50,6 +60,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
 		case *ast.CallExpr:
+			r.ifaceConv(n)
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {
 				return true
@@ -96,6 +107,49 @@ func (r *rewriter) walk(f *ast.File) error {
 		r.goStmt(g)
 	}
 	return nil
+}
+
+// ifaceConv rewrites the conversion I(x) to a non-empty interface type,
+// which yaegi panics on for a value of the user's type ("reflect.Set:
+// value of type struct { ... } is not assignable to type error"), into
+// func() I { return x }(), an assignment that it converts well.
+func (r *rewriter) ifaceConv(c *ast.CallExpr) {
+	if r.ck == nil || len(c.Args) != 1 {
+		return
+	}
+	p := r.pos(c.Pos())
+	if !r.ck.ifaceConvs[cellPos{p.Line % lineBase, p.Column}] {
+		return
+	}
+	r.edits = append(r.edits,
+		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
+		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
+}
+
+// splitAssigns splits the assignments of list that the check found
+// assigning interfaces in parallel (see splitAssign). Only statements of a
+// list: a for loop's post statement cannot become several.
+func (r *rewriter) splitAssigns(list []ast.Stmt, top bool) {
+	for _, st := range list {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if r.ifaceAssign(st) {
+				r.splitAssign(st, top)
+			}
+		case *ast.DeclStmt:
+			r.splitVar(st, top)
+		}
+	}
+}
+
+// ifaceAssign reports whether the check found as assigning an interface
+// in parallel.
+func (r *rewriter) ifaceAssign(as *ast.AssignStmt) bool {
+	if r.ck == nil || !parallelAssign(as) {
+		return false
+	}
+	p := r.pos(as.Pos())
+	return r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}]
 }
 
 // goStmt rewrites `go f(a, b)` so that a panic in the goroutine is reported

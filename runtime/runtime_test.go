@@ -105,7 +105,7 @@ func TestTraps(t *testing.T) {
 			{cell: `getx() + y`, out: "7"},
 			{cell: `var x = 5`},
 			{cell: `getx()`, out: "5"},
-			{cell: `x := "s"`, errSub: "getx use it"},
+			{cell: `x := "s"`, errSub: "getx uses it"},
 			{cell: `getx()`, out: "5"},
 			{cell: `z := 1`},
 			{cell: `z := "free to change type"`},
@@ -181,7 +181,7 @@ func TestTraps(t *testing.T) {
 			{cell: "\n\nbad(nil)", errSub: "line 3: panic: assignment to entry in nil map (in bad"},
 			{cell: `nn.NewTensor([]float32{1}, 2)`, errSub: "line 1: NewTensor: 1 values do not fill shape [2]"},
 			{cell: `panic("mine")`, errSub: "line 1: panic: mine"},
-			{cell: "sl := []int{1}\nsl[5]", errSub: "line 2: panic: index out of range"},
+			{cell: "sl := []int{1}\nsl[5]", errSub: "line 2: panic: runtime error: index out of range [5] with length 1"},
 			{cell: `a + 1`, out: "2"},
 		}},
 	} {
@@ -224,6 +224,24 @@ func TestGoroutinePanicIsReported(t *testing.T) {
 	if !strings.Contains(errb.String(), "panic in a goroutine (go statement at cell 5, line 2): boom") {
 		t.Fatalf("stderr = %q", errb.String())
 	}
+}
+
+// A goroutine that panics after its cell ended, while no cell runs, names
+// that cell: "line 1" alone would read as a line of whatever comes next.
+func TestGoroutinePanicAfterItsCell(t *testing.T) {
+	s, _, errb := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `import "time"`},
+		{cell: "x := 1\ngo func() { time.Sleep(20 * time.Millisecond); panic(\"late\") }()"},
+	})
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(errb.String(), "late") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(errb.String(), "panic in a goroutine (go statement at cell 2, line 2): late") {
+		t.Fatalf("stderr = %q", errb.String())
+	}
+	runSteps(t, s, []step{{cell: `x`, out: "1"}})
 }
 
 func TestCancelStopsTheCell(t *testing.T) {

@@ -181,9 +181,9 @@ func TestNewTypeUsedByCellFunc(t *testing.T) {
 	s, _, _ := newSession(t)
 	runSteps(t, s, []step{
 		{cell: "y := 1"},
-		{cell: `func h() int { return y * 2 }; y := "t"`, errSub: "y already exists as int and h use it"},
+		{cell: `func h() int { return y * 2 }; y := "t"`, errSub: "y already exists as int and h uses it"},
 		{cell: "type P struct{}"},
-		{cell: `func (P) M() int { return y }; y := 2.5`, errSub: "P.M use it"},
+		{cell: `func (P) M() int { return y }; y := 2.5`, errSub: "P.M uses it"},
 		{cell: "y", out: "1"},
 		{cell: `y := "t"; func k() string { return y + "!" }`}, // k uses the new y
 		{cell: "k()", out: `"t!"`},

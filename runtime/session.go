@@ -7,7 +7,8 @@
 // compile leaves every value as it was, redefinitions that yaegi would
 // silently ignore are reported, unsupported Go 1.22+ forms (range over int,
 // min, max, clear) are rewritten, panics in goroutines are recovered, a
-// top-level defer runs once at the end of its cell, and a cancelled cell
+// top-level defer runs once at the end of its cell (and its recover
+// recovers the cell's panic), and a cancelled cell
 // either stops or, blocked in a compiled call, is left behind so that the
 // next cell runs at once (see Session.execute).
 //
@@ -30,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nnlab/nnlab/internal/infile"
@@ -121,10 +123,12 @@ type Session struct {
 	hasShow bool
 	mainN   int
 	files   map[int]string // cell number -> script path, for messages
-	// whereMu guards cell and files for goroutines of user code that
-	// report a panic (hookGoPanic) while a later cell runs.
+	// whereMu guards cell, files and ended for goroutines of user code
+	// that report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
-	term    bool // Stdout is a terminal (see Options.Terminal)
+	// ended says that cell has ended: a goroutine's panic then names it.
+	ended bool
+	term  bool // Stdout is a terminal (see Options.Terminal)
 
 	chk *checker // go/types view of the globals (check.go), made on first use
 	// keptTo is where the statements end whose effects a failed cell kept
@@ -136,6 +140,15 @@ type Session struct {
 	// runs them.
 	defers    []func()
 	deferProg *interp.Program
+	// panicking holds the panic that ended the running cell until its
+	// deferred calls recover it (hookRecover); recovered says one did.
+	panicking *interp.Panic
+	recovered bool
+	deferring string // see hookDeferring
+
+	// goTypes are the struct types the user declared, for fixFormat
+	// (fmtvalues.go), replaced whole when a cell declares more.
+	goTypes atomic.Pointer[map[reflect.Type]*userType]
 
 	// newVars are the new variables of the last cell (see NewVars).
 	newVars []NewVar
@@ -146,6 +159,10 @@ type Session struct {
 type stdin struct {
 	mu sync.Mutex
 	r  io.Reader
+	// ctx is the running cell's, and stopped is closed once the
+	// interpreter has stopped running it (see Read).
+	ctx     context.Context
+	stopped chan struct{}
 }
 
 func (in *stdin) Read(p []byte) (int, error) {
@@ -155,7 +172,29 @@ func (in *stdin) Read(p []byte) (int, error) {
 	if r == nil {
 		r = os.Stdin
 	}
-	return r.Read(p)
+	n, err := r.Read(p)
+	if err != nil {
+		in.mu.Lock()
+		ctx, stopped := in.ctx, in.stopped
+		in.mu.Unlock()
+		if ctx != nil && ctx.Err() != nil {
+			// A Ctrl-C ended the read: the cell would go on with its next
+			// statement before the interpreter noticed the stop. Once the
+			// interpreter has stopped, the cell ends where it is.
+			select {
+			case <-stopped:
+			case <-time.After(stopGrace):
+			}
+		}
+	}
+	return n, err
+}
+
+// running tells Read the context of the cell that runs now.
+func (in *stdin) running(ctx context.Context, stopped chan struct{}) {
+	in.mu.Lock()
+	in.ctx, in.stopped = ctx, stopped
+	in.mu.Unlock()
 }
 
 // SetStdin makes r what the user's program reads as standard input
@@ -208,7 +247,7 @@ func New(opts Options) (*Session, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
-	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout)
+	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat)
 	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
 	// (its own Print functions, the generic sources) only for "fmt/fmt".
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
@@ -220,15 +259,18 @@ func New(opts Options) (*Session, error) {
 		}
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
-		"Show":    reflect.ValueOf(s.hookShow),
-		"Display": reflect.ValueOf(s.hookDisplay),
-		"Interp":  reflect.ValueOf(interpreted),
-		"Live":    reflect.ValueOf(s.hookLive),
-		"Defer":   reflect.ValueOf(s.hookDefer),
-		"Defers":  reflect.ValueOf(s.takeDefers),
-		"GoPanic": reflect.ValueOf(s.hookGoPanic),
-		"Clear":   reflect.ValueOf(clearValue),
-		"Ran":     reflect.ValueOf(s.hookRan),
+		"Show":      reflect.ValueOf(s.hookShow),
+		"Display":   reflect.ValueOf(s.hookDisplay),
+		"Interp":    reflect.ValueOf(interpreted),
+		"Live":      reflect.ValueOf(s.hookLive),
+		"Defer":     reflect.ValueOf(s.hookDefer),
+		"Defers":    reflect.ValueOf(s.takeDefers),
+		"Recover":   reflect.ValueOf(s.hookRecover),
+		"RecoverIn": reflect.ValueOf(s.hookRecoverIn),
+		"Deferring": reflect.ValueOf(s.hookDeferring),
+		"GoPanic":   reflect.ValueOf(s.hookGoPanic),
+		"Clear":     reflect.ValueOf(clearValue),
+		"Ran":       reflect.ValueOf(s.hookRan),
 	}}); err != nil {
 		return nil, err
 	}
@@ -304,6 +346,19 @@ func __nnlab_live() { ` + rtName + `.Live() }
 
 func __nnlab_defer(f func()) { ` + rtName + `.Defer(f) }
 
+// __nnlab_recover stands for recover() in a top-level deferred func (see
+// recoverCalls in rewrite.go).
+func __nnlab_recover() any { return ` + rtName + `.Recover() }
+
+// __nnlab_recoverin stands for recover() in the body of a func or method
+// (see recoverIn in rewrite_decl.go): r is yaegi's own recover.
+func __nnlab_recoverin(name string, r any) any {
+	if r != nil {
+		return r
+	}
+	return ` + rtName + `.RecoverIn(name)
+}
+
 func __nnlab_rundefers() {
 	fs := ` + rtName + `.Defers()
 	for i := len(fs) - 1; i >= 0; i-- {
@@ -366,6 +421,30 @@ func (s *Session) hookDefer(f func()) {
 	}
 }
 
+// hookRecover is recover() for a top-level deferred call: it returns the
+// panic that ended the cell, once.
+func (s *Session) hookRecover() any {
+	p := s.panicking
+	if p == nil || s.isLeftBehind() {
+		return nil
+	}
+	s.panicking, s.recovered = nil, true
+	return p.Value
+}
+
+// hookDeferring notes which func or method the running top-level deferred
+// call calls ("" once it returned), for hookRecoverIn.
+func (s *Session) hookDeferring(name string) { s.deferring = name }
+
+// hookRecoverIn is recover() in the body of the func or method name: it
+// recovers the cell's panic if a top-level deferred call calls name.
+func (s *Session) hookRecoverIn(name string) any {
+	if s.deferring != name || name == "" {
+		return nil
+	}
+	return s.hookRecover()
+}
+
 // takeDefers hands the recorded deferred calls to __nnlab_rundefers.
 func (s *Session) takeDefers() []func() {
 	fs := s.defers
@@ -375,31 +454,33 @@ func (s *Session) takeDefers() []func() {
 
 // runDefers runs the cell's top-level deferred calls, last first, once the
 // cell has ended (also when it failed at run time, as Go runs them after a
-// panic). After a Ctrl-C they are dropped.
-func (s *Session) runDefers(ctx context.Context, fname string) error {
+// panic). After a Ctrl-C they are dropped. recovered says that one of them
+// recovered the cell's panic, which then is no error, as in Go.
+func (s *Session) runDefers(ctx context.Context, fname string) (recovered bool, err error) {
+	defer func() { s.panicking, s.recovered = nil, false }()
 	if len(s.defers) == 0 {
-		return nil
+		return false, nil
 	}
 	if ctx.Err() != nil {
 		s.defers = nil
-		return nil
+		return false, nil
 	}
 	if s.deferProg == nil {
 		f, err := parser.ParseFile(s.in.FileSet(), "", "package main\nfunc main() {\n__nnlab_rundefers()\n}\n", parser.SkipObjectResolution)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if s.deferProg, err = s.in.CompileAST(f.Decls[0].(*ast.FuncDecl).Body); err != nil {
-			return err
+			return false, err
 		}
 	}
 	s.filter.take()
-	err := s.execute(ctx, s.deferProg)
+	err = s.execute(ctx, s.deferProg)
 	s.defers = nil
 	if err != nil && !errors.Is(err, ErrInterrupted) {
-		return s.panicError(err, s.filter.take(), fname, 0)
+		return s.recovered, s.panicError(err, s.filter.take(), fname, 0, nil)
 	}
-	return err
+	return s.recovered, err
 }
 
 // nextCell numbers a new cell, read from the script path if not "".
@@ -407,9 +488,17 @@ func (s *Session) nextCell(path string) {
 	s.whereMu.Lock()
 	defer s.whereMu.Unlock()
 	s.cell++
+	s.ended = false
 	if path != "" {
 		s.files[s.cell] = path
 	}
+}
+
+// endCell notes that the current cell has ended.
+func (s *Session) endCell() {
+	s.whereMu.Lock()
+	s.ended = true
+	s.whereMu.Unlock()
 }
 
 // where names a line of a cell for messages.
@@ -419,7 +508,7 @@ func (s *Session) where(cell, line int) string {
 	if path, ok := s.files[cell]; ok {
 		return fmt.Sprintf("%s:%d", path, line)
 	}
-	if cell == s.cell || cell == 0 {
+	if cell == s.cell && !s.ended || cell == 0 {
 		return "line " + strconv.Itoa(line)
 	}
 	return fmt.Sprintf("cell %d, line %d", cell, line)
@@ -505,17 +594,30 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 		return "", err
 	}
 	s.nextCell("")
+	defer s.endCell()
 	fname := fmt.Sprintf("cell%d", s.cell)
 	s.keptTo, s.kept = cellPos{}, ""
 	if s.chk != nil {
 		s.chk.forked = nil // set again when the cell commits
 	}
-	out, err = s.run(ctx, splitCell(src), fname, true)
+	items := splitCell(src)
+	if len(items) == 0 {
+		if err := scanError(src); err != nil {
+			return "", err
+		}
+	}
+	out, err = s.run(ctx, items, fname, true)
 	s.newVars = s.newVarsOf(src)
 	if err != nil {
 		s.kept = srcBefore(src, s.keptTo)
 	}
-	if derr := s.runDefers(ctx, fname); err == nil {
+	if ee := (ExitError{}); errors.As(err, &ee) {
+		s.defers = nil // os.Exit does not run deferred calls
+		// A bare "os.Exit(2)" reads as if the session had ended.
+		err = fmt.Errorf("%w stopped this cell; the session goes on with every value (a cell does not end it)", err)
+	}
+	if recovered, derr := s.runDefers(ctx, fname); err == nil || recovered {
+		// A recovered cell keeps its kept statements for Completed.
 		err = derr
 	}
 	if hidesOutput(src) {
@@ -527,7 +629,9 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 // Completed returns the source of the statements that ran in the last
 // cell given to Eval before it failed at run time or was interrupted: the
 // effects that the session kept from it. It is "" when the cell succeeded
-// or kept nothing.
+// or kept nothing. A cell whose panic a top-level deferred call recovered
+// succeeded, but only its statements before the panic ran: Completed
+// returns those.
 func (s *Session) Completed() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -565,6 +669,7 @@ func (s *Session) RunFile(ctx context.Context, path string) error {
 		return err
 	}
 	s.nextCell(path)
+	defer s.endCell()
 	s.newVars = nil // NewVars is about cells given to Eval
 	src := string(b)
 	fset := token.NewFileSet()
@@ -785,6 +890,8 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	ctx = s.guard.begin(ctx) // depth.go: a call nested too deep cancels it
 	idc := make(chan uint64, 1)
 	done := make(chan error, 1)
+	stopped := make(chan struct{})
+	s.stdin.running(ctx, stopped)
 	go func() {
 		idc <- goid()
 		_, err := s.in.ExecuteWithContext(ctx, p)
@@ -792,6 +899,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}()
 	id := <-idc
 	err := <-done
+	close(stopped)
 	if derr := s.guard.end(); derr != nil {
 		s.waiting = id
 		// If unwinding takes longer, the next cell waits for the rest.

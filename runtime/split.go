@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"go/scanner"
 	"go/token"
 )
@@ -13,6 +14,26 @@ type item struct {
 	line, col int    // 1-based position of its first character in the cell
 	// apart makes the item start a chunk of its own (see forkApart).
 	apart bool
+}
+
+// scanError is the first error of the scanner in src as "line L:C: msg",
+// or nil. A cell that is only an unterminated /* comment has no items, so
+// without it the cell would be dropped without a word.
+func scanError(src string) error {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var first error
+	var s scanner.Scanner
+	s.Init(file, []byte(src), func(p token.Position, msg string) {
+		if first == nil {
+			first = fmt.Errorf("line %d:%d: %s", p.Line, p.Column, msg)
+		}
+	}, scanner.ScanComments)
+	for {
+		if _, tok, _ := s.Scan(); tok == token.EOF {
+			return first
+		}
+	}
 }
 
 // splitCell cuts a cell into top-level items at the semicolons (written or

@@ -102,6 +102,39 @@ func TestTopLevelDeferRunsOnce(t *testing.T) {
 	}
 }
 
+// A recover() in a top-level deferred func recovers the cell's panic, as
+// in a function body: the cell then is no error, the statements before the
+// panic stay done, and recover gives the panic's own value. A recover in a
+// func literal inside the deferred one recovers nothing, as in Go; os.Exit
+// runs no deferred call.
+func TestTopLevelDeferRecovers(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `x := 1`},
+		{cell: "defer func() { fmt.Println(\"rec:\", recover()) }()\nx = 2\npanic(\"boom\")\nx = 3"},
+		{cell: `x`, out: "2"},
+		{cell: `defer func() { r := recover(); s, ok := r.(string); fmt.Println(s, ok) }(); panic("str")`},
+		{cell: `defer func() { _, ok := recover().(error); fmt.Println(ok) }(); var a []int; i := 3; _ = a[i]`},
+		{cell: `defer func() { fmt.Printf("%T\n", recover()) }(); panic(nil)`},
+		{cell: `defer func() { fmt.Println("none:", recover()) }(); x = 4`},
+		{cell: `defer func() { func() { recover() }() }(); panic("not recovered")`, errSub: "line 1: panic: not recovered"},
+		{cell: `import "os"`},
+		{cell: `defer fmt.Println("deferred"); os.Exit(3)`, errSub: "os.Exit(3) stopped this cell; the session goes on"},
+		{cell: `x`, out: "4"},
+		// A deferred func or method whose body calls recover, as Go allows.
+		{cell: "func handle() { if r := recover(); r != nil { fmt.Println(\"handled\", r) } }\ntype R struct{}\nfunc (R) Close() { fmt.Println(\"closed\", recover()) }"},
+		{cell: `defer handle(); x = 5; panic("h")`},
+		{cell: `r := R{}; defer r.Close(); panic("m")`},
+		{cell: `func nd() { func() { recover() }() }; defer nd(); panic("nd")`, errSub: "line 1: panic: nd"},
+		{cell: `func safe() { defer handle(); panic("in safe") }; safe()`},
+		{cell: `x`, out: "5"},
+	})
+	want := "rec: boom\nstr true\ntrue\n*runtime.PanicNilError\nnone: <nil>\nhandled h\nclosed m\nhandled in safe\n"
+	if got := out.String(); got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}
+
 // Combinations: blocked inside a function of the session, in time.Sleep,
 // or on an interpreted channel (which notices the stop by itself, so it is
 // not left behind).
@@ -172,4 +205,30 @@ func TestLeftBehindAssignsNothing(t *testing.T) {
 		{cell: `x, y, z`, out: `(1, 2, "kept")`},
 		{cell: `len(m), xs`, out: "(0, [0])"},
 	})
+}
+
+// cancelReader is standard input whose read is stopped by a Ctrl-C: as the
+// REPL's, it cancels the cell's context and fails at once.
+type cancelReader struct{ cancel context.CancelFunc }
+
+func (r cancelReader) Read([]byte) (int, error) {
+	time.Sleep(10 * time.Millisecond)
+	r.cancel()
+	return 0, errors.New("interrupted")
+}
+
+// A Ctrl-C while a cell waits for its standard input stops the cell there:
+// the statements after the read do not run (the failed read returned
+// before the interpreter noticed the stop, and the cell went on).
+func TestCtrlCDuringReadStopsTheCell(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{{cell: `x := 1; var name string`}})
+	for i := range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.SetStdin(cancelReader{cancel})
+		if _, err := s.Eval(ctx, `fmt.Scanln(&name); x = 3`); !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("run %d: err = %v, want interrupted", i, err)
+		}
+		runSteps(t, s, []step{{cell: `x`, out: "1"}})
+	}
 }

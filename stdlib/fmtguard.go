@@ -15,28 +15,46 @@ import (
 // until the goroutine's stack overflows, a fatal error that would end the
 // session; the check makes it a panic the cell reports. The session loads
 // them after Symbols, replacing yaegi's own Print, Printf and Println.
-func FmtSymbols(stdout io.Writer) (map[string]reflect.Value, map[reflect.Value][]reflect.Type) {
+//
+// fix, if not nil, may change the format and the arguments of the Printf
+// family first: the session makes %T, %+v and %#v of values of interpreted
+// types print as compiled Go would.
+func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []any)) (map[string]reflect.Value, map[reflect.Value][]reflect.Type) {
+	if fix == nil {
+		fix = func(format string, a []any) (string, []any) { return format, a }
+	}
 	f := map[string]reflect.Value{
 		"Print":   reflect.ValueOf(func(a ...any) (int, error) { guard("Print", a); return fmt.Fprint(stdout, a...) }),
 		"Println": reflect.ValueOf(func(a ...any) (int, error) { guard("Println", a); return fmt.Fprintln(stdout, a...) }),
 		"Printf": reflect.ValueOf(func(format string, a ...any) (int, error) {
 			guard("Printf", a)
+			format, a = fix(format, a)
 			return fmt.Fprintf(stdout, format, a...)
 		}),
 		"Sprint":   reflect.ValueOf(func(a ...any) string { guard("Sprint", a); return fmt.Sprint(a...) }),
 		"Sprintln": reflect.ValueOf(func(a ...any) string { guard("Sprintln", a); return fmt.Sprintln(a...) }),
-		"Sprintf":  reflect.ValueOf(func(format string, a ...any) string { guard("Sprintf", a); return fmt.Sprintf(format, a...) }),
+		"Sprintf": reflect.ValueOf(func(format string, a ...any) string {
+			guard("Sprintf", a)
+			format, a = fix(format, a)
+			return fmt.Sprintf(format, a...)
+		}),
 		"Fprint":   reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { guard("Fprint", a); return fmt.Fprint(w, a...) }),
 		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { guard("Fprintln", a); return fmt.Fprintln(w, a...) }),
 		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, a ...any) (int, error) {
 			guard("Fprintf", a)
+			format, a = fix(format, a)
 			return fmt.Fprintf(w, format, a...)
 		}),
-		"Errorf":   reflect.ValueOf(func(format string, a ...any) error { guard("Errorf", a); return fmt.Errorf(format, a...) }),
+		"Errorf": reflect.ValueOf(func(format string, a ...any) error {
+			guard("Errorf", a)
+			format, a = fix(format, a)
+			return fmt.Errorf(format, a...)
+		}),
 		"Append":   reflect.ValueOf(func(b []byte, a ...any) []byte { guard("Append", a); return fmt.Append(b, a...) }),
 		"Appendln": reflect.ValueOf(func(b []byte, a ...any) []byte { guard("Appendln", a); return fmt.Appendln(b, a...) }),
 		"Appendf": reflect.ValueOf(func(b []byte, format string, a ...any) []byte {
 			guard("Appendf", a)
+			format, a = fix(format, a)
 			return fmt.Appendf(b, format, a...)
 		}),
 	}

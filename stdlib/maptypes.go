@@ -107,3 +107,17 @@ func (w writerReaderFrom) Write(p []byte) (int, error) { return w.WWrite(p) }
 
 // ReadFrom calls the interpreted method.
 func (w writerReaderFrom) ReadFrom(src io.Reader) (int64, error) { return w.WReadFrom(src) }
+
+// Wrapped returns the interpreted value inside one of the wrappers above
+// (for %T and %#v, which print the value, not what its methods say).
+func Wrapped(v any) (any, bool) {
+	switch w := v.(type) {
+	case stringer:
+		return w.IValue, true
+	case readerWriterTo:
+		return w.IValue, true
+	case writerReaderFrom:
+		return w.IValue, true
+	}
+	return v, false
+}

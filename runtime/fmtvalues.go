@@ -1,0 +1,501 @@
+package runtime
+
+import (
+	"fmt"
+	"go/types"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nnlab/nnlab/stdlib"
+)
+
+// userType is what Go knows of a struct type the user declared and yaegi
+// does not: yaegi builds it with reflect.StructOf, so reflect sees no name
+// ("struct { Name string }" where Go says "main.P") and every field
+// exported ("Xsize" for size).
+type userType struct {
+	name   string   // "main.P"; "" when two declared types share one reflect type
+	fields []string // the fields' names as declared
+}
+
+// learnTypes records the struct types the cell declares, once compiled,
+// for fixFormat.
+func (s *Session) learnTypes(ck *checked) {
+	var add map[reflect.Type]*userType
+	for _, o := range ck.objs {
+		tn, ok := o.obj.(*types.TypeName)
+		if !ok {
+			continue
+		}
+		st, ok := tn.Type().Underlying().(*types.Struct)
+		if n, named := tn.Type().(*types.Named); !ok || named && n.TypeParams().Len() > 0 {
+			continue
+		}
+		// A nil pointer: a value of the type could be huge.
+		v, err := s.in.Eval("(*" + o.name + ")(nil)")
+		if err != nil || !v.IsValid() || v.Kind() != reflect.Pointer {
+			continue
+		}
+		rt := v.Type().Elem()
+		if rt.Kind() != reflect.Struct || rt.NumField() != st.NumFields() {
+			continue
+		}
+		ut := &userType{name: "main." + o.name}
+		for i := range st.NumFields() {
+			ut.fields = append(ut.fields, st.Field(i).Name())
+		}
+		if add == nil {
+			add = map[reflect.Type]*userType{}
+			if old := s.goTypes.Load(); old != nil {
+				for t, u := range *old {
+					add[t] = u
+				}
+			}
+		}
+		if old, ok := add[rt]; ok && old.name != ut.name {
+			// Two types of one structure are one reflect type: name neither.
+			ut = &userType{fields: ut.fields}
+		}
+		add[rt] = ut
+	}
+	if add != nil {
+		s.goTypes.Store(&add)
+	}
+}
+
+// fixFormat changes the arguments of a Printf-like call whose %T, %+v or
+// %#v would show yaegi's view of an interpreted struct type: %T gets the
+// type's Go name (as a %s of a string), %+v and %#v a fmt.Formatter that
+// prints the value as compiled Go would. Anything it does not understand
+// it leaves as it was.
+func (s *Session) fixFormat(format string, a []any) (string, []any) {
+	if !strings.ContainsAny(format, "+#T") || len(a) == 0 {
+		return format, a
+	}
+	var names map[reflect.Type]*userType
+	if p := s.goTypes.Load(); p != nil {
+		names = *p
+	}
+	pr := &goPrinter{names: names}
+	type use struct {
+		arg, at     int // the argument and the verb's offset in format
+		verb        rune
+		plus, sharp bool
+	}
+	var uses []use
+	count := map[int]int{}
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		u := use{}
+	flags:
+		for ; i < len(format); i++ {
+			switch format[i] {
+			case '+':
+				u.plus = true
+			case '#':
+				u.sharp = true
+			case '-', ' ', '0':
+			default:
+				break flags
+			}
+		}
+		// [n] argument indexes, * widths and precisions and digits.
+		for i < len(format) && strings.IndexByte("[]*.0123456789", format[i]) >= 0 {
+			switch format[i] {
+			case '[':
+				end := strings.IndexByte(format[i:], ']')
+				if end < 0 {
+					return format, a // fmt reports it
+				}
+				n, err := strconv.Atoi(format[i+1 : i+end])
+				if err != nil || n < 1 {
+					return format, a
+				}
+				arg = n - 1
+				i += end
+			case '*':
+				count[arg]++
+				arg++
+			}
+			i++
+		}
+		if i >= len(format) {
+			break
+		}
+		var size int
+		u.verb, size = utf8.DecodeRuneInString(format[i:])
+		if u.verb == '%' {
+			continue
+		}
+		u.arg, u.at = arg, i
+		i += size - 1
+		uses = append(uses, u)
+		count[arg]++
+		arg++
+	}
+	var out []byte
+	var args []any
+	for _, u := range uses {
+		// An argument that two verbs print (%[1]T %[1]d) stays as it is.
+		if u.arg >= len(a) || count[u.arg] > 1 || a[u.arg] == nil {
+			continue
+		}
+		v := a[u.arg]
+		if inner, ok := stdlib.Wrapped(v); ok && (u.verb == 'T' || u.sharp) {
+			// A value with a String method comes wrapped. (yaegi puts the
+			// last field of a struct there, not the struct: only a
+			// pointer gets its Go name.)
+			v = unwrapInterp(inner)
+		}
+		if v == nil || !pr.holds(reflect.ValueOf(v)) {
+			continue
+		}
+		switch {
+		case u.verb == 'T':
+			if out == nil {
+				out = []byte(format)
+			}
+			out[u.at] = 's'
+			if args == nil {
+				args = append([]any(nil), a...)
+			}
+			args[u.arg] = pr.typeName(reflect.TypeOf(v))
+		case u.verb == 'v' && (u.plus || u.sharp):
+			if args == nil {
+				args = append([]any(nil), a...)
+			}
+			args[u.arg] = goValue{v: v, p: pr}
+		}
+	}
+	if out != nil {
+		format = string(out)
+	}
+	if args != nil {
+		a = args
+	}
+	return format, a
+}
+
+// goPrinter prints values of interpreted types as compiled Go would.
+type goPrinter struct {
+	names map[reflect.Type]*userType
+}
+
+// goValue is an argument of a Printf-like call printed by goPrinter.
+type goValue struct {
+	v any
+	p *goPrinter
+}
+
+// Format implements fmt.Formatter for %+v and %#v.
+func (g goValue) Format(f fmt.State, verb rune) {
+	var b strings.Builder
+	g.p.value(&b, reflect.ValueOf(g.v), f.Flag('+'), f.Flag('#'), 0)
+	io.WriteString(f, b.String())
+}
+
+// user returns what is known of t if it is an interpreted struct type:
+// one the user declared, or one with a field yaegi renamed.
+func (p *goPrinter) user(t reflect.Type) (*userType, bool) {
+	if u, ok := p.names[t]; ok {
+		return u, true
+	}
+	if t.Kind() != reflect.Struct || t.Name() != "" {
+		return nil, false
+	}
+	renamed := false
+	u := &userType{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		u.fields = append(u.fields, fieldName(t, f))
+		renamed = renamed || u.fields[i] != f.Name
+	}
+	return u, renamed
+}
+
+// interp reports whether t has an interpreted struct type in it.
+func (p *goPrinter) interp(t reflect.Type) bool {
+	return p.has(t, map[reflect.Type]bool{})
+}
+
+func (p *goPrinter) has(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	if _, ok := p.user(t); ok {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+		return p.has(t.Elem(), seen)
+	case reflect.Map:
+		return p.has(t.Key(), seen) || p.has(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if p.has(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holds reports whether v has a value of an interpreted struct type in
+// it: by its type, or inside an interface ([]any{p}), looked for among
+// the first few thousand values.
+func (p *goPrinter) holds(v reflect.Value) bool {
+	budget := 4096
+	return p.holdsIn(v, &budget)
+}
+
+func (p *goPrinter) holdsIn(v reflect.Value, budget *int) bool {
+	if !v.IsValid() {
+		return false
+	}
+	if p.interp(v.Type()) {
+		return true
+	}
+	if *budget--; *budget < 0 || !hasInterface(v.Type(), map[reflect.Type]bool{}) {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		return !v.IsNil() && p.holdsIn(v.Elem(), budget)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p.holdsIn(v.Index(i), budget) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if p.holdsIn(it.Key(), budget) || p.holdsIn(it.Value(), budget) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if p.holdsIn(v.Field(i), budget) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasInterface reports whether a value of type t can hold an interface.
+func hasInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+		return hasInterface(t.Elem(), seen)
+	case reflect.Map:
+		return hasInterface(t.Key(), seen) || hasInterface(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasInterface(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typeName is t as Go's %T writes it.
+func (p *goPrinter) typeName(t reflect.Type) string {
+	if u, ok := p.user(t); ok && u.name != "" {
+		return u.name
+	}
+	if t.Name() != "" {
+		return t.String()
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return "*" + p.typeName(t.Elem())
+	case reflect.Slice:
+		return "[]" + p.typeName(t.Elem())
+	case reflect.Array:
+		return "[" + strconv.Itoa(t.Len()) + "]" + p.typeName(t.Elem())
+	case reflect.Map:
+		return "map[" + p.typeName(t.Key()) + "]" + p.typeName(t.Elem())
+	case reflect.Chan:
+		return strings.TrimSuffix(t.String(), t.Elem().String()) + p.typeName(t.Elem())
+	case reflect.Struct:
+		u, _ := p.user(t)
+		var fs []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name := f.Name
+			if u != nil {
+				name = u.fields[i]
+			}
+			if f.Anonymous {
+				fs = append(fs, p.typeName(f.Type))
+			} else {
+				fs = append(fs, name+" "+p.typeName(f.Type))
+			}
+		}
+		if len(fs) == 0 {
+			return "struct {}"
+		}
+		return "struct { " + strings.Join(fs, "; ") + " }"
+	}
+	return t.String()
+}
+
+// value writes v as fmt's %+v (plus) or %#v (sharp) would if its types were
+// compiled; depth is 0 for the argument itself.
+func (p *goPrinter) value(b *strings.Builder, v reflect.Value, plus, sharp bool, depth int) {
+	verb := "%v"
+	switch {
+	case sharp:
+		verb = "%#v"
+	case plus:
+		verb = "%+v"
+	}
+	if !v.IsValid() {
+		b.WriteString("<nil>")
+		return
+	}
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			if sharp {
+				b.WriteString(p.typeName(v.Type()) + "(nil)")
+			} else {
+				b.WriteString("<nil>")
+			}
+			return
+		}
+		v = v.Elem()
+	}
+	if !p.holds(v) || !v.CanInterface() {
+		if v.CanInterface() {
+			fmt.Fprintf(b, verb, v.Interface())
+		} else {
+			fmt.Fprintf(b, verb, v)
+		}
+		return
+	}
+	t := v.Type()
+	sep := " "
+	if sharp {
+		sep = ", "
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		u, _ := p.user(t)
+		if sharp {
+			b.WriteString(p.typeName(t))
+		}
+		b.WriteByte('{')
+		for i := range t.NumField() {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			if plus || sharp {
+				b.WriteString(u.fields[i] + ":")
+			}
+			p.value(b, v.Field(i), plus, sharp, depth+1)
+		}
+		b.WriteByte('}')
+	case reflect.Pointer:
+		switch {
+		case v.IsNil() && sharp:
+			b.WriteString("(" + p.typeName(t) + ")(nil)")
+		case v.IsNil():
+			b.WriteString("<nil>")
+		case depth == 0 && composite(t.Elem().Kind()):
+			b.WriteByte('&')
+			p.value(b, v.Elem(), plus, sharp, depth+1)
+		case sharp:
+			fmt.Fprintf(b, "(%s)(%#x)", p.typeName(t), v.Pointer())
+		default:
+			fmt.Fprintf(b, "%#x", v.Pointer())
+		}
+	case reflect.Slice, reflect.Array:
+		if sharp {
+			if t.Kind() == reflect.Slice && v.IsNil() {
+				b.WriteString(p.typeName(t) + "(nil)")
+				return
+			}
+			b.WriteString(p.typeName(t) + "{")
+		} else {
+			b.WriteByte('[')
+		}
+		for i := range v.Len() {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			p.value(b, v.Index(i), plus, sharp, depth+1)
+		}
+		if sharp {
+			b.WriteByte('}')
+		} else {
+			b.WriteByte(']')
+		}
+	case reflect.Map:
+		if sharp {
+			if v.IsNil() {
+				b.WriteString(p.typeName(t) + "(nil)")
+				return
+			}
+			b.WriteString(p.typeName(t) + "{")
+		} else {
+			b.WriteString("map[")
+		}
+		keys := v.MapKeys()
+		sort.SliceStable(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			p.value(b, k, plus, sharp, depth+1)
+			b.WriteByte(':')
+			p.value(b, v.MapIndex(k), plus, sharp, depth+1)
+		}
+		if sharp {
+			b.WriteByte('}')
+		} else {
+			b.WriteByte(']')
+		}
+	default:
+		fmt.Fprintf(b, verb, v.Interface())
+	}
+}
+
+// composite reports whether fmt prints a pointer to a value of kind k at
+// the top as & and the value.
+func composite(k reflect.Kind) bool {
+	return k == reflect.Struct || k == reflect.Array || k == reflect.Slice || k == reflect.Map
+}
+
+// keyLess orders map keys of the kinds fmt sorts by value.
+func keyLess(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() < b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return a.Uint() < b.Uint()
+	case reflect.Float32, reflect.Float64:
+		return a.Float() < b.Float()
+	case reflect.String:
+		return a.String() < b.String()
+	case reflect.Bool:
+		return !a.Bool() && b.Bool()
+	}
+	return false
+}

@@ -1,0 +1,53 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestFmtOfInterpretedTypes: %T, %+v and %#v of values of the user's
+// struct types print what compiled Go prints (the wants are the output of
+// the same program under go run), not yaegi's struct { ... } and X-prefixed
+// field names.
+func TestFmtOfInterpretedTypes(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type P struct{ Name string; age int }\ntype Q struct { P; xs []int; m map[string]P; pp *P }"},
+		{cell: "type R struct{ n int }\nfunc (r *R) String() string { return \"R!\" }"},
+		{cell: "p := P{\"ann\", 3}\nq := Q{P: p, xs: []int{1}, m: map[string]P{\"b\": p, \"a\": {}}}"},
+	})
+	for _, tc := range []struct{ call, want string }{
+		{`fmt.Sprintf("%+v", p)`, `{Name:ann age:3}`},
+		{`fmt.Sprintf("%#v", p)`, `main.P{Name:"ann", age:3}`},
+		{`fmt.Sprintf("%T", p)`, `main.P`},
+		{`fmt.Sprintf("%T", []*P{&p})`, `[]*main.P`},
+		{`fmt.Sprintf("%+v", &p)`, `&{Name:ann age:3}`},
+		{`fmt.Sprintf("%#v", []P{p})`, `[]main.P{main.P{Name:"ann", age:3}}`},
+		{`fmt.Sprintf("%+v", q)`, `{P:{Name:ann age:3} xs:[1] m:map[a:{Name: age:0} b:{Name:ann age:3}] pp:<nil>}`},
+		{`fmt.Sprintf("%#v", q)`, `main.Q{P:main.P{Name:"ann", age:3}, xs:[]int{1}, m:map[string]main.P{"a":main.P{Name:"", age:0}, "b":main.P{Name:"ann", age:3}}, pp:(*main.P)(nil)}`},
+		{`fmt.Sprintf("%#v %T", &R{2}, &R{2})`, `&main.R{n:2} *main.R`},
+		{`fmt.Sprintf("%5.1f|%T|%d", 1.5, p, 3)`, `  1.5|main.P|3`},
+		{`fmt.Sprintf("%v", p)`, `{ann 3}`},
+		{`fmt.Sprintf("%#v", (*P)(nil))`, `(*main.P)(nil)`},
+		{`fmt.Sprintf("%#v", map[int]P(nil))`, `map[int]main.P(nil)`},
+		{`fmt.Errorf("e %+v", p).Error()`, `e {Name:ann age:3}`},
+		{`fmt.Sprintf("%#v", struct{ a []P }{})`, `struct { a []main.P }{a:[]main.P(nil)}`},
+		// inside interfaces
+		{`fmt.Sprintf("%+v", []any{p, 1})`, `[{Name:ann age:3} 1]`},
+		{`fmt.Sprintf("%#v", []any{p, 1})`, `[]interface {}{main.P{Name:"ann", age:3}, 1}`},
+		{`fmt.Sprintf("%#v", map[string]any{"b": p})`, `map[string]interface {}{"b":main.P{Name:"ann", age:3}}`},
+		{`fmt.Sprintf("%+v", struct{ X any }{p})`, `{X:{Name:ann age:3}}`},
+		{`fmt.Sprintf("%+v %T", any(p), any(p))`, `{Name:ann age:3} main.P`},
+		{`fmt.Sprintf("%+v", []any{1, "a", nil})`, `[1 a <nil>]`},
+	} {
+		before := len(out.String())
+		if _, err := s.Eval(context.Background(), "fmt.Println("+tc.call+")"); err != nil {
+			t.Errorf("%s: %v", tc.call, err)
+			continue
+		}
+		if got := strings.TrimSuffix(out.String()[before:], "\n"); got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.call, got, tc.want)
+		}
+	}
+}
