@@ -11,8 +11,8 @@ MNIST_DIR=$(go run ./bench/mnistdir)
 # OpenBLAS: the fastest kernel this CPU runs (Haswell = AVX2+FMA; SkylakeX needs
 # AVX-512), or Haswell when NNLAB_GEMM=avx2 holds nnlab to AVX2 too, so that
 # the comparison is AVX2 against AVX2.
-# NNLAB_TORCH_CORE=Haswell|SkylakeX|... sets it (on AMD Zen 4, whose 512-bit
-# FMAs run at half rate, Haswell's kernels are the faster for the CNN).
+# NNLAB_TORCH_CORE=Haswell|SkylakeX|... sets it: on AMD Zen 4, whose 512-bit
+# FMAs run at half rate, Haswell's kernels were as fast for the CNN or faster.
 if grep -q avx512f /proc/cpuinfo && [ "${NNLAB_GEMM:-}" != avx2 ]; then core=SkylakeX; else core=Haswell; fi
 core=${NNLAB_TORCH_CORE:-$core}
 torch_env=(env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads)
