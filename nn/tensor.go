@@ -39,22 +39,26 @@ func (d DType) String() string {
 
 // NewTensor returns a tensor of the given shape holding data (not copied).
 // A nil data allocates zeros. It panics if len(data) does not match the shape.
-func NewTensor(data []float32, shape ...int) *Tensor {
+func NewTensor(data []float32, shape ...int) *Tensor { return newTensor("NewTensor", data, shape) }
+
+// Zeros returns a tensor of zeros with the given shape.
+func Zeros(shape ...int) *Tensor { return newTensor("Zeros", nil, shape) }
+
+// newTensor is NewTensor, with op naming the function the user called in
+// its errors.
+func newTensor(op string, data []float32, shape []int) *Tensor {
 	if data == nil {
-		data = newFloats("NewTensor", shape)
+		data = newFloats(op, shape)
 	}
 	n := numElements(shape)
 	if n < 0 {
-		panic(&Error{Op: "NewTensor", Msg: fmt.Sprintf("shape %v has a negative dimension or too many elements", shape)})
+		panic(&Error{Op: op, Msg: fmt.Sprintf("shape %v has a negative dimension or too many elements", shape)})
 	}
 	if len(data) != n {
-		panic(&Error{Op: "NewTensor", Msg: fmt.Sprintf("%d values do not fill shape %v (%d)", len(data), shape, n)})
+		panic(&Error{Op: op, Msg: fmt.Sprintf("%d values do not fill shape %v (%d)", len(data), shape, n)})
 	}
 	return &Tensor{shape: append([]int(nil), shape...), data: data}
 }
-
-// Zeros returns a tensor of zeros with the given shape.
-func Zeros(shape ...int) *Tensor { return NewTensor(nil, shape...) }
 
 // Scalar returns a 0-dimensional tensor holding v.
 func Scalar(v float64) *Tensor { return &Tensor{shape: []int{}, data: []float32{float32(v)}} }
