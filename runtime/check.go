@@ -399,7 +399,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
-			if !parallelAssign(n) && !parallelDefine(n) {
+			if !parallelAssign(n, token.ASSIGN) && !parallelAssign(n, token.DEFINE) {
 				break
 			}
 			iface, raw := false, false

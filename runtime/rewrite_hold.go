@@ -131,24 +131,11 @@ func contextTyped(e ast.Expr) bool {
 	return false
 }
 
-// parallelAssign reports whether as is a, b = x, y: two or more names
-// (or _) assigned as many values.
-func parallelAssign(as *ast.AssignStmt) bool {
-	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
-		return false
-	}
-	for _, l := range as.Lhs {
-		if _, ok := l.(*ast.Ident); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// parallelDefine reports whether as is a, b := x, y: two or more names
-// declared with as many values.
-func parallelDefine(as *ast.AssignStmt) bool {
-	if as.Tok != token.DEFINE || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+// parallelAssign reports whether as is a, b = x, y (tok token.ASSIGN) or
+// a, b := x, y (token.DEFINE): two or more names (or _) given as many
+// values.
+func parallelAssign(as *ast.AssignStmt, tok token.Token) bool {
+	if as.Tok != tok || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
 		return false
 	}
 	for _, l := range as.Lhs {
@@ -164,7 +151,7 @@ func parallelDefine(as *ast.AssignStmt) bool {
 // which yaegi makes wrongly like a, b = x, y (see splitAssign); in a
 // function it declares well.
 func (r *rewriter) ifaceDefine(as *ast.AssignStmt) bool {
-	if r.ck == nil || !parallelDefine(as) {
+	if r.ck == nil || !parallelAssign(as, token.DEFINE) {
 		return false
 	}
 	p := r.pos(as.Pos())

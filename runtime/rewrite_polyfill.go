@@ -145,7 +145,7 @@ func (r *rewriter) splitAssigns(list []ast.Stmt, top bool) {
 // ifaceAssign reports whether the check found as assigning an interface
 // in parallel.
 func (r *rewriter) ifaceAssign(as *ast.AssignStmt) bool {
-	if r.ck == nil || !parallelAssign(as) {
+	if r.ck == nil || !parallelAssign(as, token.ASSIGN) {
 		return false
 	}
 	p := r.pos(as.Pos())
