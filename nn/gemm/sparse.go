@@ -164,11 +164,13 @@ const fromDenseMinPart = 1 << 17
 // share of the nonzeros makes the call start again on one goroutine, so
 // that the result and the limit are those of FromDense.
 func (s *CSR) FromDenseThreads(threads, m, k int, a []float32, lda int, maxNNZ int) bool {
+	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
+		panic(fmt.Sprintf("gemm: CSR.FromDense: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
+	}
 	if threads <= 0 {
 		threads = Threads()
 	}
-	t := min(threads, m*k/fromDenseMinPart, m)
-	if t > 1 && k > 0 && len(a) >= need(m, k, lda) && lda >= k {
+	if t := min(threads, m*k/fromDenseMinPart, m); t > 1 {
 		s.setShape(m, k)
 		if ok, done := s.fromDenseParts(t, m, k, a, lda, maxNNZ); done {
 			return ok
@@ -259,9 +261,6 @@ func (s *CSR) scanRows(a []float32, lda, r0, r1, q, limit int) (end int, ok bool
 
 // fromDense is FromDense on one goroutine.
 func (s *CSR) fromDense(m, k int, a []float32, lda int, maxNNZ int) bool {
-	if m < 0 || k < 0 || lda < max(k, 1) || len(a) < need(m, k, lda) {
-		panic(fmt.Sprintf("gemm: CSR.FromDense: %d×%d matrix with stride %d in %d floats", m, k, lda, len(a)))
-	}
 	s.setShape(m, k)
 	if k == 0 {
 		clear(s.bounds)
@@ -578,9 +577,7 @@ func (j *spJob) runG(p spPart, ws *workspace) bool {
 		// D's rows are often 2 KiB apart and would evict each other
 		// from L1 (see run); packed, the slab is read from L1 or L2.
 		panel := ws.b[:m*spCols]
-		for r := range m {
-			copy(panel[r*spCols:(r+1)*spCols], j.b[r*j.ldb+c0:])
-		}
+		j.packPanel(panel, m, c0, spCols)
 		for i0 := p.r0; i0 < p.r1; {
 			if j.interrupted() {
 				return false
@@ -814,7 +811,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 		if packOnce {
 			ws.ensure(0, k*(full-p.c0))
 			for c0 := p.c0; c0 < full; c0 += spCols {
-				j.packPanel(ws.b[k*(c0-p.c0):], c0, min(spCols, full-c0))
+				j.packPanel(ws.b[k*(c0-p.c0):], k, c0, min(spCols, full-c0))
 			}
 		} else {
 			ws.ensure(0, k*spCols)
@@ -836,7 +833,7 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 				panel = ws.b[k*(c0-p.c0) : k*(c0-p.c0+w)]
 			} else {
 				panel = ws.b[:k*w]
-				j.packPanel(panel, c0, w)
+				j.packPanel(panel, k, c0, w)
 			}
 			// A few rows of C at a time stay in L1 while they
 			// meet each chunk of the panel, loaded from L2 once
@@ -878,10 +875,10 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 	return true
 }
 
-// packPanel copies columns c0..c0+w of B's k rows into panel, w floats a
-// row.
-func (j *spJob) packPanel(panel []float32, c0, w int) {
-	for i := range j.s.cols {
+// packPanel copies columns c0..c0+w of the first rows rows of the job's
+// dense operand (B, or SparseTMul's D) into panel, w floats a row.
+func (j *spJob) packPanel(panel []float32, rows, c0, w int) {
+	for i := range rows {
 		copy(panel[i*w:(i+1)*w], j.b[i*j.ldb+c0:])
 	}
 }
