@@ -95,6 +95,9 @@ type exec struct {
 	// is the consumer whose gradient buffer this op's is (see plan.fuse).
 	passGrad bool
 	gradOf   *exec
+	// deferWeightGrad tells a matmul to leave its right operand's gradient
+	// to a fusedUpdate this step.
+	deferWeightGrad bool
 	// reluMask tells a max-pooling op that it also does the backward of
 	// the ReLU before it: it passes gradient only where its output > 0.
 	reluMask bool

@@ -93,6 +93,9 @@ func (o matmulOp) backward(e *exec) {
 	}
 	if gb := e.inGrad[1]; gb != nil {
 		if st := e.state.(*matmulState); st.sparse {
+			if e.deferWeightGrad {
+				return // computed after the checks, by a fusedUpdate
+			}
 			sparseTMul(e.stop, &st.csr, n, g, accumulate(e, 1), gb.data)
 			return
 		}

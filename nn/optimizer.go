@@ -19,8 +19,14 @@ type Optimizer interface {
 	// SetRate sets the learning rate; the next training step uses it.
 	SetRate(lr float64)
 	// update applies one step to value given its gradient; slots holds the
-	// optimizer's per-variable state in the session; t counts steps from 1.
-	update(value, grad []float32, slots *[2][]float32, t int)
+	// optimizer's per-variable state in the session (made by initSlots),
+	// for value's elements alone; t counts steps from 1. The update is
+	// element by element, so a variable may be updated a block at a time
+	// (see fusedUpdate).
+	update(value, grad []float32, slots [2][]float32, t int)
+	// initSlots allocates the per-variable state of an n-element variable
+	// that update needs, if slots lacks it.
+	initSlots(slots *[2][]float32, n int)
 	// check returns what is wrong with the hyperparameters for step t
 	// ("" if nothing): a value that is not finite, or one that makes the
 	// step size infinite.
@@ -59,6 +65,9 @@ func checkStep(tp *trainPlan, t int) {
 func checkGradients(p *plan, tp *trainPlan, t int) {
 	for _, i := range tp.vars {
 		e := p.execs[i]
+		if tp.fusedActive(e) {
+			continue // sure to pass: see fusedUpdate.bounded
+		}
 		if j := badGrad(e.grad.data[:len(e.out.data)]); j >= 0 {
 			panic(&Error{Op: tp.node.name, Msg: fmt.Sprintf("step %d refused: the gradient of %q is %v at element %d, not finite or too large to apply; lower the learning rate or check the inputs (the variables are unchanged)", t, e.node.name, e.grad.data[j], j)})
 		}
@@ -131,10 +140,13 @@ func (a *Adam) check(t int) string {
 	return ""
 }
 
-func (a *Adam) update(w, g []float32, slots *[2][]float32, t int) {
+func (a *Adam) initSlots(slots *[2][]float32, n int) {
 	if slots[0] == nil {
-		slots[0], slots[1] = make([]float32, len(w)), make([]float32, len(w))
+		slots[0], slots[1] = make([]float32, n), make([]float32, n)
 	}
+}
+
+func (a *Adam) update(w, g []float32, slots [2][]float32, t int) {
 	lr := a.stepSize(t)
 	vec.Adam(w, g, slots[0], slots[1], float32(lr), float32(a.Beta1), float32(a.Beta2), float32(a.Epsilon))
 }
@@ -161,7 +173,9 @@ func (o *GradientDescent) check(int) string {
 	return ""
 }
 
-func (o *GradientDescent) update(w, g []float32, _ *[2][]float32, _ int) {
+func (o *GradientDescent) initSlots(*[2][]float32, int) {}
+
+func (o *GradientDescent) update(w, g []float32, _ [2][]float32, _ int) {
 	lr := float32(o.LearningRate)
 	for i, gi := range g[:len(w)] {
 		w[i] -= lr * gi
@@ -197,10 +211,13 @@ func (o *Momentum) check(int) string {
 	return ""
 }
 
-func (o *Momentum) update(w, g []float32, slots *[2][]float32, _ int) {
+func (o *Momentum) initSlots(slots *[2][]float32, n int) {
 	if slots[0] == nil {
-		slots[0] = make([]float32, len(w))
+		slots[0] = make([]float32, n)
 	}
+}
+
+func (o *Momentum) update(w, g []float32, slots [2][]float32, _ int) {
 	acc := slots[0][:len(w)]
 	lr, mu := float32(o.LearningRate), float32(o.Momentum)
 	for i, gi := range g[:len(w)] {

@@ -269,6 +269,18 @@ type trainPlan struct {
 	vars     []int     // execs of the variables updated
 	grads    []*Tensor // all gradient buffers
 	clear    []*Tensor // those zeroed before each step (the others are overwritten)
+	fused    []*fusedUpdate
+}
+
+// fusedActive reports whether variable exec e is updated by a fused
+// product this step (and so is neither checked nor updated on its own).
+func (tp *trainPlan) fusedActive(e *exec) bool {
+	for _, f := range tp.fused {
+		if f.active && f.v == e {
+			return true
+		}
+	}
+	return false
 }
 
 const maxPlans = 16
@@ -454,6 +466,7 @@ func (s *Session) buildTrain(p *plan, n *Node) *trainPlan {
 			tp.clear = append(tp.clear, g)
 		}
 	}
+	tp.fused = fusedUpdates(p, tp, contributors)
 	return tp
 }
 
@@ -501,27 +514,49 @@ func (s *Session) trainStep(p *plan, tp *trainPlan) {
 	}
 	checkStep(tp, s.steps[tp.node]+1)
 	loss.grad.data[0] = 1
+	for _, f := range tp.fused {
+		f.begin()
+	}
 	for _, i := range tp.backward {
 		s.checkStop()
 		p.execs[i].node.op.backward(p.execs[i])
+	}
+	for _, f := range tp.fused {
+		f.settle()
 	}
 	s.checkStop()
 	checkGradients(p, tp, s.steps[tp.node]+1)
 	// From here on the step completes: variables and slots change together.
 	s.steps[tp.node]++
 	t := s.steps[tp.node]
+	opt := tp.node.train.opt
+	for _, f := range tp.fused {
+		if f.active {
+			f.run(opt, s.slotsOf(f.v.node), t)
+		}
+	}
 	// tp.vars is in the order backward finished their gradients, which
 	// checkGradients has just read in that order: updating the last first
 	// finds its gradient (the first layer's, the largest) still in cache.
 	for _, i := range slices.Backward(tp.vars) {
 		e := p.execs[i]
-		sl := s.slots[e.node]
-		if sl == nil {
-			sl = new([2][]float32)
-			s.slots[e.node] = sl
+		if tp.fusedActive(e) {
+			continue
 		}
-		tp.node.train.opt.update(e.out.data, e.grad.data, sl, t)
+		sl := s.slotsOf(e.node)
+		opt.initSlots(sl, len(e.out.data))
+		opt.update(e.out.data, e.grad.data, *sl, t)
 	}
+}
+
+// slotsOf returns the optimizer state of variable v, creating it empty.
+func (s *Session) slotsOf(v *Node) *[2][]float32 {
+	sl := s.slots[v]
+	if sl == nil {
+		sl = new([2][]float32)
+		s.slots[v] = sl
+	}
+	return sl
 }
 
 // initVariables (re)sets every variable of the graph to its initial value,

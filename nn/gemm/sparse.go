@@ -55,6 +55,9 @@ func (s *CSR) Cols() int { return s.cols }
 // NNZ returns the number of stored (nonzero) values.
 func (s *CSR) NNZ() int { return s.nnz }
 
+// Values returns the stored values, row by row, for reading only.
+func (s *CSR) Values() []float32 { return s.val[:s.nnz] }
+
 // span returns where row r's entries start and end.
 func (s *CSR) span(r int) (int32, int32) {
 	return s.bounds[r*s.stride], s.bounds[r*s.stride+s.chunks]
@@ -486,6 +489,84 @@ func SparseTMulThreads(threads int, s *CSR, n int, d []float32, ldd int, beta fl
 	return ok
 }
 
+// SparseTMulBlocks computes C = Sᵀ·D as SparseTMul does with beta 0, but
+// hands C over a block of rows at a time instead of storing it: for each
+// block of rows [i0, i1) it calls use(i0, i1, blk), where blk holds those
+// rows of C (row-major, stride n) until use returns. This lets a training
+// step apply each block of a weight gradient to the weights while it is
+// in cache, so that the gradient never goes to memory. use runs on the
+// goroutine that computed the block, concurrently with other blocks. The
+// values are bit for bit those SparseTMul stores.
+//
+// It does the work only for a short, wide S (a batch of images: see
+// spGatherMaxRows) and a product of at most BlockedMaxMACs multiply-adds,
+// which it cannot be stopped in the middle of; otherwise it returns false
+// without calling use.
+func SparseTMulBlocks(threads int, s *CSR, n int, d []float32, ldd int, use func(i0, i1 int, blk []float32)) bool {
+	m, k := s.rows, s.cols
+	if n < 0 || ldd < max(n, 1) || len(d) < need(m, n, ldd) {
+		panic(fmt.Sprintf("gemm: SparseTMulBlocks: (%d×%d sparse)ᵀ · %d×%d (ldd %d, %d floats)", m, k, m, n, ldd, len(d)))
+	}
+	if !CanSparseTMulBlocks(s, n) {
+		return false
+	}
+	if k == 0 || n == 0 {
+		return true
+	}
+	j, t := newSpJob(threads, true, s, n, d, ldd, 0, nil, n, nil)
+	s.transpose(t)
+	j.gather, j.use = true, use
+	j.rowParts(t, k, s.tPtr, 1)
+	j.Share(j, len(j.parts)-1)
+	j.s, j.b, j.gather, j.trans, j.use = nil, nil, false, false, nil
+	spJobPool.Put(j)
+	return true
+}
+
+// CanSparseTMulBlocks reports whether SparseTMulBlocks does the work for
+// s and n columns of D.
+func CanSparseTMulBlocks(s *CSR, n int) bool {
+	return s.rows <= spGatherMaxRows && s.chunks > 1 && s.nnz*n <= BlockedMaxMACs
+}
+
+// BlockedMaxMACs is the most multiply-adds of a SparseTMulBlocks call (a
+// few tens of milliseconds at most), since it cannot be interrupted.
+const BlockedMaxMACs = 1 << 27
+
+// spBlockFloats is about the size of the blocks of C that SparseTMulBlocks
+// hands over (32 KiB): small enough to stay in L1 or L2 until used.
+const spBlockFloats = 8192
+
+// runB computes one part of a SparseTMulBlocks: all of D's slabs are
+// packed first, then each block of rows of C is summed slab by slab
+// (exactly as in runG) and handed to j.use.
+func (j *spJob) runB(p spPart, ws *workspace) {
+	s, n := j.s, j.n
+	m := s.rows
+	full, _ := j.slabs(p, gatherKernel != nil, false)
+	rows := max(1, spBlockFloats/n)
+	ws.ensure(rows*n, m*full+max(n-full, 0))
+	for c0 := 0; c0 < full; c0 += spCols {
+		j.packPanel(ws.b[m*c0:m*(c0+spCols)], m, c0, spCols)
+	}
+	acc := ws.b[m*full:]
+	for i0 := p.r0; i0 < p.r1; i0 += rows {
+		i1 := min(i0+rows, p.r1)
+		blk := ws.a[:(i1-i0)*n]
+		for c0 := 0; c0 < full; c0 += spCols {
+			gatherKernel(i1-i0, &s.tPtr[i0], &s.tEnt[0], &ws.b[m*c0], spCols, &blk[c0], n, 0)
+		}
+		if full < n {
+			for i := i0; i < i1; i++ {
+				q0, q1 := s.tPtr[i], s.tPtr[i+1]
+				row := blk[(i-i0)*n : (i-i0+1)*n]
+				gatherRowGeneric(s.tEnt[q0:q1], j.b[full:], j.ldb, row[full:], acc[:n-full], 0)
+			}
+		}
+		j.use(i0, i1, blk)
+	}
+}
+
 // spGatherMaxRows is the most rows of S for which SparseTMul reads S by
 // column (gatherParts), if S has more columns than one panel chunk: each
 // row of C is then summed in registers from its nonzeros' rows of a
@@ -758,6 +839,7 @@ type spJob struct {
 	trans       bool // SparseTMul: b holds D
 	gather      bool // SparseTMul reads S by column (runG)
 	ep          *Epilogue
+	use         func(i0, i1 int, blk []float32) // SparseTMulBlocks (runB)
 	parts       []spPart
 	next        atomic.Int32
 	parallel.Stopper
@@ -780,8 +862,10 @@ func (j *spJob) Work() {
 		if i >= len(j.parts) {
 			break
 		}
-		var ok bool
+		ok := true
 		switch {
+		case j.use != nil:
+			j.runB(j.parts[i], ws)
 		case j.gather:
 			ok = j.runG(j.parts[i], ws)
 		case j.trans:

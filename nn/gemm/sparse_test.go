@@ -374,3 +374,64 @@ func TestTranspose(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseTMulBlocks checks that the blocks handed over are, bit for
+// bit, the rows SparseTMul stores, each row exactly once, for every kernel
+// set and thread count, on widths around the 64-column slabs; and that it
+// declines the shapes it does not handle.
+func TestSparseTMulBlocks(t *testing.T) {
+	shapes := [][3]int{ // rows of S, n, columns of S
+		{128, 512, 784}, {128, 10, 784}, {5, 64, 200}, {37, 100, 300}, {200, 130, 1000}, {1, 1, 130},
+	}
+	for _, kern := range testKernels {
+		for _, threads := range []int{1, 2} {
+			for _, sh := range shapes {
+				m, n, k := sh[0], sh[1], sh[2]
+				t.Run(fmt.Sprintf("%s/threads=%d/%dx%dx%d", kern, threads, m, n, k), func(t *testing.T) {
+					useKernel(t, kern)
+					useThreads(t, threads)
+					r := rand.New(rand.NewPCG(uint64(m+n+k), 3))
+					var s CSR
+					s.FromDense(m, k, sparseSlice(r, m*k, 0.2), k, m*k)
+					ldd := n + 5
+					d := randSlice(r, m*ldd)
+					want := make([]float32, k*n)
+					SparseTMulThreads(threads, &s, n, d, ldd, 0, want, n, nil)
+					got := make([]float32, k*n)
+					var seen []atomic.Int32 = make([]atomic.Int32, k)
+					ok := SparseTMulBlocks(threads, &s, n, d, ldd, func(i0, i1 int, blk []float32) {
+						if len(blk) != (i1-i0)*n {
+							t.Errorf("block [%d,%d) has %d floats, want %d", i0, i1, len(blk), (i1-i0)*n)
+							return
+						}
+						for i := i0; i < i1; i++ {
+							seen[i].Add(1)
+						}
+						copy(got[i0*n:i1*n], blk)
+					})
+					if !ok {
+						t.Fatal("SparseTMulBlocks declined a short, wide S")
+					}
+					for i := range seen {
+						if c := seen[i].Load(); c != 1 {
+							t.Fatalf("row %d handed over %d times", i, c)
+						}
+					}
+					for i := range want {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("element (%d,%d): %v, SparseTMul stores %v", i/n, i%n, got[i], want[i])
+						}
+					}
+				})
+			}
+		}
+	}
+	var s CSR
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, sh := range [][2]int{{spGatherMaxRows + 1, 200}, {64, 20}} { // tall; narrow (one chunk)
+		s.FromDense(sh[0], sh[1], sparseSlice(r, sh[0]*sh[1], 0.2), sh[1], sh[0]*sh[1])
+		if SparseTMulBlocks(1, &s, 8, make([]float32, sh[0]*8), 8, func(int, int, []float32) { t.Error("use called") }) {
+			t.Errorf("%d×%d S: SparseTMulBlocks did the work, want false", sh[0], sh[1])
+		}
+	}
+}
