@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/nnlab/nnlab/nn/vec"
 
 	"github.com/nnlab/nnlab/nn/gemm"
 	"github.com/nnlab/nnlab/nn/internal/parallel"
@@ -217,72 +218,113 @@ func (p *convPlan) block(part int) (lo, hi int) {
 // im2col writes the patches of images [n0, n0+nb) of x into cols, one row
 // per output pixel and, within a row, the window's pixels in (ky, kx, c)
 // order (the filter's layout), zeros where the window hangs over the edge.
+// A run of windows inside the image is copied by one vec.CopyBlocks call.
 func (g *geom) im2col(cols, x []float32, n0, nb int) {
 	k := g.kh * g.kw * g.c
-	rowLen := g.kw * g.c
+	oxa, oxb := g.inside()
 	i := 0
 	for n := n0; n < n0+nb; n++ {
 		img := x[n*g.h*g.w*g.c : (n+1)*g.h*g.w*g.c]
 		for oy := 0; oy < g.oh; oy++ {
 			y0 := oy*g.sy - g.padT
+			a, b := g.ow, g.ow // the run of windows inside the image
+			if y0 >= 0 && y0+g.kh <= g.h {
+				a, b = oxa, oxb
+			}
 			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.sx - g.padL
-				kx0, kx1 := span(x0, g.kw, g.w)
-				row := cols[i*k : (i+1)*k]
-				i++
-				for ky := 0; ky < g.kh; ky++ {
-					dst := row[ky*rowLen : (ky+1)*rowLen]
-					y := y0 + ky
-					if y < 0 || y >= g.h {
-						clear(dst)
-						continue
-					}
-					// The window's row is contiguous in the image.
-					if kx0 > 0 {
-						clear(dst[:kx0*g.c])
-					}
-					d, src := dst[kx0*g.c:kx1*g.c], img[(y*g.w+x0+kx0)*g.c:]
-					if len(d) <= 16 {
-						// A few channels (a first layer): a call of
-						// memmove per window row costs more than
-						// the copy.
-						for t := range d {
-							d[t] = src[t]
-						}
-					} else {
-						copy(d, src)
-					}
-					if kx1 < g.kw {
-						clear(dst[kx1*g.c:])
-					}
+				if ox == a && b > a {
+					x0 := ox*g.sx - g.padL
+					vec.CopyBlocks(cols[i*k:(i+b-a)*k], img[(y0*g.w+x0)*g.c:], b-a, g.kh, g.kw*g.c, g.sx*g.c, g.w*g.c)
+					i += b - a
+					ox = b - 1
+					continue
 				}
+				g.patch(cols[i*k:(i+1)*k], img, y0, ox*g.sx-g.padL)
+				i++
 			}
 		}
 	}
 }
 
+// inside returns the output columns [oxa, oxb) whose windows lie within
+// the image's width.
+func (g *geom) inside() (oxa, oxb int) {
+	oxa = (g.padL + g.sx - 1) / g.sx
+	if g.w+g.padL >= g.kw {
+		oxb = min(g.ow, (g.w+g.padL-g.kw)/g.sx+1)
+	}
+	return oxa, max(oxa, oxb)
+}
+
+// patch writes the window at (y0, x0) of img into row.
+func (g *geom) patch(row, img []float32, y0, x0 int) {
+	rowLen := g.kw * g.c
+	kx0, kx1 := span(x0, g.kw, g.w)
+	for ky := 0; ky < g.kh; ky++ {
+		dst := row[ky*rowLen : (ky+1)*rowLen]
+		y := y0 + ky
+		if y < 0 || y >= g.h {
+			clear(dst)
+			continue
+		}
+		// The window's row is contiguous in the image.
+		if kx0 > 0 {
+			clear(dst[:kx0*g.c])
+		}
+		d, src := dst[kx0*g.c:kx1*g.c], img[(y*g.w+x0+kx0)*g.c:]
+		if len(d) <= 16 {
+			// A few channels (a first layer): a call of memmove per
+			// window row costs more than the copy.
+			for t := range d {
+				d[t] = src[t]
+			}
+		} else {
+			copy(d, src)
+		}
+		if kx1 < g.kw {
+			clear(dst[kx1*g.c:])
+		}
+	}
+}
+
 // col2im adds the patch gradients cols of images [n0, n0+nb) back into the
-// image gradient dx: the transpose of im2col.
+// image gradient dx: the transpose of im2col, window after window (they
+// overlap), a run of windows inside the image by one vec.AddBlocks call.
 func (g *geom) col2im(dx, cols []float32, n0, nb int) {
 	k := g.kh * g.kw * g.c
-	rowLen := g.kw * g.c
+	oxa, oxb := g.inside()
 	i := 0
 	for n := n0; n < n0+nb; n++ {
 		img := dx[n*g.h*g.w*g.c : (n+1)*g.h*g.w*g.c]
 		for oy := 0; oy < g.oh; oy++ {
 			y0 := oy*g.sy - g.padT
-			ky0, ky1 := span(y0, g.kh, g.h)
+			a, b := g.ow, g.ow
+			if y0 >= 0 && y0+g.kh <= g.h {
+				a, b = oxa, oxb
+			}
 			for ox := 0; ox < g.ow; ox++ {
-				x0 := ox*g.sx - g.padL
-				kx0, kx1 := span(x0, g.kw, g.w)
-				row := cols[i*k : (i+1)*k]
-				i++
-				for ky := ky0; ky < ky1; ky++ {
-					src := row[ky*rowLen+kx0*g.c : ky*rowLen+kx1*g.c]
-					accum(img[((y0+ky)*g.w+x0+kx0)*g.c:][:len(src)], src)
+				if ox == a && b > a {
+					x0 := ox*g.sx - g.padL
+					vec.AddBlocks(img[(y0*g.w+x0)*g.c:], cols[i*k:(i+b-a)*k], b-a, g.kh, g.kw*g.c, g.sx*g.c, g.w*g.c)
+					i += b - a
+					ox = b - 1
+					continue
 				}
+				g.unpatch(img, cols[i*k:(i+1)*k], y0, ox*g.sx-g.padL)
+				i++
 			}
 		}
+	}
+}
+
+// unpatch adds row, the gradient of the window at (y0, x0), into img.
+func (g *geom) unpatch(img, row []float32, y0, x0 int) {
+	rowLen := g.kw * g.c
+	ky0, ky1 := span(y0, g.kh, g.h)
+	kx0, kx1 := span(x0, g.kw, g.w)
+	for ky := ky0; ky < ky1; ky++ {
+		src := row[ky*rowLen+kx0*g.c : ky*rowLen+kx1*g.c]
+		accum(img[((y0+ky)*g.w+x0+kx0)*g.c:][:len(src)], src)
 	}
 }
 

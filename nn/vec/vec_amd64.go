@@ -100,3 +100,13 @@ func winogradInAVX2(dst, src *[16][]float32, n int)
 
 //go:noescape
 func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int)
+
+// copyBlocksAVX2 and addBlocksAVX2 are CopyBlocks and AddBlocks for n a
+// multiple of 8 and at least one segment, on YMM registers (also when
+// AVX-512 is in use: the work is moving memory).
+//
+//go:noescape
+func copyBlocksAVX2(dst, src *float32, outer, inner, n, so, si int)
+
+//go:noescape
+func addBlocksAVX2(dst, src *float32, outer, inner, n, do, di int)

@@ -506,3 +506,127 @@ wostore:
 	JLT  woloop
 	VZEROUPPER
 	RET
+
+// func copyBlocksAVX2(dst, src *float32, outer, inner, n, so, si int)
+//
+// CopyBlocks for n a multiple of 8: segment (o, i) of n floats from
+// src + o·so + i·si to dst + (o·inner + i)·n, 32 floats a step then 8.
+TEXT ·copyBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ outer+16(FP), R8
+	MOVQ inner+24(FP), R9
+	MOVQ n+32(FP), R10
+	MOVQ so+40(FP), R11
+	SHLQ $2, R11
+	MOVQ si+48(FP), R12
+	SHLQ $2, R12
+
+cbouter:
+	MOVQ SI, R13
+	MOVQ R9, R14
+
+cbinner:
+	MOVQ R13, AX
+	MOVQ R10, CX
+
+cb32:
+	CMPQ    CX, $32
+	JLT     cb8
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, AX
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JMP     cb32
+
+cb8:
+	TESTQ   CX, CX
+	JEQ     cbnext
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, AX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     cb8
+
+cbnext:
+	ADDQ R12, R13
+	DECQ R14
+	JNE  cbinner
+	ADDQ R11, SI
+	DECQ R8
+	JNE  cbouter
+	VZEROUPPER
+	RET
+
+// func addBlocksAVX2(dst, src *float32, outer, inner, n, do, di int)
+//
+// AddBlocks for n a multiple of 8: dst + o·do + i·di gets the n floats
+// at src + (o·inner + i)·n added, segment after segment (they may
+// overlap), each sum dst + src as in addAVX2.
+TEXT ·addBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ outer+16(FP), R8
+	MOVQ inner+24(FP), R9
+	MOVQ n+32(FP), R10
+	MOVQ do+40(FP), R11
+	SHLQ $2, R11
+	MOVQ di+48(FP), R12
+	SHLQ $2, R12
+
+abouter:
+	MOVQ DI, R13
+	MOVQ R9, R14
+
+abinner:
+	MOVQ R13, AX
+	MOVQ R10, CX
+
+ab32:
+	CMPQ    CX, $32
+	JLT     ab8
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VADDPS  (SI), Y0, Y0
+	VADDPS  32(SI), Y1, Y1
+	VADDPS  64(SI), Y2, Y2
+	VADDPS  96(SI), Y3, Y3
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	ADDQ    $128, AX
+	ADDQ    $128, SI
+	SUBQ    $32, CX
+	JMP     ab32
+
+ab8:
+	TESTQ   CX, CX
+	JEQ     abnext
+	VMOVUPS (AX), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $32, AX
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     ab8
+
+abnext:
+	ADDQ R12, R13
+	DECQ R14
+	JNE  abinner
+	ADDQ R11, DI
+	DECQ R8
+	JNE  abouter
+	VZEROUPPER
+	RET

@@ -501,3 +501,79 @@ wostore:
 	CMP  R2, R3
 	BLT  woloop
 	RET
+
+// func copyBlocksAVX2(dst, src *float32, outer, inner, n, so, si int)
+//
+// CopyBlocks for n a multiple of 8: segment (o, i) of n floats from
+// src + o·so + i·si to dst + (o·inner + i)·n, 8 floats a step.
+TEXT ·copyBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD outer+16(FP), R2
+	MOVD inner+24(FP), R3
+	MOVD n+32(FP), R4
+	MOVD so+40(FP), R5
+	LSL  $2, R5
+	MOVD si+48(FP), R6
+	LSL  $2, R6
+
+cbouter:
+	MOVD R1, R7
+	MOVD R3, R8
+
+cbinner:
+	MOVD R7, R9
+	LSR  $3, R4, R10
+
+cb8:
+	VLD1.P 32(R9), [V0.S4, V1.S4]
+	VST1.P [V0.S4, V1.S4], 32(R0)
+	SUBS   $1, R10
+	BNE    cb8
+	ADD    R6, R7
+	SUBS   $1, R8
+	BNE    cbinner
+	ADD    R5, R1
+	SUBS   $1, R2
+	BNE    cbouter
+	RET
+
+// func addBlocksAVX2(dst, src *float32, outer, inner, n, do, di int)
+//
+// AddBlocks for n a multiple of 8: dst + o·do + i·di gets the n floats at
+// src + (o·inner + i)·n added, segment after segment (they may overlap),
+// each sum dst + src as in addAVX2.
+TEXT ·addBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD outer+16(FP), R2
+	MOVD inner+24(FP), R3
+	MOVD n+32(FP), R4
+	MOVD do+40(FP), R5
+	LSL  $2, R5
+	MOVD di+48(FP), R6
+	LSL  $2, R6
+
+abouter:
+	MOVD R0, R7
+	MOVD R3, R8
+
+abinner:
+	MOVD R7, R9
+	LSR  $3, R4, R10
+
+ab8:
+	VLD1   (R9), [V0.S4, V1.S4]
+	VLD1.P 32(R1), [V4.S4, V5.S4]
+	FADD4(0, 0, 4)
+	FADD4(1, 1, 5)
+	VST1.P [V0.S4, V1.S4], 32(R9)
+	SUBS   $1, R10
+	BNE    ab8
+	ADD    R6, R7
+	SUBS   $1, R8
+	BNE    abinner
+	ADD    R5, R0
+	SUBS   $1, R2
+	BNE    abouter
+	RET

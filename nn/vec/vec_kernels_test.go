@@ -73,6 +73,60 @@ func checkKernels(t *testing.T) {
 			checkBeyond(t, r, n, skew)
 		}
 	}
+	checkBlockKernels(t, r)
+}
+
+// checkBlockKernels compares CopyBlocks and AddBlocks with a loop over the
+// segments, on the patches of 3×3 windows (overlapping segments for the
+// adds), lengths that take the assembly kernels (multiples of 8) and that
+// do not, and special values; nothing past the segments may change.
+func checkBlockKernels(t *testing.T, r *rand.Rand) {
+	t.Helper()
+	for _, c := range []struct{ outer, inner, n, so, si int }{
+		{24, 3, 96, 32, 26 * 32}, // conv2's row of output pixels: windows overlap
+		{1, 1, 8, 0, 0}, {5, 2, 40, 40, 200}, {3, 3, 16, 8, 16}, {2, 4, 64, 0, 0},
+		{7, 3, 3, 1, 28}, {4, 2, 9, 3, 30}, {1, 3, 12, 0, 5}, {0, 3, 8, 8, 8}, {3, 0, 8, 8, 8},
+	} {
+		for _, special := range []bool{false, true} {
+			name := fmt.Sprintf("%d×%d×%d strides %d,%d special=%v", c.outer, c.inner, c.n, c.so, c.si, special)
+			span := 0
+			if c.outer > 0 && c.inner > 0 {
+				span = (c.outer-1)*c.so + (c.inner-1)*c.si + c.n
+			}
+			packed := c.outer * c.inner * c.n
+			strided := testVector(r, span+5, 1, special)
+			dst := testVector(r, packed+5, 3, false)
+			want := clone(dst)
+			for o := range c.outer {
+				for i := range c.inner {
+					copy(want[(o*c.inner+i)*c.n:][:c.n], strided[o*c.so+i*c.si:][:c.n])
+				}
+			}
+			CopyBlocks(dst[:packed], strided[:span], c.outer, c.inner, c.n, c.so, c.si)
+			for i := range want {
+				if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("CopyBlocks %s: dst[%d] = %v, want %v", name, i, dst[i], want[i])
+				}
+			}
+			src := testVector(r, packed, 2, special)
+			acc := clone(strided)
+			wantAcc := clone(strided)
+			for o := range c.outer {
+				for i := range c.inner {
+					d := wantAcc[o*c.so+i*c.si:][:c.n]
+					for k := range d {
+						d[k] += src[(o*c.inner+i)*c.n+k]
+					}
+				}
+			}
+			AddBlocks(acc[:span], src, c.outer, c.inner, c.n, c.so, c.si)
+			for i := range wantAcc {
+				if !sameFloat(acc[i], wantAcc[i]) {
+					t.Fatalf("AddBlocks %s: dst[%d] = %v, want %v", name, i, acc[i], wantAcc[i])
+				}
+			}
+		}
+	}
 }
 
 // checkBeyond plants each value at a few places (first, middle, last, in

@@ -23,3 +23,6 @@ func winogradInAVX2(dst, src *[16][]float32, n int) { panic("unreachable") }
 func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu bool, n int) {
 	panic("unreachable")
 }
+
+func copyBlocksAVX2(dst, src *float32, outer, inner, n, so, si int) { panic("unreachable") }
+func addBlocksAVX2(dst, src *float32, outer, inner, n, do, di int)  { panic("unreachable") }
