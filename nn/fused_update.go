@@ -31,8 +31,8 @@ type fusedUpdate struct {
 	use   func(i0, i1 int, blk []float32) // update, bound once
 }
 
-// fusedEnabled turns fused updates on; NNLAB_FUSED_UPDATE=off turns them off, to
-// compare.
+// fusedEnabled turns fused updates on; NNLAB_FUSED_UPDATE=off turns them
+// off, to compare.
 var fusedEnabled = os.Getenv("NNLAB_FUSED_UPDATE") != "off"
 
 // fusedUpdates finds the variables of tp that fusedUpdate can serve: each

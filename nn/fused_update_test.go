@@ -9,7 +9,7 @@ import (
 	"github.com/nnlab/nnlab/nn/gemm"
 )
 
-// useFused turns fused updates on or off, whatever NNLAB_FUSED says, until
+// useFused turns fused updates on or off, whatever NNLAB_FUSED_UPDATE says, until
 // the test ends. Plans are built with the setting of their first run.
 func useFused(t testing.TB, on bool) {
 	old := fusedEnabled
