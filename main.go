@@ -67,6 +67,9 @@ Environment:
   NNLAB_SPARSE    off: no sparse shortcut in matrix products
   NNLAB_WINOGRAD  off: 3x3 convolutions by im2col only, never Winograd
   NNLAB_FUSE      off: no bias and ReLU fused into the product before them
+  NNLAB_FUSED_UPDATE
+                  off: the first layer's weight gradient is stored and then
+                  applied, not applied block by block as it is made
   MNIST_DIR       where ReadDataSets("") and the tutorial's "MNIST_data/"
                   find the MNIST files (default: the Go module cache)
   GOMODCACHE, GOPATH, HOME

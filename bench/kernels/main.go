@@ -32,7 +32,7 @@ func main() {
 	fmt.Printf("cpu extensions (%s, usable by the OS): %s\n", runtime.GOARCH, strings.Join(ext, " "))
 	fmt.Printf("nnlab gemm kernel: %s\n", gemm.Kernel())
 	fmt.Printf("nnlab vec kernel: %s\n", vec.Kernel())
-	fmt.Printf("nnlab fusion: winograd %s, bias+relu %s\n", onOff("NNLAB_WINOGRAD"), onOff("NNLAB_FUSE"))
+	fmt.Printf("nnlab fusion: winograd %s, bias+relu %s, first-layer update %s\n", onOff("NNLAB_WINOGRAD"), onOff("NNLAB_FUSE"), onOff("NNLAB_FUSED_UPDATE"))
 }
 
 // onOff says whether the switch of environment variable name is on (it is
