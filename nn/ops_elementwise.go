@@ -126,9 +126,7 @@ func (j *biasGradJob) RunPart(part int) {
 	w := j.unit
 	sum := j.partial[part*w : (part+1)*w]
 	clear(sum)
-	for r := lo; r < hi; r += w {
-		vec.Add(sum, sum, j.g[r:r+w])
-	}
+	vec.AddBlocks(sum, j.g[lo:hi], (hi-lo)/w, 1, w, 0, 0) // row after row, in order
 	if j.dx != nil {
 		vec.Add(j.dx[lo:hi], j.dx[lo:hi], j.g[lo:hi])
 	}

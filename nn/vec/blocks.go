@@ -20,15 +20,22 @@ func CopyBlocks(dst, src []float32, outer, inner, n, outerStride, innerStride in
 	}
 	for o := range outer {
 		for i := range inner {
-			s := src[o*outerStride+i*innerStride:][:n]
-			copy(dst[(o*inner+i)*n:][:n], s)
+			s, d := src[o*outerStride+i*innerStride:][:n], dst[(o*inner+i)*n:][:n]
+			if n > 16 {
+				copy(d, s)
+				continue
+			}
+			for t := range d { // a few channels: a memmove call costs more
+				d[t] = s[t]
+			}
 		}
 	}
 }
 
 // AddBlocks adds the packed src to the outer·inner segments of dst, one
-// segment after the other: segments may overlap (neighbouring windows),
-// and each sum is then dst + src in the order of the segments.
+// segment after the other: segments may overlap (neighbouring windows, or
+// strides of 0 to sum rows into one), and each sum is then dst + src in
+// the order of the segments.
 func AddBlocks(dst, src []float32, outer, inner, n, outerStride, innerStride int) {
 	if !checkBlocks(len(src), len(dst), outer, inner, n, outerStride, innerStride) {
 		return
@@ -39,8 +46,14 @@ func AddBlocks(dst, src []float32, outer, inner, n, outerStride, innerStride int
 	}
 	for o := range outer {
 		for i := range inner {
-			d := dst[o*outerStride+i*innerStride:][:n]
-			Add(d, d, src[(o*inner+i)*n:][:n])
+			d, s := dst[o*outerStride+i*innerStride:][:n], src[(o*inner+i)*n:][:n]
+			if n >= 32 {
+				Add(d, d, s)
+				continue
+			}
+			for t, v := range s {
+				d[t] += v
+			}
 		}
 	}
 }

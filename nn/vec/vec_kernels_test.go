@@ -86,6 +86,7 @@ func checkBlockKernels(t *testing.T, r *rand.Rand) {
 		{24, 3, 96, 32, 26 * 32}, // conv2's row of output pixels: windows overlap
 		{1, 1, 8, 0, 0}, {5, 2, 40, 40, 200}, {3, 3, 16, 8, 16}, {2, 4, 64, 0, 0},
 		{7, 3, 3, 1, 28}, {4, 2, 9, 3, 30}, {1, 3, 12, 0, 5}, {0, 3, 8, 8, 8}, {3, 0, 8, 8, 8},
+		{50, 1, 64, 0, 0}, {9, 1, 40, 0, 0}, {6, 1, 10, 0, 0}, // rows summed into one (a bias gradient)
 	} {
 		for _, special := range []bool{false, true} {
 			name := fmt.Sprintf("%d×%d×%d strides %d,%d special=%v", c.outer, c.inner, c.n, c.so, c.si, special)
