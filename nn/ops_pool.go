@@ -208,30 +208,36 @@ func (p poolOp) backwardImages(e *exec, g *geom, n0, n1 int) {
 	gx, grad := e.inGrad[0], e.grad.data
 	c := g.c
 	per := g.oh * g.ow * c
-	if accumulate(e, 0) == 0 {
-		// This op alone fills the buffer: clear these images' part here,
-		// on this core and just before it is written, rather than all of
-		// it before the backward pass.
-		in := g.h * g.w * c
-		clear(gx.data[n0*in : n1*in])
-	}
-	if p.max && e.reluMask {
-		// The ReLU before passes gradient where its output, the value
-		// pooled, is positive (see plan.fuse).
-		idx, out := e.aux[n0*per:n1*per], e.out.data[n0*per:n1*per]
-		for i, gi := range grad[n0*per : n1*per] {
-			if out[i] > 0 {
+	overwrite := accumulate(e, 0) == 0
+	in := g.h * g.w * c
+	if p.max {
+		// Image by image: its part of the buffer (if this op alone fills
+		// it) is cleared on this core just before the scatter adds to it,
+		// while it is in cache.
+		for n := n0; n < n1; n++ {
+			if overwrite {
+				clear(gx.data[n*in : (n+1)*in])
+			}
+			idx, gr := e.aux[n*per:(n+1)*per], grad[n*per:(n+1)*per]
+			if e.reluMask {
+				// The ReLU before passes gradient where its output, the
+				// value pooled, is positive (see plan.fuse).
+				out := e.out.data[n*per : (n+1)*per]
+				for i, gi := range gr {
+					if out[i] > 0 {
+						gx.data[math.Float32bits(idx[i])] += gi
+					}
+				}
+				continue
+			}
+			for i, gi := range gr {
 				gx.data[math.Float32bits(idx[i])] += gi
 			}
 		}
 		return
 	}
-	if p.max {
-		idx := e.aux[n0*per : n1*per]
-		for i, gi := range grad[n0*per : n1*per] {
-			gx.data[math.Float32bits(idx[i])] += gi
-		}
-		return
+	if overwrite {
+		clear(gx.data[n0*in : n1*in])
 	}
 	o := n0 * per
 	for n := n0; n < n1; n++ {
