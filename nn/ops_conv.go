@@ -458,11 +458,8 @@ func (c convOp) backward(e *exec) {
 func (p *convPlan) backwardPart(part int) {
 	lo, hi := p.block(part)
 	cols := p.cols(part)
-	if p.clearGx {
-		in := p.g.h * p.g.w * p.g.c
-		clear(p.gx.data[lo*in : hi*in])
-	}
 	kept := p.kept
+	in := p.g.h * p.g.w * p.g.c
 	for n0 := lo; n0 < hi; n0 += p.nb {
 		b := min(p.nb, hi-n0)
 		m := b * p.rows
@@ -493,14 +490,23 @@ func (p *convPlan) backwardPart(part int) {
 			}
 		}
 		if p.gx != nil {
+			// These images' gradient is cleared (if this op alone fills
+			// it) just before it is added to, while in cache.
+			gx := p.gx.data[n0*in : (n0+b)*in]
 			if p.g.direct() {
-				p.sgemm(mat(m, p.k, p.gx.data[n0*p.rows*p.k:]), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true, Beta: 1})
+				if p.clearGx {
+					clear(gx)
+				}
+				p.sgemm(mat(m, p.k, gx), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true, Beta: 1})
 				continue
 			}
 			if sp != nil {
 				p.sparse(false, sp, p.filterT(), 0, cols)
 			} else {
 				p.sgemm(mat(m, p.k, cols), mat(m, p.cout, d), mat(p.k, p.cout, p.f), gemm.Options{TransB: true})
+			}
+			if p.clearGx {
+				clear(gx)
 			}
 			p.g.col2im(p.gx.data, cols, n0, b)
 		}
