@@ -269,7 +269,7 @@ type trainPlan struct {
 	vars     []int     // execs of the variables updated
 	grads    []*Tensor // all gradient buffers
 	clear    []*Tensor // those zeroed before each step (the others are overwritten)
-	fused    []*fusedUpdate
+	fused    []*fusedUpdate // variables a sparse product may update itself
 }
 
 // fusedActive reports whether variable exec e is updated by a fused
@@ -537,7 +537,8 @@ func (s *Session) trainStep(p *plan, tp *trainPlan) {
 	}
 	// tp.vars is in the order backward finished their gradients, which
 	// checkGradients has just read in that order: updating the last first
-	// finds its gradient (the first layer's, the largest) still in cache.
+	// finds its gradient (the first layer's, the largest, when it is not
+	// fused) still in cache.
 	for _, i := range slices.Backward(tp.vars) {
 		e := p.execs[i]
 		if tp.fusedActive(e) {
