@@ -265,10 +265,10 @@ type plan struct {
 type trainPlan struct {
 	node     *Node
 	loss     int
-	backward []int     // execs in reverse order that need a gradient
-	vars     []int     // execs of the variables updated
-	grads    []*Tensor // all gradient buffers
-	clear    []*Tensor // those zeroed before each step (the others are overwritten)
+	backward []int          // execs in reverse order that need a gradient
+	vars     []int          // execs of the variables updated
+	grads    []*Tensor      // all gradient buffers
+	clear    []*Tensor      // those zeroed before each step (the others are overwritten)
 	fused    []*fusedUpdate // variables a sparse product may update itself
 }
 
