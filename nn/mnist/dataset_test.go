@@ -380,3 +380,55 @@ func TestMissingDirReadsBundledCopy(t *testing.T) {
 		t.Errorf("%d training examples", d.Train.NumExamples)
 	}
 }
+
+// TestNextBatchFromBytes checks that batches read from the files' bytes
+// are, bit for bit, the rows of Images they stand for, on the real
+// training set (where the vector kernels run) and a small one; and that a
+// new tensor assigned to Images is what later batches come from.
+func TestNextBatchFromBytes(t *testing.T) {
+	dir := t.TempDir()
+	writeSmallSet(t, dir, 12, 5, false)
+	small, err := Read(dir, Options{ValidationSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := []*DataSet{small.Train, small.Validation}
+	if real, err := ReadDataSets("", true); err == nil {
+		sets = append(sets, real.Train, real.Test)
+	} else {
+		t.Logf("the real set is not here (%v): the small set only", err)
+	}
+	for _, ds := range sets {
+		if ds.pixels == nil || ds.made != ds.Images {
+			t.Fatal("a data set from ReadDataSets does not keep its bytes")
+		}
+		w := ds.Images.Len() / ds.NumExamples
+		start := ds.pos
+		perm := slices.Clone(ds.perm)
+		x, _ := ds.NextBatch(min(5, ds.NumExamples))
+		if perm == nil {
+			perm = ds.perm // shuffled by this first call
+		}
+		all := ds.Images.Data()
+		for i := range x.Len() / w {
+			j := perm[start+i]
+			for k := range w {
+				if got, want := x.Data()[i*w+k], all[j*w+k]; math.Float32bits(got) != math.Float32bits(want) {
+					t.Fatalf("example %d pixel %d: %v from the bytes, %v in Images", j, k, got, want)
+				}
+			}
+		}
+	}
+	// A new Images tensor: batches come from it.
+	ds := small.Train
+	ds.Images = nn.Zeros(ds.Images.Shape()...)
+	for i := range ds.Images.Data() {
+		ds.Images.Data()[i] = 7
+	}
+	x, _ := ds.NextBatch(3)
+	for _, v := range x.Data() {
+		if v != 7 {
+			t.Fatalf("a batch after Images was replaced holds %v, want 7", v)
+		}
+	}
+}

@@ -230,3 +230,50 @@ func beyondWords(x []float32, limit float32) int {
 // element of x[:i] is beyond limit and, if i < len(x), one of the next 64
 // is.
 var beyondKernel func(x []float32, limit float32) int
+
+// BytesToFloat sets dst[i] = float32(src[i]) * scale for every i <
+// len(dst): bytes such as pixels, scaled by one float32 multiply each (so
+// the results are those of the Go expression).
+func BytesToFloat(dst []float32, src []uint8, scale float32) {
+	n := len(dst)
+	src = src[:n]
+	done := 0
+	if useAVX2 && n >= 8 {
+		done = n &^ 7
+		bytesToFloatAVX2(&dst[0], &src[0], done, scale)
+	}
+	for i := done; i < n; i++ {
+		dst[i] = float32(src[i]) * scale
+	}
+}
+
+// GatherBytesToFloat sets row i of dst (width floats) to row rows[i] of
+// src (width bytes a row), each byte times scale as in BytesToFloat: the
+// examples of a batch picked from a data set kept as bytes. Each
+// scattered row waits on memory, so the rows gatherAhead further on are
+// asked for while a row is converted.
+func GatherBytesToFloat(dst []float32, src []byte, rows []int, width int, scale float32) {
+	if len(dst) < len(rows)*width {
+		panic("vec.GatherBytesToFloat: dst is shorter than the rows")
+	}
+	for i, r := range rows {
+		if r < 0 || (r+1)*width > len(src) {
+			panic("vec.GatherBytesToFloat: a row is outside src")
+		}
+		if width > 0 && useAVX2 {
+			if i == 0 {
+				for _, a := range rows[1:min(len(rows), gatherAhead)] {
+					prefetch(&src[a*width], width)
+				}
+			}
+			if j := i + gatherAhead; j < len(rows) && rows[j] >= 0 && (rows[j]+1)*width <= len(src) {
+				prefetch(&src[rows[j]*width], width)
+			}
+		}
+		BytesToFloat(dst[i*width:(i+1)*width], src[r*width:(r+1)*width], scale)
+	}
+}
+
+// gatherAhead is how many rows ahead GatherBytesToFloat asks for
+// (measured on random MNIST rows: 8 halved the time of none).
+const gatherAhead = 8

@@ -630,3 +630,69 @@ abnext:
 	JNE  abouter
 	VZEROUPPER
 	RET
+
+// func bytesToFloatAVX2(dst *float32, src *uint8, n int, scale float32)
+//
+// BytesToFloat for n a multiple of 8: dst[i] = float32(src[i]) * scale,
+// 32 bytes a step then 8.
+TEXT ·bytesToFloatAVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS scale+24(FP), Y4
+	SHRQ         $3, CX
+
+bf32:
+	CMPQ      CX, $4
+	JLT       bf8
+	VPMOVZXBD (SI), Y0
+	VPMOVZXBD 8(SI), Y1
+	VPMOVZXBD 16(SI), Y2
+	VPMOVZXBD 24(SI), Y3
+	VCVTDQ2PS Y0, Y0
+	VCVTDQ2PS Y1, Y1
+	VCVTDQ2PS Y2, Y2
+	VCVTDQ2PS Y3, Y3
+	VMULPS    Y4, Y0, Y0
+	VMULPS    Y4, Y1, Y1
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y4, Y3, Y3
+	VMOVUPS   Y0, (DI)
+	VMOVUPS   Y1, 32(DI)
+	VMOVUPS   Y2, 64(DI)
+	VMOVUPS   Y3, 96(DI)
+	ADDQ      $32, SI
+	ADDQ      $128, DI
+	SUBQ      $4, CX
+	JMP       bf32
+
+bf8:
+	TESTQ     CX, CX
+	JEQ       bfdone
+	VPMOVZXBD (SI), Y0
+	VCVTDQ2PS Y0, Y0
+	VMULPS    Y4, Y0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $8, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JMP       bf8
+
+bfdone:
+	VZEROUPPER
+	RET
+
+// func prefetch(p *uint8, n int)
+//
+// Asks for the cache lines of p[0:n] (n > 0), without waiting for them.
+TEXT ·prefetch(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	ADDQ SI, CX
+
+pfline:
+	PREFETCHT0 (SI)
+	ADDQ       $64, SI
+	CMPQ       SI, CX
+	JLT        pfline
+	RET

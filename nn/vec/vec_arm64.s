@@ -577,3 +577,52 @@ ab8:
 	SUBS   $1, R2
 	BNE    abouter
 	RET
+
+#define USHLL8H(d, n)  WORD $(0x2f08a400 | ((n)<<5) | (d)) // USHLL Vd.8H, Vn.8B, #0
+#define USHLL4S(d, n)  WORD $(0x2f10a400 | ((n)<<5) | (d)) // USHLL Vd.4S, Vn.4H, #0
+#define USHLL24S(d, n) WORD $(0x6f10a400 | ((n)<<5) | (d)) // USHLL2 Vd.4S, Vn.8H, #0
+#define UCVTF4(d, n)   WORD $(0x6e21d800 | ((n)<<5) | (d)) // UCVTF Vd.4S, Vn.4S
+
+// func bytesToFloatAVX2(dst *float32, src *uint8, n int, scale float32)
+//
+// BytesToFloat for n a multiple of 8: dst[i] = float32(src[i]) * scale,
+// 8 bytes a step, widened to 16 and 32 bits, converted and scaled.
+TEXT ·bytesToFloatAVX2(SB), NOSPLIT, $0-28
+	MOVD  dst+0(FP), R0
+	MOVD  src+8(FP), R1
+	MOVD  n+16(FP), R2
+	FMOVS scale+24(FP), F31
+	VDUP  V31.S[0], V31.S4
+	LSR   $3, R2
+	CBZ   R2, bfdone
+
+bf8:
+	VLD1.P 8(R1), [V0.B8]
+	USHLL8H(0, 0)
+	USHLL4S(1, 0)
+	USHLL24S(2, 0)
+	UCVTF4(1, 1)
+	UCVTF4(2, 2)
+	FMUL4(1, 1, 31)
+	FMUL4(2, 2, 31)
+	VST1.P [V1.S4, V2.S4], 32(R0)
+	SUBS   $1, R2
+	BNE    bf8
+
+bfdone:
+	RET
+
+// func prefetch(p *uint8, n int)
+//
+// Asks for the cache lines of p[0:n] (n > 0), without waiting for them.
+TEXT ·prefetch(SB), NOSPLIT, $0-16
+	MOVD p+0(FP), R0
+	MOVD n+8(FP), R1
+	ADD  R0, R1
+
+pfline:
+	PRFM (R0), PLDL1KEEP
+	ADD  $64, R0
+	CMP  R1, R0
+	BLT  pfline
+	RET
