@@ -126,6 +126,10 @@ type checked struct {
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
+	// grows are the calls x.Grow(n) of a compiled type's method
+	// (strings.Builder, bytes.Buffer, reflect.Value), whose size the
+	// rewrite checks against memory first (see growLen).
+	grows map[cellPos]string
 	// users are the funcs and methods the cell declares; groups counts
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
@@ -162,7 +166,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, grows: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -425,6 +429,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				if it, ok := tv.Type.Underlying().(*types.Interface); ok && !it.Empty() {
 					res.ifaceConvs[posAt(n.Pos())] = true
 				}
+			}
+			if name := growMethod(n, info); name != "" {
+				res.grows[posAt(n.Pos())] = name
 			}
 		case *ast.ValueSpec:
 			t := info.TypeOf(n.Type)

@@ -61,6 +61,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
 		case *ast.CallExpr:
 			r.ifaceConv(n)
+			r.growCall(n)
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {
 				return true
@@ -124,6 +125,23 @@ func (r *rewriter) ifaceConv(c *ast.CallExpr) {
 	r.edits = append(r.edits,
 		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
 		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
+}
+
+// growCall passes the size of a Grow call the check found (see
+// growMethod) through __nnlab_rt.GrowLen, which refuses a size past memory.
+func (r *rewriter) growCall(c *ast.CallExpr) {
+	if r.ck == nil || len(c.Args) != 1 {
+		return
+	}
+	p := r.pos(c.Pos())
+	name := r.ck.grows[cellPos{p.Line % lineBase, p.Column}]
+	if name == "" {
+		return
+	}
+	a := c.Args[0]
+	r.edits = append(r.edits,
+		edit{r.off(a.Pos()), r.off(a.Pos()), rtName + ".GrowLen("},
+		edit{r.off(a.End()), r.off(a.End()), fmt.Sprintf(", %q)", name)})
 }
 
 // splitAssigns splits the assignments of list that the check found

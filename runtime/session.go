@@ -253,11 +253,6 @@ func New(opts Options) (*Session, error) {
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
 		return nil, err
 	}
-	for _, src := range stdlib.GenericSources {
-		if _, err := s.in.Compile(src); err != nil {
-			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)
-		}
-	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":      reflect.ValueOf(s.hookShow),
 		"Display":   reflect.ValueOf(s.hookDisplay),
@@ -276,6 +271,11 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.in.Use(s.guardExports()); err != nil {
 		return nil, err
+	}
+	for _, src := range stdlib.GenericSources {
+		if _, err := s.in.Compile(guardSource(src)); err != nil {
+			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)
+		}
 	}
 	for _, src := range []string{
 		`import ("fmt"; "` + nnPath + `"; "` + mnistPath + `"; ` + rtName + ` "` + rtPath + `")`,
