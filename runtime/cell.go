@@ -147,6 +147,9 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 				return "", err
 			}
 			it := failedItem(c, upTo)
+			if it != nil && !stopped(err) {
+				s.partial = partialStmt(it.src)
+			}
 			s.holdPanic(err, it)
 			line := 0
 			if it != nil {
@@ -201,6 +204,25 @@ func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
 			s.syms[o.name] = y
 		}
 	}
+}
+
+// stopped reports whether the run-time error err of a cell is an os.Exit
+// or a Ctrl-C seen by compiled code: not a panic that a program would
+// meet again in the same place.
+func stopped(err error) bool {
+	var ee ExitError
+	if errors.As(err, &ee) {
+		return true
+	}
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return true
+	}
+	if _, ok := p.Value.(ExitError); ok {
+		return true
+	}
+	e, ok := p.Value.(error)
+	return ok && (errors.As(e, &ee) || e == nn.ErrInterrupted)
 }
 
 // holdPanic keeps the panic of a cell that failed at run time for the

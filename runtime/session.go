@@ -135,7 +135,11 @@ type Session struct {
 	// (see Completed).
 	keptTo cellPos
 	kept   string
-	stdin  *stdin
+	// partial is the top-level statement of the failed cell that panicked
+	// after it had done part of its work (a loop, a call), when what it
+	// did can be done again (see partialStmt); "" when none.
+	partial string
+	stdin   *stdin
 	// defers are the running cell's top-level deferred calls; deferProg
 	// runs them.
 	defers    []func()
@@ -596,7 +600,7 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	s.nextCell("")
 	defer s.endCell()
 	fname := fmt.Sprintf("cell%d", s.cell)
-	s.keptTo, s.kept = cellPos{}, ""
+	s.keptTo, s.kept, s.partial = cellPos{}, "", ""
 	if s.chk != nil {
 		s.chk.forked = nil // set again when the cell commits
 	}
@@ -610,6 +614,9 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	s.newVars = s.newVarsOf(src)
 	if err != nil {
 		s.kept = srcBefore(src, s.keptTo)
+		if s.partial != "" {
+			s.kept = strings.TrimPrefix(s.kept+"\n"+recoveredStmt(s.partial), "\n")
+		}
 	}
 	if ee := (ExitError{}); errors.As(err, &ee) {
 		s.defers = nil // os.Exit does not run deferred calls
@@ -631,11 +638,98 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 // effects that the session kept from it. It is "" when the cell succeeded
 // or kept nothing. A cell whose panic a top-level deferred call recovered
 // succeeded, but only its statements before the panic ran: Completed
-// returns those.
+// returns those. The statement that panicked is among them, with its
+// panic recovered, when it did work before the panic that a program can
+// do again (a loop that panics partway): so a saved session computes
+// the values the session kept.
 func (s *Session) Completed() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.kept
+}
+
+// recoveredStmt is the statement src that panicked in the session, run
+// so that the panic is recovered and what src did before it stays.
+func recoveredStmt(src string) string {
+	return "func() { // this statement panicked in the session, which kept what it did before the panic\n" +
+		"defer func() { _ = recover() }()\n" + src + "\n}()"
+}
+
+// partialStmt returns the top-level statement src, which panicked, as a
+// statement that does again what src did before its panic, or "" when
+// that is nothing. A declaration becomes an assignment of its values to
+// _: the session kept no variable of it, but what its calls did before
+// the panic (z := f() where f sets a global), and a func literal would
+// hide its names. A bare panic call does nothing first.
+func partialStmt(src string) string {
+	fset, st := oneStmt(src)
+	blanks := func(vals []ast.Expr) string {
+		if len(vals) == 0 || !callsIn(vals) {
+			return "" // nothing done before the panic: w := q[9]
+		}
+		n := len(vals)
+		if n == 1 && len(lhsOf(st)) > 1 {
+			n = len(lhsOf(st)) // x, y := f()
+		}
+		from, to := stmtOffset(fset, vals[0].Pos()), stmtOffset(fset, vals[len(vals)-1].End())
+		return strings.Repeat("_, ", n-1) + "_ = " + src[from:to]
+	}
+	switch st := st.(type) {
+	case nil, *ast.LabeledStmt, *ast.DeferStmt, *ast.ReturnStmt, *ast.BranchStmt:
+		return ""
+	case *ast.DeclStmt:
+		gd, ok := st.Decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR || len(gd.Specs) != 1 || gd.Lparen.IsValid() {
+			return ""
+		}
+		return blanks(gd.Specs[0].(*ast.ValueSpec).Values)
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			return blanks(st.Rhs)
+		}
+	case *ast.ExprStmt:
+		if c, ok := st.X.(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				return ""
+			}
+		}
+	}
+	return src
+}
+
+// callsIn reports whether the expressions call a function or receive:
+// what may have effects before a panic.
+func callsIn(xs []ast.Expr) bool {
+	found := false
+	for _, x := range xs {
+		ast.Inspect(x, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				found = true
+			case *ast.UnaryExpr:
+				found = found || n.Op == token.ARROW
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// lhsOf is the names a declaration statement declares.
+func lhsOf(st ast.Stmt) []ast.Expr {
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		return st.Lhs
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+			var out []ast.Expr
+			for _, n := range gd.Specs[0].(*ast.ValueSpec).Names {
+				out = append(out, n)
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 // srcBefore returns the top-level items of src that end at or before p
