@@ -126,6 +126,12 @@ type checked struct {
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
+	// ifaceValues are the values of the user's own non-pointer types
+	// that a var declaration or an assignment stores in a variable of a
+	// non-empty interface type, with that type as the cell can write it:
+	// yaegi stores them so that fmt misses their methods (var e error =
+	// MyErr{} printed {}), so they become func() error { return x }().
+	ifaceValues map[cellPos]string
 	// grows are the calls x.Grow(n) of a compiled type's method
 	// (strings.Builder, bytes.Buffer, reflect.Value), whose size the
 	// rewrite checks against memory first (see growLen).
@@ -166,7 +172,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, grows: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -398,11 +404,35 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	if e := tooLarge(f, fset, info); e != nil {
 		return s.typeError(*e, f, fname, info, pkg)
 	}
+	// qualifier writes a package as the cell names it.
+	qualifier := func(p *types.Package) string {
+		if p == pkg || p.Path() == "main" {
+			return ""
+		}
+		for is, path := range fileImports(f) {
+			if path == p.Path() {
+				return is
+			}
+		}
+		for local, path := range imports {
+			if path == p.Path() {
+				return local
+			}
+		}
+		return p.Name()
+	}
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+				for i, l := range n.Lhs {
+					if t := info.TypeOf(l); rawInIface(info, t, n.Rhs[i]) {
+						res.ifaceValues[posAt(n.Rhs[i].Pos())] = types.TypeString(t, qualifier)
+					}
+				}
+			}
 			if !parallelAssign(n, token.ASSIGN) && !parallelAssign(n, token.DEFINE) {
 				break
 			}
@@ -435,6 +465,13 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			}
 		case *ast.ValueSpec:
 			t := info.TypeOf(n.Type)
+			if n.Type != nil && t != nil && len(n.Values) == len(n.Names) {
+				for _, v := range n.Values {
+					if rawInIface(info, t, v) {
+						res.ifaceValues[posAt(v.Pos())] = types.TypeString(t, qualifier)
+					}
+				}
+			}
 			if n.Type == nil || len(n.Names) < 2 || t == nil || !types.IsInterface(t) {
 				break
 			}

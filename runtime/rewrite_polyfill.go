@@ -59,6 +59,14 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.edits = append(r.edits,
 				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
+		case *ast.ValueSpec:
+			for _, v := range n.Values {
+				r.ifaceValue(v)
+			}
+		case *ast.AssignStmt:
+			for _, v := range n.Rhs {
+				r.ifaceValue(v)
+			}
 		case *ast.CallExpr:
 			r.ifaceConv(n)
 			r.growCall(n)
@@ -125,6 +133,23 @@ func (r *rewriter) ifaceConv(c *ast.CallExpr) {
 	r.edits = append(r.edits,
 		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
 		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
+}
+
+// ifaceValue rewrites a value x that the check found stored in a
+// variable of a non-empty interface type I (see checked.ifaceValues) to
+// func() I { return x }(), as ifaceConv does I(x).
+func (r *rewriter) ifaceValue(v ast.Expr) {
+	if r.ck == nil {
+		return
+	}
+	p := r.pos(v.Pos())
+	t, ok := r.ck.ifaceValues[cellPos{p.Line % lineBase, p.Column}]
+	if !ok {
+		return
+	}
+	r.edits = append(r.edits,
+		edit{r.off(v.Pos()), r.off(v.Pos()), "func() " + t + " { return "},
+		edit{r.off(v.End()), r.off(v.End()), " }()"})
 }
 
 // growCall passes the size of a Grow call the check found (see

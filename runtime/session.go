@@ -235,6 +235,10 @@ func New(opts Options) (*Session, error) {
 	old, had := os.LookupEnv("YAEGI_SPECIAL_STDIO")
 	os.Setenv("YAEGI_SPECIAL_STDIO", strconv.FormatBool(!outFile || !errFile))
 	s.in = interp.New(interp.Options{Stdin: s.stdin, Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
+	// yaegi's wrapper of error, for FmtSymbols. Symbols("") is taken
+	// while no source is compiled: it makes wrappers of every source
+	// function, and fails on generic ones.
+	errorWrapper := s.in.Symbols("")[""]["_error"]
 	if had {
 		os.Setenv("YAEGI_SPECIAL_STDIO", old)
 	} else {
@@ -251,7 +255,7 @@ func New(opts Options) (*Session, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
-	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat)
+	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat, errorWrapper)
 	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
 	// (its own Print functions, the generic sources) only for "fmt/fmt".
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {

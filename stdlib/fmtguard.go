@@ -19,7 +19,10 @@ import (
 // fix, if not nil, may change the format and the arguments of the Printf
 // family first: the session makes %T, %+v and %#v of values of interpreted
 // types print as compiled Go would.
-func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []any)) (map[string]reflect.Value, map[reflect.Value][]reflect.Type) {
+//
+// errorWrapper is the interpreter's own wrapper of error (its Symbols("")
+// entry "_error"): the MapTypes let fmt use errorer in its place.
+func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []any), errorWrapper reflect.Value) (map[string]reflect.Value, map[reflect.Value][]reflect.Type) {
 	if fix == nil {
 		fix = func(format string, a []any) (string, []any) { return format, a }
 	}
@@ -61,6 +64,9 @@ func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []an
 	mt := map[reflect.Value][]reflect.Type{}
 	for _, v := range f {
 		mt[v] = mapTypes[reflect.ValueOf(fmt.Sprint)]
+	}
+	if errorWrapper.IsValid() {
+		mt[errorWrapper] = []reflect.Type{reflect.TypeFor[errorer]()}
 	}
 	return f, mt
 }
