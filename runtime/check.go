@@ -136,6 +136,9 @@ type checked struct {
 	// (strings.Builder, bytes.Buffer, reflect.Value), whose size the
 	// rewrite checks against memory first (see growLen).
 	grows map[cellPos]string
+	// last is where the cell's last item starts: the one bare expression
+	// that the REPL displays (or hides, with a ';'), and so uses.
+	last cellPos
 	// users are the funcs and methods the cell declares; groups counts
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
@@ -176,6 +179,10 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
+	}
+	if len(items) > 0 {
+		last := items[len(items)-1]
+		res.last = cellPos{last.line, last.col}
 	}
 	var groups []*group
 	for _, it := range items {
@@ -346,16 +353,15 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	if err != nil {
 		return s.syntaxError(err, b.String(), fname)
 	}
-	// A bare expression at the top of a cell is displayed (the last) or
-	// hidden by the REPL's convention, not an unused value.
+	// The bare expression that ends a cell is displayed (or hidden by the
+	// REPL's convention, x;), not an unused value; one before another
+	// statement (x; y := 2) is unused, as in Go.
 	shown := map[[2]int]bool{}
 	if !g.decl {
 		if err := topReturn(f, fset, s, fname); err != nil {
 			return err
 		}
-		for _, it := range g.items {
-			shown[[2]int{it.line, it.col}] = true
-		}
+		shown[[2]int{res.last.line, res.last.col}] = true
 	}
 	// The cell's earlier groups shadow the session's globals; the names
 	// this group declares are left out, so that it can declare them again.
