@@ -106,23 +106,26 @@ type sym struct {
 // Session is one interpreter with its user state. Its methods are safe for
 // concurrent use; cells run one at a time.
 type Session struct {
-	opts    Options
-	guard   *guard // run-time checks on interpreted code (depth.go)
-	in      *interp.Interpreter
-	filter  *panicFilter
-	stderr  io.Writer
-	mu      sync.Mutex
-	cell    int
-	tmp     int
-	syms    map[string]*sym
-	imports map[string]string // local name -> import path
-	waiting uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
-	left    map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
-	shown   []any
-	strs    []string // beside shown: String of values of interpreted types
-	hasShow bool
-	mainN   int
-	files   map[int]string // cell number -> script path, for messages
+	opts  Options
+	guard *guard // run-time checks on interpreted code (depth.go)
+	// blockedAfter is how long a cell waits with all the user's goroutines
+	// blocked before the session says so (blocked.go).
+	blockedAfter time.Duration
+	in           *interp.Interpreter
+	filter       *panicFilter
+	stderr       io.Writer
+	mu           sync.Mutex
+	cell         int
+	tmp          int
+	syms         map[string]*sym
+	imports      map[string]string // local name -> import path
+	waiting      uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
+	left         map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
+	shown        []any
+	strs         []string // beside shown: String of values of interpreted types
+	hasShow      bool
+	mainN        int
+	files        map[int]string // cell number -> script path, for messages
 	// whereMu guards cell, files and ended for goroutines of user code
 	// that report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
@@ -219,7 +222,7 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
 	}
-	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr}
+	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr, blockedAfter: blockedAfter}
 	s.filter = &panicFilter{w: opts.Stderr}
 	s.stdin = &stdin{r: opts.Stdin}
 	s.term = opts.Terminal || plot.IsTerminal(opts.Stdout)
@@ -996,6 +999,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 		done <- err
 	}()
 	id := <-idc
+	go s.watchBlocked(id, stopped, s.blockedAfter)
 	err := <-done
 	close(stopped)
 	if derr := s.guard.end(); derr != nil {
