@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -363,47 +364,70 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		}
 		shown[[2]int{res.last.line, res.last.col}] = true
 	}
-	// The cell's earlier groups shadow the session's globals; the names
-	// this group declares are left out, so that it can declare them again.
-	for _, m := range []map[string]types.Object{overlay, c.objs} {
-		for n, o := range m {
-			if !declared[n] && scope.Lookup(n) == nil {
-				scope.Insert(o)
+	typeCheck := func(f *ast.File, pkg *types.Package) (*types.Info, []types.Error) {
+		// The cell's earlier groups shadow the session's globals; the
+		// names this group declares are left out, so that it can declare
+		// them again.
+		scope := pkg.Scope()
+		for _, m := range []map[string]types.Object{overlay, c.objs} {
+			for n, o := range m {
+				if !declared[n] && scope.Lookup(n) == nil {
+					scope.Insert(o)
+				}
+			}
+		}
+		var hard []types.Error
+		conf := types.Config{
+			Importer:                 c.conv,
+			DisableUnusedImportCheck: true,
+			Error: func(err error) {
+				te, ok := err.(types.Error)
+				if !ok || te.Soft {
+					return
+				}
+				// A user type of an earlier cell is of another
+				// *types.Package with the same path, which this check
+				// compares by pointer.
+				if strings.HasPrefix(te.Msg, "implicit assignment to unexported field ") && strings.Contains(te.Msg, "of type main.") {
+					return
+				}
+				// A displayed value is used: it is shown.
+				if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
+					return
+				}
+				hard = append(hard, te)
+			},
+		}
+		info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
+			Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+		chk := types.NewChecker(&conf, fset, pkg, info)
+		func() {
+			defer func() {
+				if r := recover(); r != nil && len(hard) == 0 {
+					hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
+				}
+			}()
+			chk.Files([]*ast.File{f})
+		}()
+		return info, hard
+	}
+	info, hard := typeCheck(f, pkg)
+	// A method the group adds to a type of an earlier cell is checked as
+	// a function (methodAsFunc), which the type does not have yet: its
+	// calls in the group (a method that calls itself) fail. They are
+	// checked again as calls of that function.
+	if len(hard) > 0 && len(recvMethods) > 0 {
+		if src, unfake, ok := methodCallsAsFuncs(b.String(), f, fset, info, pkg, hard, recvMethods); ok {
+			if f2, err := parser.ParseFile(fset, fname, src, parser.SkipObjectResolution); err == nil {
+				pkg2 := types.NewPackage("main", "main")
+				info2, hard2 := typeCheck(f2, pkg2)
+				for i := range hard2 {
+					hard2[i].Msg = unfake.Replace(hard2[i].Msg)
+				}
+				f, info, hard, pkg, scope = f2, info2, hard2, pkg2, pkg2.Scope()
 			}
 		}
 	}
-	var hard []types.Error
-	conf := types.Config{
-		Importer:                 c.conv,
-		DisableUnusedImportCheck: true,
-		Error: func(err error) {
-			te, ok := err.(types.Error)
-			if !ok || te.Soft {
-				return
-			}
-			// A user type of an earlier cell is of another *types.Package
-			// with the same path, which this check compares by pointer.
-			if strings.HasPrefix(te.Msg, "implicit assignment to unexported field ") && strings.Contains(te.Msg, "of type main.") {
-				return
-			}
-			// A displayed value is used: it is shown.
-			if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
-				return
-			}
-			hard = append(hard, te)
-		},
-	}
-	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
-		Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
-	chk := types.NewChecker(&conf, fset, pkg, info)
-	func() {
-		defer func() {
-			if r := recover(); r != nil && len(hard) == 0 {
-				hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
-			}
-		}()
-		chk.Files([]*ast.File{f})
-	}()
 	if len(hard) > 0 {
 		return s.typeError(hard[0], f, fname, info, pkg)
 	}
@@ -1090,4 +1114,89 @@ func typeString(t types.Type) string {
 		}
 		return p.Name()
 	})
+}
+
+// undefinedMethod is go/types' message for a call of a method the type
+// does not have.
+var undefinedMethod = regexp.MustCompile(`^.+\.(\w+) undefined \(type .+ has no field or method (\w+)\)$`)
+
+// methodCallsAsFuncs rewrites src, the checked text of a group, so that
+// each call x.M(args) that failed because M is a method the group adds to
+// a type of an earlier cell calls M's stand-in function instead:
+// fake(x, args), with x's address or value as the receiver wants. A line
+// directive after each keeps the columns of what follows. Other errors
+// are left for the second check to find again; ok is false when there is
+// no such call, or one is inside another (x.M().M()).
+//
+// The second check's messages quote the rewritten calls: unfake turns
+// them back into the method calls they were written as.
+func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *types.Info, pkg *types.Package, hard []types.Error, recvMethods map[string]string) (out string, unfake *strings.Replacer, ok bool) {
+	calls := map[*ast.SelectorExpr]*ast.CallExpr{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+				calls[sel] = c
+			}
+		}
+		return true
+	})
+	bySel := map[token.Pos]*ast.SelectorExpr{}
+	for sel := range calls {
+		bySel[sel.Sel.Pos()] = sel
+	}
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) }
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	var back []string
+	for _, e := range hard {
+		m := undefinedMethod.FindStringSubmatch(e.Msg)
+		sel := bySel[e.Pos]
+		if m == nil || m[1] != m[2] || sel == nil {
+			continue // another error, which the second check finds again
+		}
+		named, xPtr := derefNamed(info.TypeOf(sel.X))
+		if named == nil {
+			continue
+		}
+		fake := methodPrefix + named.Obj().Name() + "_" + sel.Sel.Name
+		fn, _ := pkg.Scope().Lookup(fake).(*types.Func)
+		if recvMethods[fake] != sel.Sel.Name || fn == nil {
+			continue
+		}
+		_, recvPtr := derefNamed(fn.Type().(*types.Signature).Params().At(0).Type())
+		x := src[off(sel.X.Pos()):off(sel.X.End())]
+		orig := x + "." + sel.Sel.Name + "("
+		switch {
+		case recvPtr && !xPtr:
+			x = "&(" + x + ")"
+		case !recvPtr && xPtr:
+			x = "*(" + x + ")"
+		}
+		call := calls[sel]
+		if len(call.Args) > 0 {
+			x += ", "
+		}
+		back = append(back, fake+"("+x, orig)
+		after := fset.Position(call.Lparen)
+		edits = append(edits, edit{off(call.Pos()), off(call.Lparen) + 1,
+			fmt.Sprintf("%s(%s/*line %s:%d:%d*/", fake, x, after.Filename, after.Line, after.Column+1)})
+	}
+	if len(edits) == 0 {
+		return "", nil, false
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.start < at {
+			return "", nil, false // one inside another: x.M().M()
+		}
+		b.WriteString(src[at:e.start] + e.text)
+		at = e.end
+	}
+	b.WriteString(src[at:])
+	return b.String(), strings.NewReplacer(back...), true
 }
