@@ -246,6 +246,11 @@ func (s *Session) holdPanic(err error, it *item) {
 			p.Value = runtimeError(text)
 		}
 	}
+	if isInterpError(p.Value) {
+		if text := goPanicText(p.Value, s.boundsMsg, it); strings.HasPrefix(text, "interface conversion: ") {
+			p.Value = runtimeError(text) // Go's is a *runtime.TypeAssertionError
+		}
+	}
 	s.panicking = &p
 }
 
@@ -329,6 +334,17 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int, 
 // numbers of an index out of range in statement it.
 func goPanicText(val any, bounds func(*item) string, it *item) string {
 	msg := fmt.Sprint(val)
+	if isInterpError(val) {
+		// yaegi's own run-time errors (a failed type assertion) start
+		// with its encoded position, which the message names already.
+		if m := interpPos.FindStringIndex(msg); m != nil {
+			msg = msg[m[1]:]
+		}
+	}
+	if msg == "reflect: Method on nil interface value" {
+		// A method called on a nil interface value; Go says this.
+		msg = "runtime error: invalid memory address or nil pointer dereference"
+	}
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
 		// yaegi dereferences a nil pointer through reflect; say it as Go.
 		msg = "runtime error: invalid memory address or nil pointer dereference"
@@ -351,6 +367,17 @@ func goPanicText(val any, bounds func(*item) string, it *item) string {
 		}
 	}
 	return msg
+}
+
+// interpPos is the position yaegi writes at the start of its run-time
+// errors: line L of cell N as N*lineBase+L (see lineBase).
+var interpPos = regexp.MustCompile(`^(?:\S*_\.go:)?\d{7,}:\d+: `)
+
+// isInterpError reports whether v is one of yaegi's own errors, which
+// yaegi panics with for a failed type assertion.
+func isInterpError(v any) bool {
+	_, ok := v.(error)
+	return ok && reflect.TypeOf(v).String() == "*interp.cfgError"
 }
 
 // runtimeError is a run-time panic that yaegi raised through reflect, as a
