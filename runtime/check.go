@@ -133,6 +133,10 @@ type checked struct {
 	// yaegi stores them so that fmt misses their methods (var e error =
 	// MyErr{} printed {}), so they become func() error { return x }().
 	ifaceValues map[cellPos]string
+	// fakes are the stand-in functions of the methods that the cell's
+	// groups checked so far add to types of earlier cells (see
+	// methodAsFunc), for the calls of later groups.
+	fakes map[string]standIn
 	// grows are the calls x.Grow(n) of a compiled type's method
 	// (strings.Builder, bytes.Buffer, reflect.Value), whose size the
 	// rewrite checks against memory first (see growLen).
@@ -144,6 +148,15 @@ type checked struct {
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
 	groups int
+}
+
+// standIn is the function a method of a type of an earlier cell is
+// checked as: the method's name, whether its receiver is a pointer, and
+// the function's signature with a body that only panics.
+type standIn struct {
+	method string
+	ptr    bool
+	src    string
 }
 
 // cellUser is a func or method a cell declares, with the names its body
@@ -176,7 +189,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -412,12 +425,34 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		return info, hard
 	}
 	info, hard := typeCheck(f, pkg)
+	checkedSrc := b.String()
 	// A method the group adds to a type of an earlier cell is checked as
 	// a function (methodAsFunc), which the type does not have yet: its
 	// calls in the group (a method that calls itself) fail. They are
 	// checked again as calls of that function.
-	if len(hard) > 0 && len(recvMethods) > 0 {
-		if src, unfake, ok := methodCallsAsFuncs(b.String(), f, fset, info, pkg, hard, recvMethods); ok {
+	// So do the calls in later groups of the cell, with the stand-ins
+	// of the earlier groups added to the text.
+	known := func(fake, m string) (ptr, ok bool) {
+		if recvMethods[fake] == m {
+			if fn, _ := pkg.Scope().Lookup(fake).(*types.Func); fn != nil {
+				_, ptr := derefNamed(fn.Type().(*types.Signature).Params().At(0).Type())
+				return ptr, true
+			}
+		}
+		if st, ok := res.fakes[fake]; ok && st.method == m {
+			return st.ptr, true
+		}
+		return false, false
+	}
+	if len(hard) > 0 && (len(recvMethods) > 0 || len(res.fakes) > 0) {
+		if src, unfake, used, ok := methodCallsAsFuncs(b.String(), f, fset, info, hard, known); ok {
+			added := map[string]bool{}
+			for _, fake := range used {
+				if st, ok := res.fakes[fake]; ok && recvMethods[fake] == "" && !added[fake] {
+					src += "\n" + st.src + "\n"
+					added[fake] = true
+				}
+			}
 			if f2, err := parser.ParseFile(fset, fname, src, parser.SkipObjectResolution); err == nil {
 				pkg2 := types.NewPackage("main", "main")
 				info2, hard2 := typeCheck(f2, pkg2)
@@ -425,11 +460,28 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 					hard2[i].Msg = unfake.Replace(hard2[i].Msg)
 				}
 				f, info, hard, pkg, scope = f2, info2, hard2, pkg2, pkg2.Scope()
+				checkedSrc = src
 			}
 		}
 	}
 	if len(hard) > 0 {
 		return s.typeError(hard[0], f, fname, info, pkg)
+	}
+	// A later group needs a stand-in's signature only: its body may call
+	// other stand-ins.
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		m, ok := recvMethods[fd.Name.Name]
+		if !ok {
+			continue
+		}
+		if ptr, ok := known(fd.Name.Name, m); ok {
+			from, to := fset.File(fd.Pos()).Offset(fd.Pos()), fset.File(fd.Body.Lbrace).Offset(fd.Body.Lbrace)
+			res.fakes[fd.Name.Name] = standIn{method: m, ptr: ptr, src: checkedSrc[from:to] + "{ panic(0) }"}
+		}
 	}
 	if e := tooLarge(f, fset, info); e != nil {
 		return s.typeError(*e, f, fname, info, pkg)
@@ -1130,7 +1182,10 @@ var undefinedMethod = regexp.MustCompile(`^.+\.(\w+) undefined \(type .+ has no 
 //
 // The second check's messages quote the rewritten calls: unfake turns
 // them back into the method calls they were written as.
-func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *types.Info, pkg *types.Package, hard []types.Error, recvMethods map[string]string) (out string, unfake *strings.Replacer, ok bool) {
+//
+// known reports whether fake is the stand-in of method m, and whether its
+// receiver is a pointer; used lists the stand-ins the rewrite calls.
+func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *types.Info, hard []types.Error, known func(fake, m string) (ptr, ok bool)) (out string, unfake *strings.Replacer, used []string, ok bool) {
 	calls := map[*ast.SelectorExpr]*ast.CallExpr{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		if c, ok := n.(*ast.CallExpr); ok {
@@ -1162,11 +1217,11 @@ func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *type
 			continue
 		}
 		fake := methodPrefix + named.Obj().Name() + "_" + sel.Sel.Name
-		fn, _ := pkg.Scope().Lookup(fake).(*types.Func)
-		if recvMethods[fake] != sel.Sel.Name || fn == nil {
+		recvPtr, ok := known(fake, sel.Sel.Name)
+		if !ok {
 			continue
 		}
-		_, recvPtr := derefNamed(fn.Type().(*types.Signature).Params().At(0).Type())
+		used = append(used, fake)
 		x := src[off(sel.X.Pos()):off(sel.X.End())]
 		orig := x + "." + sel.Sel.Name + "("
 		switch {
@@ -1185,18 +1240,18 @@ func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *type
 			fmt.Sprintf("%s(%s/*line %s:%d:%d*/", fake, x, after.Filename, after.Line, after.Column+1)})
 	}
 	if len(edits) == 0 {
-		return "", nil, false
+		return "", nil, nil, false
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 	var b strings.Builder
 	at := 0
 	for _, e := range edits {
 		if e.start < at {
-			return "", nil, false // one inside another: x.M().M()
+			return "", nil, nil, false // one inside another: x.M().M()
 		}
 		b.WriteString(src[at:e.start] + e.text)
 		at = e.end
 	}
 	b.WriteString(src[at:])
-	return b.String(), strings.NewReplacer(back...), true
+	return b.String(), strings.NewReplacer(back...), used, true
 }

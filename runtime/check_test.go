@@ -345,6 +345,11 @@ func TestMethodLaterCallsItself(t *testing.T) {
 		{cell: "func (t *N) Bad2() int { return t.Bad2() + nope }", errSub: "line 1:44: undefined: nope"},
 		{cell: "func (t *N) Bad3() int { return t.Nope() }", errSub: "t.Nope undefined (type *N has no field or method Nope)"},
 		{cell: "(&N{}).Bad()", errSub: "has no field or method Bad"},
+		// Called by the statements of the same cell.
+		{cell: "func (t *N) M() int { return 1 }\n(&N{}).M()", out: "1"},
+		{cell: "func (t N) V(k int) int { return k }\nn := N{}\nn.V(2) + (&n).V(3) + n.M()", out: "6"},
+		{cell: "func (t *N) A() int { return 2 }\nfunc (t *N) B() int { return t.A() + 1 }\n(&N{}).B()", out: "3"},
+		{cell: "func (t *N) W() int { return 1 }\n(&N{}).W() + \"a\"", errSub: "line 2:1: invalid operation: (&N{}).W() + \"a\" (mismatched types int and untyped string)"},
 	})
 }
 
