@@ -44,6 +44,13 @@ func TestTrustBreaks(t *testing.T) {
 			wantErr: []string{"line 3: panic: interface conversion: interface {} is string, not int\n", "line 5: panic: runtime error: invalid memory address or nil pointer dereference\n"},
 		},
 		{
+			// yaegi hands over the bare struct: it printed {2}.
+			name:    "a panic with an error or Stringer of the user's type says what its method says",
+			input:   "x := 41\ntype E struct{ c int }\nfunc (e E) Error() string { return fmt.Sprint(\"E\", e.c) }\ntype Q struct{ c, d int }\nfunc (q *Q) String() string { return \"Q!\" }\npanic(E{2})\nfunc f() { panic(&E{3}) }\nf()\npanic(&Q{})\nx\n",
+			wantOut: "41\n",
+			wantErr: []string{"line 6: panic: E2\n", "line 8: panic: E3 (in f, cell 7, line 1)\n", "line 9: panic: Q!\n"},
+		},
+		{
 			name:    "a panic in the user's main names main",
 			input:   "x := 41\nfunc main() { var m map[int]int; m[1] = 2 }\nmain()\nx\n",
 			wantOut: "41\n",
