@@ -89,6 +89,15 @@ var realGoCases = []struct {
 			"var r io.Reader = R{}\nn, err := r.Read(nil)\nfmt.Println(n, err)\n",
 		wantOut: "myerr 1 myerr 2 err\nmyerr 1 myerr 2 \"myerr 3\"|myerr 4\nmyerr 1 w: myerr 2\nmyerr 3\nmyerr 4\nmyerr 5\nmyerr 6\nmyerr 7 myerr 8\n0 EOF\n",
 	},
+	{
+		name:  "String and Error inside slices, maps, structs and interfaces, and in panics",
+		decls: "import \"fmt\"\n\ntype S struct{ n int }\n\nfunc (s S) String() string { return fmt.Sprint(\"S\", s.n) }\n\ntype E struct{ c, d int }\n\nfunc (e E) Error() string { return fmt.Sprint(\"E\", e.c) }\n\ntype P struct{ X int }\n\ntype W struct{ A S }\n\nfunc try() (r any) {\n\tdefer func() { r = recover() }()\n\tpanic(\"x\")\n}\n",
+		body: "fmt.Println([]any{S{7}, 1, E{2, 0}}, []S{{8}}, map[string]S{\"a\": {1}}, P{3})\n" +
+			"var a any = S{1}\nfmt.Println(a, []*S{{4}, nil}, W{S{5}})\n" +
+			"fmt.Printf(\"%v %s %+v %d|%v\\n\", []S{{1}}, []E{{2, 0}}, []S{{3}}, 5, a)\n" +
+			"fmt.Print(S{1}, []S{{2}}, \"\\n\")\nfmt.Println(fmt.Sprint(map[S]int{{1}: 2}), try())\n",
+		wantOut: "[S7 1 E2] [S8] map[a:S1] {3}\nS1 [S4 <nil>] {S5}\n[S1] [E2] [S3] 5|S1\nS1 [S2]\nmap[S1:2] x\n",
+	},
 }
 
 // asScript makes a package main file of a case.

@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"go/types"
 	"reflect"
 	"regexp"
 	goruntime "runtime"
@@ -130,6 +129,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 	s.filter.take()
 	s.ranTo()
 	s.learnTypes(ck)
+	s.learnMethods(ck)
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
@@ -294,7 +294,8 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int, 
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
 	msg := "panic: " + goPanicText(val, s.boundsMsg, it)
-	if text, ok := s.methodText(val); ok {
+	// yaegi hands over a value of the user's type without its methods.
+	if text, ok := s.methodString(reflect.ValueOf(val)); ok {
 		msg = "panic: " + text
 	}
 	if e, ok := val.(*nn.Error); ok {
@@ -382,62 +383,6 @@ var interpPos = regexp.MustCompile(`^(?:\S*_\.go:)?\d{7,}:\d+: `)
 func isInterpError(v any) bool {
 	_, ok := v.(error)
 	return ok && reflect.TypeOf(v).String() == "*interp.cfgError"
-}
-
-// methodText is what the Error (or else String) method of a value of the
-// user's own struct type says, as Go prints a panic's value: yaegi hands
-// over the bare struct, without its methods, so the method is called
-// through a function the interpreter compiles for it.
-func (s *Session) methodText(val any) (text string, ok bool) {
-	p := s.goTypes.Load()
-	if val == nil || p == nil || s.chk == nil {
-		return "", false
-	}
-	rt, star := reflect.TypeOf(val), ""
-	if rt.Kind() == reflect.Pointer {
-		if reflect.ValueOf(val).IsNil() {
-			return "", false
-		}
-		rt, star = rt.Elem(), "*"
-	}
-	u := (*p)[rt]
-	if u == nil || !strings.HasPrefix(u.name, "main.") {
-		return "", false
-	}
-	name := strings.TrimPrefix(u.name, "main.")
-	tn, _ := s.chk.objs[name].(*types.TypeName)
-	if tn == nil {
-		return "", false
-	}
-	t := tn.Type()
-	if star != "" {
-		t = types.NewPointer(t)
-	}
-	name = star + name
-	ms := types.NewMethodSet(t)
-	for _, m := range []string{"Error", "String"} {
-		sel := ms.Lookup(nil, m)
-		if sel == nil {
-			continue
-		}
-		if sig, _ := sel.Type().(*types.Signature); sig == nil || sig.Params().Len() != 0 || sig.Results().Len() != 1 ||
-			!types.Identical(sig.Results().At(0).Type(), types.Typ[types.String]) {
-			continue
-		}
-		// Parenthesized: an input that starts with func is a declaration.
-		fn, err := s.in.Eval(fmt.Sprintf("(func(v %s) string { return v.%s() })", name, m))
-		if err != nil || fn.Kind() != reflect.Func {
-			return "", false
-		}
-		defer func() {
-			if recover() != nil {
-				text, ok = "", false // the method panicked: say the value as it is
-			}
-		}()
-		out := fn.Call([]reflect.Value{reflect.ValueOf(val)})
-		return out[0].String(), true
-	}
-	return "", false
 }
 
 // runtimeError is a run-time panic that yaegi raised through reflect, as a

@@ -156,6 +156,9 @@ type Session struct {
 	// goTypes are the struct types the user declared, for fixFormat
 	// (fmtvalues.go), replaced whole when a cell declares more.
 	goTypes atomic.Pointer[map[reflect.Type]*userType]
+	// methodFns call the Error or String methods of the user's struct
+	// types, for fmt (fmtmethods.go).
+	methodFns atomic.Pointer[map[methodKey]reflect.Value]
 
 	// newVars are the new variables of the last cell (see NewVars).
 	newVars []NewVar
@@ -258,7 +261,7 @@ func New(opts Options) (*Session, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
-	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat, errorWrapper)
+	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat, s.fixArgs, errorWrapper)
 	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
 	// (its own Print functions, the generic sources) only for "fmt/fmt".
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
