@@ -510,7 +510,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		case *ast.AssignStmt:
 			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
-					if t := info.TypeOf(l); rawInIface(info, t, n.Rhs[i]) {
+					if t := info.TypeOf(l); rawInIface(info, t, n.Rhs[i]) && !ownType(t) {
 						res.ifaceValues[posAt(n.Rhs[i].Pos())] = types.TypeString(t, qualifier)
 					}
 				}
@@ -549,7 +549,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			t := info.TypeOf(n.Type)
 			if n.Type != nil && t != nil && len(n.Values) == len(n.Names) {
 				for _, v := range n.Values {
-					if rawInIface(info, t, v) {
+					if rawInIface(info, t, v) && !ownType(t) {
 						res.ifaceValues[posAt(v.Pos())] = types.TypeString(t, qualifier)
 					}
 				}
@@ -672,6 +672,17 @@ func kindOf(o types.Object) string {
 		return "constant"
 	}
 	return "variable"
+}
+
+// ownType reports whether t is a named type the user declared. yaegi
+// keeps a value stored in a variable of the user's own interface type
+// well (type assertions on it work), and a conversion through a function
+// return breaks those assertions (reflect.Set: value of type func(...)
+// string is not assignable); error, fmt.Stringer and other compiled
+// interfaces need the conversion (see checked.ifaceValues).
+func ownType(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main"
 }
 
 // rawInIface reports whether the value v, of a type the session declared

@@ -173,7 +173,7 @@ func (s *Session) fixFormat(format string, a []any) (string, []any) {
 				args = append([]any(nil), a...)
 			}
 			args[u.arg] = goValue{v: v, p: pr}
-		case texts && (u.verb == 'v' || u.verb == 's') && pr.holdsText(reflect.ValueOf(v)):
+		case texts && (u.verb == 'v' || u.verb == 's') && !isWrapped(a[u.arg]) && pr.holdsText(reflect.ValueOf(v)):
 			if args == nil {
 				args = append([]any(nil), a...)
 			}
@@ -217,7 +217,7 @@ func (s *Session) fixArgs(a []any) []any {
 	pr := s.printer()
 	var out []any
 	for i, v := range a {
-		if _, wrapped := stdlib.Wrapped(v); wrapped || v == nil || !pr.holdsText(reflect.ValueOf(v)) {
+		if isWrapped(v) || v == nil || !pr.holdsText(reflect.ValueOf(v)) {
 			continue
 		}
 		if out == nil {
@@ -280,6 +280,14 @@ func (p *goPrinter) textIn(v reflect.Value, budget *int) bool {
 		}
 	}
 	return false
+}
+
+// isWrapped reports whether v is one of the wrappers through which yaegi
+// hands compiled code a value with a String or Error method: it prints
+// with the method already.
+func isWrapped(v any) bool {
+	_, ok := stdlib.Wrapped(v)
+	return ok
 }
 
 // isValueInterface reports whether t is yaegi's wrapper of a value with

@@ -139,17 +139,33 @@ func (r *rewriter) ifaceConv(c *ast.CallExpr) {
 // variable of a non-empty interface type I (see checked.ifaceValues) to
 // func() I { return x }(), as ifaceConv does I(x).
 func (r *rewriter) ifaceValue(v ast.Expr) {
-	if r.ck == nil {
-		return
-	}
-	p := r.pos(v.Pos())
-	t, ok := r.ck.ifaceValues[cellPos{p.Line % lineBase, p.Column}]
+	t, ok := r.ifaceType(v)
 	if !ok {
 		return
+	}
+	start, end := r.off(v.Pos()), r.off(v.End())
+	for _, e := range r.edits {
+		if e.start < e.end && e.start <= start && e.end >= end {
+			// Inside a statement rewritten whole (holdAssign), which
+			// copies the value's text: an insertion at its end would land
+			// after the statement.
+			return
+		}
 	}
 	r.edits = append(r.edits,
 		edit{r.off(v.Pos()), r.off(v.Pos()), "func() " + t + " { return "},
 		edit{r.off(v.End()), r.off(v.End()), " }()"})
+}
+
+// ifaceType is the interface type that the check found the value v
+// stored in (see checked.ifaceValues), as the cell writes it.
+func (r *rewriter) ifaceType(v ast.Expr) (string, bool) {
+	if r.ck == nil {
+		return "", false
+	}
+	p := r.pos(v.Pos())
+	t, ok := r.ck.ifaceValues[cellPos{p.Line % lineBase, p.Column}]
+	return t, ok
 }
 
 // growCall passes the size of a Grow call the check found (see
