@@ -425,7 +425,13 @@ func (s *Session) hookShow(v []any, strs []string) {
 }
 
 func (s *Session) hookGoPanic(cell, line int, r any) {
-	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %v\n", s.where(cell, line), r)
+	// Said as a cell's panic is (see panicError).
+	r = panicValue(r)
+	msg := goPanicText(r, func(*item) string { return "" }, nil)
+	if text, ok := s.methodString(reflect.ValueOf(r)); ok {
+		msg = text
+	}
+	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %s\n", s.where(cell, line), msg)
 }
 
 // hookDefer records a top-level deferred call of the running cell.
