@@ -50,6 +50,28 @@ func TestTerminalCtrlCBlockedCall(t *testing.T) {
 	tm.exit()
 }
 
+// TestTerminalDeadlockSaid: a cell that waits on a channel nothing will
+// send on (Go's "all goroutines are asleep - deadlock!") says so in the
+// terminal after a few seconds; Ctrl-C then stops it, and the session
+// keeps its values.
+func TestTerminalDeadlockSaid(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the report")
+	}
+	env, _ := testEnv(t)
+	tm := startTerm(t, env)
+	tm.cell("x := 41")
+	tm.send("ch := make(chan int); <-ch\r")
+	tm.expect("on a channel receive, and no goroutine of yours is running")
+	tm.expect("press Ctrl-C to stop it")
+	tm.send("\x03")
+	tm.expect(">>> ")
+	tm.send("x\r")
+	tm.expect("41")
+	tm.expect(">>> ")
+	tm.exit()
+}
+
 // A cell reads standard input from the terminal; an interrupted read does
 // not take the line typed at the next prompt.
 func TestTerminalStdin(t *testing.T) {

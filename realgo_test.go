@@ -78,6 +78,28 @@ var realGoCases = []struct {
 		body:    "l := log.New(os.Stdout, \"nb: \", 0)\nl.Println(\"loaded\", 3)\nl.Printf(\"%d%%\", 50)\n",
 		wantOut: "nb: loaded 3\nnb: 50%\n",
 	},
+	{
+		name:  "a value receiver's Error and String, and such values in interface variables",
+		decls: "import (\n\t\"fmt\"\n\t\"io\"\n)\n\ntype MyErr struct{ c int }\n\nfunc (e MyErr) Error() string { return fmt.Sprint(\"myerr \", e.c) }\n\ntype Both struct{}\n\nfunc (Both) String() string { return \"str\" }\nfunc (Both) Error() string  { return \"err\" }\n\ntype R struct{}\n\nfunc (R) Read(p []byte) (int, error) { return 0, io.EOF }\n\nfunc local() {\n\tvar l error = MyErr{5}\n\tfmt.Println(l)\n\tl = MyErr{6}\n\tfmt.Println(l)\n}\n\nfunc mkErr(c int) MyErr { return MyErr{c} }\n\ntype DummyStringer interface{ String() string }\n\ntype Outer struct {\n\tname string\n\tin   Both\n}\n\nfunc (Outer) String() string { return \"outer\" }\n",
+		body: "fmt.Println(MyErr{1}, &MyErr{2}, Both{})\n" +
+			"fmt.Printf(\"%v %s %q|%+v\\n\", MyErr{1}, MyErr{2}, MyErr{3}, MyErr{4})\n" +
+			"fmt.Println(fmt.Sprint(MyErr{1}), fmt.Errorf(\"w: %w\", MyErr{2}))\n" +
+			"var e error = MyErr{3}\nfmt.Println(e)\ne = MyErr{4}\ne2 := e\nfmt.Println(e2)\nlocal()\n" +
+			"var a, b error = MyErr{7}, MyErr{8}\nfmt.Println(a, b)\n" +
+			"var r io.Reader = R{}\nn, err := r.Read(nil)\nfmt.Println(n, err)\n" +
+			"e = mkErr(9)\nfmt.Println(e)\nvar ds DummyStringer = Outer{}\n_, ok := ds.(fmt.Stringer)\nfmt.Println(ok, ds)\n" +
+			"fmt.Printf(\"%v %s\\n\", Outer{}, []Outer{{}})\n",
+		wantOut: "myerr 1 myerr 2 err\nmyerr 1 myerr 2 \"myerr 3\"|myerr 4\nmyerr 1 w: myerr 2\nmyerr 3\nmyerr 4\nmyerr 5\nmyerr 6\nmyerr 7 myerr 8\n0 EOF\nmyerr 9\ntrue outer\nouter [outer]\n",
+	},
+	{
+		name:  "String and Error inside slices, maps, structs and interfaces, and in panics",
+		decls: "import \"fmt\"\n\ntype S struct{ n int }\n\nfunc (s S) String() string { return fmt.Sprint(\"S\", s.n) }\n\ntype E struct{ c, d int }\n\nfunc (e E) Error() string { return fmt.Sprint(\"E\", e.c) }\n\ntype P struct{ X int }\n\ntype W struct{ A S }\n\nfunc try() (r any) {\n\tdefer func() { r = recover() }()\n\tpanic(\"x\")\n}\n",
+		body: "fmt.Println([]any{S{7}, 1, E{2, 0}}, []S{{8}}, map[string]S{\"a\": {1}}, P{3})\n" +
+			"var a any = S{1}\nfmt.Println(a, []*S{{4}, nil}, W{S{5}})\n" +
+			"fmt.Printf(\"%v %s %+v %d|%v\\n\", []S{{1}}, []E{{2, 0}}, []S{{3}}, 5, a)\n" +
+			"fmt.Print(S{1}, []S{{2}}, \"\\n\")\nfmt.Println(fmt.Sprint(map[S]int{{1}: 2}), try())\n",
+		wantOut: "[S7 1 E2] [S8] map[a:S1] {3}\nS1 [S4 <nil>] {S5}\n[S1] [E2] [S3] 5|S1\nS1 [S2]\nmap[S1:2] x\n",
+	},
 }
 
 // asScript makes a package main file of a case.

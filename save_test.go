@@ -51,6 +51,8 @@ func main() {
 		{"a failure beside a declaration", "k := 1; bad := nosuch\nj := 2\nj\n", "2\n", "nosuch", ""},
 		{"display", "w := 3\ndisplay(w)\n", "3\n", "", ""},
 		{"a cell that recovered its panic keeps what ran", "x := 1\ndefer func() { recover() }(); x = 2; panic(\"boom\"); x = 3\nx\n", "2\n", "panic(", ""},
+		{"a loop that panicked partway keeps what it did", partialPanics, partialPanicsOut, "", ""},
+		{"a failed declaration keeps what its call did", "d := 0\nfunc f() (int, int) { d++; panic(1) }\na, b := f()\nvar q = []int{1}\nw := q[d+3]\nd\n", "1\n", "q[d+3]", ""},
 		{"two statements in a cell, one redeclared", "c := 1; c := 2; d := c\nd\n", "2\n", "", ""},
 		{"a function redefined", "func f() int { return 1 }\nfunc f() int { return 2 }\nf()\n", "2\n", "return 1", ""},
 		{"what a program lacks is said", "5\nans\n", "5\n", "", "left out cell 2 (ans): undefined: ans"},
@@ -81,6 +83,38 @@ func main() {
 				t.Errorf("running the saved file: %v, output %q, want %q\n%s", err, out, tt.want, src)
 			}
 		})
+	}
+}
+
+// partialPanics are cells whose statements panic after doing part of
+// their work, which the session keeps; partialPanicsOut is what the
+// session and the saved program print.
+const (
+	partialPanics = "x := 0\nm := map[string]int{}\n" +
+		"for i := 0; i < 5; i++ { x += i; if i == 2 { panic(\"boom\") } }\n" +
+		"y := 1; for _, k := range []string{\"a\", \"b\"} { m[k] = y; y++; var a []int; _ = a[y] }; y = 100\n" +
+		"fmt.Println(x, m, y)\n"
+	partialPanicsOut = "3 map[a:1] 2\n"
+)
+
+// TestSavePanicGoRun: a program saved from cells that panicked partway
+// prints with go run what the session printed.
+func TestSavePanicGoRun(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil || testing.Short() {
+		t.Skip("needs the go command")
+	}
+	saved := filepath.Join(t.TempDir(), "saved.go")
+	out, errOut, _ := runPiped(t, partialPanics+":save "+saved+"\n")
+	if !strings.HasPrefix(out, partialPanicsOut) {
+		t.Fatalf("session printed %q, want %q (stderr %q)", out, partialPanicsOut, errOut)
+	}
+	cmd := exec.Command(goBin, "run", saved)
+	cmd.Dir = t.TempDir()
+	got, err := cmd.CombinedOutput()
+	if err != nil || string(got) != partialPanicsOut {
+		src, _ := os.ReadFile(saved)
+		t.Errorf("go run: %v, output %q, want %q\n%s", err, got, partialPanicsOut, src)
 	}
 }
 

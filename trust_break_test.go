@@ -36,6 +36,21 @@ func TestTrustBreaks(t *testing.T) {
 			wantErr: []string{"line 3: panic: runtime error: invalid memory address or nil pointer dereference (a call of a nil func)"},
 		},
 		{
+			// yaegi's own error kept its encoded position (6000001:16:),
+			// and a method call on a nil interface said reflect's words.
+			name:    "a failed type assertion and a nil interface's method say it as Go",
+			input:   "x := 41\nvar i any = \"s\"\nn := i.(int)\nvar e error\ne.Error()\ndefer func() { r := recover(); _, ok := r.(error); fmt.Println(r, ok) }(); _ = i.(float64)\nx\n",
+			wantOut: "interface conversion: interface {} is string, not float64 true\n41\n",
+			wantErr: []string{"line 3: panic: interface conversion: interface {} is string, not int\n", "line 5: panic: runtime error: invalid memory address or nil pointer dereference\n"},
+		},
+		{
+			// yaegi hands over the bare struct: it printed {2}.
+			name:    "a panic with an error or Stringer of the user's type says what its method says",
+			input:   "x := 41\ntype E struct{ c int }\nfunc (e E) Error() string { return fmt.Sprint(\"E\", e.c) }\ntype Q struct{ c, d int }\nfunc (q *Q) String() string { return \"Q!\" }\npanic(E{2})\nfunc f() { panic(&E{3}) }\nf()\npanic(&Q{})\nx\n",
+			wantOut: "41\n",
+			wantErr: []string{"line 6: panic: E2\n", "line 8: panic: E3 (in f, cell 7, line 1)\n", "line 9: panic: Q!\n"},
+		},
+		{
 			name:    "a panic in the user's main names main",
 			input:   "x := 41\nfunc main() { var m map[int]int; m[1] = 2 }\nmain()\nx\n",
 			wantOut: "41\n",

@@ -129,6 +129,7 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 	s.filter.take()
 	s.ranTo()
 	s.learnTypes(ck)
+	s.learnMethods(ck)
 	for _, c := range pl.chunks {
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
@@ -147,6 +148,9 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 				return "", err
 			}
 			it := failedItem(c, upTo)
+			if it != nil && !stopped(err) {
+				s.partial = partialStmt(it.src)
+			}
 			s.holdPanic(err, it)
 			line := 0
 			if it != nil {
@@ -203,6 +207,25 @@ func (s *Session) commitBefore(c *chunk, ck *checked, upTo cellPos) {
 	}
 }
 
+// stopped reports whether the run-time error err of a cell is an os.Exit
+// or a Ctrl-C seen by compiled code: not a panic that a program would
+// meet again in the same place.
+func stopped(err error) bool {
+	var ee ExitError
+	if errors.As(err, &ee) {
+		return true
+	}
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return true
+	}
+	if _, ok := p.Value.(ExitError); ok {
+		return true
+	}
+	e, ok := p.Value.(error)
+	return ok && (errors.As(e, &ee) || e == nn.ErrInterrupted)
+}
+
 // holdPanic keeps the panic of a cell that failed at run time for the
 // cell's deferred calls to recover (see hookRecover). Leaving the session
 // (os.Exit) and a Ctrl-C cannot be recovered.
@@ -222,6 +245,11 @@ func (s *Session) holdPanic(err error, it *item) {
 	if v, ok := p.Value.(string); ok && strings.HasPrefix(v, "reflect") {
 		if text := goPanicText(v, s.boundsMsg, it); strings.HasPrefix(text, "runtime error: ") {
 			p.Value = runtimeError(text)
+		}
+	}
+	if isInterpError(p.Value) {
+		if text := goPanicText(p.Value, s.boundsMsg, it); strings.HasPrefix(text, "interface conversion: ") {
+			p.Value = runtimeError(text) // Go's is a *runtime.TypeAssertionError
 		}
 	}
 	s.panicking = &p
@@ -266,6 +294,10 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int, 
 		return errors.New(s.rewriteMsg(err.Error(), fname))
 	}
 	msg := "panic: " + goPanicText(val, s.boundsMsg, it)
+	// yaegi hands over a value of the user's type without its methods.
+	if text, ok := s.methodString(reflect.ValueOf(val)); ok {
+		msg = "panic: " + text
+	}
 	if e, ok := val.(*nn.Error); ok {
 		// nn's errors already say what and where; "panic" adds only alarm.
 		msg = e.Error()
@@ -307,6 +339,17 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int, 
 // numbers of an index out of range in statement it.
 func goPanicText(val any, bounds func(*item) string, it *item) string {
 	msg := fmt.Sprint(val)
+	if isInterpError(val) {
+		// yaegi's own run-time errors (a failed type assertion) start
+		// with its encoded position, which the message names already.
+		if m := interpPos.FindStringIndex(msg); m != nil {
+			msg = msg[m[1]:]
+		}
+	}
+	if msg == "reflect: Method on nil interface value" {
+		// A method called on a nil interface value; Go says this.
+		msg = "runtime error: invalid memory address or nil pointer dereference"
+	}
 	if v := fmt.Sprint(val); strings.HasPrefix(v, "reflect: call of reflect.Value.") && strings.HasSuffix(v, " on zero Value") {
 		// yaegi dereferences a nil pointer through reflect; say it as Go.
 		msg = "runtime error: invalid memory address or nil pointer dereference"
@@ -329,6 +372,17 @@ func goPanicText(val any, bounds func(*item) string, it *item) string {
 		}
 	}
 	return msg
+}
+
+// interpPos is the position yaegi writes at the start of its run-time
+// errors: line L of cell N as N*lineBase+L (see lineBase).
+var interpPos = regexp.MustCompile(`^(?:\S*_\.go:)?\d{7,}:\d+: `)
+
+// isInterpError reports whether v is one of yaegi's own errors, which
+// yaegi panics with for a failed type assertion.
+func isInterpError(v any) bool {
+	_, ok := v.(error)
+	return ok && reflect.TypeOf(v).String() == "*interp.cfgError"
 }
 
 // runtimeError is a run-time panic that yaegi raised through reflect, as a

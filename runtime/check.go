@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -126,10 +127,36 @@ type checked struct {
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
+	// ifaceValues are the values of the user's own non-pointer types
+	// that a var declaration or an assignment stores in a variable of a
+	// non-empty interface type, with that type as the cell can write it:
+	// yaegi stores them so that fmt misses their methods (var e error =
+	// MyErr{} printed {}), so they become func() error { return x }().
+	ifaceValues map[cellPos]string
+	// fakes are the stand-in functions of the methods that the cell's
+	// groups checked so far add to types of earlier cells (see
+	// methodAsFunc), for the calls of later groups.
+	fakes map[string]standIn
+	// grows are the calls x.Grow(n) of a compiled type's method
+	// (strings.Builder, bytes.Buffer, reflect.Value), whose size the
+	// rewrite checks against memory first (see growLen).
+	grows map[cellPos]string
+	// last is where the cell's last item starts: the one bare expression
+	// that the REPL displays (or hides, with a ';'), and so uses.
+	last cellPos
 	// users are the funcs and methods the cell declares; groups counts
 	// the runs of declarations and statements checked so far.
 	users  []cellUser
 	groups int
+}
+
+// standIn is the function a method of a type of an earlier cell is
+// checked as: the method's name, whether its receiver is a pointer, and
+// the function's signature with a body that only panics.
+type standIn struct {
+	method string
+	ptr    bool
+	src    string
 }
 
 // cellUser is a func or method a cell declares, with the names its body
@@ -162,10 +189,14 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
+	}
+	if len(items) > 0 {
+		last := items[len(items)-1]
+		res.last = cellPos{last.line, last.col}
 	}
 	var groups []*group
 	for _, it := range items {
@@ -336,69 +367,154 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	if err != nil {
 		return s.syntaxError(err, b.String(), fname)
 	}
-	// A bare expression at the top of a cell is displayed (the last) or
-	// hidden by the REPL's convention, not an unused value.
+	// The bare expression that ends a cell is displayed (or hidden by the
+	// REPL's convention, x;), not an unused value; one before another
+	// statement (x; y := 2) is unused, as in Go.
 	shown := map[[2]int]bool{}
 	if !g.decl {
 		if err := topReturn(f, fset, s, fname); err != nil {
 			return err
 		}
-		for _, it := range g.items {
-			shown[[2]int{it.line, it.col}] = true
+		shown[[2]int{res.last.line, res.last.col}] = true
+	}
+	typeCheck := func(f *ast.File, pkg *types.Package) (*types.Info, []types.Error) {
+		// The cell's earlier groups shadow the session's globals; the
+		// names this group declares are left out, so that it can declare
+		// them again.
+		scope := pkg.Scope()
+		for _, m := range []map[string]types.Object{overlay, c.objs} {
+			for n, o := range m {
+				if !declared[n] && scope.Lookup(n) == nil {
+					scope.Insert(o)
+				}
+			}
 		}
-	}
-	// The cell's earlier groups shadow the session's globals; the names
-	// this group declares are left out, so that it can declare them again.
-	for _, m := range []map[string]types.Object{overlay, c.objs} {
-		for n, o := range m {
-			if !declared[n] && scope.Lookup(n) == nil {
-				scope.Insert(o)
-			}
+		var hard []types.Error
+		conf := types.Config{
+			Importer:                 c.conv,
+			DisableUnusedImportCheck: true,
+			Error: func(err error) {
+				te, ok := err.(types.Error)
+				if !ok || te.Soft {
+					return
+				}
+				// A user type of an earlier cell is of another
+				// *types.Package with the same path, which this check
+				// compares by pointer.
+				if strings.HasPrefix(te.Msg, "implicit assignment to unexported field ") && strings.Contains(te.Msg, "of type main.") {
+					return
+				}
+				// A displayed value is used: it is shown.
+				if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
+					return
+				}
+				hard = append(hard, te)
+			},
 		}
-	}
-	var hard []types.Error
-	conf := types.Config{
-		Importer:                 c.conv,
-		DisableUnusedImportCheck: true,
-		Error: func(err error) {
-			te, ok := err.(types.Error)
-			if !ok || te.Soft {
-				return
-			}
-			// A user type of an earlier cell is of another *types.Package
-			// with the same path, which this check compares by pointer.
-			if strings.HasPrefix(te.Msg, "implicit assignment to unexported field ") && strings.Contains(te.Msg, "of type main.") {
-				return
-			}
-			// A displayed value is used: it is shown.
-			if p := fset.Position(te.Pos); shown[[2]int{p.Line, p.Column}] && strings.HasSuffix(te.Msg, " is not used") {
-				return
-			}
-			hard = append(hard, te)
-		},
-	}
-	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
-		Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
-	chk := types.NewChecker(&conf, fset, pkg, info)
-	func() {
-		defer func() {
-			if r := recover(); r != nil && len(hard) == 0 {
-				hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
-			}
+		info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
+			Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+		chk := types.NewChecker(&conf, fset, pkg, info)
+		func() {
+			defer func() {
+				if r := recover(); r != nil && len(hard) == 0 {
+					hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
+				}
+			}()
+			chk.Files([]*ast.File{f})
 		}()
-		chk.Files([]*ast.File{f})
-	}()
+		return info, hard
+	}
+	info, hard := typeCheck(f, pkg)
+	checkedSrc := b.String()
+	// A method the group adds to a type of an earlier cell is checked as
+	// a function (methodAsFunc), which the type does not have yet: its
+	// calls in the group (a method that calls itself) fail. They are
+	// checked again as calls of that function.
+	// So do the calls in later groups of the cell, with the stand-ins
+	// of the earlier groups added to the text.
+	known := func(fake, m string) (ptr, ok bool) {
+		if recvMethods[fake] == m {
+			if fn, _ := pkg.Scope().Lookup(fake).(*types.Func); fn != nil {
+				_, ptr := derefNamed(fn.Type().(*types.Signature).Params().At(0).Type())
+				return ptr, true
+			}
+		}
+		if st, ok := res.fakes[fake]; ok && st.method == m {
+			return st.ptr, true
+		}
+		return false, false
+	}
+	if len(hard) > 0 && (len(recvMethods) > 0 || len(res.fakes) > 0) {
+		if src, unfake, used, ok := methodCallsAsFuncs(b.String(), f, fset, info, hard, known); ok {
+			added := map[string]bool{}
+			for _, fake := range used {
+				if st, ok := res.fakes[fake]; ok && recvMethods[fake] == "" && !added[fake] {
+					src += "\n" + st.src + "\n"
+					added[fake] = true
+				}
+			}
+			if f2, err := parser.ParseFile(fset, fname, src, parser.SkipObjectResolution); err == nil {
+				pkg2 := types.NewPackage("main", "main")
+				info2, hard2 := typeCheck(f2, pkg2)
+				for i := range hard2 {
+					hard2[i].Msg = unfake.Replace(hard2[i].Msg)
+				}
+				f, info, hard, pkg, scope = f2, info2, hard2, pkg2, pkg2.Scope()
+				checkedSrc = src
+			}
+		}
+	}
 	if len(hard) > 0 {
 		return s.typeError(hard[0], f, fname, info, pkg)
 	}
+	// A later group needs a stand-in's signature only: its body may call
+	// other stand-ins.
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		m, ok := recvMethods[fd.Name.Name]
+		if !ok {
+			continue
+		}
+		if ptr, ok := known(fd.Name.Name, m); ok {
+			from, to := fset.File(fd.Pos()).Offset(fd.Pos()), fset.File(fd.Body.Lbrace).Offset(fd.Body.Lbrace)
+			res.fakes[fd.Name.Name] = standIn{method: m, ptr: ptr, src: checkedSrc[from:to] + "{ panic(0) }"}
+		}
+	}
 	if e := tooLarge(f, fset, info); e != nil {
 		return s.typeError(*e, f, fname, info, pkg)
+	}
+	// qualifier writes a package as the cell names it.
+	qualifier := func(p *types.Package) string {
+		if p == pkg || p.Path() == "main" {
+			return ""
+		}
+		for is, path := range fileImports(f) {
+			if path == p.Path() {
+				return is
+			}
+		}
+		for local, path := range imports {
+			if path == p.Path() {
+				return local
+			}
+		}
+		return p.Name()
 	}
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+				for i, l := range n.Lhs {
+					if t := info.TypeOf(l); rawInIface(info, t, n.Rhs[i]) && !ownType(t) {
+						res.ifaceValues[posAt(n.Rhs[i].Pos())] = types.TypeString(t, qualifier)
+					}
+				}
+			}
 			if !parallelAssign(n, token.ASSIGN) && !parallelAssign(n, token.DEFINE) {
 				break
 			}
@@ -426,8 +542,18 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 					res.ifaceConvs[posAt(n.Pos())] = true
 				}
 			}
+			if name := growMethod(n, info); name != "" {
+				res.grows[posAt(n.Pos())] = name
+			}
 		case *ast.ValueSpec:
 			t := info.TypeOf(n.Type)
+			if n.Type != nil && t != nil && len(n.Values) == len(n.Names) {
+				for _, v := range n.Values {
+					if rawInIface(info, t, v) && !ownType(t) {
+						res.ifaceValues[posAt(v.Pos())] = types.TypeString(t, qualifier)
+					}
+				}
+			}
 			if n.Type == nil || len(n.Names) < 2 || t == nil || !types.IsInterface(t) {
 				break
 			}
@@ -546,6 +672,17 @@ func kindOf(o types.Object) string {
 		return "constant"
 	}
 	return "variable"
+}
+
+// ownType reports whether t is a named type the user declared. yaegi
+// keeps a value stored in a variable of the user's own interface type
+// well (type assertions on it work), and a conversion through a function
+// return breaks those assertions (reflect.Set: value of type func(...)
+// string is not assignable); error, fmt.Stringer and other compiled
+// interfaces need the conversion (see checked.ifaceValues).
+func ownType(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main"
 }
 
 // rawInIface reports whether the value v, of a type the session declared
@@ -1040,4 +1177,92 @@ func typeString(t types.Type) string {
 		}
 		return p.Name()
 	})
+}
+
+// undefinedMethod is go/types' message for a call of a method the type
+// does not have.
+var undefinedMethod = regexp.MustCompile(`^.+\.(\w+) undefined \(type .+ has no field or method (\w+)\)$`)
+
+// methodCallsAsFuncs rewrites src, the checked text of a group, so that
+// each call x.M(args) that failed because M is a method the group adds to
+// a type of an earlier cell calls M's stand-in function instead:
+// fake(x, args), with x's address or value as the receiver wants. A line
+// directive after each keeps the columns of what follows. Other errors
+// are left for the second check to find again; ok is false when there is
+// no such call, or one is inside another (x.M().M()).
+//
+// The second check's messages quote the rewritten calls: unfake turns
+// them back into the method calls they were written as.
+//
+// known reports whether fake is the stand-in of method m, and whether its
+// receiver is a pointer; used lists the stand-ins the rewrite calls.
+func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *types.Info, hard []types.Error, known func(fake, m string) (ptr, ok bool)) (out string, unfake *strings.Replacer, used []string, ok bool) {
+	calls := map[*ast.SelectorExpr]*ast.CallExpr{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+				calls[sel] = c
+			}
+		}
+		return true
+	})
+	bySel := map[token.Pos]*ast.SelectorExpr{}
+	for sel := range calls {
+		bySel[sel.Sel.Pos()] = sel
+	}
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) }
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	var back []string
+	for _, e := range hard {
+		m := undefinedMethod.FindStringSubmatch(e.Msg)
+		sel := bySel[e.Pos]
+		if m == nil || m[1] != m[2] || sel == nil {
+			continue // another error, which the second check finds again
+		}
+		named, xPtr := derefNamed(info.TypeOf(sel.X))
+		if named == nil {
+			continue
+		}
+		fake := methodPrefix + named.Obj().Name() + "_" + sel.Sel.Name
+		recvPtr, ok := known(fake, sel.Sel.Name)
+		if !ok {
+			continue
+		}
+		used = append(used, fake)
+		x := src[off(sel.X.Pos()):off(sel.X.End())]
+		orig := x + "." + sel.Sel.Name + "("
+		switch {
+		case recvPtr && !xPtr:
+			x = "&(" + x + ")"
+		case !recvPtr && xPtr:
+			x = "*(" + x + ")"
+		}
+		call := calls[sel]
+		if len(call.Args) > 0 {
+			x += ", "
+		}
+		back = append(back, fake+"("+x, orig)
+		after := fset.Position(call.Lparen)
+		edits = append(edits, edit{off(call.Pos()), off(call.Lparen) + 1,
+			fmt.Sprintf("%s(%s/*line %s:%d:%d*/", fake, x, after.Filename, after.Line, after.Column+1)})
+	}
+	if len(edits) == 0 {
+		return "", nil, nil, false
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.start < at {
+			return "", nil, nil, false // one inside another: x.M().M()
+		}
+		b.WriteString(src[at:e.start] + e.text)
+		at = e.end
+	}
+	b.WriteString(src[at:])
+	return b.String(), strings.NewReplacer(back...), used, true
 }

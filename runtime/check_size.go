@@ -70,3 +70,34 @@ func sizeof(sizes types.Sizes, t types.Type) (n int64) {
 	}()
 	return sizes.Sizeof(t)
 }
+
+// growMethod names the method of a call x.Grow(n) whose size n counts
+// bytes of a compiled type ("strings.Builder.Grow", "bytes.Buffer.Grow"),
+// or is "" for any other call. Such a Grow allocates n bytes at once, out
+// of reach of the make check; the rewrite passes n through growLen.
+func growMethod(c *ast.CallExpr, info *types.Info) string {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Grow" || len(c.Args) != 1 {
+		return ""
+	}
+	s := info.Selections[sel]
+	if s == nil || s.Kind() != types.MethodVal {
+		return ""
+	}
+	// The method's own receiver: a Grow promoted from an embedded
+	// bytes.Buffer is the Buffer's.
+	fn, _ := s.Obj().(*types.Func)
+	if fn == nil || fn.Type().(*types.Signature).Recv() == nil {
+		return ""
+	}
+	named, _ := derefNamed(fn.Type().(*types.Signature).Recv().Type())
+	if named == nil || named.Obj().Pkg() == nil {
+		return ""
+	}
+	name := named.Obj().Pkg().Path() + "." + named.Obj().Name()
+	switch name {
+	case "strings.Builder", "bytes.Buffer":
+		return name + ".Grow"
+	}
+	return ""
+}

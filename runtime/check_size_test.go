@@ -58,7 +58,7 @@ func TestTooLargeValues(t *testing.T) {
 func TestTooLargeSizeArguments(t *testing.T) {
 	s, _, _ := newSession(t)
 	runSteps(t, s, []step{
-		{cell: `import ("bufio"; "bytes"; "image"; "os"; "strings")`},
+		{cell: `import ("bufio"; "bytes"; "image"; "os"; "slices"; "strings")`},
 		{cell: `x := 5`},
 		{cell: `s := strings.Repeat("a", 1<<40)`, errSub: "line 1: strings.Repeat: the result (1099511627776 × 1 bytes) needs 1.0 TiB, more than this machine can give one value"},
 		{cell: `b := bytes.Repeat([]byte("ab"), 1<<40)`, errSub: "line 1: bytes.Repeat: the result (1099511627776 × 2 bytes) needs 2.0 TiB"},
@@ -66,6 +66,15 @@ func TestTooLargeSizeArguments(t *testing.T) {
 		{cell: `w := bufio.NewWriterSize(os.Stdout, 1<<40)`, errSub: "line 1: bufio.NewWriterSize: a buffer of 1099511627776 bytes needs 1.0 TiB"},
 		{cell: `img := image.NewRGBA(image.Rect(0, 0, 1<<20, 1<<20))`, errSub: "line 1: image.NewRGBA: an image of 1048576×1048576 pixels needs 4.0 TiB"},
 		{cell: `g := image.NewYCbCr(image.Rect(0, 0, 1<<20, 1<<20), image.YCbCrSubsampleRatio420)`, errSub: "line 1: image.NewYCbCr: an image of 1048576×1048576 pixels needs 1.5 TiB"},
+		{cell: `var sb strings.Builder; var bb bytes.Buffer; n := 1 << 40`},
+		{cell: `sb.Grow(1 << 40)`, errSub: "line 1: strings.Builder.Grow: the size 1099511627776 needs 1.0 TiB"},
+		{cell: `bb.Grow(n)`, errSub: "line 1: bytes.Buffer.Grow: the size 1099511627776 needs 1.0 TiB"},
+		{cell: "type wrap struct{ bytes.Buffer }\nfunc grow(w *wrap, n int) { w.Grow(n) }"},
+		{cell: `grow(&wrap{}, n)`, errSub: "bytes.Buffer.Grow: the size 1099511627776 needs 1.0 TiB"},
+		{cell: `slices.Repeat([]int{1, 2}, n)`, errSub: "make([]E, 2199023255552) needs 16.0 TiB"},
+		{cell: `slices.Repeat([]int{1, 2}, 1<<62)`, errSub: "slices.Repeat: output length overflow"},
+		{cell: `sb.Grow(10); sb.WriteString("ok"); sb.String()`, out: `"ok"`},
+		{cell: `slices.Repeat([]int{1, 2}, 2)`, out: "[1 2 1 2]"},
 		{cell: `strings.Repeat("ab", 2)`, out: `"abab"`},
 		{cell: `image.NewGray(image.Rect(0, 0, 3, 2)).Bounds().Dx()`, out: "3"},
 		{cell: `bufio.NewReaderSize(os.Stdin, 64).Size()`, out: "64"},

@@ -326,6 +326,33 @@ func TestGenericMethodLater(t *testing.T) {
 	})
 }
 
+// TestMethodLaterCallsItself: a method declared in a later cell than its
+// type may call itself and the type's other methods, on pointers and
+// values, generic or not; a wrong use is still an error, quoted as typed.
+func TestMethodLaterCallsItself(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type N struct{ kids []*N }"},
+		{cell: "func (t *N) Size() int { n := 1; for _, k := range t.kids { n += k.Size() }; return n }"},
+		{cell: "(&N{[]*N{{}, {kids: []*N{{}}}}}).Size()", out: "4"},
+		{cell: "type V struct{ n int }"},
+		{cell: "func (v V) Down(k int) int { if v.n == 0 { return k }; w := V{v.n - 1}; return 1 + w.Down(k) + (&w).Down(0) }"},
+		{cell: "V{3}.Down(10)", out: "17"},
+		{cell: "type Tree[T any] struct{ v T; kids []*Tree[T] }"},
+		{cell: "func (t *Tree[T]) Sum(f func(T) int) int { n := f(t.v); for _, k := range t.kids { n += k.Sum(f) }; return n }"},
+		{cell: "(&Tree[int]{1, []*Tree[int]{{2, nil}}}).Sum(func(x int) int { return x })", out: "3"},
+		{cell: "func (t *N) Bad() string { return t.Bad() + 1 }", errSub: "line 1:35: invalid operation: t.Bad() + 1 (mismatched types string and untyped int)"},
+		{cell: "func (t *N) Bad2() int { return t.Bad2() + nope }", errSub: "line 1:44: undefined: nope"},
+		{cell: "func (t *N) Bad3() int { return t.Nope() }", errSub: "t.Nope undefined (type *N has no field or method Nope)"},
+		{cell: "(&N{}).Bad()", errSub: "has no field or method Bad"},
+		// Called by the statements of the same cell.
+		{cell: "func (t *N) M() int { return 1 }\n(&N{}).M()", out: "1"},
+		{cell: "func (t N) V(k int) int { return k }\nn := N{}\nn.V(2) + (&n).V(3) + n.M()", out: "6"},
+		{cell: "func (t *N) A() int { return 2 }\nfunc (t *N) B() int { return t.A() + 1 }\n(&N{}).B()", out: "3"},
+		{cell: "func (t *N) W() int { return 1 }\n(&N{}).W() + \"a\"", errSub: "line 2:1: invalid operation: (&N{}).W() + \"a\" (mismatched types int and untyped string)"},
+	})
+}
+
 // TestRunFileTwice: loading the same script twice works (its declarations
 // are entered again as they were).
 func TestRunFileTwice(t *testing.T) {

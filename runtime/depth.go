@@ -207,6 +207,18 @@ func makeLen(n any, typ any, name string) int {
 	return k
 }
 
+// growLen checks the size n given to the Grow method named name
+// (strings.Builder.Grow, bytes.Buffer.Grow): n more bytes than the value
+// holds must fit in memory. A negative n is left to Grow's own panic.
+func growLen(n int, name string) int {
+	if n > 1<<16 {
+		if err := memlimit.Check(fmt.Sprintf("the size %d", n), n, 1); err != nil {
+			panic(&nn.Error{Op: name, Msg: err.Error()})
+		}
+	}
+	return n
+}
+
 // guardExports are the compiled functions that guarded code calls, in
 // the session's helper package, and the callback wrappers of
 // callbackExports.
@@ -218,6 +230,7 @@ func (s *Session) guardExports() interp.Exports {
 	ex[rtPath+"/rt"] = map[string]reflect.Value{
 		"Enter":   reflect.ValueOf(s.guard.enter),
 		"MakeLen": reflect.ValueOf(makeLen),
+		"GrowLen": reflect.ValueOf(growLen),
 	}
 	return ex
 }
@@ -252,6 +265,26 @@ func guardAST(f *ast.File, decl bool) {
 		}
 		ast.Inspect(fd.Body, func(n ast.Node) bool { return guardNode(n, name) })
 	}
+}
+
+// guardSource is the source of a package compiled into the session (the
+// generic slices and maps) with its make sizes guarded as a cell's are:
+// slices.Repeat(s, 1<<40) would otherwise end the process out of memory.
+func guardSource(src string) string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return src // the compile reports it
+	}
+	guardAST(f, false)
+	imp := &ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{&ast.ImportSpec{
+		Name: ast.NewIdent(rtName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(rtPath)}}}}
+	f.Decls = append([]ast.Decl{imp}, f.Decls...)
+	var b strings.Builder
+	if err := printer.Fprint(&b, fset, f); err != nil {
+		return src
+	}
+	return b.String()
 }
 
 // guardNode guards the func literals and make calls under n; outer names

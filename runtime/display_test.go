@@ -163,7 +163,11 @@ func TestSemicolonHides(t *testing.T) {
 		{cell: `x;`, out: ""},
 		{cell: `x * 2;  // hidden`, out: ""},
 		{cell: `ans`, out: "10"}, // hidden, but kept, as in MATLAB
-		{cell: `x; x + 1`, out: "6"},
+		// Only the value that ends a cell is shown: one before another
+		// statement is unused, as in Go.
+		{cell: `x; x + 1`, errSub: "line 1:1: x (variable of type int) is not used"},
+		{cell: `x + 1; y := 2; y * 3`, errSub: "line 1:1: x + 1 (value of type int) is not used"},
+		{cell: `fmt.Sprint(x); ch := make(chan int, 1); ch <- 1; <-ch; x + 1`, out: "6"},
 		{cell: `"a;"`, out: `"a;"`},
 		{cell: `x // ;`, out: "5"},
 		{cell: "x\n;", out: ""},

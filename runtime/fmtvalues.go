@@ -73,14 +73,14 @@ func (s *Session) learnTypes(ck *checked) {
 // prints the value as compiled Go would. Anything it does not understand
 // it leaves as it was.
 func (s *Session) fixFormat(format string, a []any) (string, []any) {
-	if !strings.ContainsAny(format, "+#T") || len(a) == 0 {
+	if len(a) == 0 {
 		return format, a
 	}
-	var names map[reflect.Type]*userType
-	if p := s.goTypes.Load(); p != nil {
-		names = *p
+	texts := s.methodFns.Load() != nil
+	if !texts && !strings.ContainsAny(format, "+#T") {
+		return format, a
 	}
-	pr := &goPrinter{names: names}
+	pr := s.printer()
 	type use struct {
 		arg, at     int // the argument and the verb's offset in format
 		verb        rune
@@ -173,6 +173,11 @@ func (s *Session) fixFormat(format string, a []any) (string, []any) {
 				args = append([]any(nil), a...)
 			}
 			args[u.arg] = goValue{v: v, p: pr}
+		case texts && (u.verb == 'v' || u.verb == 's') && !isWrapped(a[u.arg]) && pr.holdsText(reflect.ValueOf(v)):
+			if args == nil {
+				args = append([]any(nil), a...)
+			}
+			args[u.arg] = goValue{v: v, p: pr}
 		}
 	}
 	if out != nil {
@@ -187,6 +192,108 @@ func (s *Session) fixFormat(format string, a []any) (string, []any) {
 // goPrinter prints values of interpreted types as compiled Go would.
 type goPrinter struct {
 	names map[reflect.Type]*userType
+	// text is what a value's Error or String method says (see
+	// Session.methodString).
+	text func(reflect.Value) (string, bool)
+}
+
+// printer is a goPrinter of the session's types and methods.
+func (s *Session) printer() *goPrinter {
+	var names map[reflect.Type]*userType
+	if p := s.goTypes.Load(); p != nil {
+		names = *p
+	}
+	return &goPrinter{names: names, text: s.methodString}
+}
+
+// fixArgs replaces the arguments of a Print-like call that hold values
+// of the user's types whose Error or String method fmt would not see
+// ([]S{s}, an any holding S{}, []any{s}) by a fmt.Formatter that prints
+// them as compiled Go would.
+func (s *Session) fixArgs(a []any) []any {
+	if len(a) == 0 || s.methodFns.Load() == nil {
+		return a
+	}
+	pr := s.printer()
+	var out []any
+	for i, v := range a {
+		if isWrapped(v) || v == nil || !pr.holdsText(reflect.ValueOf(v)) {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), a...)
+		}
+		out[i] = goValue{v: v, p: pr}
+	}
+	if out == nil {
+		return a
+	}
+	return out
+}
+
+// holdsText reports whether v has in it a value that the printer's text
+// method prints, looked for among the first few thousand values.
+func (p *goPrinter) holdsText(v reflect.Value) bool {
+	budget := 4096
+	return p.textIn(v, &budget)
+}
+
+func (p *goPrinter) textIn(v reflect.Value, budget *int) bool {
+	if !v.IsValid() || p.text == nil {
+		return false
+	}
+	if *budget--; *budget < 0 {
+		return false
+	}
+	if v.Kind() == reflect.Struct && isValueInterface(v.Type()) && v.CanInterface() {
+		v = reflect.ValueOf(unwrapInterp(v.Interface()))
+		if !v.IsValid() || isValueInterface(v.Type()) {
+			return false
+		}
+	}
+	if !p.interp(v.Type()) && !hasInterface(v.Type(), map[reflect.Type]bool{}) {
+		return false // no value of the user's types can be in it
+	}
+	if _, ok := p.text(v); ok {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		return !v.IsNil() && p.textIn(v.Elem(), budget)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p.textIn(v.Index(i), budget) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if p.textIn(it.Key(), budget) || p.textIn(it.Value(), budget) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if p.textIn(v.Field(i), budget) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isWrapped reports whether v is one of the wrappers through which yaegi
+// hands compiled code a value with a String or Error method: it prints
+// with the method already.
+func isWrapped(v any) bool {
+	_, ok := stdlib.Wrapped(v)
+	return ok
+}
+
+// isValueInterface reports whether t is yaegi's wrapper of a value with
+// methods in an interface (interp.valueInterface).
+func isValueInterface(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.Name() == "valueInterface" && t.PkgPath() == "github.com/traefik/yaegi/interp"
 }
 
 // goValue is an argument of a Printf-like call printed by goPrinter.
@@ -382,7 +489,18 @@ func (p *goPrinter) value(b *strings.Builder, v reflect.Value, plus, sharp bool,
 		}
 		v = v.Elem()
 	}
-	if !p.holds(v) || !v.CanInterface() {
+	if isValueInterface(v.Type()) && v.CanInterface() {
+		if inner := reflect.ValueOf(unwrapInterp(v.Interface())); inner.IsValid() && !isValueInterface(inner.Type()) {
+			v = inner
+		}
+	}
+	if p.text != nil && !sharp {
+		if text, ok := p.text(v); ok {
+			b.WriteString(text)
+			return
+		}
+	}
+	if (!p.holds(v) && !p.holdsText(v)) || !v.CanInterface() {
 		if v.CanInterface() {
 			fmt.Fprintf(b, verb, v.Interface())
 		} else {
@@ -407,7 +525,11 @@ func (p *goPrinter) value(b *strings.Builder, v reflect.Value, plus, sharp bool,
 				b.WriteString(sep)
 			}
 			if plus || sharp {
-				b.WriteString(u.fields[i] + ":")
+				name := t.Field(i).Name // a compiled struct holding a value of the user's
+				if u != nil {
+					name = u.fields[i]
+				}
+				b.WriteString(name + ":")
 			}
 			p.value(b, v.Field(i), plus, sharp, depth+1)
 		}

@@ -51,3 +51,28 @@ func TestFmtOfInterpretedTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestFmtOfErrorValues: a value of the user's type with a value-receiver
+// Error method prints what Error says for the verbs that use it, as in
+// Go, and for the others prints no part of yaegi's wrapper (whose method
+// field printed as a number: {3 5254592}).
+func TestFmtOfErrorValues(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type E struct{ c int }\nfunc (e E) Error() string { return \"e\" }"},
+	})
+	for _, tc := range []struct{ call, want string }{
+		{`E{3}`, `e`},
+		{`fmt.Sprintf("%v|%s|%q|%x|%+v", E{3}, E{3}, E{3}, E{3}, E{3})`, `e|e|"e"|65|e`},
+		{`fmt.Sprintf("%d", E{3})`, `3`}, // Go: {3}; yaegi hands fmt the field alone
+	} {
+		before := len(out.String())
+		if _, err := s.Eval(context.Background(), "fmt.Println("+tc.call+")"); err != nil {
+			t.Errorf("%s: %v", tc.call, err)
+			continue
+		}
+		if got := strings.TrimSuffix(out.String()[before:], "\n"); got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.call, got, tc.want)
+		}
+	}
+}

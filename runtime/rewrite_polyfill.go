@@ -59,8 +59,17 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.edits = append(r.edits,
 				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
+		case *ast.ValueSpec:
+			for _, v := range n.Values {
+				r.ifaceValue(v)
+			}
+		case *ast.AssignStmt:
+			for _, v := range n.Rhs {
+				r.ifaceValue(v)
+			}
 		case *ast.CallExpr:
 			r.ifaceConv(n)
+			r.growCall(n)
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {
 				return true
@@ -124,6 +133,56 @@ func (r *rewriter) ifaceConv(c *ast.CallExpr) {
 	r.edits = append(r.edits,
 		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
 		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
+}
+
+// ifaceValue rewrites a value x that the check found stored in a
+// variable of a non-empty interface type I (see checked.ifaceValues) to
+// func() I { return x }(), as ifaceConv does I(x).
+func (r *rewriter) ifaceValue(v ast.Expr) {
+	t, ok := r.ifaceType(v)
+	if !ok {
+		return
+	}
+	start, end := r.off(v.Pos()), r.off(v.End())
+	for _, e := range r.edits {
+		if e.start < e.end && e.start <= start && e.end >= end {
+			// Inside a statement rewritten whole (holdAssign), which
+			// copies the value's text: an insertion at its end would land
+			// after the statement.
+			return
+		}
+	}
+	r.edits = append(r.edits,
+		edit{r.off(v.Pos()), r.off(v.Pos()), "func() " + t + " { return "},
+		edit{r.off(v.End()), r.off(v.End()), " }()"})
+}
+
+// ifaceType is the interface type that the check found the value v
+// stored in (see checked.ifaceValues), as the cell writes it.
+func (r *rewriter) ifaceType(v ast.Expr) (string, bool) {
+	if r.ck == nil {
+		return "", false
+	}
+	p := r.pos(v.Pos())
+	t, ok := r.ck.ifaceValues[cellPos{p.Line % lineBase, p.Column}]
+	return t, ok
+}
+
+// growCall passes the size of a Grow call the check found (see
+// growMethod) through __nnlab_rt.GrowLen, which refuses a size past memory.
+func (r *rewriter) growCall(c *ast.CallExpr) {
+	if r.ck == nil || len(c.Args) != 1 {
+		return
+	}
+	p := r.pos(c.Pos())
+	name := r.ck.grows[cellPos{p.Line % lineBase, p.Column}]
+	if name == "" {
+		return
+	}
+	a := c.Args[0]
+	r.edits = append(r.edits,
+		edit{r.off(a.Pos()), r.off(a.Pos()), rtName + ".GrowLen("},
+		edit{r.off(a.End()), r.off(a.End()), fmt.Sprintf(", %q)", name)})
 }
 
 // splitAssigns splits the assignments of list that the check found

@@ -226,6 +226,33 @@ func TestGoroutinePanicIsReported(t *testing.T) {
 	}
 }
 
+// TestGoroutinePanicSaidAsGo: a goroutine's panic is said as a cell's
+// is: a value's Error method, Go's words for a failed type assertion
+// (yaegi's kept its encoded position) and for an index out of range.
+func TestGoroutinePanicSaidAsGo(t *testing.T) {
+	s, _, errb := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type E struct{ c int }\nfunc (e E) Error() string { return fmt.Sprint(\"E\", e.c) }"},
+		{cell: "var i any = 3; d := make(chan bool)"},
+		{cell: "go func() { defer close(d); panic(E{1}) }(); <-d;"},
+		{cell: "d = make(chan bool); go func() { defer close(d); _ = i.(string) }(); <-d;"},
+		{cell: "d = make(chan bool); go func() { defer close(d); a := []int{}; _ = a[i.(int)] }(); <-d;"},
+	})
+	for _, want := range []string{
+		"(go statement at line 1): E1\n",
+		"(go statement at line 1): interface conversion: interface {} is int, not string\n",
+		"(go statement at line 1): runtime error: index out of range\n",
+	} {
+		deadline := time.Now().Add(2 * time.Second)
+		for !strings.Contains(errb.String(), want) && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr = %q, want %q", errb.String(), want)
+		}
+	}
+}
+
 // A goroutine that panics after its cell ended, while no cell runs, names
 // that cell: "line 1" alone would read as a line of whatever comes next.
 func TestGoroutinePanicAfterItsCell(t *testing.T) {

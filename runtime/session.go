@@ -106,23 +106,26 @@ type sym struct {
 // Session is one interpreter with its user state. Its methods are safe for
 // concurrent use; cells run one at a time.
 type Session struct {
-	opts    Options
-	guard   *guard // run-time checks on interpreted code (depth.go)
-	in      *interp.Interpreter
-	filter  *panicFilter
-	stderr  io.Writer
-	mu      sync.Mutex
-	cell    int
-	tmp     int
-	syms    map[string]*sym
-	imports map[string]string // local name -> import path
-	waiting uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
-	left    map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
-	shown   []any
-	strs    []string // beside shown: String of values of interpreted types
-	hasShow bool
-	mainN   int
-	files   map[int]string // cell number -> script path, for messages
+	opts  Options
+	guard *guard // run-time checks on interpreted code (depth.go)
+	// blockedAfter is how long a cell waits with all the user's goroutines
+	// blocked before the session says so (blocked.go).
+	blockedAfter time.Duration
+	in           *interp.Interpreter
+	filter       *panicFilter
+	stderr       io.Writer
+	mu           sync.Mutex
+	cell         int
+	tmp          int
+	syms         map[string]*sym
+	imports      map[string]string // local name -> import path
+	waiting      uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
+	left         map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
+	shown        []any
+	strs         []string // beside shown: String of values of interpreted types
+	hasShow      bool
+	mainN        int
+	files        map[int]string // cell number -> script path, for messages
 	// whereMu guards cell, files and ended for goroutines of user code
 	// that report a panic (hookGoPanic) while a later cell runs.
 	whereMu sync.Mutex
@@ -135,7 +138,11 @@ type Session struct {
 	// (see Completed).
 	keptTo cellPos
 	kept   string
-	stdin  *stdin
+	// partial is the top-level statement of the failed cell that panicked
+	// after it had done part of its work (a loop, a call), when what it
+	// did can be done again (see partialStmt); "" when none.
+	partial string
+	stdin   *stdin
 	// defers are the running cell's top-level deferred calls; deferProg
 	// runs them.
 	defers    []func()
@@ -149,6 +156,9 @@ type Session struct {
 	// goTypes are the struct types the user declared, for fixFormat
 	// (fmtvalues.go), replaced whole when a cell declares more.
 	goTypes atomic.Pointer[map[reflect.Type]*userType]
+	// methodFns call the Error or String methods of the user's struct
+	// types, for fmt (fmtmethods.go).
+	methodFns atomic.Pointer[map[methodKey]reflect.Value]
 
 	// newVars are the new variables of the last cell (see NewVars).
 	newVars []NewVar
@@ -215,7 +225,7 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
 	}
-	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr}
+	s := &Session{opts: opts, files: map[int]string{}, syms: map[string]*sym{}, imports: map[string]string{}, stderr: opts.Stderr, blockedAfter: blockedAfter}
 	s.filter = &panicFilter{w: opts.Stderr}
 	s.stdin = &stdin{r: opts.Stdin}
 	s.term = opts.Terminal || plot.IsTerminal(opts.Stdout)
@@ -231,6 +241,10 @@ func New(opts Options) (*Session, error) {
 	old, had := os.LookupEnv("YAEGI_SPECIAL_STDIO")
 	os.Setenv("YAEGI_SPECIAL_STDIO", strconv.FormatBool(!outFile || !errFile))
 	s.in = interp.New(interp.Options{Stdin: s.stdin, Stdout: opts.Stdout, Stderr: s.filter, Args: args, Env: os.Environ()})
+	// yaegi's wrapper of error, for FmtSymbols. Symbols("") is taken
+	// while no source is compiled: it makes wrappers of every source
+	// function, and fails on generic ones.
+	errorWrapper := s.in.Symbols("")[""]["_error"]
 	if had {
 		os.Setenv("YAEGI_SPECIAL_STDIO", old)
 	} else {
@@ -247,16 +261,11 @@ func New(opts Options) (*Session, error) {
 	if stdout == nil {
 		stdout = os.Stdout
 	}
-	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat)
+	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat, s.fixArgs, errorWrapper)
 	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
 	// (its own Print functions, the generic sources) only for "fmt/fmt".
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
 		return nil, err
-	}
-	for _, src := range stdlib.GenericSources {
-		if _, err := s.in.Compile(src); err != nil {
-			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)
-		}
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":      reflect.ValueOf(s.hookShow),
@@ -276,6 +285,11 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.in.Use(s.guardExports()); err != nil {
 		return nil, err
+	}
+	for _, src := range stdlib.GenericSources {
+		if _, err := s.in.Compile(guardSource(src)); err != nil {
+			return nil, fmt.Errorf("runtime: compiling the generic packages: %w", err)
+		}
 	}
 	for _, src := range []string{
 		`import ("fmt"; "` + nnPath + `"; "` + mnistPath + `"; ` + rtName + ` "` + rtPath + `")`,
@@ -411,7 +425,13 @@ func (s *Session) hookShow(v []any, strs []string) {
 }
 
 func (s *Session) hookGoPanic(cell, line int, r any) {
-	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %v\n", s.where(cell, line), r)
+	// Said as a cell's panic is (see panicError).
+	r = panicValue(r)
+	msg := goPanicText(r, func(*item) string { return "" }, nil)
+	if text, ok := s.methodString(reflect.ValueOf(r)); ok {
+		msg = text
+	}
+	fmt.Fprintf(s.stderr, "panic in a goroutine (go statement at %s): %s\n", s.where(cell, line), msg)
 }
 
 // hookDefer records a top-level deferred call of the running cell.
@@ -596,7 +616,7 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	s.nextCell("")
 	defer s.endCell()
 	fname := fmt.Sprintf("cell%d", s.cell)
-	s.keptTo, s.kept = cellPos{}, ""
+	s.keptTo, s.kept, s.partial = cellPos{}, "", ""
 	if s.chk != nil {
 		s.chk.forked = nil // set again when the cell commits
 	}
@@ -610,6 +630,9 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 	s.newVars = s.newVarsOf(src)
 	if err != nil {
 		s.kept = srcBefore(src, s.keptTo)
+		if s.partial != "" {
+			s.kept = strings.TrimPrefix(s.kept+"\n"+recoveredStmt(s.partial), "\n")
+		}
 	}
 	if ee := (ExitError{}); errors.As(err, &ee) {
 		s.defers = nil // os.Exit does not run deferred calls
@@ -631,11 +654,98 @@ func (s *Session) Eval(ctx context.Context, src string) (out string, err error) 
 // effects that the session kept from it. It is "" when the cell succeeded
 // or kept nothing. A cell whose panic a top-level deferred call recovered
 // succeeded, but only its statements before the panic ran: Completed
-// returns those.
+// returns those. The statement that panicked is among them, with its
+// panic recovered, when it did work before the panic that a program can
+// do again (a loop that panics partway): so a saved session computes
+// the values the session kept.
 func (s *Session) Completed() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.kept
+}
+
+// recoveredStmt is the statement src that panicked in the session, run
+// so that the panic is recovered and what src did before it stays.
+func recoveredStmt(src string) string {
+	return "func() { // this statement panicked in the session, which kept what it did before the panic\n" +
+		"defer func() { _ = recover() }()\n" + src + "\n}()"
+}
+
+// partialStmt returns the top-level statement src, which panicked, as a
+// statement that does again what src did before its panic, or "" when
+// that is nothing. A declaration becomes an assignment of its values to
+// _: the session kept no variable of it, but what its calls did before
+// the panic (z := f() where f sets a global), and a func literal would
+// hide its names. A bare panic call does nothing first.
+func partialStmt(src string) string {
+	fset, st := oneStmt(src)
+	blanks := func(vals []ast.Expr) string {
+		if len(vals) == 0 || !callsIn(vals) {
+			return "" // nothing done before the panic: w := q[9]
+		}
+		n := len(vals)
+		if n == 1 && len(lhsOf(st)) > 1 {
+			n = len(lhsOf(st)) // x, y := f()
+		}
+		from, to := stmtOffset(fset, vals[0].Pos()), stmtOffset(fset, vals[len(vals)-1].End())
+		return strings.Repeat("_, ", n-1) + "_ = " + src[from:to]
+	}
+	switch st := st.(type) {
+	case nil, *ast.LabeledStmt, *ast.DeferStmt, *ast.ReturnStmt, *ast.BranchStmt:
+		return ""
+	case *ast.DeclStmt:
+		gd, ok := st.Decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR || len(gd.Specs) != 1 || gd.Lparen.IsValid() {
+			return ""
+		}
+		return blanks(gd.Specs[0].(*ast.ValueSpec).Values)
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			return blanks(st.Rhs)
+		}
+	case *ast.ExprStmt:
+		if c, ok := st.X.(*ast.CallExpr); ok {
+			if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "panic" {
+				return ""
+			}
+		}
+	}
+	return src
+}
+
+// callsIn reports whether the expressions call a function or receive:
+// what may have effects before a panic.
+func callsIn(xs []ast.Expr) bool {
+	found := false
+	for _, x := range xs {
+		ast.Inspect(x, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				found = true
+			case *ast.UnaryExpr:
+				found = found || n.Op == token.ARROW
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// lhsOf is the names a declaration statement declares.
+func lhsOf(st ast.Stmt) []ast.Expr {
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		return st.Lhs
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+			var out []ast.Expr
+			for _, n := range gd.Specs[0].(*ast.ValueSpec).Names {
+				out = append(out, n)
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 // srcBefore returns the top-level items of src that end at or before p
@@ -898,6 +1008,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 		done <- err
 	}()
 	id := <-idc
+	go s.watchBlocked(id, stopped, s.blockedAfter)
 	err := <-done
 	close(stopped)
 	if derr := s.guard.end(); derr != nil {

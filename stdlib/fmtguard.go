@@ -19,27 +19,45 @@ import (
 // fix, if not nil, may change the format and the arguments of the Printf
 // family first: the session makes %T, %+v and %#v of values of interpreted
 // types print as compiled Go would.
-func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []any)) (map[string]reflect.Value, map[reflect.Value][]reflect.Type) {
+//
+// errorWrapper is the interpreter's own wrapper of error (its Symbols("")
+// entry "_error"): the MapTypes let fmt use errorer in its place.
+//
+// fixArgs, if not nil, may change the arguments of the other printing
+// functions: the session makes values of interpreted types print with
+// their String and Error methods wherever they are ([]S{s}).
+func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []any), fixArgs func(a []any) []any, errorWrapper reflect.Value) (map[string]reflect.Value, map[reflect.Value][]reflect.Type) {
 	if fix == nil {
 		fix = func(format string, a []any) (string, []any) { return format, a }
 	}
+	if fixArgs == nil {
+		fixArgs = func(a []any) []any { return a }
+	}
 	f := map[string]reflect.Value{
-		"Print":   reflect.ValueOf(func(a ...any) (int, error) { guard("Print", a); return fmt.Fprint(stdout, a...) }),
-		"Println": reflect.ValueOf(func(a ...any) (int, error) { guard("Println", a); return fmt.Fprintln(stdout, a...) }),
+		"Print":   reflect.ValueOf(func(a ...any) (int, error) { guard("Print", a); a = fixArgs(a); return fmt.Fprint(stdout, a...) }),
+		"Println": reflect.ValueOf(func(a ...any) (int, error) { guard("Println", a); a = fixArgs(a); return fmt.Fprintln(stdout, a...) }),
 		"Printf": reflect.ValueOf(func(format string, a ...any) (int, error) {
 			guard("Printf", a)
 			format, a = fix(format, a)
 			return fmt.Fprintf(stdout, format, a...)
 		}),
-		"Sprint":   reflect.ValueOf(func(a ...any) string { guard("Sprint", a); return fmt.Sprint(a...) }),
-		"Sprintln": reflect.ValueOf(func(a ...any) string { guard("Sprintln", a); return fmt.Sprintln(a...) }),
+		"Sprint":   reflect.ValueOf(func(a ...any) string { guard("Sprint", a); a = fixArgs(a); return fmt.Sprint(a...) }),
+		"Sprintln": reflect.ValueOf(func(a ...any) string { guard("Sprintln", a); a = fixArgs(a); return fmt.Sprintln(a...) }),
 		"Sprintf": reflect.ValueOf(func(format string, a ...any) string {
 			guard("Sprintf", a)
 			format, a = fix(format, a)
 			return fmt.Sprintf(format, a...)
 		}),
-		"Fprint":   reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { guard("Fprint", a); return fmt.Fprint(w, a...) }),
-		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { guard("Fprintln", a); return fmt.Fprintln(w, a...) }),
+		"Fprint": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) {
+			guard("Fprint", a)
+			a = fixArgs(a)
+			return fmt.Fprint(w, a...)
+		}),
+		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) {
+			guard("Fprintln", a)
+			a = fixArgs(a)
+			return fmt.Fprintln(w, a...)
+		}),
 		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, a ...any) (int, error) {
 			guard("Fprintf", a)
 			format, a = fix(format, a)
@@ -50,8 +68,8 @@ func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []an
 			format, a = fix(format, a)
 			return fmt.Errorf(format, a...)
 		}),
-		"Append":   reflect.ValueOf(func(b []byte, a ...any) []byte { guard("Append", a); return fmt.Append(b, a...) }),
-		"Appendln": reflect.ValueOf(func(b []byte, a ...any) []byte { guard("Appendln", a); return fmt.Appendln(b, a...) }),
+		"Append":   reflect.ValueOf(func(b []byte, a ...any) []byte { guard("Append", a); a = fixArgs(a); return fmt.Append(b, a...) }),
+		"Appendln": reflect.ValueOf(func(b []byte, a ...any) []byte { guard("Appendln", a); a = fixArgs(a); return fmt.Appendln(b, a...) }),
 		"Appendf": reflect.ValueOf(func(b []byte, format string, a ...any) []byte {
 			guard("Appendf", a)
 			format, a = fix(format, a)
@@ -61,6 +79,9 @@ func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []an
 	mt := map[reflect.Value][]reflect.Type{}
 	for _, v := range f {
 		mt[v] = mapTypes[reflect.ValueOf(fmt.Sprint)]
+	}
+	if errorWrapper.IsValid() {
+		mt[errorWrapper] = []reflect.Type{reflect.TypeFor[errorer]()}
 	}
 	return f, mt
 }

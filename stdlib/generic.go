@@ -196,6 +196,9 @@ func Repeat[E any](s []E, count int) []E {
 	if count < 0 {
 		panic("slices.Repeat: negative count")
 	}
+	if len(s) > 0 && count > int(^uint(0)>>1)/len(s) {
+		panic("slices.Repeat: output length overflow")
+	}
 	r := make([]E, 0, len(s)*count)
 	for k := 0; k < count; k++ {
 		r = append(r, s...)

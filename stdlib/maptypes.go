@@ -19,11 +19,13 @@ import (
 var mapTypes = map[reflect.Value][]reflect.Type{}
 
 func init() {
-	// error is not listed: yaegi's error wrapper would then reach fmt for
-	// %d and print as a struct. So a type with both Error and String
-	// prints with String, where Go uses Error.
+	// error comes before fmt.Stringer: a type with both prints with
+	// Error, as in Go. yaegi's own wrapper of error would reach fmt for
+	// %d and print as a struct; the session replaces it by errorer (see
+	// FmtSymbols).
 	printing := []reflect.Type{
 		reflect.TypeFor[fmt.Formatter](),
+		reflect.TypeFor[error](),
 		reflect.TypeFor[fmt.Stringer](),
 	}
 	for _, f := range []any{
@@ -69,14 +71,32 @@ func (w stringer) String() string { return w.WString() }
 
 // Format follows fmt's rules for a Stringer: String for %v, %s, %q, %x
 // and %X (not %#v), the value itself for the other verbs.
-func (w stringer) Format(f fmt.State, verb rune) {
+func (w stringer) Format(f fmt.State, verb rune) { formatMethod(f, verb, w.IValue, w.WString) }
+
+// errorer wraps an interpreted error for compiled code, as stringer does
+// a fmt.Stringer: fmt.Println(MyErr{}) prints what Error says.
+type errorer struct {
+	IValue any
+	WError func() string
+}
+
+// Error calls the interpreted method.
+func (w errorer) Error() string { return w.WError() }
+
+// Format follows fmt's rules for an error, which are a Stringer's.
+func (w errorer) Format(f fmt.State, verb rune) { formatMethod(f, verb, w.IValue, w.WError) }
+
+// formatMethod formats v, whose String or Error method is text, for verb
+// as fmt does: text for %v, %s, %q, %x and %X (not %#v), v itself for the
+// other verbs.
+func formatMethod(f fmt.State, verb rune, v any, text func() string) {
 	switch {
 	case verb == 'v' && f.Flag('#'):
-		fmt.Fprintf(f, fmt.FormatString(f, verb), w.IValue)
+		fmt.Fprintf(f, fmt.FormatString(f, verb), v)
 	case verb == 'v' || verb == 's' || verb == 'q' || verb == 'x' || verb == 'X':
-		fmt.Fprintf(f, fmt.FormatString(f, verb), w.WString())
+		fmt.Fprintf(f, fmt.FormatString(f, verb), text())
 	default:
-		fmt.Fprintf(f, fmt.FormatString(f, verb), w.IValue)
+		fmt.Fprintf(f, fmt.FormatString(f, verb), v)
 	}
 }
 
@@ -113,6 +133,8 @@ func (w writerReaderFrom) ReadFrom(src io.Reader) (int64, error) { return w.WRea
 func Wrapped(v any) (any, bool) {
 	switch w := v.(type) {
 	case stringer:
+		return w.IValue, true
+	case errorer:
 		return w.IValue, true
 	case readerWriterTo:
 		return w.IValue, true
