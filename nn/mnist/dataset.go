@@ -12,7 +12,6 @@ import (
 
 	"github.com/nnlab/nnlab/nn"
 	"github.com/nnlab/nnlab/nn/internal/parallel"
-	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // NumClasses is the number of digit classes, the width of one-hot labels.
@@ -48,20 +47,13 @@ type DataSets struct {
 // DataSet is one part of MNIST. Images has shape [N,784] with pixels in
 // [0,1]; Labels has shape [N,10] (one-hot) or [N] (class ids 0-9 stored
 // as float32). Images may share storage with other DataSets read
-// from the same files (see ReadDataSets): treat them as read-only. While
-// Images is the tensor ReadDataSets made, NextBatch reads the images from
-// the files' bytes, a quarter of the memory to fetch; to train on other
-// images, set Images to a new tensor.
+// from the same files (see ReadDataSets): treat them as read-only.
 type DataSet struct {
 	Images      *nn.Tensor
 	Labels      *nn.Tensor
 	NumExamples int // the number of examples, N
 
-	name string // random stream is "mnist/" + name
-	// pixels are the bytes that Images was made from (pixelScale), while
-	// Images is still that tensor (made).
-	pixels []byte
-	made   *nn.Tensor
+	name   string // random stream is "mnist/" + name
 	mu     sync.Mutex
 	rng    *rand.Rand
 	src    *rand.PCG // rng's state, for MarshalBinary
@@ -134,7 +126,6 @@ func Read(dir string, opt Options) (*DataSets, error) {
 type rawPart struct {
 	n         int
 	images    *nn.Tensor // [n, rows*cols]
-	pixels    []byte     // what images was made from
 	labels    []byte
 	imageFile string
 }
@@ -155,10 +146,7 @@ func (p *rawPart) dataSet(name string, from, to int, oneHot bool) *DataSet {
 			d[i] = float32(l)
 		}
 	}
-	images := p.images.Slice(from, to)
-	pix := p.images.Len() / max(p.n, 1)
-	return &DataSet{Images: images, Labels: labels, NumExamples: n, name: name,
-		pixels: p.pixels[from*pix : to*pix], made: images}
+	return &DataSet{Images: p.images.Slice(from, to), Labels: labels, NumExamples: n, name: name}
 }
 
 type rawSets struct{ train, test *rawPart }
@@ -230,14 +218,10 @@ func findFile(dir, name string) (string, error) {
 // pixelScale maps a byte to [0,1] exactly as numpy's float32 x * (1/255).
 var pixelScale = func() (t [256]float32) {
 	for i := range t {
-		t[i] = float32(i) * pixelStep
+		t[i] = float32(i) * float32(1.0/255.0)
 	}
 	return
 }()
-
-// pixelStep is the float32 1/255 that scales a byte (vec.BytesToFloat
-// gives the same products as pixelScale).
-const pixelStep = float32(1.0 / 255.0)
 
 func readPart(work nn.Work, imagePath, labelPath string) (*rawPart, error) {
 	if work.Interrupted() {
@@ -272,7 +256,7 @@ func readPart(work nn.Work, imagePath, labelPath string) (*rawPart, error) {
 	for i, v := range img.Data {
 		d[i] = pixelScale[v]
 	}
-	return &rawPart{n: n, images: t, pixels: img.Data, labels: lab.Data, imageFile: imagePath}, nil
+	return &rawPart{n: n, images: t, labels: lab.Data, imageFile: imagePath}, nil
 }
 
 // NextBatch returns the next n examples as new tensors ([n,784] images and
@@ -326,24 +310,18 @@ func (d *DataSet) NextBatch(n int) (images, labels *nn.Tensor) {
 	g := gathers.Get().(*gather)
 	*g = gather{picked: d.picked, imgW: imgW, labW: labW, parts: parts,
 		src: d.Images.Data(), lsrc: d.Labels.Data(), dst: images.Data(), ldst: labels.Data()}
-	if d.Images == d.made && d.pixels != nil {
-		g.pixels = d.pixels
-	}
 	parallel.Run(parts, g)
 	*g = gather{}
 	gathers.Put(g)
 	return images, labels
 }
 
-// gather copies the picked examples of a batch, split in parts: the
-// images from pixels (bytes, scaled as they were for src) if set, else
-// from src.
+// gather copies the picked examples of a batch, split in parts.
 type gather struct {
 	picked     []int
 	imgW, labW int
 	parts      int
 	src, lsrc  []float32
-	pixels     []byte
 	dst, ldst  []float32
 }
 
@@ -353,14 +331,9 @@ var gathers = sync.Pool{New: func() any { return new(gather) }}
 func (g *gather) RunPart(p int) {
 	n := len(g.picked)
 	lo, hi := n*p/g.parts, n*(p+1)/g.parts
-	if g.pixels != nil {
-		vec.GatherBytesToFloat(g.dst[lo*g.imgW:hi*g.imgW], g.pixels, g.picked[lo:hi], g.imgW, pixelStep)
-	}
 	for i := lo; i < hi; i++ {
 		j := g.picked[i]
-		if g.pixels == nil {
-			copy(g.dst[i*g.imgW:(i+1)*g.imgW], g.src[j*g.imgW:(j+1)*g.imgW])
-		}
+		copy(g.dst[i*g.imgW:(i+1)*g.imgW], g.src[j*g.imgW:(j+1)*g.imgW])
 		copy(g.ldst[i*g.labW:(i+1)*g.labW], g.lsrc[j*g.labW:(j+1)*g.labW])
 	}
 }

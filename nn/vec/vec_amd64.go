@@ -110,13 +110,3 @@ func copyBlocksAVX2(dst, src *float32, outer, inner, n, so, si int)
 
 //go:noescape
 func addBlocksAVX2(dst, src *float32, outer, inner, n, do, di int)
-
-// bytesToFloatAVX2 is BytesToFloat for n a multiple of 8, on YMM registers (also when AVX-512 is in use).
-//
-//go:noescape
-func bytesToFloatAVX2(dst *float32, src *uint8, n int, scale float32)
-
-// prefetch asks for the cache lines of p[0:n], n > 0, without waiting.
-//
-//go:noescape
-func prefetch(p *uint8, n int)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 )
 
@@ -75,70 +74,6 @@ func checkKernels(t *testing.T) {
 		}
 	}
 	checkBlockKernels(t, r)
-	checkBytesToFloat(t, r)
-}
-
-// checkBytesToFloat converts every byte value, at lengths around the
-// vector width and unaligned, with scales that round differently, against
-// the Go expression bit for bit, and checks that nothing past len(dst)
-// changes.
-func checkBytesToFloat(t *testing.T, r *rand.Rand) {
-	t.Helper()
-	for _, scale := range []float32{1.0 / 255, 3.7, -0.5, 0} {
-		for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 256, 784} {
-			for _, skew := range []int{0, 1, 3} {
-				src := make([]uint8, n+skew)[skew:]
-				for i := range src {
-					src[i] = uint8(i*37 + r.IntN(256))
-				}
-				dst := testVector(r, n+4, skew, false)
-				tail := clone(dst[n:])
-				BytesToFloat(dst[:n], src, scale)
-				for i, b := range src {
-					if want := float32(b) * scale; math.Float32bits(dst[i]) != math.Float32bits(want) {
-						t.Fatalf("BytesToFloat n=%d skew=%d scale=%v: dst[%d] = %v, want %v", n, skew, scale, i, dst[i], want)
-					}
-				}
-				for i, v := range tail {
-					if math.Float32bits(dst[n+i]) != math.Float32bits(v) {
-						t.Fatalf("BytesToFloat n=%d wrote past the end", n)
-					}
-				}
-			}
-		}
-	}
-	// GatherBytesToFloat: scattered rows, repeated ones, more rows than it
-	// asks for ahead, widths off the vector width.
-	for _, width := range []int{1, 8, 13, 784} {
-		src := make([]uint8, 40*width)
-		for i := range src {
-			src[i] = uint8(r.IntN(256))
-		}
-		rows := []int{39, 0, 7, 7, 22, 3, 38, 1, 15, 16, 30, 2, 9}
-		dst := testVector(r, len(rows)*width+3, 1, false)
-		tail := clone(dst[len(rows)*width:])
-		GatherBytesToFloat(dst, src, rows, width, 1.0/255)
-		for i, row := range rows {
-			for k := range width {
-				if want := float32(src[row*width+k]) * (1.0 / 255); math.Float32bits(dst[i*width+k]) != math.Float32bits(want) {
-					t.Fatalf("GatherBytesToFloat width=%d: row %d (of src %d) element %d = %v, want %v", width, i, row, k, dst[i*width+k], want)
-				}
-			}
-		}
-		if !slices.Equal(dst[len(rows)*width:], tail) {
-			t.Fatalf("GatherBytesToFloat width=%d wrote past the rows", width)
-		}
-		for _, bad := range [][]int{{40}, {-1}, {0, 41}} {
-			func() {
-				defer func() {
-					if recover() == nil {
-						t.Errorf("GatherBytesToFloat width=%d rows %v outside src: no panic", width, bad)
-					}
-				}()
-				GatherBytesToFloat(dst, src, bad, width, 1)
-			}()
-		}
-	}
 }
 
 // checkBlockKernels compares CopyBlocks and AddBlocks with a loop over the

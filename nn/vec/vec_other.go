@@ -26,7 +26,3 @@ func winogradOutAVX2(dst *[4][]float32, src *[16][]float32, bias *float32, relu 
 
 func copyBlocksAVX2(dst, src *float32, outer, inner, n, so, si int) { panic("unreachable") }
 func addBlocksAVX2(dst, src *float32, outer, inner, n, do, di int)  { panic("unreachable") }
-
-func bytesToFloatAVX2(dst *float32, src *uint8, n int, scale float32) { panic("unreachable") }
-
-func prefetch(p *uint8, n int) {}
