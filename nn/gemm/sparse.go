@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nnlab/nnlab/nn/internal/parallel"
+	"github.com/nnlab/nnlab/nn/vec"
 )
 
 // CSR is a sparse matrix in compressed sparse row form, built from a dense
@@ -962,8 +963,8 @@ func (j *spJob) run(p spPart, ws *workspace) bool {
 // packPanel copies columns c0..c0+w of the first rows rows of the job's
 // dense operand (B, or SparseTMul's D) into panel, w floats a row.
 func (j *spJob) packPanel(panel []float32, rows, c0, w int) {
-	for i := range rows {
-		copy(panel[i*w:(i+1)*w], j.b[i*j.ldb+c0:])
+	if rows > 0 {
+		vec.CopyBlocks(panel[:rows*w], j.b[c0:], rows, 1, w, j.ldb, 0) // one call, not a copy a row
 	}
 }
 
