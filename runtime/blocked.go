@@ -64,18 +64,9 @@ func (s *Session) watchBlocked(runner uint64, stopped <-chan struct{}, after tim
 // receive, a select, ...) when it and every other goroutine running
 // interpreted code wait for one another; "" otherwise.
 func allBlocked(runner uint64) string {
-	buf := make([]byte, 1<<16)
-	for {
-		n := goruntimeStack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	marker := "interp.(*Interpreter).ExecuteWithContext in goroutine " + strconv.FormatUint(runner, 10) + "\n"
+	marker := executionMarker(runner)
 	what := ""
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for _, g := range allStacks() {
 		if !strings.Contains(g, "github.com/traefik/yaegi/interp.runCfg(") {
 			continue // not running interpreted code
 		}
@@ -134,4 +125,24 @@ func waitsOn(g string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// allStacks returns the stack of every goroutine, one string each.
+func allStacks() []string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := goruntimeStack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	return strings.Split(string(buf), "\n\n")
+}
+
+// executionMarker is the line that ends the stack of the goroutine
+// yaegi's ExecuteWithContext started from goroutine runner.
+func executionMarker(runner uint64) string {
+	return "interp.(*Interpreter).ExecuteWithContext in goroutine " + strconv.FormatUint(runner, 10) + "\n"
 }

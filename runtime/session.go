@@ -840,17 +840,8 @@ func goid() uint64 {
 // from runner goroutine id, and returns its id and stack; ok is false once
 // it has ended.
 func execution(runner uint64) (id uint64, stack string, ok bool) {
-	buf := make([]byte, 1<<16)
-	for {
-		n := goruntimeStack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	marker := "interp.(*Interpreter).ExecuteWithContext in goroutine " + strconv.FormatUint(runner, 10) + "\n"
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	marker := executionMarker(runner)
+	for _, g := range allStacks() {
 		if !strings.Contains(g+"\n", marker) {
 			continue
 		}
