@@ -1,10 +1,12 @@
 package nn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nnlab/nnlab/nn/gemm"
 )
@@ -273,5 +275,66 @@ func TestFusedUpdateCheckpoint(t *testing.T) {
 	}
 	if d := sameBits(got, want); d != "" {
 		t.Fatalf("resumed training differs from uninterrupted: %s", d)
+	}
+}
+
+// TestFusedUpdateInterrupt stops training with fused updates at several
+// moments: the variables are exactly those of the completed steps, as an
+// uninterrupted run of that many steps gives them, and the fused path was
+// taken.
+func TestFusedUpdateInterrupt(t *testing.T) {
+	useSparse(t, true)
+	useFused(t, true)
+	bx, by := sparseBatch(128, 9)
+	for _, delay := range []time.Duration{0, time.Millisecond, 7 * time.Millisecond, 20 * time.Millisecond} {
+		x, y, train, vars := fusedNet(AdamOptimizer(1e-3))
+		feed := Feed{x: bx, y: by}
+		s := NewSession()
+		s.Run(GlobalVariablesInitializer(), nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() {
+			for {
+				if _, err := s.RunContext(ctx, []*Node{train}, feed); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		time.Sleep(delay)
+		cancel()
+		if err := <-done; err != ErrInterrupted {
+			t.Fatalf("delay %v: err = %v, want ErrInterrupted", delay, err)
+		}
+		ClearInterrupt()
+		took := false
+		for _, p := range s.plans {
+			for _, tp := range p.trains {
+				for _, f := range tp.fused {
+					took = took || f.active
+				}
+			}
+		}
+		k := s.Steps(train)
+		if k > 0 && !took {
+			t.Fatalf("delay %v: %d steps, none fused", delay, k)
+		}
+		var got []*Tensor
+		for _, v := range vars {
+			got = append(got, s.Value(v))
+		}
+		x, y, train, vars = fusedNet(AdamOptimizer(1e-3))
+		ref := NewSession()
+		ref.Run(GlobalVariablesInitializer(), nil)
+		for range k {
+			ref.Run(train, Feed{x: bx, y: by})
+		}
+		var want []*Tensor
+		for _, v := range vars {
+			want = append(want, ref.Value(v))
+		}
+		if d := sameBits(got, want); d != "" {
+			t.Fatalf("delay %v, after %d steps and an interrupt: %s", delay, k, d)
+		}
 	}
 }
