@@ -7,25 +7,28 @@ import (
 	"reflect"
 )
 
+// guarded is constructor f, of an image of bpp bytes a pixel, checked
+// first against the machine's memory.
+func guarded[T any](name string, bpp int, f func(image.Rectangle) T) reflect.Value {
+	return reflect.ValueOf(func(r image.Rectangle) T {
+		checkPixels(name, r, bpp)
+		return f(r)
+	})
+}
+
 // image's constructors allocate all the pixels of their rectangle at once
 // (see stringsguard.go); each guard knows the bytes per pixel.
 func init() {
 	syms := Symbols["image/image"]
-	syms["NewAlpha"] = reflect.ValueOf(func(r image.Rectangle) *image.Alpha { checkPixels("image.NewAlpha", r, 1); return image.NewAlpha(r) })
-	syms["NewAlpha16"] = reflect.ValueOf(func(r image.Rectangle) *image.Alpha16 {
-		checkPixels("image.NewAlpha16", r, 2)
-		return image.NewAlpha16(r)
-	})
-	syms["NewCMYK"] = reflect.ValueOf(func(r image.Rectangle) *image.CMYK { checkPixels("image.NewCMYK", r, 4); return image.NewCMYK(r) })
-	syms["NewGray"] = reflect.ValueOf(func(r image.Rectangle) *image.Gray { checkPixels("image.NewGray", r, 1); return image.NewGray(r) })
-	syms["NewGray16"] = reflect.ValueOf(func(r image.Rectangle) *image.Gray16 { checkPixels("image.NewGray16", r, 2); return image.NewGray16(r) })
-	syms["NewNRGBA"] = reflect.ValueOf(func(r image.Rectangle) *image.NRGBA { checkPixels("image.NewNRGBA", r, 4); return image.NewNRGBA(r) })
-	syms["NewNRGBA64"] = reflect.ValueOf(func(r image.Rectangle) *image.NRGBA64 {
-		checkPixels("image.NewNRGBA64", r, 8)
-		return image.NewNRGBA64(r)
-	})
-	syms["NewRGBA"] = reflect.ValueOf(func(r image.Rectangle) *image.RGBA { checkPixels("image.NewRGBA", r, 4); return image.NewRGBA(r) })
-	syms["NewRGBA64"] = reflect.ValueOf(func(r image.Rectangle) *image.RGBA64 { checkPixels("image.NewRGBA64", r, 8); return image.NewRGBA64(r) })
+	syms["NewAlpha"] = guarded("image.NewAlpha", 1, image.NewAlpha)
+	syms["NewAlpha16"] = guarded("image.NewAlpha16", 2, image.NewAlpha16)
+	syms["NewCMYK"] = guarded("image.NewCMYK", 4, image.NewCMYK)
+	syms["NewGray"] = guarded("image.NewGray", 1, image.NewGray)
+	syms["NewGray16"] = guarded("image.NewGray16", 2, image.NewGray16)
+	syms["NewNRGBA"] = guarded("image.NewNRGBA", 4, image.NewNRGBA)
+	syms["NewNRGBA64"] = guarded("image.NewNRGBA64", 8, image.NewNRGBA64)
+	syms["NewRGBA"] = guarded("image.NewRGBA", 4, image.NewRGBA)
+	syms["NewRGBA64"] = guarded("image.NewRGBA64", 8, image.NewRGBA64)
 	syms["NewPaletted"] = reflect.ValueOf(func(r image.Rectangle, p color.Palette) *image.Paletted {
 		checkPixels("image.NewPaletted", r, 1)
 		return image.NewPaletted(r, p)
