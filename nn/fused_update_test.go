@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -291,19 +290,7 @@ func TestFusedUpdateInterrupt(t *testing.T) {
 		feed := Feed{x: bx, y: by}
 		s := NewSession()
 		s.Run(GlobalVariablesInitializer(), nil)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error)
-		go func() {
-			for {
-				if _, err := s.RunContext(ctx, []*Node{train}, feed); err != nil {
-					done <- err
-					return
-				}
-			}
-		}()
-		time.Sleep(delay)
-		cancel()
-		if err := <-done; err != ErrInterrupted {
+		if _, err := trainUntilCancel(s, train, feed, delay); err != ErrInterrupted {
 			t.Fatalf("delay %v: err = %v, want ErrInterrupted", delay, err)
 		}
 		ClearInterrupt()

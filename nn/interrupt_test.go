@@ -14,22 +14,9 @@ func TestInterruptKeepsStateConsistent(t *testing.T) {
 	feed := Feed{x: bx, y: by, keep: 0.5}
 	s := NewSession()
 	s.Run(GlobalVariablesInitializer(), nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() {
-		for {
-			if _, err := s.RunContext(ctx, []*Node{train}, feed); err != nil {
-				done <- err
-				return
-			}
-		}
-	}()
-	time.Sleep(30 * time.Millisecond)
-	start := time.Now()
-	cancel()
-	err := <-done
+	took, err := trainUntilCancel(s, train, feed, 30*time.Millisecond)
 	// A step takes milliseconds; 5 s allows for a loaded machine.
-	if took := time.Since(start); took > 5*time.Second {
+	if took > 5*time.Second {
 		t.Errorf("RunContext returned %v after the cancel, want within a step", took)
 	} else {
 		t.Logf("stopped %v after the cancel", took)
@@ -55,4 +42,25 @@ func TestInterruptKeepsStateConsistent(t *testing.T) {
 			}
 		}
 	}
+}
+
+// trainUntilCancel runs train on s in a loop, cancels the runs' context
+// after delay, and returns how long after the cancel the loop ended and
+// the error it ended with.
+func trainUntilCancel(s *Session, train *Node, feed Feed, delay time.Duration) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() {
+		for {
+			if _, err := s.RunContext(ctx, []*Node{train}, feed); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	time.Sleep(delay)
+	start := time.Now()
+	cancel()
+	err := <-done
+	return time.Since(start), err
 }
