@@ -23,7 +23,8 @@ type fusedUpdate struct {
 	mm, v *exec // the matmul, and the variable (its right operand)
 	// active is set for a step that takes the fused path.
 	active bool
-	// What update reads, set by run for one step.
+	// n is the gradient's width, set by begin; the rest is what update
+	// reads, set by run for one step.
 	opt   Optimizer
 	w     []float32
 	slots [2][]float32
@@ -67,6 +68,7 @@ func fusedUpdates(p *plan, tp *trainPlan, contributors map[*Tensor]int) []*fused
 func (f *fusedUpdate) begin() {
 	st := f.mm.state.(*matmulState)
 	batch, _, _, n := matmulOp{}.dims(f.mm.in[0], f.mm.in[1])
+	f.n = n
 	f.active = st.sparse && batch == 1 && gemm.CanSparseTMulBlocks(&st.csr, n)
 	f.mm.deferWeightGrad = f.active
 }
@@ -101,8 +103,7 @@ func (f *fusedUpdate) settle() {
 	}
 	f.active = false
 	e := f.mm
-	_, _, _, n := matmulOp{}.dims(e.in[0], e.in[1])
-	sparseTMul(e.stop, &e.state.(*matmulState).csr, n, e.grad.data, 0, f.v.grad.data)
+	sparseTMul(e.stop, &e.state.(*matmulState).csr, f.n, e.grad.data, 0, f.v.grad.data)
 }
 
 // run computes the gradient and applies opt's step t to the variable, a
@@ -110,11 +111,10 @@ func (f *fusedUpdate) settle() {
 // runs after the checks, when the step can no longer be refused.
 func (f *fusedUpdate) run(opt Optimizer, slots *[2][]float32, t int) {
 	e := f.mm
-	_, _, _, n := matmulOp{}.dims(e.in[0], e.in[1])
 	w := f.v.out.data
 	opt.initSlots(slots, len(w))
-	f.opt, f.w, f.slots, f.t, f.n = opt, w, *slots, t, n
-	gemm.SparseTMulBlocks(0, &e.state.(*matmulState).csr, n, e.grad.data, n, f.use)
+	f.opt, f.w, f.slots, f.t = opt, w, *slots, t
+	gemm.SparseTMulBlocks(0, &e.state.(*matmulState).csr, f.n, e.grad.data, f.n, f.use)
 	f.opt, f.w, f.slots = nil, nil, [2][]float32{}
 }
 
