@@ -100,6 +100,20 @@ var realGoCases = []struct {
 			"fmt.Print(S{1}, []S{{2}}, \"\\n\")\nfmt.Println(fmt.Sprint(map[S]int{{1}: 2}), try())\n",
 		wantOut: "[S7 1 E2] [S8] map[a:S1] {3}\nS1 [S4 <nil>] {S5}\n[S1] [E2] [S3] 5|S1\nS1 [S2]\nmap[S1:2] x\n",
 	},
+	{
+		// yaegi inferred U as T when a func literal's result decides it.
+		name: "type arguments inferred from a func literal's result",
+		decls: "import \"fmt\"\n\ntype Pt struct{ X int }\n\n" +
+			"func Map[T, U any](xs []T, f func(T) U) []U {\n\tvar r []U\n\tfor _, x := range xs {\n\t\tr = append(r, f(x))\n\t}\n\treturn r\n}\n\n" +
+			"func Wrap[T any](x T) []T { return []T{x} }\n\n" +
+			"func Nest[T any](x T) [][]T { return Map([]T{x}, func(v T) []T { return Wrap(v) }) }\n\n" +
+			"func Names(fs []float64) []string { return Map(fs, func(f float64) string { return fmt.Sprint(f) }) }\n\n" +
+			"func Max[T int | float64](a, b T) T {\n\tif a > b {\n\t\treturn a\n\t}\n\treturn b\n}\n",
+		body: "fmt.Println(Map([]int{1, 2, 3}, func(i int) string { return fmt.Sprint(i * i) }))\n" +
+			"fmt.Println(Map([]int{1, 2}, func(i int) Pt { return Pt{i} }), Names([]float64{1.5}))\n" +
+			"fmt.Println(Nest(3), Nest(\"s\"), Max(3, 4.5), Max(2, 7), Map[int, bool]([]int{0}, func(i int) bool { return i == 0 }))\n",
+		wantOut: "[1 4 9]\n[{1} {2}] [1.5]\n[[3]] [[s]] 4.5 7 [true]\n",
+	},
 }
 
 // asScript makes a package main file of a case.

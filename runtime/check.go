@@ -133,6 +133,15 @@ type checked struct {
 	// yaegi stores them so that fmt misses their methods (var e error =
 	// MyErr{} printed {}), so they become func() error { return x }().
 	ifaceValues map[cellPos]string
+	// typeArgs are the type arguments that the check inferred for the
+	// calls of the user's generic functions, as the cell writes them
+	// ("[int, string]"), at the position of the function's name: yaegi
+	// infers them wrongly when a func literal's result decides one
+	// (Map(xs, func(i int) string {...}) is refused as func(int) int), so
+	// the rewrite writes them out. Each is keyed by the name too: a
+	// method checked as a stand-in function (see methodAsFunc) is called
+	// at its receiver's position under another name, and is left alone.
+	typeArgs map[cellPos]inferred
 	// fakes are the stand-in functions of the methods that the cell's
 	// groups checked so far add to types of earlier cells (see
 	// methodAsFunc), for the calls of later groups.
@@ -189,7 +198,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -412,7 +421,8 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			},
 		}
 		info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
-			Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+			Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
+			Instances: map[*ast.Ident]types.Instance{}}
 		chk := types.NewChecker(&conf, fset, pkg, info)
 		func() {
 			defer func() {
@@ -544,6 +554,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			}
 			if name := growMethod(n, info); name != "" {
 				res.grows[posAt(n.Pos())] = name
+			}
+			if fn, ta := inferredTypeArgs(n, info, qualifier); ta != "" {
+				res.typeArgs[posAt(n.Fun.Pos())] = inferred{fn, ta}
 			}
 		case *ast.ValueSpec:
 			t := info.TypeOf(n.Type)
@@ -736,6 +749,38 @@ func (ck *checked) typeText(name string) (string, bool) {
 	return text, ok && nameable(t, map[types.Type]bool{})
 }
 
+// inferred is a call's function name and the type arguments the check
+// inferred for it (see checked.typeArgs).
+type inferred struct{ fn, args string }
+
+// inferredTypeArgs returns the name of the generic function of the user's
+// that c calls and the type arguments that the check inferred for it, as
+// the cell writes them ("[int, string]"); args is "" if the call names
+// them, calls something else, or one of them cannot be written in the
+// cell (see nameable).
+func inferredTypeArgs(c *ast.CallExpr, info *types.Info, q types.Qualifier) (fn, args string) {
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok {
+		return "", ""
+	}
+	inst, ok := info.Instances[id]
+	if !ok || inst.TypeArgs.Len() == 0 {
+		return "", ""
+	}
+	if f, ok := info.Uses[id].(*types.Func); !ok || f.Pkg() == nil || f.Pkg().Path() != "main" {
+		return "", ""
+	}
+	parts := make([]string, inst.TypeArgs.Len())
+	for i := range parts {
+		t := inst.TypeArgs.At(i)
+		if !nameable(t, map[types.Type]bool{}) {
+			return "", ""
+		}
+		parts[i] = types.TypeString(t, q)
+	}
+	return id.Name, "[" + strings.Join(parts, ", ") + "]"
+}
+
 // nameable reports whether t can be written outside the packages of its
 // parts: it has no unexported type of a compiled package.
 func nameable(t types.Type, seen map[types.Type]bool) bool {
@@ -790,6 +835,8 @@ func nameable(t types.Type, seen map[types.Type]bool) bool {
 		return true
 	case *types.Basic:
 		return t.Info()&types.IsUntyped == 0
+	case *types.TypeParam:
+		return true // found inside its generic function, where its name is in scope
 	}
 	return false
 }

@@ -383,3 +383,24 @@ func main() { fmt.Println(start.String()) }
 	}
 	runSteps(t, s, []step{{cell: "start.String()", out: `"1.0 C"`}})
 }
+
+// TestInferredTypeArgs: a generic function whose type argument only a func
+// literal's result decides (yaegi inferred it as the first one), called at
+// the top, in a func, in methods of later cells (one of a generic type), and
+// beside a failing statement, which keeps the cell from changing anything.
+func TestInferredTypeArgs(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "func Map[T, U any](xs []T, f func(T) U) []U { var r []U; for _, x := range xs { r = append(r, f(x)) }; return r }"},
+		{cell: "Map([]int{1, 2}, func(i int) string { return fmt.Sprint(i * 10) })", out: "[10 20]"},
+		{cell: "type N struct{ kids []*N }"},
+		{cell: "func (t *N) Names() []string { return Map(t.kids, func(k *N) string { return \"n\" }) }"},
+		{cell: "(&N{[]*N{{}, {}}}).Names()", out: "[n n]"},
+		{cell: "type Tr[T any] struct{ v []T }"},
+		{cell: "func (t Tr[T]) Strs() []string { return Map(t.v, func(x T) string { return fmt.Sprint(x) }) }"},
+		{cell: "Tr[float64]{[]float64{4.5}}.Strs()", out: "[4.5]"},
+		{cell: "y := Map([]int{1}, func(i int) bool { return true }); z := nope", errSub: "undefined: nope"},
+		{cell: "y", errSub: "undefined: y"},
+		{cell: "y := Map([]int{1}, func(i int) bool { return i > 0 }); y", out: "[true]"},
+	})
+}

@@ -70,6 +70,7 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.CallExpr:
 			r.ifaceConv(n)
 			r.growCall(n)
+			r.typeArgCall(n)
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {
 				return true
@@ -183,6 +184,24 @@ func (r *rewriter) growCall(c *ast.CallExpr) {
 	r.edits = append(r.edits,
 		edit{r.off(a.Pos()), r.off(a.Pos()), rtName + ".GrowLen("},
 		edit{r.off(a.End()), r.off(a.End()), fmt.Sprintf(", %q)", name)})
+}
+
+// typeArgCall writes out the type arguments of a call of the user's generic
+// function that the check inferred (see checked.typeArgs), after its name.
+func (r *rewriter) typeArgCall(c *ast.CallExpr) {
+	if r.ck == nil {
+		return
+	}
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok {
+		return
+	}
+	p := r.pos(id.Pos())
+	ta, ok := r.ck.typeArgs[cellPos{p.Line % lineBase, p.Column}]
+	if !ok || ta.fn != id.Name {
+		return
+	}
+	r.edits = append(r.edits, edit{r.off(id.End()), r.off(id.End()), ta.args})
 }
 
 // splitAssigns splits the assignments of list that the check found
