@@ -57,6 +57,10 @@ type guard struct {
 	cancel  context.CancelFunc // stops the running cell; nil between cells
 	failure error              // why enter stopped it
 	report  func(error)        // tells the user about a parked goroutine
+
+	// beforeCancel, if set, runs in enter just before it looks for the
+	// cell's cancel: tests use it to end the cell at that moment.
+	beforeCancel func()
 }
 
 // begin returns the context for running one chunk, which enter cancels
@@ -102,23 +106,29 @@ func (g *guard) enter(name string) {
 	}
 	d, inCell := goroutineDepth()
 	err := &nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep, past the limit of %d Go stack frames: endless recursion? (Go's stack would overflow and end the session)", d, g.limit)}
-	var cancel context.CancelFunc
-	if inCell {
-		g.mu.Lock()
-		if cancel = g.cancel; cancel != nil && g.failure == nil {
-			g.failure = err
-		}
-		g.mu.Unlock()
-	}
-	if cancel == nil {
-		// Another goroutine, or no cell running: park it for good, as a
-		// panic would end it, and say so.
+	if !inCell {
+		// Another goroutine: park it for good, as a panic would end it,
+		// and say so.
 		if g.report != nil {
 			g.report(err)
 		}
 		select {}
 	}
-	cancel()
+	if g.beforeCancel != nil {
+		g.beforeCancel()
+	}
+	g.mu.Lock()
+	cancel := g.cancel
+	if cancel != nil && g.failure == nil {
+		g.failure = err
+	}
+	g.mu.Unlock()
+	// No cancel: the cell has already been stopped (by an earlier call
+	// of enter, which this goroutine nested past while yaegi was slow to
+	// stop it) and has ended; yaegi is unwinding its frames.
+	if cancel != nil {
+		cancel()
+	}
 	// yaegi stops the frames a moment after the cancel; until then, keep
 	// this goroutine from nesting deeper.
 	time.Sleep(5 * time.Millisecond)

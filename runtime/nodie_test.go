@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"go/token"
 	"go/types"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -146,4 +148,48 @@ func TestDepthBackgroundGoroutine(t *testing.T) {
 		{cell: "f(1)", errSub: "f: calls nested"},
 		{cell: "keep", out: "5"},
 	})
+}
+
+// TestDepthStopSlow: a recursion that nests past the limit again after its
+// cell was stopped, before yaegi unwound it (seen under Wine, where the
+// stop can lag), is not parked: the cell's goroutine unwinds and the next
+// cell runs.
+func TestDepthStopSlow(t *testing.T) {
+	s, _, errb := newSession(t)
+	s.guard.limit, s.guard.sample = 300, 1
+	var once sync.Once
+	s.guard.beforeCancel = func() {
+		once.Do(func() {
+			// What an earlier call of enter did, then the cell ending,
+			// all before this call of enter looks for the cancel.
+			g := s.guard
+			g.mu.Lock()
+			g.failure = errors.New("f: calls nested too deep (stopped by the test)")
+			cancel := g.cancel
+			g.mu.Unlock()
+			cancel()
+			for {
+				g.mu.Lock()
+				ended := g.cancel == nil
+				g.mu.Unlock()
+				if ended {
+					return
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+	runSteps(t, s, []step{
+		{cell: "keep := 5", out: ""},
+		{cell: "func f(n int) int { return f(n+1) }", out: ""},
+		{cell: "f(1)", errSub: "stopped by the test"},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if out, err := s.Eval(ctx, "keep"); out != "5" || err != nil {
+		t.Fatalf("the cell after the stopped recursion: %q, %v (stderr %q)", out, err, errb.String())
+	}
+	if strings.Contains(errb.String(), "stopped for good") {
+		t.Errorf("the cell's own goroutine was parked: stderr %q", errb.String())
+	}
 }
