@@ -38,7 +38,7 @@ var extraCommands []Command
 // builtinCommands is the table of the commands every REPL has.
 func builtinCommands() []Command {
 	return append([]Command{
-		{Name: "help", Help: "show this help and how to start the tutorial", Run: cmdHelp},
+		{Name: "help", Args: "[NAME]", Help: "show this help and how to start the tutorial; with NAME, its documentation (as :doc)", Run: cmdHelp},
 		{Name: "vars", Help: "list the names defined in the session, with their types", Run: cmdVars},
 		{Name: "reset", Help: "start a new session, forgetting every variable (asks first)", Run: cmdReset},
 		{Name: "load", Args: "FILE.go", Help: "run a Go script into the session; its values stay", Run: cmdLoad},
@@ -106,7 +106,10 @@ continues on "... " lines while brackets are open.
 Keys: Tab completes, Up recalls a whole earlier cell, Ctrl-C drops the
 input or stops a running cell (values are kept), Ctrl-D quits.`
 
-func cmdHelp(_ context.Context, r *REPL, _ string) error {
+func cmdHelp(ctx context.Context, r *REPL, args string) error {
+	if args != "" {
+		return cmdDoc(ctx, r, args) // as Python's help(x)
+	}
 	fmt.Fprintln(r.out, usageText)
 	fmt.Fprintln(r.out)
 	fmt.Fprintln(r.out, "Commands:")

@@ -52,6 +52,12 @@ func TestDocCommands(t *testing.T) {
 			wantOut: []string{"package nn // import \"github.com/nnlab/nnlab/nn\"", "func MatMul(a, b *Node) *Node\n", "    MatMul multiplies two matrices"},
 		},
 		{
+			name:    ":help NAME is :doc NAME",
+			input:   ":help nn.MatMul\n",
+			wantOut: []string{"func MatMul(a, b *Node) *Node\n", "    MatMul multiplies two matrices"},
+			noOut:   []string{"Commands:"},
+		},
+		{
 			name:    "method",
 			input:   ":doc nn.Session.Run\n",
 			wantOut: []string{"func (s *Session) Run(fetch *Node, feed Feed) *Tensor\n", "    Run computes fetch"},
