@@ -365,35 +365,46 @@ func formatFloat64(x float64) string {
 }
 
 // maxWhole is the largest tensor shown with every value, as numpy does.
-const maxWhole = 1000
+// A larger one shows edgeItems entries at each end of every dimension.
+const (
+	maxWhole  = 1000
+	edgeItems = 3
+)
 
-// formatTensor shows a tensor: a scalar as a number; up to maxWhole values
-// all of them, one row per line; a larger one shortened by its String.
+// formatTensor shows a tensor: a scalar as a number, others one row per
+// line: up to maxWhole values all of them, a larger one shortened with
+// "..." as numpy does.
 func formatTensor(t *nn.Tensor) string {
 	shape := t.Shape()
-	if t.Len() > maxWhole || len(shape) == 0 {
+	if len(shape) == 0 {
 		return t.String()
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Tensor(shape=%s, %s)\n", nn.FormatShape(shape), t.DType())
-	writeTensor(&b, t.Data(), shape, t.DType(), 0, 0)
+	writeTensor(&b, t.Data(), shape, t.DType(), 0, 0, t.Len() > maxWhole)
 	return b.String()
 }
 
 // writeTensor writes the values of dimension dim from data[off:], numpy
 // style: the last dimension on one line (wrapped at 80 columns), the outer
-// ones bracketed over several lines.
-func writeTensor(b *strings.Builder, data []float32, shape []int, dt nn.DType, dim, off int) {
+// ones bracketed over several lines. With short, a dimension longer than
+// 2*edgeItems shows its first and last edgeItems entries around "...".
+func writeTensor(b *strings.Builder, data []float32, shape []int, dt nn.DType, dim, off int, short bool) {
 	inner := 1
 	for _, d := range shape[dim+1:] {
 		inner *= d
 	}
 	b.WriteByte('[')
 	col := dim + 1
-	for i := 0; i < shape[dim]; i++ {
+	n := shape[dim]
+	for i := 0; i < n; i++ {
+		skip := short && n > 2*edgeItems && i == edgeItems
 		if dim == len(shape)-1 {
 			v := tensorValue(data[off+i], dt)
-			if i > 0 {
+			if skip {
+				v, i = "...", n-edgeItems-1
+			}
+			if i > 0 || skip {
 				if col+1+len(v) > 80 {
 					b.WriteString("\n" + strings.Repeat(" ", dim+1))
 					col = dim + 1
@@ -406,10 +417,15 @@ func writeTensor(b *strings.Builder, data []float32, shape []int, dt nn.DType, d
 			col += len(v)
 			continue
 		}
+		sep := "\n" + strings.Repeat("\n", len(shape)-dim-2) + strings.Repeat(" ", dim+1)
 		if i > 0 {
-			b.WriteString("\n" + strings.Repeat("\n", len(shape)-dim-2) + strings.Repeat(" ", dim+1))
+			b.WriteString(sep)
 		}
-		writeTensor(b, data, shape, dt, dim+1, off+i*inner)
+		if skip {
+			b.WriteString("..." + sep)
+			i = n - edgeItems
+		}
+		writeTensor(b, data, shape, dt, dim+1, off+i*inner, short)
 	}
 	b.WriteByte(']')
 }

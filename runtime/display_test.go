@@ -77,7 +77,11 @@ func TestDisplayNotDigit(t *testing.T) {
 		{`nn.NewTensor(d, 784)`, "Tensor(shape=[784], float32)\n[0 0 0 -1 0 0"},
 		{`d[3] = 300; nn.NewTensor(d, 784)`, "Tensor(shape=[784], float32)\n[0 0 0 300 0 0"},
 		{`d[3] = 0; nn.NewTensor(d, 2, 392)`, "Tensor(shape=[2,392], float32)\n[[0 0 0 0"},
-		{`nn.NewTensor(make([]float32, 2000), 2, 1000)`, "Tensor(shape=[2,1000], float32) [[0 0 0 ... 0 0 0] [0 0 0 ... 0 0 0]]"},
+		// More are shortened, still one row per line, as numpy does.
+		{`nn.NewTensor(make([]float32, 2000), 2, 1000)`, "Tensor(shape=[2,1000], float32)\n[[0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]]"},
+		{`e := make([]float32, 2000); e[0], e[3], e[1999] = 1, 2, 3; nn.NewTensor(e, 8, 250)`,
+			"Tensor(shape=[8,250], float32)\n[[1 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n ...\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 3]]"},
+		{`nn.NewTensor(e, 2, 2, 500)`, "Tensor(shape=[2,2,500], float32)\n[[[1 0 0 ... 0 0 0]\n  [0 0 0 ... 0 0 0]]\n\n [[0 0 0 ... 0 0 0]\n  [0 0 0 ... 0 0 3]]]"},
 	} {
 		out, err := s.Eval(context.Background(), tc.cell)
 		if err != nil || !strings.HasPrefix(out, tc.prefix) {
