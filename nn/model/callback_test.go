@@ -329,6 +329,8 @@ func TestDataFormErrors(t *testing.T) {
 		{"Evaluate of three tensors", func() { m.Evaluate(x, y, y) }, "got (*nn.Tensor, *nn.Tensor, *nn.Tensor)"},
 		{"Predict of a string", func() { m.Predict("x") }, "model.Predict: bad arguments: want a data set, or images (and labels), got (string)"},
 		{"nil callback", func() { m.Fit(x, y, model.FitOptions{Callbacks: []model.Callback{nil}}) }, "model.Fit: callback 0 is nil"},
+		{"negative batch size", func() { m.Fit(x, y, model.FitOptions{BatchSize: -5}) }, "model.Fit: Epochs 0, BatchSize -5: want positive numbers"},
+		{"negative epochs", func() { m.Fit(x, y, model.FitOptions{Epochs: -1}) }, "model.Fit: Epochs -1, BatchSize 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -338,9 +340,13 @@ func TestDataFormErrors(t *testing.T) {
 			}
 		})
 	}
-	// The model goes on working after the errors.
+	// The model goes on working after the errors, and a batch size past
+	// the data's (a typo of 1<<40) is the whole data, not a huge buffer.
 	if h := m.Fit(x, y, model.FitOptions{Verbose: -1}); len(h.Epochs) != 1 {
 		t.Errorf("Fit after the errors: %+v", h)
+	}
+	if h := m.Fit(x, y, model.FitOptions{Verbose: -1, BatchSize: 1 << 40}); len(h.Epochs) != 1 {
+		t.Errorf("Fit with a batch of 1<<40: %+v", h)
 	}
 }
 

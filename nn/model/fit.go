@@ -155,12 +155,18 @@ func (m *Model) fit(images, labels *nn.Tensor, opt FitOptions) *History {
 	if m.train == nil {
 		m.train = m.opt.Minimize(m.lossNode)
 	}
-	if opt.Epochs <= 0 {
+	if opt.Epochs < 0 || opt.BatchSize < 0 {
+		panic(&nn.Error{Op: "model.Fit", Msg: fmt.Sprintf("Epochs %d, BatchSize %d: want positive numbers, or 0 for the defaults (1 epoch, batches of 32)", opt.Epochs, opt.BatchSize)})
+	}
+	if opt.Epochs == 0 {
 		opt.Epochs = 1
 	}
-	if opt.BatchSize <= 0 {
+	if opt.BatchSize == 0 {
 		opt.BatchSize = 32
 	}
+	// A batch larger than the data is all of it (and sizes its buffers by
+	// the data, not by a typo such as 1<<30).
+	opt.BatchSize = min(opt.BatchSize, n)
 	vx, vy := opt.ValidationImages, opt.ValidationLabels
 	if opt.Validation != nil {
 		vx, vy = opt.Validation.Images, opt.Validation.Labels
