@@ -142,6 +142,13 @@ type checked struct {
 	// method checked as a stand-in function (see methodAsFunc) is called
 	// at its receiver's position under another name, and is left alone.
 	typeArgs map[cellPos]inferred
+	// genericCalls are the calls of the user's generic functions (type
+	// arguments inferred or written), at the call's position: yaegi
+	// mishandles one that is the whole value of an assignment or of a
+	// var declaration at a cell's top level (var n int = Id(4) gave 0;
+	// x = Id(4) was refused), which the rewrite puts in a block (see
+	// genericAssigns).
+	genericCalls map[cellPos]bool
 	// fakes are the stand-in functions of the methods that the cell's
 	// groups checked so far add to types of earlier cells (see
 	// methodAsFunc), for the calls of later groups.
@@ -198,7 +205,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -558,6 +565,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			if fn, ta := inferredTypeArgs(n, info, qualifier); ta != "" {
 				res.typeArgs[posAt(n.Fun.Pos())] = inferred{fn, ta}
 			}
+			if callsGeneric(n, info) {
+				res.genericCalls[posAt(n.Pos())] = true
+			}
 		case *ast.ValueSpec:
 			t := info.TypeOf(n.Type)
 			if n.Type != nil && t != nil && len(n.Values) == len(n.Names) {
@@ -779,6 +789,27 @@ func inferredTypeArgs(c *ast.CallExpr, info *types.Info, q types.Qualifier) (fn,
 		parts[i] = types.TypeString(t, q)
 	}
 	return id.Name, "[" + strings.Join(parts, ", ") + "]"
+}
+
+// callsGeneric reports whether c calls a generic function of the user's,
+// with its type arguments inferred (Id(4)) or written (Id[int](4)).
+func callsGeneric(c *ast.CallExpr, info *types.Info) bool {
+	fun := ast.Unparen(c.Fun)
+	switch x := fun.(type) {
+	case *ast.IndexExpr:
+		fun = x.X
+	case *ast.IndexListExpr:
+		fun = x.X
+	}
+	id, ok := ast.Unparen(fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if inst, ok := info.Instances[id]; !ok || inst.TypeArgs.Len() == 0 {
+		return false
+	}
+	f, ok := info.Uses[id].(*types.Func)
+	return ok && f.Pkg() != nil && f.Pkg().Path() == "main"
 }
 
 // nameable reports whether t can be written outside the packages of its

@@ -404,3 +404,40 @@ func TestInferredTypeArgs(t *testing.T) {
 		{cell: "y := Map([]int{1}, func(i int) bool { return i > 0 }); y", out: "[true]"},
 	})
 }
+
+// TestGenericCallValues: a call of a generic function as the whole value
+// of a top-level assignment or var declaration gives its value (yaegi left
+// var n int = Id(4) zero and refused x = Id(4), s.f = Id(4), x += Id(4)),
+// also after a failing cell, in tuples, and beside a failure.
+func TestGenericCallValues(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "func Id[T any](x T) T { return x }"},
+		{cell: "func Map[T, U any](xs []T, f func(T) U) []U { var r []U; for _, x := range xs { r = append(r, f(x)) }; return r }"},
+		{cell: "func Two[T any](x T) (T, error) { return x, nil }"},
+		{cell: "var n int = Id(4)"},
+		{cell: "n", out: "4"},
+		{cell: "var ys []int = Map([]int{1}, func(i int) int { return i + 1 })"},
+		{cell: "ys", out: "[2]"},
+		{cell: "var zs = Map([]int{1}, func(i int) string { return \"s\" })"},
+		{cell: "zs", out: "[s]"},
+		{cell: "n = Id(5)"},
+		{cell: "n += Id[int](1)"},
+		{cell: "n", out: "6"},
+		{cell: "zs = Map([]int{3}, func(i int) string { return \"x\" })"},
+		{cell: "zs", out: "[x]"},
+		{cell: "var p = new(int); *p = Id(3); m := map[string]int{}; m[\"a\"] = Id(2); var st struct{ X int }; st.X = Id(7)"},
+		{cell: "*p + m[\"a\"] + st.X", out: "12"},
+		{cell: "a, b := Id(1), Id(2)"},
+		{cell: "a, b = Id(7), Id(8)"},
+		{cell: "a * b", out: "56"},
+		{cell: "v, err := Two(3)"},
+		{cell: "v, err = Two(4)"},
+		{cell: "var v2, err2 = Two(5)"},
+		{cell: "v + v2", out: "9"},
+		{cell: "var c int = Id(10); var d int = nosuch", errSub: "undefined: nosuch"},
+		{cell: "c", errSub: "undefined: c"},
+		{cell: "n = Id(9); panic(\"after\")", errSub: "panic: after"},
+		{cell: "n", out: "9"},
+	})
+}

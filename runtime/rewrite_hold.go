@@ -34,8 +34,28 @@ func (r *rewriter) holdAssign(as *ast.AssignStmt, isVar func(string) bool) bool 
 	var temps []string
 	rhs := make([]string, len(as.Rhs))
 	held := false
+	generic := r.genericValue(as.Rhs)
+	if generic {
+		// The type arguments (see typeArgCall) must be in the text taken
+		// here: walk adds them later, inside this statement's edit.
+		for _, e := range as.Rhs {
+			ast.Inspect(e, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok {
+					r.typeArgCall(c)
+				}
+				return true
+			})
+		}
+		if tuple {
+			// yaegi loses temporaries declared in a block from one call
+			// (undefined: __nnlab_t1): assigned in a block, unheld.
+			text := "{ " + r.apply(r.off(as.Pos()), r.off(as.End())) + " }"
+			r.edits = append(r.edits, edit{r.off(as.Pos()), r.off(as.End()), text})
+			return true
+		}
+	}
 	for i, e := range as.Rhs {
-		rhs[i] = r.text(e)
+		rhs[i] = r.apply(r.off(e.Pos()), r.off(e.End())) // with its own rewrites
 		if !calls(e) {
 			continue
 		}
@@ -76,6 +96,11 @@ func (r *rewriter) holdAssign(as *ast.AssignStmt, isVar func(string) bool) bool 
 		}
 	}
 	text := strings.Join(temps, "; ") + "; __nnlab_live(); " + strings.Join(lhs, ", ") + " " + tok.String() + " " + strings.Join(rhs, ", ")
+	if generic {
+		// yaegi mishandles a global temporary of a generic call (x =
+		// Id(4) was refused): in a block, the temporaries are local.
+		text = "{ " + text + " }"
+	}
 	r.edits = append(r.edits, edit{r.off(as.Pos()), r.off(as.End()), text})
 	return true
 }

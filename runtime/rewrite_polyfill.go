@@ -215,9 +215,53 @@ func (r *rewriter) splitAssigns(list []ast.Stmt, top bool) {
 				r.splitAssign(st, top)
 			}
 		case *ast.DeclStmt:
-			r.splitVar(st, top)
+			if !r.splitVar(st, top) && top {
+				r.genericVar(st)
+			}
 		}
 	}
+}
+
+// genericValue reports whether one of values is, as a whole, a call of the
+// user's generic function (see checked.genericCalls).
+func (r *rewriter) genericValue(values []ast.Expr) bool {
+	if r.ck == nil {
+		return false
+	}
+	for _, v := range values {
+		if c, ok := ast.Unparen(v).(*ast.CallExpr); ok {
+			p := r.pos(c.Pos())
+			if r.ck.genericCalls[cellPos{p.Line % lineBase, p.Column}] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// genericVar rewrites a var declaration at the cell's top level whose
+// value is a call of a generic function, var x T = G() (which yaegi ran
+// leaving x zero) or var x = G() (which it refused), as var x T; { x = G() }:
+// declared with its type, then assigned in a block, yaegi gets it right.
+func (r *rewriter) genericVar(ds *ast.DeclStmt) {
+	gd, ok := ds.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR || gd.Lparen.IsValid() || len(gd.Specs) != 1 {
+		return
+	}
+	vs := gd.Specs[0].(*ast.ValueSpec)
+	if len(vs.Values) == 0 || !r.genericValue(vs.Values) {
+		return
+	}
+	names := r.apply(r.off(vs.Names[0].Pos()), r.off(vs.Names[len(vs.Names)-1].End()))
+	end := r.off(vs.Values[len(vs.Values)-1].End())
+	if vs.Type == nil {
+		if !r.predeclare(vs.Names, ds.Pos(), func(string) bool { return false }) {
+			return
+		}
+		r.edits = append(r.edits, edit{r.off(ds.Pos()), r.off(vs.Values[0].Pos()), "{ " + names + " = "}, edit{end, end, " }"})
+		return
+	}
+	r.edits = append(r.edits, edit{r.off(vs.Type.End()), r.off(vs.Values[0].Pos()), "; { " + names + " = "}, edit{end, end, " }"})
 }
 
 // ifaceAssign reports whether the check found as assigning an interface
