@@ -439,5 +439,8 @@ func TestGenericCallValues(t *testing.T) {
 		{cell: "c", errSub: "undefined: c"},
 		{cell: "n = Id(9); panic(\"after\")", errSub: "panic: after"},
 		{cell: "n", out: "9"},
+		// Beside a declaration, a var is a package-level one.
+		{cell: "func Id2[T any](x T) T { return x }\nvar g1 int = Id2(4)\nvar g2 = Id2([]string{\"q\"})\nvar g3, g4 = Two(2)"},
+		{cell: "g1, g2, g3", out: "(4, [q], 2)"},
 	})
 }

@@ -15,6 +15,10 @@ func (r *rewriter) walk(f *ast.File) error {
 	var top *ast.BlockStmt // the cell's own statements
 	if !r.c.decl {
 		top = f.Decls[0].(*ast.FuncDecl).Body
+	} else {
+		for _, d := range f.Decls {
+			r.genericGlobal(d)
+		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -237,6 +241,46 @@ func (r *rewriter) genericValue(values []ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// genericGlobal rewrites a package-level var declaration (one of a cell
+// that also declares funcs or types) whose value is a call of a generic
+// function, var x T = G(), which yaegi leaves zero (or, untyped, refuses):
+// the call is made in a func literal of x's type, var x T = func() T {
+// return G() }(), where yaegi gets it right.
+func (r *rewriter) genericGlobal(d ast.Decl) {
+	gd, ok := d.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR {
+		return
+	}
+	for _, sp := range gd.Specs {
+		vs := sp.(*ast.ValueSpec)
+		if !r.genericValue(vs.Values) {
+			continue
+		}
+		var ts []string
+		for _, n := range vs.Names {
+			t, ok := r.ck.typeText(n.Name)
+			if n.Name == "_" || !ok {
+				return // yaegi's own message is the best there is
+			}
+			ts = append(ts, t)
+		}
+		wrap := func(v ast.Expr, result string) {
+			r.edits = append(r.edits, edit{r.off(v.Pos()), r.off(v.Pos()), "func() " + result + " { return "},
+				edit{r.off(v.End()), r.off(v.End()), " }()"})
+		}
+		switch {
+		case len(vs.Values) == len(vs.Names):
+			for i, v := range vs.Values {
+				if r.genericValue([]ast.Expr{v}) {
+					wrap(v, ts[i])
+				}
+			}
+		case len(vs.Values) == 1:
+			wrap(vs.Values[0], "("+strings.Join(ts, ", ")+")")
+		}
+	}
 }
 
 // genericVar rewrites a var declaration at the cell's top level whose
