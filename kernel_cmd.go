@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nnlab/nnlab/jupyter/kernel"
 	"github.com/nnlab/nnlab/jupyter/kernelspec"
 	"github.com/nnlab/nnlab/jupyter/wire"
 	"github.com/nnlab/nnlab/nn/model"
+	"github.com/nnlab/nnlab/repl"
 	"github.com/nnlab/nnlab/runtime"
 )
 
@@ -61,6 +63,7 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go watchParent(ctx, cancel)
+	var commands *repl.REPL // the REPL's commands, on the kernel's session
 	err = kernel.Run(ctx, kernel.Config{
 		Conn: ci,
 		NewSession: func(stdin io.Reader, stdout, stderr io.Writer, d *kernel.Display) (kernel.Session, error) {
@@ -68,7 +71,17 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 			// stdout unless set: in a kernel that is Jupyter's log. Here
 			// it is one display updated in place (model.Panel).
 			model.Output = d.FitOutput(stdout)
-			return runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Display: d.Value})
+			s, err := runtime.New(runtime.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Display: d.Value})
+			if err != nil {
+				return nil, err
+			}
+			if commands, err = kernelCommands(s, stdin, stdout, stderr); err != nil {
+				return nil, err
+			}
+			return s, nil
+		},
+		Command: func(ctx context.Context, code string) (bool, error) {
+			return commands.Command(ctx, strings.TrimSpace(code))
 		},
 		NeedsMore:  runtime.NeedsMore,
 		Version:    versionString(),
@@ -84,6 +97,37 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// kernelCommands gives a kernel the REPL's commands (:doc, :vars, :time,
+// :load, :save-model, ...) on session s. The commands that belong to a
+// terminal session say what does their work in a notebook instead.
+func kernelCommands(s *runtime.Session, stdin io.Reader, stdout, stderr io.Writer) (*repl.REPL, error) {
+	r, err := repl.New(repl.Config{
+		NewSession: func(io.Writer, io.Writer) (repl.Session, error) { return s, nil },
+		NeedsMore:  runtime.NeedsMore,
+		Stdin:      stdin,
+		Stdout:     stdout,
+		Stderr:     stderr,
+		Interrupts: make(chan os.Signal), // the kernel stops commands through their ctx
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.SetStdin(stdin) // repl.New gave the session the REPL's input; a notebook's is the kernel's
+	for name, instead := range map[string]string{
+		"quit":    "shut the kernel down from the notebook (Kernel > Shut Down)",
+		"reset":   "restart the kernel (Kernel > Restart) for a new session",
+		"save":    "the notebook keeps the cells (File > Save; nnlab FILE.ipynb runs it as a script)",
+		"history": "the notebook keeps the cells",
+		"draw":    "draw in a terminal's REPL (nnlab), or load an image with mnist.LoadImage",
+	} {
+		r.Register(repl.Command{Name: name, Help: "(in a terminal's REPL; here: " + instead + ")",
+			Run: func(context.Context, *repl.REPL, string) error {
+				return fmt.Errorf(":%s is a command of the terminal's REPL: in Jupyter, %s", name, instead)
+			}})
+	}
+	return r, nil
 }
 
 // watchParent calls stop when the process that started the kernel has

@@ -74,6 +74,18 @@ func parseCommand(line string) (name, args string, isCmd bool) {
 }
 
 // runCommand runs the named command.
+// Command runs line if it is a command (":name args"), as the REPL does
+// when one is typed, with ctx stopping it; isCmd is false, and nothing is
+// run, for any other line. Front ends other than Run's (the Jupyter
+// kernel) use it.
+func (r *REPL) Command(ctx context.Context, line string) (isCmd bool, err error) {
+	name, args, isCmd := parseCommand(line)
+	if !isCmd {
+		return false, nil
+	}
+	return true, r.runCommand(ctx, name, args)
+}
+
 func (r *REPL) runCommand(ctx context.Context, name, args string) error {
 	c, ok := r.commands[name]
 	if !ok {

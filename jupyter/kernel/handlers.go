@@ -125,7 +125,7 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 	if !c.Silent {
 		k.publish(m, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
 	}
-	out, err := k.sess.Eval(ctx, c.Code)
+	out, err := k.run(ctx, c.Code)
 	k.stdout.Flush()
 	k.stderr.Flush()
 	if store {
@@ -160,6 +160,16 @@ func (k *Kernel) execute(m *wire.Message) map[string]any {
 		"payload":          []any{},
 		"user_expressions": k.userExpressions(c.UserExpressions),
 	}
+}
+
+// run runs a cell: a command through Config.Command, code in the session.
+func (k *Kernel) run(ctx context.Context, code string) (out string, err error) {
+	if k.cfg.Command != nil {
+		if isCmd, err := k.cfg.Command(ctx, code); isCmd {
+			return "", err
+		}
+	}
+	return k.sess.Eval(ctx, code)
 }
 
 // bundle is the MIME bundle of the value a cell displayed as out: rich

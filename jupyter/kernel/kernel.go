@@ -59,6 +59,11 @@ type Config struct {
 	// NeedsMore reports whether a cell is incomplete (the REPL's
 	// continuation test), for is_complete_request.
 	NeedsMore func(src string) bool
+	// Command, when not nil, is offered each cell first: it runs a cell
+	// that is a command of the REPL's (":doc nn.MatMul"), writing to the
+	// session's stdout and stderr and stopping when ctx is cancelled, and
+	// reports whether it was one.
+	Command func(ctx context.Context, code string) (isCmd bool, err error)
 	// Version is nnlab's version, for kernel_info_reply.
 	Version string
 	// Log receives the kernel's own diagnostics (bad signatures, socket

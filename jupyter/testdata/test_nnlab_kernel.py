@@ -161,6 +161,25 @@ class NnlabBehaviour(unittest.TestCase):
         _, outs = run(self.kc, "w")
         self.assertEqual(result(outs), "4")  # the w++ before the panic happened
 
+    def test_repl_commands(self):
+        # The REPL's commands work in a cell of their own, on the same
+        # session; the terminal's own ones say what to do instead.
+        run(self.kc, "keep := 41")
+        reply, outs = run(self.kc, ":doc nn.MatMul")
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn("func MatMul(a, b *Node) *Node", stdout(outs))
+        reply, outs = run(self.kc, ":vars")
+        self.assertIn("keep", stdout(outs))
+        reply, outs = run(self.kc, ":time t := keep + 1")
+        self.assertIn("wall time", stdout(outs))
+        reply, _ = run(self.kc, ":reset")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("Kernel > Restart", reply["evalue"])
+        reply, _ = run(self.kc, ":nosuch")
+        self.assertIn("unknown command :nosuch", reply["evalue"])
+        _, outs = run(self.kc, "t")
+        self.assertEqual(result(outs), "42")
+
     def test_interrupt_during_fit(self):
         # Fit is compiled code: the interrupt reaches it through nn's
         # interrupt flag, as Ctrl-C does in the REPL.
