@@ -128,6 +128,9 @@ func (s *Session) RestoreWithPosition(path string, position encoding.BinaryUnmar
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed("Session.Restore")
+	}
 	fail := func(format string, args ...any) error {
 		return &Error{Op: "Session.Restore", Msg: fmt.Sprintf("%s: ", path) + fmt.Sprintf(format, args...)}
 	}

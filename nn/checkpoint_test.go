@@ -183,3 +183,43 @@ func TestCheckpointReadByPython(t *testing.T) {
 		t.Errorf("Python saw %d of the %d variables", seen, len(values))
 	}
 }
+
+// TestSessionClose: a closed session lets go of its values; running or
+// restoring it fails with an error that says so, and a new session on the
+// same graph works.
+func TestSessionClose(t *testing.T) {
+	g := NewGraph()
+	v := g.Variable(Constant(2, []int{3}))
+	s := NewSessionOn(g)
+	s.Run(g.GlobalVariablesInitializer(), nil)
+	path := filepath.Join(t.TempDir(), "w.safetensors")
+	if err := s.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if got := s.String(); got != "Session(closed)" {
+		t.Errorf("String() = %q", got)
+	}
+	err := catch(func() { s.Run(v, nil) })
+	if err == nil || !strings.Contains(err.Error(), "Session.Run: the session is closed") {
+		t.Errorf("Run after Close: %v", err)
+	}
+	if _, err := s.RunContext(context.Background(), []*Node{v}, nil); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("RunContext after Close: %v", err)
+	}
+	if err := s.Restore(path); err == nil || !strings.Contains(err.Error(), "Session.Restore: the session is closed") {
+		t.Errorf("Restore after Close: %v", err)
+	}
+	s2 := NewSessionOn(g)
+	if err := s2.Restore(path); err != nil {
+		t.Fatal(err)
+	}
+	if got := s2.Run(v, nil).Data(); len(got) != 3 || got[0] != 2 {
+		t.Errorf("a new session after Close: %v", got)
+	}
+}

@@ -30,6 +30,8 @@ type Session struct {
 	plans map[string]*plan
 	rng   *rand.Rand // dropout masks
 	src   *rand.PCG  // rng's state, saved in checkpoints
+	// closed is set by Close: runs and restores fail.
+	closed bool
 
 	// cancelled is set when the running run's context is done, and stop,
 	// the method value s.stopped made once, is the run's stop function
@@ -72,6 +74,9 @@ func (s *Session) String() string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return "Session(closed)"
+	}
 	params := 0
 	for _, t := range s.vars {
 		params += len(t.data)
@@ -82,6 +87,23 @@ func (s *Session) String() string {
 	}
 	return fmt.Sprintf("Session(%s, %s initialised, %s, %s)",
 		plural(len(s.g.Nodes()), "node"), plural(len(s.vars), "variable"), plural(params, "parameter"), plural(steps, "training step"))
+}
+
+// Close releases what the session holds, as TensorFlow 1's sess.close():
+// its variables' values, the optimizers' state and its buffers. The graph
+// is not changed; a new session on it starts afresh. Run and Restore on a
+// closed session fail; closing again does nothing.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	s.vars, s.slots, s.steps, s.plans = map[*Node]*Tensor{}, map[*Node]*[2][]float32{}, map[*Node]int{}, map[string]*plan{}
+	return nil
+}
+
+// errClosed is the error of a use of a closed session.
+func errClosed(op string) *Error {
+	return &Error{Op: op, Msg: "the session is closed (sess.Close was called): make a new one with nn.NewSession()"}
 }
 
 // Run computes fetch with the placeholders set from feed and returns its
@@ -180,6 +202,9 @@ func (s *Session) safeRun(ctx context.Context, work Work, fetches []*Node, feed 
 }
 
 func (s *Session) run(fetches []*Node, feed Feed, out []*Tensor) {
+	if s.closed {
+		panic(errClosed("Session.Run"))
+	}
 	for i, f := range fetches {
 		if f == nil {
 			panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("fetch %d is nil", i)})
