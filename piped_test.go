@@ -38,6 +38,15 @@ func TestPipedCells(t *testing.T) {
 			wantStatus: 1,
 		},
 		{
+			// A value or a message starts its own line; the cells' own
+			// output joins up as the program's would.
+			name:       "output without a newline",
+			input:      "fmt.Print(\"a\")\nfmt.Print(\"b\")\n1 + 1\nfmt.Print(\"c\")\nnosuch\nfmt.Println(\"d\")\n",
+			wantOut:    "ab\n2\nc\nd\n",
+			wantErr:    []string{"line 5:1: undefined: nosuch"},
+			wantStatus: 1,
+		},
+		{
 			name:    ":vars lists names with types",
 			input:   "x := 3\ntype T struct{}\nfunc f(a int) int { return a }\ny := 2.5; type U int\n:vars\n",
 			wantOut: "T  type\nU  type\nf  func(int) int\nx  int            3\ny  float64        2.5\n",

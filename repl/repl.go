@@ -227,6 +227,7 @@ func (r *REPL) Eval(ctx context.Context, src string) error {
 	out, err := r.sess.Eval(ctx, src)
 	r.shown = out
 	if out != "" {
+		r.screen.endLine() // a value on a line of its own, after the cell's fmt.Print("...")
 		fmt.Fprint(r.out, out)
 		if !strings.HasSuffix(out, "\n") {
 			fmt.Fprintln(r.out)
@@ -252,6 +253,9 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 			return r.Eval(ctx, src)
 		})
 		r.record(src, err == nil && !interrupted)
+	}
+	if interrupted || err != nil {
+		r.screen.endLine() // the message on a line of its own
 	}
 	switch {
 	case interrupted:
