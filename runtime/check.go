@@ -149,6 +149,17 @@ type checked struct {
 	// x = Id(4) was refused), which the rewrite puts in a block (see
 	// genericAssigns).
 	genericCalls map[cellPos]bool
+	// spreadCalls are the calls of interpreted functions with a final
+	// ...any (or ...interface{}) parameter that pass it, without "...",
+	// an argument that could be a []any, with the parameter's type as
+	// the cell writes it ("[]any"): yaegi passes such a slice as the
+	// whole parameter (log(xs) saw len(args) == len(xs), not 1), so the
+	// rewrite writes log([]any{xs}...).
+	spreadCalls map[cellPos]spread
+	// showOne is set when the displayed expression is a slice of
+	// interfaces, which the variadic display call would spread the same
+	// way ([]any{1, 2} showed as (1, 2)).
+	showOne bool
 	// fakes are the stand-in functions of the methods that the cell's
 	// groups checked so far add to types of earlier cells (see
 	// methodAsFunc), for the calls of later groups.
@@ -205,7 +216,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -568,6 +579,15 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			if callsGeneric(n, info) {
 				res.genericCalls[posAt(n.Pos())] = true
 			}
+			if t := spreadType(n, info, qualifier); t != "" {
+				res.spreadCalls[posAt(n.Pos())] = spread{t, info.TypeOf(n.Fun).Underlying().(*types.Signature).Params().Len() - 1}
+			}
+		case *ast.ExprStmt:
+			if p := posAt(n.X.Pos()); !g.decl && p.line == res.last.line && p.col == res.last.col {
+				if sl, ok := typeUnder(info.TypeOf(n.X)).(*types.Slice); ok && types.IsInterface(sl.Elem()) {
+					res.showOne = true
+				}
+			}
 		case *ast.ValueSpec:
 			t := info.TypeOf(n.Type)
 			if n.Type != nil && t != nil && len(n.Values) == len(n.Names) {
@@ -789,6 +809,59 @@ func inferredTypeArgs(c *ast.CallExpr, info *types.Info, q types.Qualifier) (fn,
 		parts[i] = types.TypeString(t, q)
 	}
 	return id.Name, "[" + strings.Join(parts, ", ") + "]"
+}
+
+// spread is a call of checked.spreadCalls: the variadic parameter's type
+// and the index of its first argument.
+type spread struct {
+	typ   string
+	first int
+}
+
+// spreadType is the type of the variadic parameter, as the cell writes
+// it, of a call that checked.spreadCalls lists; "" for any other call.
+func spreadType(c *ast.CallExpr, info *types.Info, q types.Qualifier) string {
+	if c.Ellipsis.IsValid() {
+		return ""
+	}
+	sig, ok := typeUnder(info.TypeOf(c.Fun)).(*types.Signature)
+	if !ok || !sig.Variadic() || len(c.Args) < sig.Params().Len() {
+		return ""
+	}
+	// A compiled function gets its arguments right.
+	var fn types.Object
+	switch f := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		fn = info.Uses[f]
+	case *ast.SelectorExpr:
+		fn = info.Uses[f.Sel]
+	}
+	if f, ok := fn.(*types.Func); ok && (f.Pkg() == nil || f.Pkg().Path() != "main") {
+		return ""
+	}
+	last := sig.Params().At(sig.Params().Len() - 1).Type()
+	el, ok := last.(*types.Slice)
+	if !ok {
+		return ""
+	}
+	if it, ok := el.Elem().Underlying().(*types.Interface); !ok || !it.Empty() || !nameable(last, map[types.Type]bool{}) {
+		return ""
+	}
+	for _, a := range c.Args[sig.Params().Len()-1:] {
+		t := info.TypeOf(a)
+		if t != nil && (types.IsInterface(t) || types.AssignableTo(t, last)) {
+			return types.TypeString(last, q)
+		}
+	}
+	return ""
+}
+
+// typeUnder is t's underlying type, or nil.
+func typeUnder(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	return t.Underlying()
 }
 
 // callsGeneric reports whether c calls a generic function of the user's,

@@ -73,6 +73,7 @@ func (s *Session) learnTypes(ck *checked) {
 // prints the value as compiled Go would. Anything it does not understand
 // it leaves as it was.
 func (s *Session) fixFormat(format string, a []any) (string, []any) {
+	a = unwrapArgs(a)
 	if len(a) == 0 {
 		return format, a
 	}
@@ -211,6 +212,7 @@ func (s *Session) printer() *goPrinter {
 // ([]S{s}, an any holding S{}, []any{s}) by a fmt.Formatter that prints
 // them as compiled Go would.
 func (s *Session) fixArgs(a []any) []any {
+	a = unwrapArgs(a)
 	if len(a) == 0 || s.methodFns.Load() == nil {
 		return a
 	}
@@ -229,6 +231,54 @@ func (s *Session) fixArgs(a []any) []any {
 		return a
 	}
 	return out
+}
+
+// unwrapArgs replaces the arguments of a print that are yaegi's wrappers
+// of interpreted values (interp.valueInterface: an element of a []any
+// passed with ..., fmt.Println(xs...)), and those inside an argument that
+// is a []any, by the values they hold: fmt would print the wrapper's
+// fields. It returns a itself when there are none.
+func unwrapArgs(a []any) []any {
+	var out []any
+	for i, v := range a {
+		u := v
+		if t := reflect.TypeOf(v); t != nil && isValueInterface(t) {
+			u = unwrapInterp(v)
+		} else if xs, ok := v.([]any); ok {
+			var c []any
+			for j, x := range xs {
+				if t := reflect.TypeOf(x); t != nil && isValueInterface(t) {
+					if c == nil {
+						c = append([]any(nil), xs...)
+					}
+					c[j] = unwrapInterp(x)
+				}
+			}
+			if c != nil {
+				u = c
+			}
+		}
+		if out == nil && !sameAny(u, v) {
+			out = append([]any(nil), a...)
+		}
+		if out != nil {
+			out[i] = u
+		}
+	}
+	if out == nil {
+		return a
+	}
+	return out
+}
+
+// sameAny reports whether u is v itself: unwrapArgs made no copy of it.
+func sameAny(u, v any) bool {
+	if xs, ok := v.([]any); ok {
+		us, ok := u.([]any)
+		return ok && len(us) == len(xs) && (len(xs) == 0 || &us[0] == &xs[0])
+	}
+	t := reflect.TypeOf(v)
+	return t == nil || !isValueInterface(t)
 }
 
 // holdsText reports whether v has in it a value that the printer's text

@@ -76,3 +76,35 @@ func TestFmtOfErrorValues(t *testing.T) {
 		}
 	}
 }
+
+// TestAnySlices: a []any is one value, shown and printed as Go prints it
+// (yaegi passed it as the whole of a ...any parameter, and fmt printed
+// its interpreted elements as yaegi's wrapper structs).
+func TestAnySlices(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "ys := []any{1, \"a\"}"},
+		{cell: "ys", out: "[1 a]"},
+		{cell: "func n(v ...any) int { return len(v) }"},
+		{cell: "n(ys)", out: "1"},
+		{cell: "n(ys, 3)", out: "2"},
+		{cell: "n(ys...)", out: "2"},
+		{cell: "n()", out: "0"},
+		{cell: "var a any = ys; n(a)", out: "1"},
+		{cell: "func m(p string, v ...interface{}) int { return len(v) }"},
+		{cell: "m(\"x\", ys)", out: "1"},
+		{cell: "type L struct{}; func (L) Log(v ...any) int { return len(v) }"},
+		{cell: "L{}.Log(ys)", out: "1"},
+		{cell: "type Temp float64; func (t Temp) String() string { return \"T\" }"},
+		{cell: "type P struct{ a int }; func (p P) String() string { return \"P!\" }"},
+		{cell: "xs := []any{Temp(5), 2, P{1}, nil}"},
+		{cell: "xs", out: "[T 2 P! <nil>]"},
+		{cell: "fmt.Println(xs); fmt.Println(xs...); fmt.Printf(\"%v\\n\", xs)"},
+	})
+	// A named type that is not a struct is its underlying type to
+	// compiled code: inside a []any, fmt shows its value (see README).
+	want := "[5 2 P! <nil>]\n5 2 P! <nil>\n[5 2 P! <nil>]\n"
+	if got := out.String(); got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+}

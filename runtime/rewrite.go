@@ -151,7 +151,9 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 			b.WriteString("func main() {\n")
 		}
 		for _, it := range c.items {
-			if c.display {
+			if c.display && ck != nil && ck.showOne {
+				b.WriteString("__nnlab_show1(") // one slice of interfaces: not spread
+			} else if c.display {
 				b.WriteString("__nnlab_show(")
 			}
 			src := it.src

@@ -75,6 +75,7 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.ifaceConv(n)
 			r.growCall(n)
 			r.typeArgCall(n)
+			r.spreadCall(n)
 			id, ok := n.Fun.(*ast.Ident)
 			if !ok || shadowed(id.Name) {
 				return true
@@ -206,6 +207,22 @@ func (r *rewriter) typeArgCall(c *ast.CallExpr) {
 		return
 	}
 	r.edits = append(r.edits, edit{r.off(id.End()), r.off(id.End()), ta.args})
+}
+
+// spreadCall writes the variadic arguments of a call that the check
+// listed (see checked.spreadCalls) as a slice of their own, passed with
+// "...": log(a, xs) becomes log([]any{a, xs}...).
+func (r *rewriter) spreadCall(c *ast.CallExpr) {
+	if r.ck == nil {
+		return
+	}
+	p := r.pos(c.Pos())
+	sp, ok := r.ck.spreadCalls[cellPos{p.Line % lineBase, p.Column}]
+	if !ok || sp.first >= len(c.Args) {
+		return
+	}
+	r.edits = append(r.edits, edit{r.off(c.Args[sp.first].Pos()), r.off(c.Args[sp.first].Pos()), sp.typ + "{"},
+		edit{r.off(c.Args[len(c.Args)-1].End()), r.off(c.Args[len(c.Args)-1].End()), "}..."})
 }
 
 // splitAssigns splits the assignments of list that the check found

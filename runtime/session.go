@@ -269,6 +269,7 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.in.Use(interp.Exports{rtPath + "/rt": {
 		"Show":      reflect.ValueOf(s.hookShow),
+		"ShowElems": reflect.ValueOf(s.hookShowElems),
 		"Display":   reflect.ValueOf(s.hookDisplay),
 		"Interp":    reflect.ValueOf(interpreted),
 		"Live":      reflect.ValueOf(s.hookLive),
@@ -314,6 +315,37 @@ const prelude = `
 var ` + ansName + ` any
 
 func __nnlab_show(v ...any) { ` + rtName + `.Show(v, __nnlab_strings(v)) }
+
+// __nnlab_show1 shows one value that yaegi would spread as __nnlab_show's
+// arguments (a []any).
+func __nnlab_show1(x any) {
+	if xs, ok := x.([]any); ok {
+		// Its elements' methods are seen from here only.
+		texts := make([]string, len(xs))
+		for i, e := range xs {
+			if i < 1000 && ` + rtName + `.Interp(e) {
+				texts[i] = __nnlab_text(e)
+			}
+		}
+		` + rtName + `.ShowElems(xs, texts)
+		return
+	}
+	v := []any{x}
+	` + rtName + `.Show(v, __nnlab_strings(v))
+}
+
+// __nnlab_text is what fmt prints for x through its Error or String
+// method, or "".
+func __nnlab_text(x any) (s string) {
+	defer func() { recover() }()
+	if e, ok := x.(error); ok {
+		return e.Error()
+	}
+	if st, ok := x.(fmt.Stringer); ok {
+		return st.String()
+	}
+	return ""
+}
 
 // display shows its arguments as a bare expression would, at once.
 func display(v ...any) { ` + rtName + `.Display(v, __nnlab_strings(v)) }
@@ -422,6 +454,29 @@ func (s *Session) hookShow(v []any, strs []string) {
 	s.shown = append([]any(nil), v...)
 	s.strs = strs
 	s.hasShow = true
+}
+
+// hookShowElems shows xs, a []any, as fmt prints it, with texts[i] (if
+// not "") for element i: what its String or Error method says.
+func (s *Session) hookShowElems(xs []any, texts []string) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, e := range xs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if b.Len() > maxDisplay {
+			b.WriteString("...")
+			break
+		}
+		if i < len(texts) && texts[i] != "" {
+			b.WriteString(texts[i])
+			continue
+		}
+		b.WriteString(fmt.Sprint(s.fixArgs([]any{unwrapInterp(e)})...))
+	}
+	b.WriteByte(']')
+	s.hookShow([]any{xs}, []string{b.String()})
 }
 
 func (s *Session) hookGoPanic(cell, line int, r any) {
