@@ -410,7 +410,7 @@ func TestInferredTypeArgs(t *testing.T) {
 // var n int = Id(4) zero and refused x = Id(4), s.f = Id(4), x += Id(4)),
 // also after a failing cell, in tuples, and beside a failure.
 func TestGenericCallValues(t *testing.T) {
-	s, _, _ := newSession(t)
+	s, out, _ := newSession(t)
 	runSteps(t, s, []step{
 		{cell: "func Id[T any](x T) T { return x }"},
 		{cell: "func Map[T, U any](xs []T, f func(T) U) []U { var r []U; for _, x := range xs { r = append(r, f(x)) }; return r }"},
@@ -442,5 +442,24 @@ func TestGenericCallValues(t *testing.T) {
 		// Beside a declaration, a var is a package-level one.
 		{cell: "func Id2[T any](x T) T { return x }\nvar g1 int = Id2(4)\nvar g2 = Id2([]string{\"q\"})\nvar g3, g4 = Two(2)"},
 		{cell: "g1, g2, g3", out: "(4, [q], 2)"},
+		// In a function declared after the generic one (in a script, main
+		// is one), yaegi left var x T = G[T](v) and var x = G[T](v) zero.
+		{cell: "func Id4[T any](x T) T { return x }"},
+		{cell: "func loc() int { var b int = Id4[int](5); var c int = Id4(6); var d = Id4(7); var e, f int = Id4(1), Id4(2); return b + c + d + e + f }"},
+		{cell: "loc()", out: "21"},
+		{cell: "func Id5[T any](x T) T { return x }"},
+		{cell: "func inner() (r int) { for i := 0; i < 3; i++ { var x int = Id5(i); r += x }; return }"},
+		{cell: "inner()", out: "3"},
 	})
+	script := filepath.Join(t.TempDir(), "s.go")
+	src := "package main\n\nimport \"fmt\"\n\nfunc Id3[T any](x T) T { return x }\n\nfunc main() {\n\tvar n int = Id3(4)\n\tvar m = Id3[int](5)\n\tfmt.Println(n + m)\n}\n"
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RunFile(context.Background(), script); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasSuffix(got, "9\n") {
+		t.Errorf("the script printed %q, want 9", got)
+	}
 }

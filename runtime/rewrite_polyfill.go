@@ -13,11 +13,18 @@ func (r *rewriter) walk(f *ast.File) error {
 	var gos []*ast.GoStmt
 	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
 	var top *ast.BlockStmt // the cell's own statements
+	outer := map[*ast.ValueSpec]bool{} // specs rewritten by genericVar or genericGlobal
 	if !r.c.decl {
 		top = f.Decls[0].(*ast.FuncDecl).Body
+		for _, st := range top.List {
+			if ds, ok := st.(*ast.DeclStmt); ok {
+				markSpecs(ds.Decl, outer)
+			}
+		}
 	} else {
 		for _, d := range f.Decls {
 			r.genericGlobal(d)
+			markSpecs(d, outer)
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -66,6 +73,10 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.ValueSpec:
 			for _, v := range n.Values {
 				r.ifaceValue(v)
+			}
+		case *ast.DeclStmt:
+			if gd, ok := n.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 && !outer[gd.Specs[0].(*ast.ValueSpec)] {
+				r.genericLocal(n)
 			}
 		case *ast.AssignStmt:
 			for _, v := range n.Rhs {
@@ -258,6 +269,39 @@ func (r *rewriter) genericValue(values []ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// genericLocal rewrites a var declaration in a function whose value is a
+// call of a generic function with its type arguments written (by the user
+// or by typeArgCall), which yaegi leaves zero once the function is
+// declared in an earlier cell: var x T = G[T](v) becomes var x T; x =
+// G[T](v), and var x = G[T](v) becomes x := G[T](v), which it gets right.
+func (r *rewriter) genericLocal(ds *ast.DeclStmt) {
+	gd, ok := ds.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR || gd.Lparen.IsValid() {
+		return
+	}
+	vs := gd.Specs[0].(*ast.ValueSpec)
+	if len(vs.Values) == 0 || !r.genericValue(vs.Values) {
+		return
+	}
+	last := vs.Names[len(vs.Names)-1]
+	if vs.Type == nil {
+		r.edits = append(r.edits, edit{r.off(gd.Pos()), r.off(vs.Names[0].Pos()), ""},
+			edit{r.off(last.End()), r.off(vs.Values[0].Pos()), " := "})
+		return
+	}
+	names := r.apply(r.off(vs.Names[0].Pos()), r.off(last.End()))
+	r.edits = append(r.edits, edit{r.off(vs.Type.End()), r.off(vs.Values[0].Pos()), "; " + names + " = "})
+}
+
+// markSpecs adds the value specs of d, a var declaration, to m.
+func markSpecs(d ast.Decl, m map[*ast.ValueSpec]bool) {
+	if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+		for _, sp := range gd.Specs {
+			m[sp.(*ast.ValueSpec)] = true
+		}
+	}
 }
 
 // genericGlobal rewrites a package-level var declaration (one of a cell
