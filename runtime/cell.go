@@ -315,7 +315,7 @@ func (s *Session) panicError(err error, lines []string, fname string, stmt int, 
 	}
 	outer, _ := loc(lines[len(lines)-1])
 	for i := len(lines) - 1; i >= 0; i-- { // the outermost frame of this cell
-		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == s.cell {
+		if m := panicLine.FindStringSubmatch(lines[i]); m != nil && len(m[2]) >= 7 && atoi(m[2])/lineBase == lineSlot(s.cell) {
 			var fn string
 			outer, fn = loc(lines[i])
 			if _, script := s.files[s.cell]; fn == "main" && stmt > 0 && !script {
@@ -375,7 +375,7 @@ func goPanicText(val any, bounds func(*item) string, it *item) string {
 }
 
 // interpPos is the position yaegi writes at the start of its run-time
-// errors: line L of cell N as N*lineBase+L (see lineBase).
+// errors: line L of a cell as S*lineBase+L (see lineBase).
 var interpPos = regexp.MustCompile(`^(?:\S*_\.go:)?\d{7,}:\d+: `)
 
 // isInterpError reports whether v is one of yaegi's own errors, which
@@ -420,9 +420,24 @@ func trimCol(s string) string {
 }
 
 // lineBase separates cells in the line numbers that yaegi sees: line L of
-// cell N is N*lineBase+L. All cells share one file name, because yaegi
-// scopes imports by file name.
+// cell N is S*lineBase+L, where S is N's slot (see lineSlot). All cells
+// share one file name, because yaegi scopes imports by file name.
 const lineBase = 1000000
+
+// lineSlots is how many cells line numbers tell apart: Go's scanner
+// refuses a line number past 1<<30, which N*lineBase passed at cell 1074,
+// and from then on every cell failed ("invalid line number"). So cells
+// take slots in turn, and a position names the latest cell of its slot: a
+// message about code from lineSlots or more cells back names a later cell.
+const lineSlots = 1000
+
+// lineSlot is the slot of cell n, 1 to lineSlots.
+func lineSlot(n int) int { return ((n-1)%lineSlots+lineSlots)%lineSlots + 1 }
+
+// slotCell is the latest cell, up to the running one, of slot slot.
+func (s *Session) slotCell(slot int) int {
+	return s.cell - ((lineSlot(s.cell)-slot)%lineSlots+lineSlots)%lineSlots
+}
 
 // rewriteMsg replaces yaegi's encoded "N*lineBase+L:C" positions by
 // "line L:C" (this cell) or "cell N, line L:C" / "path:L:C" (earlier ones).
@@ -433,7 +448,7 @@ func (s *Session) rewriteMsg(msg, _ string) string {
 		if err != nil {
 			return m
 		}
-		cell, line := n/lineBase, n%lineBase
+		cell, line := s.slotCell(n/lineBase), n%lineBase
 		if path, ok := s.files[cell]; ok {
 			return fmt.Sprintf("%s:%d:%s", path, line, p[2])
 		}

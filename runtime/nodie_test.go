@@ -193,3 +193,23 @@ func TestDepthStopSlow(t *testing.T) {
 		t.Errorf("the cell's own goroutine was parked: stderr %q", errb.String())
 	}
 }
+
+// TestManyCells: a session goes on past a thousand cells (at cell 1074
+// every cell failed: its line numbers passed what Go's scanner takes), and
+// messages still name the cell and line of earlier code.
+func TestManyCells(t *testing.T) {
+	s, _, _ := newSession(t)
+	ctx := context.Background()
+	for i := range 1100 {
+		if _, err := s.Eval(ctx, "x := 1"); err != nil {
+			t.Fatalf("cell %d: %v", i+1, err)
+		}
+	}
+	runSteps(t, s, []step{
+		{cell: "func bad(xs []int) int {\n\treturn xs[3]\n}"},
+		{cell: "y := x + 1"},
+		{cell: "bad(nil)", errSub: "(in bad, cell 1101, line 1)"},
+		{cell: "y := nosuch", errSub: "line 1:6: undefined: nosuch"},
+		{cell: "y", out: "2"},
+	})
+}

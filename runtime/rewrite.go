@@ -160,7 +160,7 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 			if c.display {
 				src = s.funcValue(src)
 			}
-			fmt.Fprintf(&b, "/*line _.go:%d:%d*/%s", s.cell*lineBase+it.line, it.col, src)
+			fmt.Fprintf(&b, "/*line _.go:%d:%d*/%s", lineSlot(s.cell)*lineBase+it.line, it.col, src)
 			if c.display {
 				b.WriteString(")")
 			}
