@@ -12,7 +12,7 @@ import (
 func (r *rewriter) walk(f *ast.File) error {
 	var gos []*ast.GoStmt
 	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
-	var top *ast.BlockStmt // the cell's own statements
+	var top *ast.BlockStmt             // the cell's own statements
 	outer := map[*ast.ValueSpec]bool{} // specs rewritten by genericVar or genericGlobal
 	if !r.c.decl {
 		top = f.Decls[0].(*ast.FuncDecl).Body
