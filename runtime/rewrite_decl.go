@@ -130,7 +130,11 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 				return nil
 			}
 			if u := s.users(name); len(u) > 0 {
-				r.pl.warnings = append(r.pl.warnings, fmt.Sprintf("warning: %s was redefined, but %s still call the old %s (an interpreter limit): enter their definitions again to use the new one", name, strings.Join(u, ", "), name))
+				verb, their := "call", "their definitions"
+				if len(u) == 1 {
+					verb, their = "calls", "its definition"
+				}
+				r.pl.warnings = append(r.pl.warnings, fmt.Sprintf("warning: %s was redefined, but %s still %s the old %s (an interpreter limit): enter %s again to use the new one", name, strings.Join(u, ", "), verb, name, their))
 			}
 		}
 		r.c.newSyms[name] = &sym{kind: symFunc, src: src, refs: refs}

@@ -200,7 +200,7 @@ func TestRedefinedFuncWarns(t *testing.T) {
 		{cell: `func f() int { return 2 }`},
 		{cell: `f()`, out: "2"},
 	})
-	if !strings.Contains(errb.String(), "warning: f was redefined, but g still call the old f") {
+	if !strings.Contains(errb.String(), "warning: f was redefined, but g still calls the old f") {
 		t.Fatalf("no warning, stderr: %q", errb.String())
 	}
 }
