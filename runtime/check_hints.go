@@ -116,6 +116,10 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			// uses; a script has no earlier cell to declare it in.
 			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
 		}
+	case strings.HasPrefix(msg, "cannot index ") && strings.Contains(msg, "*nn.Tensor)"):
+		return "a tensor's values are t.At(i, j) (one value) or t.Data() (all, row by row)"
+	case strings.HasPrefix(msg, "invalid argument: ") && strings.Contains(msg, "*nn.Tensor) for built-in len"):
+		return "a tensor's size is t.Len() (its values) or t.Shape()[0] (its rows)"
 	case strings.Contains(msg, "index") && strings.HasSuffix(msg, "must not be negative"):
 		return "Go has no negative indexes: the last element is xs[len(xs)-1]"
 	case strings.Contains(msg, "cannot indirect") && strings.Contains(msg, "constant)"):
@@ -215,6 +219,11 @@ func pythonHint(line, msg string) string {
 		return "Go's while loop is for: for cond { ... }"
 	case word == "elif":
 		return "Go writes else if"
+	case (word == "import" || word == "from") && pyTF.MatchString(line):
+		if m := pyTF.FindStringSubmatch(line); m[2] == "numpy" {
+			return "numpy's arrays are nn's tensors here: nn.NewTensor(values, shape...), nn.Zeros(2, 3), t.Data(), t.Shape() (:apropos WORD finds more)"
+		}
+		return "the API of TensorFlow is package nn here, and MNIST's is mnist, both imported already: tf.matmul is nn.MatMul, tf.Session() is nn.NewSession() (:apropos WORD finds the rest)"
 	case word == "import" && msg == "import path must be a string":
 		return `Go imports a quoted path, named as you like: import np "path"`
 	case strings.HasSuffix(line, ":") && (word == "if" || word == "for" || word == "else" || word == "try" || word == "with" || word == "class"):
@@ -239,6 +248,7 @@ func pythonHint(line, msg string) string {
 
 // Python spellings that Go's parser reports only as unexpected tokens.
 var (
+	pyTF      = regexp.MustCompile(`^(import|from)\s+(tensorflow|keras|numpy|torch)\b`)
 	pyLambda  = regexp.MustCompile(`\blambda\s+\w*\s*:`)
 	pyFString = regexp.MustCompile(`\bf"[^"]*\{`)
 	pyTernary = regexp.MustCompile(`\S\s+if\s+.+\s+else\s+\S`)

@@ -57,6 +57,11 @@ func TestCheckMessages(t *testing.T) {
 		{"xs := []int{1}; last := xs[-1]", "Go has no negative indexes: the last element is xs[len(xs)-1]"},
 		{"xs := []int{1}; xs.append(2)", "append is a builtin function: xs = append(xs, ...)"},
 		{"v := None", "line 1:6: undefined: None; Go spells it nil"},
+		{"import tensorflow as tf", "the API of TensorFlow is package nn here, and MNIST's is mnist, both imported already: tf.matmul is nn.MatMul"},
+		{"from tensorflow.examples.tutorials.mnist import input_data", "the API of TensorFlow is package nn here"},
+		{"import numpy as np", "numpy's arrays are nn's tensors here: nn.NewTensor(values, shape...)"},
+		{"t := nn.Zeros(2, 3); v := t[0]", "cannot index t (variable of type *nn.Tensor); a tensor's values are t.At(i, j) (one value) or t.Data()"},
+		{"t := nn.Zeros(2, 3); n := len(t)", "a tensor's size is t.Len() (its values) or t.Shape()[0] (its rows)"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {
 		s, _, _ := newSession(t)
