@@ -3,6 +3,7 @@ package nn
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -221,5 +222,34 @@ func TestSessionClose(t *testing.T) {
 	}
 	if got := s2.Run(v, nil).Data(); len(got) != 3 || got[0] != 2 {
 		t.Errorf("a new session after Close: %v", got)
+	}
+}
+
+// TestFeedForms: a placeholder takes a tensor, a number, and Go slices of
+// float32 or float64 (numpy's default type) rows; other values are refused
+// with the placeholder named.
+func TestFeedForms(t *testing.T) {
+	g := NewGraph()
+	x := g.Placeholder(None, 2)
+	s := NewSessionOn(g)
+	for _, tc := range []struct {
+		name string
+		v    any
+		want []float32
+	}{
+		{"tensor", FromRows([][]float32{{1, 2}}), []float32{1, 2}},
+		{"float32 rows", [][]float32{{1, 2}, {3, 4}}, []float32{1, 2, 3, 4}},
+		{"float64 rows", [][]float64{{1, 2}, {3, 4.5}}, []float32{1, 2, 3, 4.5}},
+		{"one float64 row", []float64{5, 6}, []float32{5, 6}},
+	} {
+		got := s.Run(x, Feed{x: tc.v}).Data()
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for _, bad := range []any{"x", [][]float64{{1}, {2, 3}}, [][]int{{1, 2}}} {
+		if err := catch(func() { s.Run(x, Feed{x: bad}) }); err == nil {
+			t.Errorf("feeding %#v: no error", bad)
+		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // Feed maps placeholders to the values they take in one run. A value may
-// be a *Tensor, a number (for a scalar), []float32 or [][]float32. A single
+// be a *Tensor, a number (for a scalar), []float32, [][]float32, or their
+// float64 forms (numpy's default type), converted to float32. A single
 // example ([784]) fed to a batch placeholder ([?,784]) becomes a batch of one.
 type Feed map[*Node]any
 
@@ -245,6 +246,15 @@ func (s *Session) feedValue(n *Node, v any) *Tensor {
 		}
 	case [][]float32:
 		t = FromRows(x)
+	case [][]float64: // numpy's default type
+		rows := make([][]float32, len(x))
+		for i, r := range x {
+			rows[i] = make([]float32, len(r))
+			for j, f := range r {
+				rows[i][j] = float32(f)
+			}
+		}
+		t = FromRows(rows)
 	default:
 		panic(&Error{Op: "Session.Run", Msg: fmt.Sprintf("cannot feed a %T to %s", v, n)})
 	}

@@ -116,6 +116,10 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			// uses; a script has no earlier cell to declare it in.
 			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
 		}
+	case strings.Contains(msg, "(value of type []*nn.Node) as *nn.Node value in argument to ") && strings.HasSuffix(msg, ".Run"):
+		return "to fetch several nodes at once, sess.RunAll([]*nn.Node{a, b}, feed)"
+	case nodeArith.MatchString(msg):
+		return "nodes combine with nn.Add(a, b), nn.Sub, nn.Mul and nn.Div; a number is nn.ScalarConst(2)"
 	case strings.HasPrefix(msg, "cannot index ") && strings.Contains(msg, "*nn.Tensor)"):
 		return "a tensor's values are t.At(i, j) (one value) or t.Data() (all, row by row)"
 	case strings.HasPrefix(msg, "invalid argument: ") && strings.Contains(msg, "*nn.Tensor) for built-in len"):
@@ -248,6 +252,7 @@ func pythonHint(line, msg string) string {
 
 // Python spellings that Go's parser reports only as unexpected tokens.
 var (
+	nodeArith = regexp.MustCompile(`^invalid operation: (operator [-+*/] not defined on .*of type \*nn\.Node\)|.* \(mismatched types (\*nn\.Node and [^)]+|[^)]+ and \*nn\.Node)\))$`)
 	pyTF      = regexp.MustCompile(`^(import|from)\s+(tensorflow|keras|numpy|torch)\b`)
 	pyLambda  = regexp.MustCompile(`\blambda\s+\w*\s*:`)
 	pyFString = regexp.MustCompile(`\bf"[^"]*\{`)

@@ -61,6 +61,9 @@ func TestCheckMessages(t *testing.T) {
 		{"from tensorflow.examples.tutorials.mnist import input_data", "the API of TensorFlow is package nn here"},
 		{"import numpy as np", "numpy's arrays are nn's tensors here: nn.NewTensor(values, shape...)"},
 		{"t := nn.Zeros(2, 3); v := t[0]", "cannot index t (variable of type *nn.Tensor); a tensor's values are t.At(i, j) (one value) or t.Data()"},
+		{"a := nn.ScalarConst(1); s := nn.NewSession(); s.Run([]*nn.Node{a, a}, nil)", "to fetch several nodes at once, sess.RunAll([]*nn.Node{a, b}, feed)"},
+		{"a := nn.ScalarConst(1); b := a + a", "operator + not defined on a (variable of type *nn.Node); nodes combine with nn.Add(a, b), nn.Sub, nn.Mul and nn.Div"},
+		{"a := nn.ScalarConst(1); b := a * 2", "(mismatched types *nn.Node and untyped int); nodes combine with nn.Add(a, b)"},
 		{"t := nn.Zeros(2, 3); n := len(t)", "a tensor's size is t.Len() (its values) or t.Shape()[0] (its rows)"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {
