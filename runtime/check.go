@@ -1287,7 +1287,20 @@ func (s *Session) syntaxError(err error, src, fname string) error {
 	at := s.at(fname, e.Pos.Line, e.Pos.Column)
 	if e.Msg == "expected '==', found '='" {
 		if callee, call := keywordArg(src, e.Pos.Offset); callee != "" {
+			typed := callee
+			if i := strings.LastIndexByte(callee, '.'); s.signature(callee) == "" && i >= 0 && i+1 < len(callee) {
+				// m.compile(optimizer="adam"): Keras's name, Go's case.
+				if up := callee[:i+1] + strings.ToUpper(callee[i+1:i+2]) + callee[i+2:]; s.signature(up) != "" {
+					call = up + strings.TrimPrefix(call, callee)
+					callee = up
+				}
+			}
 			msg := at + "Go has no keyword arguments: pass the values in the order of the parameters, e.g. " + call
+			if strings.HasSuffix(typed, ".fit") || strings.HasSuffix(typed, ".Fit") {
+				callee = typed[:len(typed)-len("fit")] + "Fit"
+				// Keras's fit(x, y, epochs=5, batch_size=32).
+				msg = at + "Go has no keyword arguments: Fit takes its options as a struct, e.g. " + fitCall(callee, typed, src, e.Pos.Offset)
+			}
 			if sig := s.signature(callee); sig != "" {
 				msg += " (" + callee + " is " + sig + ")"
 			}

@@ -493,6 +493,61 @@ func keywordArg(src string, off int) (callee, call string) {
 	return callee, callee + "(" + args + ")"
 }
 
+// fitCall writes Keras's m.fit(x, y, epochs=5, batch_size=32) of the
+// cell src (typed the callee, its keyword argument at off) as nnlab's
+// callee(x, y, model.FitOptions{Epochs: 5, BatchSize: 32}).
+func fitCall(callee, typed, src string, off int) string {
+	at := strings.LastIndex(src[:off], typed+"(")
+	if at < 0 {
+		return callee + "(data, model.FitOptions{Epochs: 5})"
+	}
+	var pos, opts []string
+	fields := map[string]string{"epochs": "Epochs", "batch_size": "BatchSize", "verbose": "Verbose"}
+	for _, a := range splitArgs(src[at+len(typed)+1:]) {
+		if m := kwArg.FindStringSubmatch(a); m != nil {
+			if f, ok := fields[m[1]]; ok {
+				opts = append(opts, f+": "+strings.TrimSpace(m[2]))
+			}
+			continue
+		}
+		pos = append(pos, strings.TrimSpace(a))
+	}
+	if len(pos) == 0 {
+		pos = []string{"data.Train"}
+	}
+	return fmt.Sprintf("%s(%s, model.FitOptions{%s})", callee, strings.Join(pos, ", "), strings.Join(opts, ", "))
+}
+
+// splitArgs splits the arguments of a call whose text starts after its
+// "(", up to the matching ")", at the top-level commas.
+func splitArgs(text string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth == 0 {
+				return append(out, text[start:i])
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, text[start:i])
+				start = i + 1
+			}
+		case '\n':
+			if depth == 0 {
+				return append(out, text[start:i])
+			}
+		}
+	}
+	return append(out, text[start:])
+}
+
+var kwArg = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=([^=].*)$`)
+
 var kwName = regexp.MustCompile(`(^|[(,]\s*)[A-Za-z_][A-Za-z0-9_]*\s*=([^=])`)
 
 // methodValueOn returns the text of a method value (a method selected but

@@ -19,8 +19,11 @@ func TestCheckMessages(t *testing.T) {
 		`sess := nn.NewSession()`,
 		`x := nn.Placeholder(2, 2)`,
 		`import "github.com/nnlab/nnlab/nn/model"`,
+		`km := model.Sequential(model.Input(784), model.Dense(10, "softmax"))`,
 	}
 	for _, tc := range []struct{ cell, want string }{
+		{"km.compile(optimizer=nn.AdamOptimizer(0.1))", "e.g. km.Compile(nn.AdamOptimizer(0.1)) (km.Compile is func(nn.Optimizer, ...string) *model.Model)"},
+		{`m := model.Sequential(model.Input(784)); m.fit(x, x, epochs=5, batch_size=128, shuffle=true)`, "Go has no keyword arguments: Fit takes its options as a struct, e.g. m.Fit(x, x, model.FitOptions{Epochs: 5, BatchSize: 128})"},
 		{"sess.run(x, nil)", "line 1:6: sess.run undefined (type *nn.Session has no field or method run); did you mean Run?"},
 		{"sess.Rnu(x, nil)", "did you mean Run?"},
 		{"data.train.NumExamples", "line 1:6: data.train undefined (type *Data has no field or method train); did you mean Train?"},
