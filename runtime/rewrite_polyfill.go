@@ -224,16 +224,23 @@ func (r *rewriter) typeArgCall(c *ast.CallExpr) {
 // listed (see checked.spreadCalls) as a slice of their own, passed with
 // "...": log(a, xs) becomes log([]any{a, xs}...).
 func (r *rewriter) spreadCall(c *ast.CallExpr) {
-	if r.ck == nil {
-		return
-	}
-	p := r.pos(c.Pos())
-	sp, ok := r.ck.spreadCalls[cellPos{p.Line % lineBase, p.Column}]
-	if !ok || sp.first >= len(c.Args) {
+	sp, ok := r.spreadOf(c)
+	if !ok {
 		return
 	}
 	r.edits = append(r.edits, edit{r.off(c.Args[sp.first].Pos()), r.off(c.Args[sp.first].Pos()), sp.typ + "{"},
 		edit{r.off(c.Args[len(c.Args)-1].End()), r.off(c.Args[len(c.Args)-1].End()), "}..."})
+}
+
+// spreadOf is what checked.spreadCalls says of call c, if it lists it
+// with variadic arguments.
+func (r *rewriter) spreadOf(c *ast.CallExpr) (spread, bool) {
+	if r.ck == nil {
+		return spread{}, false
+	}
+	p := r.pos(c.Pos())
+	sp, ok := r.ck.spreadCalls[cellPos{p.Line % lineBase, p.Column}]
+	return sp, ok && sp.first < len(c.Args)
 }
 
 // splitAssigns splits the assignments of list that the check found
@@ -388,10 +395,21 @@ func (r *rewriter) goStmt(g *ast.GoStmt) {
 	cell := r.s.cell
 	line %= lineBase
 	var binds, names, args []string
+	sp, spread := r.spreadOf(call)
+	text := func(a ast.Expr, i int) string {
+		t := r.apply(r.off(a.Pos()), r.off(a.End()))
+		if spread && i == sp.first {
+			t = strings.TrimPrefix(t, sp.typ+"{") // spreadCall's; folded below
+		}
+		if spread && i == len(call.Args)-1 {
+			t = strings.TrimSuffix(t, "}...")
+		}
+		return t
+	}
 	for i, a := range call.Args {
 		switch a := a.(type) {
 		case *ast.BasicLit, *ast.FuncLit:
-			args = append(args, r.apply(r.off(a.Pos()), r.off(a.End())))
+			args = append(args, text(a, i))
 			continue
 		case *ast.Ident:
 			if a.Name == "nil" || a.Name == "true" || a.Name == "false" {
@@ -402,11 +420,15 @@ func (r *rewriter) goStmt(g *ast.GoStmt) {
 		r.s.tmp++
 		t := fmt.Sprintf("__nnlab_g%d_%d", r.s.tmp, i)
 		names = append(names, t)
-		binds = append(binds, r.apply(r.off(a.Pos()), r.off(a.End())))
+		binds = append(binds, text(a, i))
 		args = append(args, t)
 	}
 	ell := ""
 	if call.Ellipsis.IsValid() {
+		ell = "..."
+	}
+	if spread {
+		args = append(args[:sp.first], sp.typ+"{"+strings.Join(args[sp.first:], ", ")+"}")
 		ell = "..."
 	}
 	fun := r.apply(r.off(call.Fun.Pos()), r.off(call.Fun.End()))
