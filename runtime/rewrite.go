@@ -33,6 +33,8 @@ type rewriter struct {
 	// ownRecover says that recover is a name of the user's here, not the
 	// builtin (see namesRecover).
 	ownRecover bool
+	// funcDecls are the chunk's func declarations, by name (see run).
+	funcDecls map[string]ast.Decl
 }
 
 // norm collapses whitespace so that re-entering the same definition is
@@ -239,6 +241,7 @@ func (r *rewriter) run(isVar func(string) bool) error {
 	c.newSyms = map[string]*sym{}
 	c.imports = map[string]string{}
 	c.funcs = map[string]string{}
+	r.funcDecls = map[string]ast.Decl{}
 	r.collectInts(f)
 	if c.decl {
 		for _, d := range f.Decls {
@@ -267,7 +270,16 @@ func (r *rewriter) run(isVar func(string) bool) error {
 	if !c.decl {
 		r.topRecover(f.Decls[0].(*ast.FuncDecl).Body)
 	}
-	return r.walk(f)
+	if err := r.walk(f); err != nil {
+		return err
+	}
+	// A failed cell's redefinitions are undone by compiling these again
+	// (see restoreFuncs): rewritten, as they were compiled.
+	for name, d := range r.funcDecls {
+		p := r.pos(d.Pos())
+		c.funcs[name] = fmt.Sprintf("/*line %s:%d:%d*/%s", p.Filename, p.Line, p.Column, r.apply(r.off(d.Pos()), r.off(d.End())))
+	}
+	return nil
 }
 
 // topRecover replaces recover() among a cell's statements, outside any func

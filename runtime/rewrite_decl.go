@@ -138,8 +138,7 @@ func (r *rewriter) decl(d ast.Decl, isVar func(string) bool) error {
 			}
 		}
 		r.c.newSyms[name] = &sym{kind: symFunc, src: src, refs: refs}
-		p := r.pos(d.Pos())
-		r.c.funcs[name] = fmt.Sprintf("/*line %s:%d:%d*/%s", p.Filename, p.Line, p.Column, r.text(d))
+		r.funcDecls[name] = d // its text, with the rewrites, once run has them all
 	}
 	return nil
 }
