@@ -447,6 +447,8 @@ func TestGenericCallValues(t *testing.T) {
 		{cell: "func Id4[T any](x T) T { return x }"},
 		{cell: "func loc() int { var b int = Id4[int](5); var c int = Id4(6); var d = Id4(7); var e, f int = Id4(1), Id4(2); return b + c + d + e + f }"},
 		{cell: "loc()", out: "21"},
+		{cell: "func local() int { type Q struct{ a int }; const k = 2; var q = Q{Id4(3)}; return q.a * k }"},
+		{cell: "local()", out: "6"},
 		{cell: "func Id5[T any](x T) T { return x }"},
 		{cell: "func inner() (r int) { for i := 0; i < 3; i++ { var x int = Id5(i); r += x }; return }"},
 		{cell: "inner()", out: "3"},

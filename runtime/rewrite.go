@@ -173,7 +173,7 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 		}
 		r := &rewriter{s: s, src: b.String(), fname: fname, cellVar: cellVar, c: c, pl: pl, ck: ck,
 			ints: map[string]bool{}, notInts: map[string]bool{}}
-		if err := r.run(isVar); err != nil {
+		if err := r.safeRun(isVar); err != nil {
 			return nil, err
 		}
 		c.src = r.apply(0, len(r.src))
@@ -228,6 +228,18 @@ func (r *rewriter) errorf(p token.Pos, format string, a ...any) error {
 func (r *rewriter) blank(n ast.Node) {
 	t := r.text(n)
 	r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), strings.Repeat("\n", strings.Count(t, "\n"))})
+}
+
+// safeRun is run, with a panic of the rewrite (a bug of nnlab's, on a
+// form it did not foresee) turned into the cell's error: the cell has not
+// run, so nothing is lost.
+func (r *rewriter) safeRun(isVar func(string) bool) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("nnlab could not prepare this cell for the interpreter (%v); nothing was changed: please report it", p)
+		}
+	}()
+	return r.run(isVar)
 }
 
 func (r *rewriter) run(isVar func(string) bool) error {

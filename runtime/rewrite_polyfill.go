@@ -75,7 +75,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				r.ifaceValue(v)
 			}
 		case *ast.DeclStmt:
-			if gd, ok := n.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 && !outer[gd.Specs[0].(*ast.ValueSpec)] {
+			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && len(gd.Specs) == 1 && !outer[gd.Specs[0].(*ast.ValueSpec)] {
 				r.genericLocal(n)
 			}
 		case *ast.AssignStmt:

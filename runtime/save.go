@@ -50,6 +50,21 @@ type Skipped struct {
 func (s *Session) Script(cells []SaveCell, header string) (src []byte, skipped []Skipped, err error) {
 	// Every session starts with these; the ones not used are dropped.
 	b := &scriptBuilder{sess: s, imports: map[string]string{"fmt": "", nnPath: "", mnistPath: ""}, importer: s.saveImporter()}
+	// Most often every cell is kept: then checking the whole program once
+	// gives the same program as checking it cell by cell below, which
+	// costs time quadratic in the cells (7.5 s for 1500).
+	whole := b.clone()
+	all := true
+	for _, c := range cells {
+		if all = whole.add(c) == ""; !all {
+			break
+		}
+	}
+	if all {
+		if out, problem := whole.program(header); problem == "" {
+			return out, nil, nil
+		}
+	}
 	// Names declared by cells left out: a later cell that uses one would
 	// see another value than the session did, and is left out too, until a
 	// cell that is kept declares the name again.
