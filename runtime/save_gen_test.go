@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,4 +202,27 @@ func TestNewTypeUsedByFuncOfItsGroup(t *testing.T) {
 		{cell: "func h() string { return y + \"!\" }\nvar y = \"t\""},
 		{cell: "h()", out: `"t!"`},
 	})
+}
+
+// BenchmarkScript1000 writes the script of a session of 1000 cells, every
+// one kept: the program is checked once, not once per cell.
+func BenchmarkScript1000(b *testing.B) {
+	s, err := New(Options{Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cells []SaveCell
+	for i := range 1000 {
+		src := fmt.Sprintf("v%d := %d", i%30, i)
+		if _, err := s.Eval(context.Background(), src); err != nil {
+			b.Fatal(err)
+		}
+		cells = append(cells, SaveCell{Src: src})
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := s.Script(cells, "// a session\n"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
