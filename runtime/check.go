@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -156,6 +157,11 @@ type checked struct {
 	// whole parameter (log(xs) saw len(args) == len(xs), not 1), so the
 	// rewrite writes log([]any{xs}...).
 	spreadCalls map[cellPos]spread
+	// renames are the type parameters named like a field of their struct
+	// (type Pair[K, V any] struct{ K K; V V }), at each place the cell
+	// names one, with the name the rewrite gives it: yaegi took p.K for
+	// the type parameter ("undefined selector: K").
+	renames map[cellPos]string
 	// showOne is set when the displayed expression is a slice of
 	// interfaces, which the variadic display call would spread the same
 	// way ([]any{1, 2} showed as (1, 2)).
@@ -216,7 +222,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -445,7 +451,13 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		func() {
 			defer func() {
 				if r := recover(); r != nil && len(hard) == 0 {
-					hard = append(hard, types.Error{Fset: fset, Msg: fmt.Sprintf("the type checker failed on this cell: %v", r)})
+					msg := fmt.Sprintf("the type checker failed on this cell: %v", r)
+					if strings.Contains(string(debug.Stack()), "go/types.(*Named).lookupMethod") {
+						// A method added to a generic type of an earlier
+						// cell, looked up on an instantiation made before.
+						msg = "a method added to a generic type in a later cell cannot be called on an instantiation an earlier cell already used (an interpreter limit): declare a generic type with its methods in one cell (here under a new name, such as Q2), or start afresh with :reset"
+					}
+					hard = append(hard, types.Error{Fset: fset, Msg: msg})
 				}
 			}()
 			chk.Files([]*ast.File{f})
@@ -533,6 +545,17 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	}
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
+	clashing := fieldTypeParams(f, info)
+	for id, o := range info.Defs {
+		if clashing[o] {
+			res.renames[posAt(id.Pos())] = typeParamName(id.Name)
+		}
+	}
+	for id, o := range info.Uses {
+		if clashing[o] {
+			res.renames[posAt(id.Pos())] = typeParamName(id.Name)
+		}
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
@@ -573,7 +596,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			if name := growMethod(n, info); name != "" {
 				res.grows[posAt(n.Pos())] = name
 			}
-			if fn, ta := inferredTypeArgs(n, info, qualifier); ta != "" {
+			if fn, ta := inferredTypeArgs(n, info, qualifier); ta != "" && !namesTypeParam(info.Instances, n, clashing) {
 				res.typeArgs[posAt(n.Fun.Pos())] = inferred{fn, ta}
 			}
 			if callsGeneric(n, info) {
@@ -862,6 +885,93 @@ func typeUnder(t types.Type) types.Type {
 		return nil
 	}
 	return t.Underlying()
+}
+
+// fieldTypeParams are the type parameters of f's generic struct types,
+// and of their methods' receivers, that are named like one of the struct's
+// fields.
+func fieldTypeParams(f *ast.File, info *types.Info) map[types.Object]bool {
+	out := map[types.Object]bool{}
+	fieldsOf := func(t types.Type) map[string]bool {
+		st, ok := typeUnder(t).(*types.Struct)
+		if !ok {
+			return nil
+		}
+		m := map[string]bool{}
+		for i := range st.NumFields() {
+			m[st.Field(i).Name()] = true
+		}
+		return m
+	}
+	mark := func(ids []*ast.Ident, fields map[string]bool) {
+		for _, id := range ids {
+			if o := info.Defs[id]; o != nil && fields[id.Name] {
+				out[o] = true
+			}
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.TypeSpec:
+			if n.TypeParams == nil {
+				return true
+			}
+			if o := info.Defs[n.Name]; o != nil {
+				for _, fl := range n.TypeParams.List {
+					mark(fl.Names, fieldsOf(o.Type()))
+				}
+			}
+		case *ast.FuncDecl:
+			if n.Recv == nil || len(n.Recv.List) == 0 {
+				return true
+			}
+			rt := n.Recv.List[0].Type
+			if st, ok := rt.(*ast.StarExpr); ok {
+				rt = st.X
+			}
+			var base ast.Expr
+			var params []ast.Expr
+			switch x := rt.(type) {
+			case *ast.IndexExpr:
+				base, params = x.X, []ast.Expr{x.Index}
+			case *ast.IndexListExpr:
+				base, params = x.X, x.Indices
+			default:
+				return true
+			}
+			id, ok := base.(*ast.Ident)
+			if !ok || info.Uses[id] == nil {
+				return true
+			}
+			var ids []*ast.Ident
+			for _, p := range params {
+				if pid, ok := p.(*ast.Ident); ok {
+					ids = append(ids, pid)
+				}
+			}
+			mark(ids, fieldsOf(info.Uses[id].Type()))
+		}
+		return true
+	})
+	return out
+}
+
+// typeParamName is the name the rewrite gives a type parameter of
+// checked.renames.
+func typeParamName(n string) string { return "__nnlab_tp_" + n }
+
+// namesTypeParam reports whether the type arguments of call c name one of ps.
+func namesTypeParam(inst map[*ast.Ident]types.Instance, c *ast.CallExpr, ps map[types.Object]bool) bool {
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok || len(ps) == 0 {
+		return false
+	}
+	for i := range inst[id].TypeArgs.Len() {
+		if tp, ok := inst[id].TypeArgs.At(i).(*types.TypeParam); ok && ps[tp.Obj()] {
+			return true
+		}
+	}
+	return false
 }
 
 // callsGeneric reports whether c calls a generic function of the user's,

@@ -465,3 +465,24 @@ func TestGenericCallValues(t *testing.T) {
 		t.Errorf("the script printed %q, want 9", got)
 	}
 }
+
+// TestGenericFieldNames: a generic struct whose fields are named like its
+// type parameters works (yaegi read p.K as the type parameter), with
+// methods declared beside it; a method added later and called on an
+// instantiation used before is refused with one clear line (the type
+// checker crashed on it).
+func TestGenericFieldNames(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "type Pair[K comparable, V any] struct{ K K; V V }; func (p Pair[K, V]) Key() K { return p.K }; func (p *Pair[K, V]) Set(k K) { p.K = k }"},
+		{cell: "pr := Pair[string, int]{\"a\", 1}"},
+		{cell: "pr.K", out: `"a"`},
+		{cell: "pr.Set(\"b\"); pr.Key()", out: `"b"`},
+		{cell: "pr", out: `{K: "b", V: 1}`},
+		{cell: "type Q[T any] struct{ v T }"},
+		{cell: "q := Q[int]{1}"},
+		{cell: "func (p *Q[T]) Set(k T) { p.v = k }"},
+		{cell: "q.Set(2)", errSub: "a method added to a generic type in a later cell cannot be called on an instantiation an earlier cell already used"},
+		{cell: "q", out: "{v: 1}"},
+	})
+}

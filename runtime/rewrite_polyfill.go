@@ -74,6 +74,13 @@ func (r *rewriter) walk(f *ast.File) error {
 			for _, v := range n.Values {
 				r.ifaceValue(v)
 			}
+		case *ast.Ident:
+			if r.ck != nil && len(r.ck.renames) > 0 {
+				p := r.pos(n.Pos())
+				if name, ok := r.ck.renames[cellPos{p.Line % lineBase, p.Column}]; ok {
+					r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), name})
+				}
+			}
 		case *ast.DeclStmt:
 			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && len(gd.Specs) == 1 && !outer[gd.Specs[0].(*ast.ValueSpec)] {
 				r.genericLocal(n)
