@@ -83,6 +83,7 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 		Command: func(ctx context.Context, code string) (bool, error) {
 			return commands.Command(ctx, strings.TrimSpace(code))
 		},
+		CommandNames: repl.CommandNames(),
 		NeedsMore:  runtime.NeedsMore,
 		Version:    versionString(),
 		Log:        log.New(stderr, "nnlab kernel: ", log.LstdFlags),

@@ -46,6 +46,16 @@ func builtinCommands() []Command {
 	}, extraCommands...)
 }
 
+// CommandNames are the names of the commands every REPL has, sorted.
+func CommandNames() []string {
+	var names []string
+	for _, c := range builtinCommands() {
+		names = append(names, c.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Register adds c to the command table, replacing a command of the same
 // name.
 func (r *REPL) Register(c Command) {

@@ -279,7 +279,18 @@ func (k *Kernel) complete(m *wire.Message) map[string]any {
 	if i := strings.IndexByte(c.Code[pos:], '\n'); i >= 0 {
 		end = pos + i
 	}
-	cands, from := k.sess.Complete(c.Code[start:end], pos-start)
+	var cands []string
+	var from int
+	if line := c.Code[start:pos]; start == 0 && strings.HasPrefix(line, ":") && !strings.ContainsAny(line, " \t") {
+		// A command's name (see Config.Command).
+		for _, n := range k.cfg.CommandNames {
+			if strings.HasPrefix(":"+n, line) {
+				cands = append(cands, ":"+n)
+			}
+		}
+	} else {
+		cands, from = k.sess.Complete(c.Code[start:end], pos-start)
+	}
 	if cands == nil {
 		cands = []string{}
 	}

@@ -64,6 +64,9 @@ type Config struct {
 	// session's stdout and stderr and stopping when ctx is cancelled, and
 	// reports whether it was one.
 	Command func(ctx context.Context, code string) (isCmd bool, err error)
+	// CommandNames are the commands' names, without the ':', for the
+	// completion of a cell that starts with one.
+	CommandNames []string
 	// Version is nnlab's version, for kernel_info_reply.
 	Version string
 	// Log receives the kernel's own diagnostics (bad signatures, socket

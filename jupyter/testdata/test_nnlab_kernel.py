@@ -179,6 +179,11 @@ class NnlabBehaviour(unittest.TestCase):
         self.assertIn("unknown command :nosuch", reply["evalue"])
         _, outs = run(self.kc, "t")
         self.assertEqual(result(outs), "42")
+        # A command's name completes.
+        self.kc.complete(":ti", 3)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], [":time", ":timeit"])
+        self.assertEqual((reply["cursor_start"], reply["cursor_end"]), (0, 3))
 
     def test_interrupt_during_fit(self):
         # Fit is compiled code: the interrupt reaches it through nn's
