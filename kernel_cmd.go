@@ -84,10 +84,10 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 			return commands.Command(ctx, strings.TrimSpace(code))
 		},
 		CommandNames: repl.CommandNames(),
-		NeedsMore:  runtime.NeedsMore,
-		Version:    versionString(),
-		Log:        log.New(stderr, "nnlab kernel: ", log.LstdFlags),
-		Interrupts: sigc,
+		NeedsMore:    runtime.NeedsMore,
+		Version:      versionString(),
+		Log:          log.New(stderr, "nnlab kernel: ", log.LstdFlags),
+		Interrupts:   sigc,
 	})
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "nnlab kernel: the process that started the kernel has gone: stopping")
