@@ -363,9 +363,12 @@ func TestConvInterrupt(t *testing.T) {
 	defer ClearInterrupt()
 	for _, delay := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
 		ClearInterrupt()
-		timer := time.AfterFunc(delay, Interrupt)
+		fired := make(chan struct{})
+		timer := time.AfterFunc(delay, func() { Interrupt(); close(fired) })
 		_, err := s.RunContext(context.Background(), []*Node{train}, feed)
-		timer.Stop()
+		if !timer.Stop() {
+			<-fired // an interrupt still on its way would stop a later run
+		}
 		if err != nil && err != ErrInterrupted {
 			t.Fatalf("interrupted after %v: %v", delay, err)
 		}
