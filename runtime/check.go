@@ -146,9 +146,9 @@ type checked struct {
 	// genericCalls are the calls of the user's generic functions (type
 	// arguments inferred or written), at the call's position: yaegi
 	// mishandles one that is the whole value of an assignment or of a
-	// var declaration at a cell's top level (var n int = Id(4) gave 0;
-	// x = Id(4) was refused), which the rewrite puts in a block (see
-	// genericAssigns).
+	// var declaration (var n int = Id(4) gave 0; x = Id(4) was refused),
+	// which the rewrite puts in a form it gets right (see genericVar,
+	// genericGlobal, genericLocal and holdAssign).
 	genericCalls map[cellPos]bool
 	// spreadCalls are the calls of interpreted functions with a final
 	// ...any (or ...interface{}) parameter that pass it, without "...",
@@ -546,14 +546,11 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	// Record what the group declares.
 	posAt := func(p token.Pos) cellPos { q := fset.Position(p); return cellPos{q.Line, q.Column} }
 	clashing := fieldTypeParams(f, info)
-	for id, o := range info.Defs {
-		if clashing[o] {
-			res.renames[posAt(id.Pos())] = typeParamName(id.Name)
-		}
-	}
-	for id, o := range info.Uses {
-		if clashing[o] {
-			res.renames[posAt(id.Pos())] = typeParamName(id.Name)
+	for _, m := range []map[*ast.Ident]types.Object{info.Defs, info.Uses} {
+		for id, o := range m {
+			if clashing[o] {
+				res.renames[posAt(id.Pos())] = typeParamName(id.Name)
+			}
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -602,8 +599,8 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			if callsGeneric(n, info) {
 				res.genericCalls[posAt(n.Pos())] = true
 			}
-			if t := spreadType(n, info, qualifier); t != "" {
-				res.spreadCalls[posAt(n.Pos())] = spread{t, info.TypeOf(n.Fun).Underlying().(*types.Signature).Params().Len() - 1}
+			if sp, ok := spreadOf(n, info, qualifier); ok {
+				res.spreadCalls[posAt(n.Pos())] = sp
 			}
 		case *ast.ExprStmt:
 			if p := posAt(n.X.Pos()); !g.decl && p.line == res.last.line && p.col == res.last.col {
@@ -813,16 +810,10 @@ type inferred struct{ fn, args string }
 // cell (see nameable).
 func inferredTypeArgs(c *ast.CallExpr, info *types.Info, q types.Qualifier) (fn, args string) {
 	id, ok := c.Fun.(*ast.Ident)
-	if !ok {
+	if !ok || !userGeneric(id, info) {
 		return "", ""
 	}
-	inst, ok := info.Instances[id]
-	if !ok || inst.TypeArgs.Len() == 0 {
-		return "", ""
-	}
-	if f, ok := info.Uses[id].(*types.Func); !ok || f.Pkg() == nil || f.Pkg().Path() != "main" {
-		return "", ""
-	}
+	inst := info.Instances[id]
 	parts := make([]string, inst.TypeArgs.Len())
 	for i := range parts {
 		t := inst.TypeArgs.At(i)
@@ -841,15 +832,14 @@ type spread struct {
 	first int
 }
 
-// spreadType is the type of the variadic parameter, as the cell writes
-// it, of a call that checked.spreadCalls lists; "" for any other call.
-func spreadType(c *ast.CallExpr, info *types.Info, q types.Qualifier) string {
+// spreadOf says how to write call c if checked.spreadCalls lists it.
+func spreadOf(c *ast.CallExpr, info *types.Info, q types.Qualifier) (spread, bool) {
 	if c.Ellipsis.IsValid() {
-		return ""
+		return spread{}, false
 	}
 	sig, ok := typeUnder(info.TypeOf(c.Fun)).(*types.Signature)
 	if !ok || !sig.Variadic() || len(c.Args) < sig.Params().Len() {
-		return ""
+		return spread{}, false
 	}
 	// A compiled function gets its arguments right.
 	var fn types.Object
@@ -860,23 +850,24 @@ func spreadType(c *ast.CallExpr, info *types.Info, q types.Qualifier) string {
 		fn = info.Uses[f.Sel]
 	}
 	if f, ok := fn.(*types.Func); ok && (f.Pkg() == nil || f.Pkg().Path() != "main") {
-		return ""
+		return spread{}, false
 	}
-	last := sig.Params().At(sig.Params().Len() - 1).Type()
+	first := sig.Params().Len() - 1
+	last := sig.Params().At(first).Type()
 	el, ok := last.(*types.Slice)
 	if !ok {
-		return ""
+		return spread{}, false
 	}
 	if it, ok := el.Elem().Underlying().(*types.Interface); !ok || !it.Empty() || !nameable(last, map[types.Type]bool{}) {
-		return ""
+		return spread{}, false
 	}
-	for _, a := range c.Args[sig.Params().Len()-1:] {
+	for _, a := range c.Args[first:] {
 		t := info.TypeOf(a)
 		if t != nil && (types.IsInterface(t) || types.AssignableTo(t, last)) {
-			return types.TypeString(last, q)
+			return spread{types.TypeString(last, q), first}, true
 		}
 	}
-	return ""
+	return spread{}, false
 }
 
 // typeUnder is t's underlying type, or nil.
@@ -985,9 +976,12 @@ func callsGeneric(c *ast.CallExpr, info *types.Info) bool {
 		fun = x.X
 	}
 	id, ok := ast.Unparen(fun).(*ast.Ident)
-	if !ok {
-		return false
-	}
+	return ok && userGeneric(id, info)
+}
+
+// userGeneric reports whether id names an instance of a generic function
+// of the user's (package main).
+func userGeneric(id *ast.Ident, info *types.Info) bool {
 	if inst, ok := info.Instances[id]; !ok || inst.TypeArgs.Len() == 0 {
 		return false
 	}

@@ -240,14 +240,19 @@ func (s *Session) fixArgs(a []any) []any {
 // fields. It returns a itself when there are none.
 func unwrapArgs(a []any) []any {
 	var out []any
+	set := func(i int, u any) {
+		if out == nil {
+			out = append([]any(nil), a...)
+		}
+		out[i] = u
+	}
 	for i, v := range a {
-		u := v
-		if t := reflect.TypeOf(v); t != nil && isValueInterface(t) {
-			u = unwrapInterp(v)
+		if wrapsInterp(v) {
+			set(i, unwrapInterp(v))
 		} else if xs, ok := v.([]any); ok {
 			var c []any
 			for j, x := range xs {
-				if t := reflect.TypeOf(x); t != nil && isValueInterface(t) {
+				if wrapsInterp(x) {
 					if c == nil {
 						c = append([]any(nil), xs...)
 					}
@@ -255,14 +260,8 @@ func unwrapArgs(a []any) []any {
 				}
 			}
 			if c != nil {
-				u = c
+				set(i, c)
 			}
-		}
-		if out == nil && !sameAny(u, v) {
-			out = append([]any(nil), a...)
-		}
-		if out != nil {
-			out[i] = u
 		}
 	}
 	if out == nil {
@@ -271,14 +270,11 @@ func unwrapArgs(a []any) []any {
 	return out
 }
 
-// sameAny reports whether u is v itself: unwrapArgs made no copy of it.
-func sameAny(u, v any) bool {
-	if xs, ok := v.([]any); ok {
-		us, ok := u.([]any)
-		return ok && len(us) == len(xs) && (len(xs) == 0 || &us[0] == &xs[0])
-	}
+// wrapsInterp reports whether v is yaegi's wrapper of an interpreted value
+// (see isValueInterface).
+func wrapsInterp(v any) bool {
 	t := reflect.TypeOf(v)
-	return t == nil || !isValueInterface(t)
+	return t != nil && isValueInterface(t)
 }
 
 // holdsText reports whether v has in it a value that the printer's text

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -12,21 +13,15 @@ import (
 func (r *rewriter) walk(f *ast.File) error {
 	var gos []*ast.GoStmt
 	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
-	var top *ast.BlockStmt             // the cell's own statements
-	outer := map[*ast.ValueSpec]bool{} // specs rewritten by genericVar or genericGlobal
+	var top *ast.BlockStmt // the cell's own statements
 	if !r.c.decl {
 		top = f.Decls[0].(*ast.FuncDecl).Body
-		for _, st := range top.List {
-			if ds, ok := st.(*ast.DeclStmt); ok {
-				markSpecs(ds.Decl, outer)
-			}
-		}
 	} else {
 		for _, d := range f.Decls {
 			r.genericGlobal(d)
-			markSpecs(d, outer)
 		}
 	}
+	inTop := func(ds *ast.DeclStmt) bool { return top != nil && slices.Contains(top.List, ast.Stmt(ds)) }
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.BlockStmt:
@@ -82,8 +77,8 @@ func (r *rewriter) walk(f *ast.File) error {
 				}
 			}
 		case *ast.DeclStmt:
-			if gd, ok := n.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && len(gd.Specs) == 1 && !outer[gd.Specs[0].(*ast.ValueSpec)] {
-				r.genericLocal(n)
+			if !inTop(n) { // those are splitAssigns's
+				r.genericVar(n, false)
 			}
 		case *ast.AssignStmt:
 			for _, v := range n.Rhs {
@@ -262,7 +257,7 @@ func (r *rewriter) splitAssigns(list []ast.Stmt, top bool) {
 			}
 		case *ast.DeclStmt:
 			if !r.splitVar(st, top) && top {
-				r.genericVar(st)
+				r.genericVar(st, true)
 			}
 		}
 	}
@@ -283,39 +278,6 @@ func (r *rewriter) genericValue(values []ast.Expr) bool {
 		}
 	}
 	return false
-}
-
-// genericLocal rewrites a var declaration in a function whose value is a
-// call of a generic function with its type arguments written (by the user
-// or by typeArgCall), which yaegi leaves zero once the function is
-// declared in an earlier cell: var x T = G[T](v) becomes var x T; x =
-// G[T](v), and var x = G[T](v) becomes x := G[T](v), which it gets right.
-func (r *rewriter) genericLocal(ds *ast.DeclStmt) {
-	gd, ok := ds.Decl.(*ast.GenDecl)
-	if !ok || gd.Tok != token.VAR || gd.Lparen.IsValid() {
-		return
-	}
-	vs := gd.Specs[0].(*ast.ValueSpec)
-	if len(vs.Values) == 0 || !r.genericValue(vs.Values) {
-		return
-	}
-	last := vs.Names[len(vs.Names)-1]
-	if vs.Type == nil {
-		r.edits = append(r.edits, edit{r.off(gd.Pos()), r.off(vs.Names[0].Pos()), ""},
-			edit{r.off(last.End()), r.off(vs.Values[0].Pos()), " := "})
-		return
-	}
-	names := r.apply(r.off(vs.Names[0].Pos()), r.off(last.End()))
-	r.edits = append(r.edits, edit{r.off(vs.Type.End()), r.off(vs.Values[0].Pos()), "; " + names + " = "})
-}
-
-// markSpecs adds the value specs of d, a var declaration, to m.
-func markSpecs(d ast.Decl, m map[*ast.ValueSpec]bool) {
-	if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
-		for _, sp := range gd.Specs {
-			m[sp.(*ast.ValueSpec)] = true
-		}
-	}
 }
 
 // genericGlobal rewrites a package-level var declaration (one of a cell
@@ -358,11 +320,15 @@ func (r *rewriter) genericGlobal(d ast.Decl) {
 	}
 }
 
-// genericVar rewrites a var declaration at the cell's top level whose
-// value is a call of a generic function, var x T = G() (which yaegi ran
-// leaving x zero) or var x = G() (which it refused), as var x T; { x = G() }:
-// declared with its type, then assigned in a block, yaegi gets it right.
-func (r *rewriter) genericVar(ds *ast.DeclStmt) {
+// genericVar rewrites a var declaration whose value is a call of a
+// generic function into a form yaegi gets right: it leaves var x T = G()
+// zero (at a cell's top level, and in a function declared after G) and
+// refuses var x = G() at the top level.
+//   - var x T = G() becomes var x T; x = G(), with the assignment in a
+//     block at the top level, where yaegi refuses it outside one;
+//   - var x = G() becomes x := G() in a function, and var x T; { x = G() }
+//     at the top level, with the type the check found.
+func (r *rewriter) genericVar(ds *ast.DeclStmt, top bool) {
 	gd, ok := ds.Decl.(*ast.GenDecl)
 	if !ok || gd.Tok != token.VAR || gd.Lparen.IsValid() || len(gd.Specs) != 1 {
 		return
@@ -371,16 +337,27 @@ func (r *rewriter) genericVar(ds *ast.DeclStmt) {
 	if len(vs.Values) == 0 || !r.genericValue(vs.Values) {
 		return
 	}
-	names := r.apply(r.off(vs.Names[0].Pos()), r.off(vs.Names[len(vs.Names)-1].End()))
-	end := r.off(vs.Values[len(vs.Values)-1].End())
-	if vs.Type == nil {
-		if !r.predeclare(vs.Names, ds.Pos(), func(string) bool { return false }) {
-			return
-		}
-		r.edits = append(r.edits, edit{r.off(ds.Pos()), r.off(vs.Values[0].Pos()), "{ " + names + " = "}, edit{end, end, " }"})
-		return
+	last := vs.Names[len(vs.Names)-1]
+	names := r.apply(r.off(vs.Names[0].Pos()), r.off(last.End()))
+	open := ""
+	if top {
+		open = "{ "
 	}
-	r.edits = append(r.edits, edit{r.off(vs.Type.End()), r.off(vs.Values[0].Pos()), "; { " + names + " = "}, edit{end, end, " }"})
+	switch {
+	case vs.Type != nil:
+		r.edits = append(r.edits, edit{r.off(vs.Type.End()), r.off(vs.Values[0].Pos()), "; " + open + names + " = "})
+	case !top:
+		r.edits = append(r.edits, edit{r.off(gd.Pos()), r.off(vs.Names[0].Pos()), ""},
+			edit{r.off(last.End()), r.off(vs.Values[0].Pos()), " := "})
+	case r.predeclare(vs.Names, ds.Pos(), func(string) bool { return false }):
+		r.edits = append(r.edits, edit{r.off(ds.Pos()), r.off(vs.Values[0].Pos()), open + names + " = "})
+	default:
+		return // no type to declare it with: yaegi's own message is the best there is
+	}
+	if top {
+		end := r.off(vs.Values[len(vs.Values)-1].End())
+		r.edits = append(r.edits, edit{end, end, " }"})
+	}
 }
 
 // ifaceAssign reports whether the check found as assigning an interface

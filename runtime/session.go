@@ -324,7 +324,7 @@ func __nnlab_show1(x any) {
 		texts := make([]string, len(xs))
 		for i, e := range xs {
 			if i < 1000 && ` + rtName + `.Interp(e) {
-				texts[i] = __nnlab_text(e)
+				texts[i] = __nnlab_string(e, true)
 			}
 		}
 		` + rtName + `.ShowElems(xs, texts)
@@ -332,19 +332,6 @@ func __nnlab_show1(x any) {
 	}
 	v := []any{x}
 	` + rtName + `.Show(v, __nnlab_strings(v))
-}
-
-// __nnlab_text is what fmt prints for x through its Error or String
-// method, or "".
-func __nnlab_text(x any) (s string) {
-	defer func() { recover() }()
-	if e, ok := x.(error); ok {
-		return e.Error()
-	}
-	if st, ok := x.(fmt.Stringer); ok {
-		return st.String()
-	}
-	return ""
 }
 
 // display shows its arguments as a bare expression would, at once.
@@ -361,12 +348,15 @@ func __nnlab_strings(v []any) []string {
 		if out == nil {
 			out = make([]string, len(v))
 		}
-		out[i] = __nnlab_string(x)
+		out[i] = __nnlab_string(x, false)
 	}
 	return out
 }
 
-func __nnlab_string(x any) (s string) {
+// __nnlab_string is what x's String or Error method says: for a value
+// shown alone, String first and an error marked as one; for an element
+// (elem), as fmt prints it (Error first, unmarked). "" if it has neither.
+func __nnlab_string(x any, elem bool) (s string) {
 	method := ""
 	defer func() {
 		// A panic of the user's method is shown as fmt shows it. The
@@ -377,6 +367,10 @@ func __nnlab_string(x any) (s string) {
 			s = "%!v(PANIC=" + method + " method: " + msg + ")"
 		}
 	}()
+	if e, ok := x.(error); ok && elem {
+		method = "Error"
+		return e.Error()
+	}
 	if st, ok := x.(fmt.Stringer); ok {
 		method = "String"
 		return st.String()
