@@ -85,6 +85,8 @@ func TestAnySlices(t *testing.T) {
 	runSteps(t, s, []step{
 		{cell: "ys := []any{1, \"a\"}"},
 		{cell: "ys", out: "[1 a]"},
+		{cell: "k := 5; k, ys", out: "(5, [1 a])"},
+		{cell: "ys, k", out: "([1 a], 5)"},
 		{cell: "func n(v ...any) int { return len(v) }"},
 		{cell: "n(ys)", out: "1"},
 		{cell: "n(ys, 3)", out: "2"},

@@ -153,19 +153,25 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 			b.WriteString("func main() {\n")
 		}
 		for _, it := range c.items {
-			if c.display && ck != nil && ck.showOne {
-				b.WriteString("__nnlab_show1(") // one slice of interfaces: not spread
-			} else if c.display {
-				b.WriteString("__nnlab_show(")
+			// yaegi passes a []any argument as the whole of a ...any
+			// parameter: one slice of interfaces goes to __nnlab_show1,
+			// and a list of values is passed as a slice of its own.
+			open, end := "__nnlab_show(", ")"
+			switch {
+			case !c.display:
+				open, end = "", ""
+			case ck != nil && ck.showOne:
+				open = "__nnlab_show1("
+			case isList(it.src):
+				open, end = "__nnlab_show([]any{", "}...)"
 			}
+			b.WriteString(open)
 			src := it.src
 			if c.display {
 				src = s.funcValue(src)
 			}
 			fmt.Fprintf(&b, "/*line _.go:%d:%d*/%s", lineSlot(s.cell)*lineBase+it.line, it.col, src)
-			if c.display {
-				b.WriteString(")")
-			}
+			b.WriteString(end)
 			b.WriteString("\n")
 		}
 		if !c.decl {
