@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 
 	"github.com/nnlab/nnlab/nn"
@@ -197,8 +198,35 @@ func loadRaw(dir string) (*rawSets, error) {
 	}
 	r := &rawSets{train, test}
 	cache.m[key] = r
+	lowerGCTarget()
 	return r, nil
 }
+
+// cachedGCPercent is the garbage collector's growth target once data sets
+// are cached (see lowerGCTarget).
+const cachedGCPercent = 25
+
+// lowerGCTarget sets the garbage collector's growth target to
+// cachedGCPercent, once, unless GOGC is set or the program has chosen a
+// target of its own. The cache keeps about 220 MB of pointer-free floats
+// alive for good, so the default target (100%) lets the heap grow by as
+// much again before it collects: the tutorial's batches then land on
+// never-touched pages, and a page fault on each of them made copying a
+// batch 3 times slower (bench/mlp on one core: 450 ms of 2.8 s, against
+// 135 ms at 25%). Marking pointer-free memory costs next to nothing, so
+// collecting more often is cheap; it also keeps the process smaller.
+func lowerGCTarget() {
+	gcTarget.Do(func() {
+		if os.Getenv("GOGC") != "" {
+			return
+		}
+		if prev := debug.SetGCPercent(cachedGCPercent); prev != 100 {
+			debug.SetGCPercent(prev) // the program's own choice
+		}
+	})
+}
+
+var gcTarget sync.Once
 
 // findFile locates one of the four files in dir under its usual names.
 func findFile(dir, name string) (string, error) {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -378,5 +379,21 @@ func TestMissingDirReadsBundledCopy(t *testing.T) {
 	}
 	if d.Train.NumExamples != 55000 {
 		t.Errorf("%d training examples", d.Train.NumExamples)
+	}
+}
+
+// TestGCTarget checks that caching the data sets lowers the collector's
+// growth target, so that batches reuse pages instead of faulting in new ones.
+func TestGCTarget(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: ReadDataSets keeps it")
+	}
+	if _, err := realData(); err != nil {
+		t.Skip(err)
+	}
+	got := debug.SetGCPercent(100)
+	debug.SetGCPercent(got)
+	if got != cachedGCPercent {
+		t.Fatalf("GC target after ReadDataSets is %d%%, want %d%%", got, cachedGCPercent)
 	}
 }
