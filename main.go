@@ -70,6 +70,9 @@ Environment:
   NNLAB_FUSED_UPDATE
                   off: the first layer's weight gradient is stored and then
                   applied, not applied block by block as it is made
+  GOGC            the garbage collector's growth target; when unset,
+                  reading MNIST sets it to 25% (the data stay in memory,
+                  and a smaller heap reuses its pages)
   MNIST_DIR       where ReadDataSets("") and the tutorial's "MNIST_data/"
                   find the MNIST files (default: the Go module cache)
   GOMODCACHE, GOPATH, HOME

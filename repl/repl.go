@@ -259,9 +259,6 @@ func (r *REPL) execute(src string) (ok, interrupted bool) {
 	}
 	switch {
 	case interrupted:
-		if r.cfg.Terminal {
-			fmt.Fprintln(r.err) // the terminal echoed ^C without a newline
-		}
 		fmt.Fprintln(r.err, r.locate(r.interruptedAt()))
 		return false, true
 	case err != nil:
@@ -307,6 +304,11 @@ func (r *REPL) interruptible(f func(ctx context.Context) error) (interrupted boo
 		defer mu.Unlock()
 		signalled++
 		cancel()
+		if signalled == 1 && r.cfg.Terminal {
+			// The terminal echoed ^C without a newline: what the session
+			// says while it stops (a call left behind) starts a line.
+			fmt.Fprintln(r.err)
+		}
 		if signalled == 2 {
 			fmt.Fprintln(r.err, "\nstopping: waiting for the running compiled call to return")
 		}
