@@ -26,7 +26,8 @@ func TestTerminalCtrlCBlockedCall(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // the cell is blocked by now
 	start := time.Now()
 	tm.send("\x03")
-	tm.expect("still blocked in sync.(*WaitGroup).Wait")
+	// The message starts a line of its own, below the echoed ^C.
+	tm.expect("^C\nthe stopped cell is still blocked in sync.(*WaitGroup).Wait")
 	tm.expect(">>> ")
 	latency := time.Since(start)
 	t.Logf("Ctrl-C to prompt: %v", latency)
