@@ -90,3 +90,11 @@ func ExampleAdam_Minimize() {
 	// loss decreased: true
 	// w 2.00, b -1.00, after 500 steps
 }
+
+// Ones, like numpy's ones; a constant node of ones, like tf.ones, is
+// Const(Ones(...)).
+func ExampleOnes() {
+	s := nn.NewSession()
+	fmt.Println(s.Run(nn.MatMul(nn.Const(nn.Ones(2, 3)), nn.Const(nn.Ones(3, 1))), nil).Data())
+	// Output: [3 3]
+}

@@ -44,6 +44,16 @@ func NewTensor(data []float32, shape ...int) *Tensor { return newTensor("NewTens
 // Zeros returns a tensor of zeros with the given shape.
 func Zeros(shape ...int) *Tensor { return newTensor("Zeros", nil, shape) }
 
+// Ones returns a tensor of ones with the given shape, like numpy's ones.
+// TensorFlow's tf.ones makes a node; here that is nn.Const(nn.Ones(2, 3)).
+func Ones(shape ...int) *Tensor {
+	t := newTensor("Ones", nil, shape)
+	for i := range t.data {
+		t.data[i] = 1
+	}
+	return t
+}
+
 // newTensor is NewTensor, with op naming the function the user called in
 // its errors.
 func newTensor(op string, data []float32, shape []int) *Tensor {

@@ -116,6 +116,9 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 			// uses; a script has no earlier cell to declare it in.
 			return fmt.Sprintf("declare %s in an earlier cell, or in the same cell", name)
 		}
+	case strings.Contains(msg, "(value of type *nn.Initializer) as *nn.Node value"):
+		// tf.constant(1, shape=[2, 3]) is a node in TensorFlow.
+		return "nn.Constant makes an initializer for nn.Variable; a constant node is nn.Const(t), such as nn.Const(nn.Ones(2, 3))"
 	case strings.Contains(msg, "(value of type []*nn.Node) as *nn.Node value in argument to ") && strings.HasSuffix(msg, ".Run"):
 		return "to fetch several nodes at once, sess.RunAll([]*nn.Node{a, b}, feed)"
 	case nodeArith.MatchString(msg):

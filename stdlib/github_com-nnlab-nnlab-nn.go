@@ -54,6 +54,7 @@ func init() {
 		"NewSource":                       reflect.ValueOf(nn.NewSource),
 		"NewTensor":                       reflect.ValueOf(nn.NewTensor),
 		"None":                            reflect.ValueOf(nn.None),
+		"Ones":                            reflect.ValueOf(nn.Ones),
 		"Placeholder":                     reflect.ValueOf(nn.Placeholder),
 		"RandomNormal":                    reflect.ValueOf(nn.RandomNormal),
 		"ReduceMean":                      reflect.ValueOf(nn.ReduceMean),
