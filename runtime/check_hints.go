@@ -198,6 +198,14 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 				h += "; make a " + m[1] + m[2] + "." + m[3] + " with " + makers
 			}
 		}
+		switch {
+		case callee == "nn.Placeholder" && strings.Contains(msg, "nn.DType"):
+			// tf.placeholder(tf.float32, [None, 784])
+			h += "; it takes only the shape (values are float32): nn.Placeholder(nn.None, 784)"
+		case strings.Contains(msg, "(value of type []int) as int value") && strings.Contains(h, "(...int)"):
+			// tf.zeros([2, 3])
+			h += fmt.Sprintf("; pass the sizes one by one, %s(2, 3), or a slice as %s(shape...)", callee, callee)
+		}
 		return strings.TrimPrefix(h, "; ")
 	case strings.Contains(msg, "func("):
 		if sel := methodValueOn(f, info, e.Fset.Position(e.Pos).Line, e.Fset); sel != "" {

@@ -68,6 +68,8 @@ func TestCheckMessages(t *testing.T) {
 		{"a := nn.ScalarConst(1); b := a + a", "operator + not defined on a (variable of type *nn.Node); nodes combine with nn.Add(a, b), nn.Sub, nn.Mul and nn.Div"},
 		{"a := nn.ScalarConst(1); b := a * 2", "(mismatched types *nn.Node and untyped int); nodes combine with nn.Add(a, b)"},
 		{"c := nn.MatMul(nn.Constant(1, []int{2, 3}), nn.Const(nn.Ones(3, 2)))", "nn.Constant makes an initializer for nn.Variable; a constant node is nn.Const(t), such as nn.Const(nn.Ones(2, 3))"},
+		{"t := nn.Zeros([]int{2, 3})", "nn.Zeros is func(...int) *nn.Tensor; pass the sizes one by one, nn.Zeros(2, 3), or a slice as nn.Zeros(shape...)"},
+		{"x := nn.Placeholder(nn.Float32, []int{-1, 784})", "it takes only the shape (values are float32): nn.Placeholder(nn.None, 784)"},
 		{"t := nn.Zeros(2, 3); n := len(t)", "a tensor's size is t.Len() (its values) or t.Shape()[0] (its rows)"},
 		{"fmt.Println(x", "line 1:14: missing ',' before newline in argument list"},
 	} {
