@@ -188,8 +188,8 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		// A TensorFlow habit (tf.placeholder(tf.float32, [None, 784])):
 		// show what the Go function takes.
 		callee := argTo.FindStringSubmatch(msg)[1]
-		h := ""
-		if sig := s.signature(callee); sig != "" {
+		h, sig := "", s.signature(callee)
+		if sig != "" {
 			h = callee + " is " + sig
 		}
 		if m := wantNamed.FindStringSubmatch(msg); m != nil && m[2] != "main" {
@@ -202,7 +202,7 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		case callee == "nn.Placeholder" && strings.Contains(msg, "nn.DType"):
 			// tf.placeholder(tf.float32, [None, 784])
 			h += "; it takes only the shape (values are float32): nn.Placeholder(nn.None, 784)"
-		case strings.Contains(msg, "(value of type []int) as int value") && strings.Contains(h, "(...int)"):
+		case strings.Contains(msg, "(value of type []int) as int value") && strings.HasPrefix(sig, "func(...int)"):
 			// tf.zeros([2, 3])
 			h += fmt.Sprintf("; pass the sizes one by one, %s(2, 3), or a slice as %s(shape...)", callee, callee)
 		}
