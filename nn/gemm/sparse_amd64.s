@@ -111,6 +111,9 @@ done:
 // their positions plus base in idx, 8 at a time: a compare gives the mask of
 // nonzeros, lut[mask] the permutation that packs them, and the count
 // advances by the mask's population. Writes up to 8 entries beyond the count.
+// Groups of eight zeros are stored too (the count does not move): a branch
+// around them mispredicts on image rows, which cost 14 cycles a group on
+// MNIST with it against 11 without (AMD Zen 2).
 TEXT ·compressAVX2(SB), NOSPLIT, $0-56
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -134,8 +137,6 @@ cloop:
 	VMOVUPS   (SI), Y0
 	VCMPPS    $4, Y5, Y0, Y1 // x != 0 (NaN counts as nonzero, like Go's !=)
 	VMOVMSKPS Y1, BX
-	TESTL     BX, BX
-	JEQ       cnext
 	MOVQ      BX, R10
 	SHLQ      $5, R10
 	VMOVDQU   (R9)(R10*1), Y2
@@ -145,8 +146,6 @@ cloop:
 	VMOVDQU   Y4, (DI)(AX*4)
 	POPCNTL   BX, BX
 	ADDQ      BX, AX
-
-cnext:
 	VPADDD Y8, Y6, Y6
 	ADDQ   $32, SI
 	SUBQ   $8, CX
