@@ -55,7 +55,7 @@ func TestNothingDies(t *testing.T) {
 			[]string{"line 4: panic: sync: unlock of unlocked mutex", "line 6: panic: sync: RUnlock of unlocked RWMutex"}},
 		{"a map that contains itself", "m := map[string]any{}\nm[\"me\"] = m\nm\nfmt.Println(m)\ns := fmt.Sprint([]any{m})\nlen(m)\n", []string{"contains itself; not shown", "1\n"},
 			[]string{"line 5: panic: fmt.Println: a map[string]interface {} among its arguments contains itself", "line 6: panic: fmt.Sprint:"}},
-		{"endless recursion", "func f(n int) int { return f(n+1) }\nf(1)\n", nil, []string{"line 3: f: calls nested", "past the limit of 25000 Go stack frames"}},
+		{"endless recursion", "func f(n int) int { return f(n+1) }\nf(1)\n", nil, []string{"line 3: f: calls nested", "take more Go stack frames than the limit (25000)"}},
 		{"deep finite recursion", "func g(n int) int { if n == 0 { return 0 }; return g(n-1) + 1 }\ng(1000000)\ng(5000)\n", []string{"5000\n"}, []string{"line 3: g: calls nested"}},
 		{"panic in a time.AfterFunc callback", "import \"time\"\n_ = time.AfterFunc(10*time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(300 * time.Millisecond)\n",
 			nil, []string{"panic in a time.AfterFunc callback: boom"}},

@@ -125,6 +125,11 @@ type checked struct {
 	ifaceAssigns map[cellPos]bool
 	// ifaceDefines are the a, b := x, y with an empty interface among a, b.
 	ifaceDefines map[cellPos]bool
+	// callAssigns are the a, b = x, y (and the a, b := x, y, which the top
+	// of a cell makes assignments) whose values call or receive: yaegi
+	// then assigns only the values that are calls (a, b = f(), 5 left b
+	// unchanged), so they are split too (see splitAssign).
+	callAssigns map[cellPos]bool
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
@@ -222,7 +227,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -561,6 +566,21 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 					if t := info.TypeOf(l); rawInIface(info, t, n.Rhs[i]) && !ownType(t) {
 						res.ifaceValues[posAt(n.Rhs[i].Pos())] = types.TypeString(t, qualifier)
 					}
+				}
+			}
+			if splittable(n) && valuesCall(n.Rhs) {
+				raw := false
+				for i, l := range n.Lhs {
+					t := info.TypeOf(l)
+					if id, ok := l.(*ast.Ident); ok && t == nil {
+						if o := info.Uses[id]; o != nil {
+							t = o.Type()
+						}
+					}
+					raw = raw || rawInIface(info, t, n.Rhs[i])
+				}
+				if !raw {
+					res.callAssigns[posAt(n.Pos())] = true
 				}
 			}
 			if !parallelAssign(n, token.ASSIGN) && !parallelAssign(n, token.DEFINE) {

@@ -105,7 +105,7 @@ func (g *guard) enter(name string) {
 		return
 	}
 	d, inCell := goroutineDepth()
-	err := &nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep, past the limit of %d Go stack frames: endless recursion? (Go's stack would overflow and end the session)", d, g.limit)}
+	err := &nn.Error{Op: name, Msg: fmt.Sprintf("calls nested %d deep take more Go stack frames than the limit (%d): endless recursion? (Go's stack would overflow and end the session)", d, g.limit)}
 	if !inCell {
 		// Another goroutine: park it for good, as a panic would end it,
 		// and say so.

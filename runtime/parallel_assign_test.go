@@ -39,3 +39,35 @@ func TestParallelAssignToInterfaces(t *testing.T) {
 		t.Errorf("output = %q, want %q", got, want)
 	}
 }
+
+// TestParallelAssignWithCalls: yaegi assigns only the values that are
+// calls in a, b = f(), 5 (b kept its old value, a swap after it lost a
+// value, new(int) among the values panicked), and the top of a cell makes
+// a, b := f(), 5 such an assignment. Each gives Go's values: at the top,
+// in a function, a loop, a case and a select, with names, blanks, index,
+// field and pointer targets, builtins, conversions and receives.
+func TestParallelAssignWithCalls(t *testing.T) {
+	s, out, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "func two() int { return 2 }\ntype T struct{ x, y int }"},
+		{cell: "a, b := two(), 5\nfmt.Println(a, b)"},
+		{cell: "c, d := 5, two()\nfmt.Println(c, d)"},
+		{cell: "a, b = 7, two()\nfmt.Println(a, b)"},
+		{cell: "a, b = b, a\nfmt.Println(a, b)"},
+		{cell: "func f() { var x, y int; x, y = two(), 5; x, y = y, x; fmt.Println(x, y) }\nf()"},
+		{cell: "var e int; var g float64\ne, g = len(\"abc\"), 5\nfmt.Println(e, g)"},
+		{cell: "_, g = two(), 6\nfmt.Println(g)"},
+		{cell: "s := []int{0, 0}; var p T; q := new(int)\ns[0], s[1] = two(), 5\np.x, p.y = two(), 5\n*q, e = 8, float64(two()) > 1 && true == true\nfmt.Println(s, p, *q, e)", errSub: "cannot use"},
+		{cell: "s := []int{0, 0}; var p T; q := new(int)\ns[0], s[1] = two(), 5\np.x, p.y = two(), 5\n*q, e = 8, int(float64(two()))\nfmt.Println(s, p, *q, e)"},
+		{cell: "for i := 0; i < 2; i++ { var u, v int; u, v = two(), i; fmt.Println(u, v) }"},
+		{cell: "switch { case true: a, b = two(), 9 }\nfmt.Println(a, b)"},
+		{cell: "ch := make(chan int, 1); ch <- 4\nselect { default: a, b = <-ch, 10 }\nfmt.Println(a, b)"},
+		{cell: "var m, n *int; k := 3\nm, n = new(int), &k\nfmt.Println(*m, *n)"},
+		{cell: "a, b = nosuch(), 1", errSub: "undefined: nosuch"},
+		{cell: "fmt.Println(a, b)"},
+	})
+	want := "2 5\n5 2\n7 2\n2 7\n5 2\n3 5\n6\n[2 5] {2 5} 8 2\n2 0\n2 1\n2 9\n4 10\n0 3\n4 10\n"
+	if got := out.String(); got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}

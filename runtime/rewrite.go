@@ -35,6 +35,8 @@ type rewriter struct {
 	ownRecover bool
 	// funcDecls are the chunk's func declarations, by name (see run).
 	funcDecls map[string]ast.Decl
+	// held are the assignments holdAssign rewrote.
+	held map[*ast.AssignStmt]bool
 }
 
 // norm collapses whitespace so that re-entering the same definition is
@@ -177,7 +179,7 @@ func (s *Session) analyse(items []item, fname string, display bool, ck *checked)
 		if !c.decl {
 			b.WriteString("}\n")
 		}
-		r := &rewriter{s: s, src: b.String(), fname: fname, cellVar: cellVar, c: c, pl: pl, ck: ck,
+		r := &rewriter{s: s, src: b.String(), fname: fname, cellVar: cellVar, c: c, pl: pl, ck: ck, held: map[*ast.AssignStmt]bool{},
 			ints: map[string]bool{}, notInts: map[string]bool{}}
 		if err := r.safeRun(isVar); err != nil {
 			return nil, err
@@ -348,8 +350,14 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 		r.edits = append(r.edits, edit{r.off(d.End()), r.off(d.End()), " })"})
 		return
 	}
-	if as, ok := st.(*ast.AssignStmt); ok && (r.ifaceAssign(as) || r.holdAssign(as, isVar)) {
-		return // walk splits an ifaceAssign
+	if as, ok := st.(*ast.AssignStmt); ok && !r.ifaceAssign(as) && r.holdAssign(as, isVar) {
+		// Its values are now temporaries: there is nothing left for
+		// walk to split (see callAssign).
+		r.held[as] = true
+		return
+	}
+	if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
+		return // walk splits an ifaceAssign or callAssign
 	}
 	as, ok := st.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
@@ -376,7 +384,7 @@ func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
 			}
 		}
 		r.edits = append(r.edits, edit{r.off(as.TokPos), r.off(as.TokPos) + 2, "="})
-		if r.ifaceDefine(as) {
+		if r.ifaceDefine(as) || r.callAssign(as) {
 			// Now an assignment a, b = x, y of interfaces: split it (its
 			// edit covers the one of := above).
 			r.splitAssign(as, true)

@@ -171,6 +171,61 @@ func parallelAssign(as *ast.AssignStmt, tok token.Token) bool {
 	return true
 }
 
+// splittable reports whether splitAssign can split as: two or more
+// targets given as many values, each target a name, or an index, field or
+// pointer expression without calls (splitAssign reads it once more).
+func splittable(as *ast.AssignStmt) bool {
+	if len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	for _, l := range as.Lhs {
+		switch l := ast.Unparen(l).(type) {
+		case *ast.Ident:
+		case *ast.IndexExpr, *ast.SelectorExpr, *ast.StarExpr:
+			if calls(l) {
+				return false
+			}
+		default:
+			return false
+		}
+		if as.Tok == token.DEFINE {
+			if _, ok := l.(*ast.Ident); !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// valuesCall reports whether one of values calls anything, a builtin or a
+// conversion included, or receives, outside function literals.
+func valuesCall(values []ast.Expr) bool {
+	found := false
+	for _, v := range values {
+		ast.Inspect(v, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				found = true
+			case *ast.UnaryExpr:
+				found = found || n.Op == token.ARROW
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// callAssign reports whether the check found as among its callAssigns.
+func (r *rewriter) callAssign(as *ast.AssignStmt) bool {
+	if r.ck == nil || !splittable(as) {
+		return false
+	}
+	p := r.pos(as.Pos())
+	return r.ck.callAssigns[cellPos{p.Line % lineBase, p.Column}]
+}
+
 // ifaceDefine reports whether the check found a, b := x, y declaring an
 // interface. At the top of a cell, it becomes an assignment (topStmt),
 // which yaegi makes wrongly like a, b = x, y (see splitAssign); in a
@@ -191,10 +246,15 @@ func (r *rewriter) ifaceDefine(as *ast.AssignStmt) bool {
 // (and the edits inside them). top says that as is a statement of the
 // cell itself, where the temporaries would be globals: it runs in a func
 // literal.
+//
+// The same split works around yaegi's parallel assignment of values that
+// call (see checked.callAssigns), with targets that may also be s[i], p.f
+// or *p: those are read for their temporary and written at the end, so an
+// index that the values change is taken after them, not before as in Go.
 func (r *rewriter) splitAssign(as *ast.AssignStmt, top bool) {
-	var names []*ast.Ident
+	var names []string
 	for _, l := range as.Lhs {
-		names = append(names, l.(*ast.Ident))
+		names = append(names, r.text(l))
 	}
 	r.splitValues(names, as.Rhs, as.Pos(), "", top)
 }
@@ -229,29 +289,33 @@ func (r *rewriter) splitVar(ds *ast.DeclStmt, top bool) bool {
 			return false
 		}
 	}
-	r.splitValues(vs.Names, vs.Values, vs.Type.End(), "; ", top)
+	var names []string
+	for _, id := range vs.Names {
+		names = append(names, id.Name)
+	}
+	r.splitValues(names, vs.Values, vs.Type.End(), "; ", top)
 	return true
 }
 
 // splitValues writes the single assignments of names = rhs in place of
 // the text from from to the first value, between the values and after the
 // last (see splitAssign).
-func (r *rewriter) splitValues(names []*ast.Ident, rhs []ast.Expr, from token.Pos, lead string, top bool) {
+func (r *rewriter) splitValues(names []string, rhs []ast.Expr, from token.Pos, lead string, top bool) {
 	var tail []string
 	if top {
 		lead += "func() { "
 	}
-	for i, id := range names {
+	for i, name := range names {
 		if i > 0 {
 			from, lead = rhs[i-1].End(), "; "
 		}
-		if id.Name == "_" {
+		if name == "_" {
 			r.edits = append(r.edits, edit{r.off(from), r.off(rhs[i].Pos()), lead + "_ = "})
 			continue
 		}
 		t := r.s.temp()
-		r.edits = append(r.edits, edit{r.off(from), r.off(rhs[i].Pos()), fmt.Sprintf("%s%s := %s; %s = ", lead, t, id.Name, t)})
-		tail = append(tail, id.Name+" = "+t)
+		r.edits = append(r.edits, edit{r.off(from), r.off(rhs[i].Pos()), fmt.Sprintf("%s%s := %s; %s = ", lead, t, name, t)})
+		tail = append(tail, name+" = "+t)
 	}
 	end := r.off(rhs[len(rhs)-1].End())
 	text := "; " + strings.Join(tail, "; ")

@@ -252,7 +252,7 @@ func (r *rewriter) splitAssigns(list []ast.Stmt, top bool) {
 	for _, st := range list {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
-			if r.ifaceAssign(st) {
+			if r.ifaceAssign(st) || st.Tok == token.ASSIGN && r.callAssign(st) && !r.held[st] {
 				r.splitAssign(st, top)
 			}
 		case *ast.DeclStmt:
