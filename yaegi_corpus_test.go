@@ -126,6 +126,7 @@ var corpusKnownREPL = map[string]string{
 	"restricted1.go": "different output when typed cell by cell",
 	"scope2.go":      "different output when typed cell by cell",
 	"struct19.go":    "refers to a later declaration or a top-level name yaegi lost (undefined: Users)",
+	"switch18.go":    "a type declared after a type switch, alike in structure to a case's type, takes that case",
 	"struct24.go":    "refers to a later declaration or a top-level name yaegi lost (undefined: T)",
 	"struct25.go":    "refers to a later declaration or a top-level name yaegi lost (undefined: T)",
 	"struct26.go":    "refers to a later declaration or a top-level name yaegi lost (undefined: T2)",

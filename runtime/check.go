@@ -130,6 +130,13 @@ type checked struct {
 	// then assigns only the values that are calls (a, b = f(), 5 left b
 	// unchanged), so they are split too (see splitAssign).
 	callAssigns map[cellPos]bool
+	// typeSwitches are the type switches that typeSwitch rewrites: each
+	// case a basic type or a concrete type of the user's (or a pointer to
+	// one), no two of those alike in structure (yaegi's assertion would
+	// take one for the other), or nil. A case of an interface or of a
+	// compiled package's type stays with yaegi's own switch, which gets
+	// those right.
+	typeSwitches map[cellPos]bool
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
@@ -227,7 +234,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -604,6 +611,10 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			default:
 				res.ifaceAssigns[posAt(n.Pos())] = true
 			}
+		case *ast.TypeSwitchStmt:
+			if ownCases(info, n) {
+				res.typeSwitches[posAt(n.Pos())] = true
+			}
 		case *ast.CallExpr:
 			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
 				if it, ok := tv.Type.Underlying().(*types.Interface); ok && !it.Empty() {
@@ -766,6 +777,55 @@ func kindOf(o types.Object) string {
 func ownType(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main"
+}
+
+// ownCases reports whether every case of the type switch ts is nil, a
+// basic type or a concrete type of the user's or a pointer to one, with at
+// least one of the user's, none of them of the same structure as another
+// type of the user's (see checked.typeSwitches).
+func ownCases(info *types.Info, ts *ast.TypeSwitchStmt) bool {
+	var own []types.Type
+	for _, st := range ts.Body.List {
+		for _, e := range st.(*ast.CaseClause).List {
+			tv, ok := info.Types[e]
+			if !ok || tv.IsNil() {
+				continue
+			}
+			t := tv.Type
+			if _, ok := t.Underlying().(*types.Basic); ok && types.Unalias(t) == t.Underlying() {
+				continue
+			}
+			base := t
+			if p, ok := t.(*types.Pointer); ok {
+				base = p.Elem()
+			}
+			if types.IsInterface(base) || !ownType(base) || alike(base) {
+				return false
+			}
+			own = append(own, t)
+		}
+	}
+	return len(own) > 0
+}
+
+// alike reports whether another type of t's package has t's underlying
+// type: yaegi makes both one type, which its assertions cannot tell apart.
+func alike(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	scope := n.Obj().Pkg().Scope()
+	for _, name := range scope.Names() {
+		o, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || o == n.Obj() {
+			continue
+		}
+		if types.Identical(o.Type().Underlying(), n.Underlying()) {
+			return true
+		}
+	}
+	return false
 }
 
 // rawInIface reports whether the value v, of a type the session declared

@@ -323,7 +323,13 @@ func (r *rewriter) topRecover(body *ast.BlockStmt) {
 // declares globals, and on an existing global becomes an assignment so that
 // the functions using x see the new value (yaegi would fork x).
 func (r *rewriter) topStmt(st ast.Stmt, isVar func(string) bool) {
-	switch st.(type) {
+	inner := st
+	if ls, ok := st.(*ast.LabeledStmt); ok {
+		// A labeled loop or switch too (a break or continue names it;
+		// a goto to such a label from the rest of the cell is rare).
+		inner = ls.Stmt
+	}
+	switch inner.(type) {
 	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt:
 		// yaegi treats `a, b := f()` in a block of a top-level statement as
 		// a global it then cannot find ("undefined: a"); inside a function

@@ -12,6 +12,7 @@ import (
 // walk rewrites the Go 1.21+ forms yaegi lacks, and go statements.
 func (r *rewriter) walk(f *ast.File) error {
 	var gos []*ast.GoStmt
+	labeled := map[*ast.TypeSwitchStmt]*ast.LabeledStmt{}
 	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
 	var top *ast.BlockStmt // the cell's own statements
 	if !r.c.decl {
@@ -112,6 +113,12 @@ func (r *rewriter) walk(f *ast.File) error {
 			case "clear":
 				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), rtName + ".Clear"})
 			}
+		case *ast.LabeledStmt:
+			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok {
+				labeled[ts] = n
+			}
+		case *ast.TypeSwitchStmt:
+			r.typeSwitch(n, labeled[n])
 		case *ast.GoStmt:
 			gos = append(gos, n)
 		case *ast.BinaryExpr:
