@@ -137,6 +137,16 @@ type checked struct {
 	// compiled package's type stays with yaegi's own switch, which gets
 	// those right.
 	typeSwitches map[cellPos]bool
+	// errorsAs are the calls errors.As(err, target) whose target points
+	// to a concrete type of the user's, which yaegi's values lose
+	// ("*target must be interface or implement error"), with that type's
+	// text (see errorsAs).
+	errorsAs map[cellPos]string
+	// methodExprs are the method expressions T.M and (*T).M used as
+	// values (not called at once), which yaegi cannot store ("value of
+	// type func() float64 is not assignable"), with the func literal that
+	// replaces each (see methodExprFunc).
+	methodExprs map[cellPos]string
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
@@ -234,7 +244,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -565,6 +575,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			}
 		}
 	}
+	calledAt := map[*ast.SelectorExpr]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
@@ -611,15 +622,27 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			default:
 				res.ifaceAssigns[posAt(n.Pos())] = true
 			}
+		case *ast.SelectorExpr:
+			if sel, ok := info.Selections[n]; ok && sel.Kind() == types.MethodExpr && !calledAt[n] {
+				if text, ok := methodExprFunc(sel, info.TypeOf(n), n.Sel.Name, qualifier); ok {
+					res.methodExprs[posAt(n.Pos())] = text
+				}
+			}
 		case *ast.TypeSwitchStmt:
 			if ownCases(info, n) {
 				res.typeSwitches[posAt(n.Pos())] = true
 			}
 		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+				calledAt[sel] = true // T.M(x), which yaegi runs
+			}
 			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
 				if it, ok := tv.Type.Underlying().(*types.Interface); ok && !it.Empty() {
 					res.ifaceConvs[posAt(n.Pos())] = true
 				}
+			}
+			if t := errorsAsTarget(n, info); t != nil {
+				res.errorsAs[posAt(n.Pos())] = types.TypeString(t, qualifier)
 			}
 			if name := growMethod(n, info); name != "" {
 				res.grows[posAt(n.Pos())] = name
@@ -806,6 +829,66 @@ func ownCases(info *types.Info, ts *ast.TypeSwitchStmt) bool {
 		}
 	}
 	return len(own) > 0
+}
+
+// methodExprFunc returns the func literal that stands for the method
+// expression of sel, of func type t: func(r T, a0 A0, ...) R { return
+// r.M(a0, ...) }. ok is false if a type cannot be written in the cell.
+func methodExprFunc(sel *types.Selection, t types.Type, name string, qualifier types.Qualifier) (text string, ok bool) {
+	sig, isSig := t.(*types.Signature)
+	if !isSig || sig.Params().Len() == 0 || sig.TypeParams() != nil {
+		return "", false
+	}
+	var params, args []string
+	for i := range sig.Params().Len() {
+		pt := sig.Params().At(i).Type()
+		ts := types.TypeString(pt, qualifier)
+		n := fmt.Sprintf("%s_a%d", hidden, i)
+		if sig.Variadic() && i == sig.Params().Len()-1 {
+			ts = "..." + types.TypeString(pt.(*types.Slice).Elem(), qualifier)
+			args = append(args, n+"...")
+		} else if i > 0 {
+			args = append(args, n)
+		}
+		params = append(params, n+" "+ts)
+	}
+	res := types.TypeString(sig.Results(), qualifier)
+	if sig.Results().Len() == 1 {
+		res = types.TypeString(sig.Results().At(0).Type(), qualifier)
+	}
+	if strings.Contains(strings.Join(params, ",")+res, "invalid type") {
+		return "", false
+	}
+	call := fmt.Sprintf("%s_a0.%s(%s)", hidden, name, strings.Join(args, ", "))
+	if sig.Results().Len() > 0 {
+		call = "return " + call
+	}
+	return fmt.Sprintf("func(%s) %s { %s }", strings.Join(params, ", "), res, call), true
+}
+
+// errorsAsTarget returns T if c is errors.As(err, target) with target of
+// type *T, T a concrete type of the user's or a pointer to one, else nil.
+func errorsAsTarget(c *ast.CallExpr, info *types.Info) types.Type {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok || len(c.Args) != 2 {
+		return nil
+	}
+	fn, ok := info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "errors" || fn.Name() != "As" {
+		return nil
+	}
+	p, ok := types.Unalias(info.TypeOf(c.Args[1])).(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	base := p.Elem()
+	if q, ok := base.(*types.Pointer); ok {
+		base = q.Elem()
+	}
+	if types.IsInterface(base) || !ownType(base) {
+		return nil
+	}
+	return p.Elem()
 }
 
 // alike reports whether another type of t's package has t's underlying

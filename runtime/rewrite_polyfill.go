@@ -87,6 +87,7 @@ func (r *rewriter) walk(f *ast.File) error {
 			}
 		case *ast.CallExpr:
 			r.ifaceConv(n)
+			r.errorsAs(n)
 			r.growCall(n)
 			r.typeArgCall(n)
 			r.spreadCall(n)
@@ -112,6 +113,13 @@ func (r *rewriter) walk(f *ast.File) error {
 				}
 			case "clear":
 				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), rtName + ".Clear"})
+			}
+		case *ast.SelectorExpr:
+			if r.ck != nil && len(r.ck.methodExprs) > 0 {
+				p := r.pos(n.Pos())
+				if text, ok := r.ck.methodExprs[cellPos{p.Line % lineBase, p.Column}]; ok {
+					r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), text})
+				}
 			}
 		case *ast.LabeledStmt:
 			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok {
@@ -159,6 +167,30 @@ func (r *rewriter) ifaceConv(c *ast.CallExpr) {
 	r.edits = append(r.edits,
 		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
 		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
+}
+
+// errorsAs rewrites errors.As(err, target), for a target of the user's
+// type T (see checked.errorsAs), into a func literal called with the same
+// arguments that walks err's chain with comma-ok assertions to T, which
+// yaegi gets right where errors.As panics. It follows Unwrap() error
+// through the package's Unwrap and asks an As method, as errors.As does,
+// where yaegi's assertion finds them (it misses those of the user's
+// types); trees of errors (Unwrap() []error) it does not enter.
+func (r *rewriter) errorsAs(c *ast.CallExpr) {
+	if r.ck == nil {
+		return
+	}
+	p := r.pos(c.Pos())
+	t, ok := r.ck.errorsAs[cellPos{p.Line % lineBase, p.Column}]
+	if !ok {
+		return
+	}
+	pkg := r.text(ast.Unparen(c.Fun).(*ast.SelectorExpr).X)
+	e, tg, v := r.s.temp(), r.s.temp(), r.s.temp()
+	fn := fmt.Sprintf("func(%[1]s error, %[2]s *%[3]s) bool { for %[1]s != nil { if %[4]s, ok := %[1]s.(%[3]s); ok { *%[2]s = %[4]s; return true }; "+
+		"if x, ok := %[1]s.(interface{ As(any) bool }); ok && x.As(%[2]s) { return true }; %[1]s = %[5]s.Unwrap(%[1]s) }; return false }(",
+		e, tg, t, v, pkg)
+	r.edits = append(r.edits, edit{r.off(c.Pos()), r.off(c.Lparen) + 1, fn})
 }
 
 // ifaceValue rewrites a value x that the check found stored in a
