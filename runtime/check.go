@@ -586,7 +586,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 					}
 				}
 			}
-			if splittable(n) && valuesCall(n.Rhs) {
+			if splittable(n) && callsIn(n.Rhs) {
 				raw := false
 				for i, l := range n.Lhs {
 					t := info.TypeOf(l)

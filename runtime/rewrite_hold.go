@@ -197,26 +197,6 @@ func splittable(as *ast.AssignStmt) bool {
 	return true
 }
 
-// valuesCall reports whether one of values calls anything, a builtin or a
-// conversion included, or receives, outside function literals.
-func valuesCall(values []ast.Expr) bool {
-	found := false
-	for _, v := range values {
-		ast.Inspect(v, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.CallExpr:
-				found = true
-			case *ast.UnaryExpr:
-				found = found || n.Op == token.ARROW
-			}
-			return !found
-		})
-	}
-	return found
-}
-
 // callAssign reports whether the check found as among its callAssigns.
 func (r *rewriter) callAssign(as *ast.AssignStmt) bool {
 	if r.ck == nil || !splittable(as) {
