@@ -108,6 +108,9 @@ func (s *Session) hint(e types.Error, msg string, f *ast.File, info *types.Info,
 		for n := range s.imports {
 			names = append(names, n)
 		}
+		for n := range s.chk.objs { // the check's scope holds only the names the cell uses
+			names = append(names, n)
+		}
 		if m := closest(name, names, false); m != "" {
 			return fmt.Sprintf("did you mean %s?", m)
 		}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"os"
@@ -485,4 +486,26 @@ func TestGenericFieldNames(t *testing.T) {
 		{cell: "q.Set(2)", errSub: "a method added to a generic type in a later cell cannot be called on an instantiation an earlier cell already used"},
 		{cell: "q", out: "{v: 1}"},
 	})
+}
+
+// TestCheckScopeHoldsUsedNames: the check of a cell puts into its scope
+// only the globals the cell names. The objects a cell declares keep that
+// scope for the rest of the session, so with every global in each cell's
+// scope a session of n declarations held n² entries (4000 cells of
+// v := i took 857 MB; now 118 MB).
+func TestCheckScopeHoldsUsedNames(t *testing.T) {
+	s, _, _ := newSession(t)
+	var steps []step
+	for i := range 50 {
+		steps = append(steps, step{cell: fmt.Sprintf("v%d := %d", i, i)})
+	}
+	steps = append(steps, step{cell: "z := v3 + v7"}, step{cell: "z", out: "10"})
+	runSteps(t, s, steps)
+	o := s.chk.objs["z"]
+	if o == nil {
+		t.Fatal("z is not among the check's globals")
+	}
+	if n := o.Pkg().Scope().Len(); n > 5 {
+		t.Errorf("the scope of z's cell holds %d names %v, want z, v3, v7 and little else", n, o.Pkg().Scope().Names())
+	}
 }
