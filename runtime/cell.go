@@ -241,18 +241,40 @@ func (s *Session) holdPanic(err error, it *item) {
 	if _, ok := p.Value.(ExitError); ok {
 		return
 	}
-	p.Value = panicValue(p.Value)
-	if v, ok := p.Value.(string); ok && strings.HasPrefix(v, "reflect") {
-		if text := goPanicText(v, s.boundsMsg, it); strings.HasPrefix(text, "runtime error: ") {
-			p.Value = runtimeError(text)
-		}
-	}
-	if isInterpError(p.Value) {
-		if text := goPanicText(p.Value, s.boundsMsg, it); strings.HasPrefix(text, "interface conversion: ") {
-			p.Value = runtimeError(text) // Go's is a *runtime.TypeAssertionError
-		}
-	}
+	p.Value = s.recoveredValue(p.Value, it)
 	s.panicking = &p
+}
+
+// recoveredValue is the value that recover() gives the user's code for
+// the panic value v that yaegi raised (in it, a top-level statement, or
+// nil): yaegi panics with the reflect.Value of the value, which its
+// recover hands on (a recovered "bad" failed r.(string), an error
+// r.(error)), and raises Go's run-time errors from reflect, with reflect's
+// words ("reflect: slice index out of range", not a runtime.Error). As
+// since Go 1.21, panic(nil) is recovered as a *runtime.PanicNilError.
+func (s *Session) recoveredValue(v any, it *item) any {
+	if v == nil {
+		return nil
+	}
+	v = panicValue(v)
+	var ve *reflect.ValueError
+	if str, ok := v.(string); ok && strings.HasPrefix(str, "reflect") || errors.As(asError(v), &ve) {
+		if text := goPanicText(v, s.boundsMsg, it); strings.HasPrefix(text, "runtime error: ") {
+			return runtimeError(text)
+		}
+	}
+	if isInterpError(v) {
+		if text := goPanicText(v, s.boundsMsg, it); strings.HasPrefix(text, "interface conversion: ") {
+			return runtimeError(text) // Go's is a *runtime.TypeAssertionError
+		}
+	}
+	return unwrapInterp(v)
+}
+
+// asError is v if it is an error, else nil.
+func asError(v any) error {
+	e, _ := v.(error)
+	return e
 }
 
 // panicValue is the value a Go program's recover would return for the

@@ -148,6 +148,11 @@ type checked struct {
 	// type func() float64 is not assignable"), with the func literal that
 	// replaces each (see methodExprFunc).
 	methodExprs map[cellPos]string
+	// ifaceAsserts are the assertions x.(I) to a non-empty interface
+	// that some of the user's types implement, at the position of their
+	// "(", and the interface cases of the type switches that typeSwitch
+	// rewrites, at the case's type (see ifaceAssert).
+	ifaceAsserts map[cellPos]ifaceAssert
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
@@ -245,7 +250,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -590,6 +595,21 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		}
 	}
 	calledAt := map[*ast.SelectorExpr]bool{}
+	// globals are the session's names as this cell sees them.
+	globals := func(yield func(types.Object) bool) {
+		for _, m := range []map[string]types.Object{overlay, c.objs} {
+			for _, o := range m {
+				if !yield(o) {
+					return
+				}
+			}
+		}
+		for _, name := range scope.Names() {
+			if !yield(scope.Lookup(name)) {
+				return
+			}
+		}
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
@@ -643,21 +663,24 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				}
 			}
 		case *ast.TypeSwitchStmt:
-			if ownCases(info, n, func(yield func(types.Object) bool) {
-				for _, m := range []map[string]types.Object{overlay, c.objs} {
-					for _, o := range m {
-						if !yield(o) {
-							return
-						}
-					}
+			ifaceCase := func(e ast.Expr, t types.Type) bool {
+				a, ok := ifaceAssertOf(t, pkg.Scope().Innermost(e.Pos()), qualifier, globals)
+				if ok {
+					a.commaOk = true
+					res.ifaceAsserts[posAt(e.Pos())] = a
 				}
-				for _, name := range scope.Names() {
-					if !yield(scope.Lookup(name)) {
-						return
-					}
-				}
-			}) {
+				return ok
+			}
+			if ownCases(info, n, globals, ifaceCase) {
 				res.typeSwitches[posAt(n.Pos())] = true
+			}
+		case *ast.TypeAssertExpr:
+			if n.Type == nil {
+				break
+			}
+			if a, ok := ifaceAssertOf(info.TypeOf(n.Type), pkg.Scope().Innermost(n.Pos()), qualifier, globals); ok {
+				_, a.commaOk = info.TypeOf(n).(*types.Tuple)
+				res.ifaceAsserts[posAt(n.Lparen)] = a
 			}
 		case *ast.CallExpr:
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
@@ -830,11 +853,12 @@ func ownType(t types.Type) bool {
 }
 
 // ownCases reports whether every case of the type switch ts is nil, a
-// basic type or a concrete type of the user's or a pointer to one, with at
-// least one of the user's, none of them of the same structure as another
-// type of the user's (see checked.typeSwitches).
-func ownCases(info *types.Info, ts *ast.TypeSwitchStmt, globals iter.Seq[types.Object]) bool {
-	var own []types.Type
+// basic type, a concrete type of the user's or a pointer to one, or an
+// interface that iface accepts (records as an ifaceAssert), with at least
+// one of the user's, none of them of the same structure as another type
+// of the user's (see checked.typeSwitches).
+func ownCases(info *types.Info, ts *ast.TypeSwitchStmt, globals iter.Seq[types.Object], iface func(ast.Expr, types.Type) bool) bool {
+	own := 0
 	for _, st := range ts.Body.List {
 		for _, e := range st.(*ast.CaseClause).List {
 			tv, ok := info.Types[e]
@@ -845,6 +869,13 @@ func ownCases(info *types.Info, ts *ast.TypeSwitchStmt, globals iter.Seq[types.O
 			if _, ok := t.Underlying().(*types.Basic); ok && types.Unalias(t) == t.Underlying() {
 				continue
 			}
+			if types.IsInterface(t) {
+				if !iface(e, t) {
+					return false
+				}
+				own++
+				continue
+			}
 			base := t
 			if p, ok := t.(*types.Pointer); ok {
 				base = p.Elem()
@@ -852,10 +883,10 @@ func ownCases(info *types.Info, ts *ast.TypeSwitchStmt, globals iter.Seq[types.O
 			if types.IsInterface(base) || !ownType(base) || alike(base, globals) {
 				return false
 			}
-			own = append(own, t)
+			own++
 		}
 	}
-	return len(own) > 0
+	return own > 0
 }
 
 // methodExprFunc returns the func literal that stands for the method

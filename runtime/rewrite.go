@@ -33,6 +33,10 @@ type rewriter struct {
 	// ownRecover says that recover is a name of the user's here, not the
 	// builtin (see namesRecover).
 	ownRecover bool
+	// recovers are the calls of the builtin recover that topRecover,
+	// recoverCalls and recoverIn replaced; walk wraps the others (see
+	// recoveredValue).
+	recovers map[*ast.CallExpr]bool
 	// funcDecls are the chunk's func declarations, by name (see run).
 	funcDecls map[string]ast.Decl
 	// held are the assignments holdAssign rewrote.
@@ -313,6 +317,7 @@ func (r *rewriter) topRecover(body *ast.BlockStmt) {
 		case *ast.CallExpr:
 			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 && !r.ownRecover {
 				r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), "any(nil)"})
+				r.recoverDone(n)
 			}
 		}
 		return true
@@ -610,10 +615,32 @@ func (r *rewriter) recoverCalls(call *ast.CallExpr) {
 		case *ast.CallExpr:
 			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 {
 				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), "__nnlab_recover"})
+				r.recoverDone(n)
 			}
 		}
 		return true
 	})
+}
+
+// recoverDone notes that the recover() call c has its rewrite.
+func (r *rewriter) recoverDone(c *ast.CallExpr) {
+	if r.recovers == nil {
+		r.recovers = map[*ast.CallExpr]bool{}
+	}
+	r.recovers[c] = true
+}
+
+// recoverCall wraps a call c of the builtin recover that no other rewrite
+// took in the session's recoveredValue, so that the recovered value is
+// the one Go's recover gives.
+func (r *rewriter) recoverCall(c *ast.CallExpr) {
+	id, ok := ast.Unparen(c.Fun).(*ast.Ident)
+	if !ok || id.Name != "recover" || len(c.Args) != 0 || r.ownRecover || r.recovers[c] {
+		return
+	}
+	r.edits = append(r.edits,
+		edit{r.off(c.Pos()), r.off(c.Pos()), rtName + ".Recovered("},
+		edit{r.off(c.End()), r.off(c.End()), ")"})
 }
 
 // namesRecover reports whether f uses recover other than as a call, which

@@ -164,6 +164,7 @@ func (r *rewriter) recoverIn(d *ast.FuncDecl) {
 				r.edits = append(r.edits,
 					edit{r.off(n.Pos()), r.off(n.Pos()), "__nnlab_recoverin(" + strconv.Quote(name) + ", "},
 					edit{r.off(n.End()), r.off(n.End()), ")"})
+				r.recoverDone(n)
 			}
 		}
 		return true

@@ -86,6 +86,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				r.ifaceValue(v)
 			}
 		case *ast.CallExpr:
+			r.recoverCall(n)
 			r.ifaceConv(n)
 			r.errorsAs(n)
 			r.growCall(n)
@@ -127,6 +128,8 @@ func (r *rewriter) walk(f *ast.File) error {
 			}
 		case *ast.TypeSwitchStmt:
 			r.typeSwitch(n, labeled[n])
+		case *ast.TypeAssertExpr:
+			r.ifaceAssert(n)
 		case *ast.GoStmt:
 			gos = append(gos, n)
 		case *ast.BinaryExpr:

@@ -55,7 +55,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 	for i, st := range ts.Body.List {
 		cc := st.(*ast.CaseClause)
 		for _, e := range cc.List {
-			cond := fmt.Sprintf("_, ok := %s.(%s); ok", t, r.typeText(e))
+			cond := fmt.Sprintf("_, ok := %s; ok", r.assertText(t, e))
 			if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
 				cond = t + " == nil"
 			}
@@ -67,7 +67,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 		}
 		if bind != "" {
 			if len(cc.List) == 1 && !isNilIdent(cc.List[0]) {
-				head += fmt.Sprintf(" %s, _ := %s.(%s); _ = %s;", bind, t, r.typeText(cc.List[0]), bind)
+				head += fmt.Sprintf(" %s, _ := %s; _ = %s;", bind, r.assertText(t, cc.List[0]), bind)
 			} else {
 				head += fmt.Sprintf(" %s := %s; _ = %s;", bind, t, bind)
 			}
@@ -89,6 +89,17 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 	r.edits = append(r.edits,
 		edit{r.off(x.End()), r.off(ts.Body.Lbrace) + 1, fmt.Sprintf("; %s := -1; %s; %sswitch %s {", k, chain, label, k)},
 		edit{r.off(ts.Body.Rbrace), r.off(ts.Body.Rbrace) + 1, "} }"})
+}
+
+// assertText is the comma-ok assertion of the temporary t to the case's
+// type e: t.(T), or the func literal of an interface case (see
+// ifaceAssert) called with t.
+func (r *rewriter) assertText(t string, e ast.Expr) string {
+	p := r.pos(e.Pos())
+	if a, ok := r.ck.ifaceAsserts[cellPos{p.Line % lineBase, p.Column}]; ok {
+		return "(" + a.text() + ")(" + t + ")"
+	}
+	return fmt.Sprintf("%s.(%s)", t, r.typeText(e))
 }
 
 // isNilIdent reports whether e is the identifier nil (a case nil).

@@ -281,6 +281,7 @@ func New(opts Options) (*Session, error) {
 		"GoPanic":   reflect.ValueOf(s.hookGoPanic),
 		"Clear":     reflect.ValueOf(clearValue),
 		"Ran":       reflect.ValueOf(s.hookRan),
+		"Recovered": reflect.ValueOf(s.hookRecovered),
 	}}); err != nil {
 		return nil, err
 	}
@@ -394,7 +395,7 @@ func __nnlab_recover() any { return ` + rtName + `.Recover() }
 // (see recoverIn in rewrite_decl.go): r is yaegi's own recover.
 func __nnlab_recoverin(name string, r any) any {
 	if r != nil {
-		return r
+		return ` + rtName + `.Recovered(r)
 	}
 	return ` + rtName + `.RecoverIn(name)
 }
@@ -498,8 +499,12 @@ func (s *Session) hookRecover() any {
 		return nil
 	}
 	s.panicking, s.recovered = nil, true
-	return p.Value
+	return p.Value // see holdPanic
 }
+
+// hookRecovered is the value of a recover() in the user's code other than
+// hookRecover's (see recoverCall).
+func (s *Session) hookRecovered(v any) any { return s.recoveredValue(v, nil) }
 
 // hookDeferring notes which func or method the running top-level deferred
 // call calls ("" once it returned), for hookRecoverIn.
