@@ -153,15 +153,19 @@ type checked struct {
 	// "(", and the interface cases of the type switches that typeSwitch
 	// rewrites, at the case's type (see ifaceAssert).
 	ifaceAsserts map[cellPos]ifaceAssert
+	// ownAsserts are the assertions x.(T) to a concrete type of the
+	// user's (T or *T), and the guards x.(type) of the type switches
+	// that typeSwitch rewrites, at the position of their "(", where x is
+	// not of an interface type of the user's (see unwrapAssert).
+	ownAsserts map[cellPos]bool
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
-	// ifaceValues are the values of the user's own non-pointer types
-	// that a var declaration or an assignment stores in a variable of a
-	// non-empty interface type, with that type as the cell can write it:
-	// yaegi stores them so that fmt misses their methods (var e error =
-	// MyErr{} printed {}), so they become func() error { return x }().
-	ifaceValues map[cellPos]string
+	// ifaceValues are the values of the user's own types that the cell
+	// stores in a non-empty interface of a compiled package (error,
+	// fmt.Stringer, ...), with the types as the cell can write them (see
+	// ifaceValue).
+	ifaceValues map[cellPos]ifaceValue
 	// typeArgs are the type arguments that the check inferred for the
 	// calls of the user's generic functions, as the cell writes them
 	// ("[int, string]"), at the position of the function's name: yaegi
@@ -250,7 +254,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]string{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -610,14 +614,26 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			}
 		}
 	}
+	// storeIface records v if it is a value of the user's that goes into
+	// the interface type to (see ifaceValue).
+	storeIface := func(to types.Type, v ast.Expr) {
+		if iv, ok := ifaceValueOf(info, to, v, qualifier); ok {
+			res.ifaceValues[posAt(v.Pos())] = iv
+		}
+	}
+	returnsIface(info, f, nil, storeIface)
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.SendStmt:
+			if ch, ok := typeUnder(info.TypeOf(n.Chan)).(*types.Chan); ok {
+				storeIface(ch.Elem(), n.Value)
+			}
+		case *ast.CompositeLit:
+			elemsIface(info.TypeOf(n), n.Elts, storeIface)
 		case *ast.AssignStmt:
 			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
-					if t := info.TypeOf(l); rawInIface(info, t, n.Rhs[i]) && !ownType(t) {
-						res.ifaceValues[posAt(n.Rhs[i].Pos())] = types.TypeString(t, qualifier)
-					}
+					storeIface(info.TypeOf(l), n.Rhs[i])
 				}
 			}
 			if splittable(n) && callsIn(n.Rhs) {
@@ -663,16 +679,21 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				}
 			}
 		case *ast.TypeSwitchStmt:
+			guard := switchGuard(n)
+			unwrap := guard != nil && !ownType(info.TypeOf(guard.X))
 			ifaceCase := func(e ast.Expr, t types.Type) bool {
 				a, ok := ifaceAssertOf(t, pkg.Scope().Innermost(e.Pos()), qualifier, globals)
 				if ok {
-					a.commaOk = true
+					a.commaOk, a.unwrap = true, unwrap
 					res.ifaceAsserts[posAt(e.Pos())] = a
 				}
 				return ok
 			}
 			if ownCases(info, n, globals, ifaceCase) {
 				res.typeSwitches[posAt(n.Pos())] = true
+				if unwrap {
+					res.ownAsserts[posAt(guard.Lparen)] = true
+				}
 			}
 		case *ast.TypeAssertExpr:
 			if n.Type == nil {
@@ -680,15 +701,20 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			}
 			if a, ok := ifaceAssertOf(info.TypeOf(n.Type), pkg.Scope().Innermost(n.Pos()), qualifier, globals); ok {
 				_, a.commaOk = info.TypeOf(n).(*types.Tuple)
+				a.unwrap = !ownType(info.TypeOf(n.X))
 				res.ifaceAsserts[posAt(n.Lparen)] = a
+			} else if t := info.TypeOf(n.Type); !types.IsInterface(t) && (ownType(t) || isPtrToOwn(t)) && !ownType(info.TypeOf(n.X)) {
+				res.ownAsserts[posAt(n.Lparen)] = true
 			}
 		case *ast.CallExpr:
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
 				calledAt[sel] = true // T.M(x), which yaegi runs
 			}
+			argsIface(info, n, storeIface)
 			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
 				if it, ok := tv.Type.Underlying().(*types.Interface); ok && !it.Empty() {
 					res.ifaceConvs[posAt(n.Pos())] = true
+					storeIface(tv.Type, n.Args[0])
 				}
 			}
 			if t := errorsAsTarget(n, info); t != nil {
@@ -716,9 +742,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			t := info.TypeOf(n.Type)
 			if n.Type != nil && t != nil && len(n.Values) == len(n.Names) {
 				for _, v := range n.Values {
-					if rawInIface(info, t, v) && !ownType(t) {
-						res.ifaceValues[posAt(v.Pos())] = types.TypeString(t, qualifier)
-					}
+					storeIface(t, v)
 				}
 			}
 			if n.Type == nil || len(n.Names) < 2 || t == nil || !types.IsInterface(t) {
@@ -850,6 +874,27 @@ func kindOf(o types.Object) string {
 func ownType(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main"
+}
+
+// switchGuard is the x.(type) of the type switch ts.
+func switchGuard(ts *ast.TypeSwitchStmt) *ast.TypeAssertExpr {
+	var x ast.Expr
+	switch a := ts.Assign.(type) {
+	case *ast.ExprStmt:
+		x = a.X
+	case *ast.AssignStmt:
+		if len(a.Rhs) == 1 {
+			x = a.Rhs[0]
+		}
+	}
+	g, _ := ast.Unparen(x).(*ast.TypeAssertExpr)
+	return g
+}
+
+// isPtrToOwn reports whether t is *T for a type T the user declared.
+func isPtrToOwn(t types.Type) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && ownType(p.Elem())
 }
 
 // ownCases reports whether every case of the type switch ts is nil, a

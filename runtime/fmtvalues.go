@@ -540,6 +540,20 @@ func (p *goPrinter) value(b *strings.Builder, v reflect.Value, plus, sharp bool,
 			v = inner
 		}
 	}
+	if v.CanInterface() {
+		if inner, ok := stdlib.Wrapped(v.Interface()); ok {
+			if !sharp {
+				// An element of a []error: the wrapper prints what the
+				// value's method says.
+				fmt.Fprintf(b, verb, v.Interface())
+				return
+			}
+			if v = reflect.ValueOf(inner); !v.IsValid() {
+				b.WriteString("<nil>")
+				return
+			}
+		}
+	}
 	if p.text != nil && !sharp {
 		if text, ok := p.text(v); ok {
 			b.WriteString(text)

@@ -24,6 +24,7 @@ type rewriter struct {
 	src     string
 	fname   string
 	edits   []edit
+	reports []edit // the statements' reports (hookRan), applied after edits
 	ints    map[string]bool
 	notInts map[string]bool
 	cellVar map[string]bool // globals declared so far by this cell
@@ -286,7 +287,7 @@ func (r *rewriter) run(isVar func(string) bool) error {
 			if !c.display {
 				// Report each completed statement (see hookRan).
 				p := r.pos(st.End())
-				r.edits = append(r.edits, edit{r.off(st.End()), r.off(st.End()), fmt.Sprintf("; %s.Ran(%d, %d, %d)", rtName, r.s.cell, p.Line%lineBase, p.Column)})
+				r.reports = append(r.reports, edit{r.off(st.End()), r.off(st.End()), fmt.Sprintf("; %s.Ran(%d, %d, %d)", rtName, r.s.cell, p.Line%lineBase, p.Column)})
 			}
 		}
 	}
@@ -666,6 +667,10 @@ func namesRecover(f *ast.File) bool {
 // apply returns src[start:end] with the edits inside it applied.
 func (r *rewriter) apply(start, end int) string {
 	es := append([]edit(nil), r.edits...)
+	// The reports go after the other insertions at their offsets: a
+	// statement's report follows the end of a rewritten value that ends
+	// the statement.
+	es = append(es, r.reports...)
 	sort.SliceStable(es, func(i, j int) bool { return es[i].start < es[j].start })
 	var b strings.Builder
 	at := start

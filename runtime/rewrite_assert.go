@@ -21,6 +21,7 @@ type ifaceAssert struct {
 	iface   string   // I as the cell writes it
 	cands   []string // the user's types (T or *T) that implement I
 	commaOk bool     // v, ok := x.(I), not v := x.(I)
+	unwrap  bool     // x may hold one of yaegi's wrappers (see unwrapAssert)
 }
 
 // ifaceAssertOf returns the rewrite of an assertion to t at pos, ok false
@@ -85,7 +86,11 @@ func (a ifaceAssert) text() string {
 		if a.commaOk {
 			ret += ", true"
 		}
-		fmt.Fprintf(&b, "if %s, %s := %s.(%s); %s { return %s }; ", c, ok, v, t, ok, ret)
+		x := v
+		if a.unwrap {
+			x = rtName + ".Unwrapped(" + v + ")"
+		}
+		fmt.Fprintf(&b, "if %s, %s := %s.(%s); %s { return %s }; ", c, ok, x, t, ok, ret)
 	}
 	if a.commaOk {
 		fmt.Fprintf(&b, "%s, %s := %s.(%s); return %s, %s }", c, ok, v, a.iface, c, ok)
@@ -110,4 +115,28 @@ func (r *rewriter) ifaceAssert(n *ast.TypeAssertExpr) {
 	r.edits = append(r.edits,
 		edit{r.off(n.X.Pos()), r.off(n.X.Pos()), "(" + a.text() + ")("},
 		edit{r.off(n.X.End()), r.off(n.End()), ")"})
+}
+
+// unwrapAssert rewrites x.(T), for T a concrete type of the user's or a
+// pointer to one and x not of an interface type of the user's (see
+// checked.ownAsserts), into rt.Unwrapped(x).(T).
+// yaegi v0.16.1 keeps a value of the user's type that it stores in an
+// error (or another compiled interface) either bare or inside a wrapper
+// struct of its own (interp._error, whose IValue holds the value), and
+// its assertion to T fails on both: false for var e error = E{} (or a
+// panic, "reflect.Value.Elem on struct Value"), false for an error a
+// function returned. Its assertion on an any that holds the bare value
+// holds. A value in an interface of the user's is kept without wrapper
+// (and yaegi fails to pass some, struct{} in one, to compiled code).
+func (r *rewriter) unwrapAssert(n *ast.TypeAssertExpr) {
+	if r.ck == nil || n.Type == nil || len(r.ck.ownAsserts) == 0 {
+		return
+	}
+	p := r.pos(n.Lparen)
+	if !r.ck.ownAsserts[cellPos{p.Line % lineBase, p.Column}] {
+		return
+	}
+	r.edits = append(r.edits,
+		edit{r.off(n.X.Pos()), r.off(n.X.Pos()), rtName + ".Unwrapped("},
+		edit{r.off(n.X.End()), r.off(n.X.End()), ")"})
 }

@@ -70,6 +70,20 @@ func (r *rewriter) walk(f *ast.File) error {
 			for _, v := range n.Values {
 				r.ifaceValue(v)
 			}
+		case *ast.SendStmt:
+			r.ifaceValue(n.Value)
+		case *ast.ReturnStmt:
+			for _, v := range n.Results {
+				r.ifaceValue(v)
+			}
+		case *ast.CompositeLit:
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					r.ifaceValue(kv.Key)
+					e = kv.Value
+				}
+				r.ifaceValue(e)
+			}
 		case *ast.Ident:
 			if r.ck != nil && len(r.ck.renames) > 0 {
 				p := r.pos(n.Pos())
@@ -87,7 +101,11 @@ func (r *rewriter) walk(f *ast.File) error {
 			}
 		case *ast.CallExpr:
 			r.recoverCall(n)
-			r.ifaceConv(n)
+			if !r.ifaceConv(n) {
+				for _, a := range n.Args {
+					r.ifaceValue(a)
+				}
+			}
 			r.errorsAs(n)
 			r.growCall(n)
 			r.typeArgCall(n)
@@ -130,6 +148,7 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.typeSwitch(n, labeled[n])
 		case *ast.TypeAssertExpr:
 			r.ifaceAssert(n)
+			r.unwrapAssert(n)
 		case *ast.GoStmt:
 			gos = append(gos, n)
 		case *ast.BinaryExpr:
@@ -158,18 +177,28 @@ func (r *rewriter) walk(f *ast.File) error {
 // ifaceConv rewrites the conversion I(x) to a non-empty interface type,
 // which yaegi panics on for a value of the user's type ("reflect.Set:
 // value of type struct { ... } is not assignable to type error"), into
-// func() I { return x }(), an assignment that it converts well.
-func (r *rewriter) ifaceConv(c *ast.CallExpr) {
+// a call of a func literal that converts it in a return, which yaegi
+// converts well: func(v T) I { return v }(x) if x is a value of the
+// user's (see ifaceValue), func() I { return x }() otherwise. It reports
+// whether it did.
+func (r *rewriter) ifaceConv(c *ast.CallExpr) bool {
 	if r.ck == nil || len(c.Args) != 1 {
-		return
+		return false
 	}
 	p := r.pos(c.Pos())
 	if !r.ck.ifaceConvs[cellPos{p.Line % lineBase, p.Column}] {
-		return
+		return false
+	}
+	if iv, ok := r.ifaceValueAt(c.Args[0]); ok {
+		r.edits = append(r.edits,
+			edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), iv.funcText() + "("},
+			edit{r.off(c.Args[0].End()), r.off(c.End()), ")"})
+		return true
 	}
 	r.edits = append(r.edits,
 		edit{r.off(c.Pos()), r.off(c.Args[0].Pos()), "func() " + r.text(c.Fun) + " { return "},
 		edit{r.off(c.Args[0].End()), r.off(c.End()), " }()"})
+	return true
 }
 
 // errorsAs rewrites errors.As(err, target), for a target of the user's
@@ -190,43 +219,10 @@ func (r *rewriter) errorsAs(c *ast.CallExpr) {
 	}
 	pkg := r.text(ast.Unparen(c.Fun).(*ast.SelectorExpr).X)
 	e, tg, v := r.s.temp(), r.s.temp(), r.s.temp()
-	fn := fmt.Sprintf("func(%[1]s error, %[2]s *%[3]s) bool { for %[1]s != nil { if %[4]s, ok := %[1]s.(%[3]s); ok { *%[2]s = %[4]s; return true }; "+
+	fn := fmt.Sprintf("func(%[1]s error, %[2]s *%[3]s) bool { for %[1]s != nil { if %[4]s, ok := %[6]s.Unwrapped(%[1]s).(%[3]s); ok { *%[2]s = %[4]s; return true }; "+
 		"if x, ok := %[1]s.(interface{ As(any) bool }); ok && x.As(%[2]s) { return true }; %[1]s = %[5]s.Unwrap(%[1]s) }; return false }(",
-		e, tg, t, v, pkg)
+		e, tg, t, v, pkg, rtName)
 	r.edits = append(r.edits, edit{r.off(c.Pos()), r.off(c.Lparen) + 1, fn})
-}
-
-// ifaceValue rewrites a value x that the check found stored in a
-// variable of a non-empty interface type I (see checked.ifaceValues) to
-// func() I { return x }(), as ifaceConv does I(x).
-func (r *rewriter) ifaceValue(v ast.Expr) {
-	t, ok := r.ifaceType(v)
-	if !ok {
-		return
-	}
-	start, end := r.off(v.Pos()), r.off(v.End())
-	for _, e := range r.edits {
-		if e.start < e.end && e.start <= start && e.end >= end {
-			// Inside a statement rewritten whole (holdAssign), which
-			// copies the value's text: an insertion at its end would land
-			// after the statement.
-			return
-		}
-	}
-	r.edits = append(r.edits,
-		edit{r.off(v.Pos()), r.off(v.Pos()), "func() " + t + " { return "},
-		edit{r.off(v.End()), r.off(v.End()), " }()"})
-}
-
-// ifaceType is the interface type that the check found the value v
-// stored in (see checked.ifaceValues), as the cell writes it.
-func (r *rewriter) ifaceType(v ast.Expr) (string, bool) {
-	if r.ck == nil {
-		return "", false
-	}
-	p := r.pos(v.Pos())
-	t, ok := r.ck.ifaceValues[cellPos{p.Line % lineBase, p.Column}]
-	return t, ok
 }
 
 // growCall passes the size of a Grow call the check found (see

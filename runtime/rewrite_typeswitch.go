@@ -42,6 +42,8 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 	default:
 		return
 	}
+	p := r.pos(switchGuard(ts).Lparen)
+	unwrap := r.ck.ownAsserts[cellPos{p.Line % lineBase, p.Column}]
 	t, k := r.s.temp(), r.s.temp()
 	head := "{ "
 	if ts.Init != nil {
@@ -55,7 +57,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 	for i, st := range ts.Body.List {
 		cc := st.(*ast.CaseClause)
 		for _, e := range cc.List {
-			cond := fmt.Sprintf("_, ok := %s; ok", r.assertText(t, e))
+			cond := fmt.Sprintf("_, ok := %s; ok", r.assertText(t, e, unwrap))
 			if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
 				cond = t + " == nil"
 			}
@@ -67,7 +69,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 		}
 		if bind != "" {
 			if len(cc.List) == 1 && !isNilIdent(cc.List[0]) {
-				head += fmt.Sprintf(" %s, _ := %s; _ = %s;", bind, r.assertText(t, cc.List[0]), bind)
+				head += fmt.Sprintf(" %s, _ := %s; _ = %s;", bind, r.assertText(t, cc.List[0], unwrap), bind)
 			} else {
 				head += fmt.Sprintf(" %s := %s; _ = %s;", bind, t, bind)
 			}
@@ -92,12 +94,16 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 }
 
 // assertText is the comma-ok assertion of the temporary t to the case's
-// type e: t.(T), or the func literal of an interface case (see
-// ifaceAssert) called with t.
-func (r *rewriter) assertText(t string, e ast.Expr) string {
+// type e: t.(T), with the value unwrapped if unwrap (see unwrapAssert),
+// or the func literal of an interface case (see ifaceAssert) called
+// with t.
+func (r *rewriter) assertText(t string, e ast.Expr, unwrap bool) string {
 	p := r.pos(e.Pos())
 	if a, ok := r.ck.ifaceAsserts[cellPos{p.Line % lineBase, p.Column}]; ok {
 		return "(" + a.text() + ")(" + t + ")"
+	}
+	if unwrap {
+		t = rtName + ".Unwrapped(" + t + ")"
 	}
 	return fmt.Sprintf("%s.(%s)", t, r.typeText(e))
 }

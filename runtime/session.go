@@ -282,6 +282,9 @@ func New(opts Options) (*Session, error) {
 		"Clear":     reflect.ValueOf(clearValue),
 		"Ran":       reflect.ValueOf(s.hookRan),
 		"Recovered": reflect.ValueOf(s.hookRecovered),
+		"Unwrapped": reflect.ValueOf(unwrapped),
+		"KeepError": reflect.ValueOf(stdlib.KeepError),
+		"Keep":      reflect.ValueOf(stdlib.Keep),
 	}}); err != nil {
 		return nil, err
 	}
@@ -500,6 +503,28 @@ func (s *Session) hookRecover() any {
 	}
 	s.panicking, s.recovered = nil, true
 	return p.Value // see holdPanic
+}
+
+// unwrapped is x without the wrappers through which yaegi hands compiled
+// code a value of an interpreted type kept in an interface: nnlab's own
+// (see stdlib.Wrapped) and yaegi's (interp._error, the generated
+// _fmt_Stringer and others), structs whose first field, IValue, holds
+// the value.
+func unwrapped(x any) any {
+	for {
+		if inner, ok := stdlib.Wrapped(x); ok {
+			x = inner
+			continue
+		}
+		v := reflect.ValueOf(x)
+		if v.Kind() != reflect.Struct || v.NumField() == 0 || !strings.HasPrefix(v.Type().Name(), "_") {
+			return x
+		}
+		if f := v.Type().Field(0); f.Name != "IValue" || f.Type.Kind() != reflect.Interface {
+			return x
+		}
+		x = v.Field(0).Interface()
+	}
 }
 
 // hookRecovered is the value of a recover() in the user's code other than

@@ -128,6 +128,34 @@ func (w writerReaderFrom) Write(p []byte) (int, error) { return w.WWrite(p) }
 // ReadFrom calls the interpreted method.
 func (w writerReaderFrom) ReadFrom(src io.Reader) (int64, error) { return w.WReadFrom(src) }
 
+// Keep returns w with v as the value it wraps, if w is one of the
+// wrappers through which yaegi hands compiled code an interpreted value
+// in an interface (a struct whose first field, IValue, holds the value):
+// yaegi v0.16.1 puts the last field of a struct there in place of the
+// struct (getConcreteValue), so an assertion to the user's type could
+// not find the value, nor %#v print it.
+func Keep(w, v any) any {
+	rv := reflect.ValueOf(w)
+	if rv.Kind() != reflect.Struct || rv.NumField() == 0 {
+		return w
+	}
+	if f := rv.Type().Field(0); f.Name != "IValue" || f.Type.Kind() != reflect.Interface || v == nil || !reflect.TypeOf(v).AssignableTo(f.Type) {
+		return w
+	}
+	c := reflect.New(rv.Type()).Elem()
+	c.Set(rv)
+	c.Field(0).Set(reflect.ValueOf(v))
+	return c.Interface()
+}
+
+// KeepError is Keep for an error.
+func KeepError(w error, v any) error {
+	if e, ok := Keep(w, v).(error); ok {
+		return e
+	}
+	return w
+}
+
 // Wrapped returns the interpreted value inside one of the wrappers above
 // (for %T and %#v, which print the value, not what its methods say).
 func Wrapped(v any) (any, bool) {
