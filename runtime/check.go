@@ -148,6 +148,10 @@ type checked struct {
 	// type func() float64 is not assignable"), with the func literal that
 	// replaces each (see methodExprFunc).
 	methodExprs map[cellPos]string
+	// methodValues are the method values x.M of value methods of the
+	// user's types, not called at once, at M, with x's type and the
+	// method value's (see methodValue).
+	methodValues map[cellPos][2]string
 	// ifaceAsserts are the assertions x.(I) to a non-empty interface
 	// that some of the user's types implement, at the position of their
 	// "(", and the interface cases of the type switches that typeSwitch
@@ -158,6 +162,9 @@ type checked struct {
 	// that typeSwitch rewrites, at the position of their "(", where x is
 	// not of an interface type of the user's (see unwrapAssert).
 	ownAsserts map[cellPos]bool
+	// defers are the defer statements rewritten so that their operands
+	// are evaluated when they run (see deferPlan).
+	defers map[cellPos]deferPlan
 	// ifaceConvs are the conversions I(x) of the cell to a non-empty
 	// interface type I, which yaegi panics on for the user's types.
 	ifaceConvs map[cellPos]bool
@@ -254,7 +261,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -624,6 +631,10 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	returnsIface(info, f, nil, storeIface)
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.DeferStmt:
+			if p, ok := deferPlanOf(info, n, qualifier); ok {
+				res.defers[posAt(n.Pos())] = p
+			}
 		case *ast.SendStmt:
 			if ch, ok := typeUnder(info.TypeOf(n.Chan)).(*types.Chan); ok {
 				storeIface(ch.Elem(), n.Value)
@@ -677,6 +688,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				if text, ok := methodExprFunc(sel, info.TypeOf(n), n.Sel.Name, qualifier); ok {
 					res.methodExprs[posAt(n.Pos())] = text
 				}
+			}
+			if t, ok := methodValueRecv(info, n, calledAt[n], qualifier); ok {
+				res.methodValues[posAt(n.Sel.Pos())] = t
 			}
 		case *ast.TypeSwitchStmt:
 			guard := switchGuard(n)

@@ -670,8 +670,15 @@ func (r *rewriter) apply(start, end int) string {
 	// The reports go after the other insertions at their offsets: a
 	// statement's report follows the end of a rewritten value that ends
 	// the statement.
+	// At one offset, insertions go before a replacement that starts there
+	// (the end of a rewritten argument before the rewritten ")").
 	es = append(es, r.reports...)
-	sort.SliceStable(es, func(i, j int) bool { return es[i].start < es[j].start })
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].start != es[j].start {
+			return es[i].start < es[j].start
+		}
+		return es[i].start == es[i].end && es[j].start != es[j].end
+	})
 	var b strings.Builder
 	at := start
 	for _, e := range es {

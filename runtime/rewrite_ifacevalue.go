@@ -44,7 +44,9 @@ func (iv ifaceValue) funcText() string {
 // ifaceValueOf returns the ifaceValue of v, ok false unless to is a
 // non-empty interface of a compiled package and v a value of the user's
 // own non-interface type or a pointer to one. Values of type parameters
-// and of generic types instantiated with them stay as they are.
+// and of generic types instantiated with them stay as they are. (An any
+// is left alone: a value passed through a conversion to it loses its
+// methods for the display.)
 func ifaceValueOf(info *types.Info, to types.Type, v ast.Expr, qualifier types.Qualifier) (ifaceValue, bool) {
 	if to == nil || ownType(to) {
 		return ifaceValue{}, false

@@ -23,6 +23,7 @@ func (r *rewriter) walk(f *ast.File) error {
 		}
 	}
 	inTop := func(ds *ast.DeclStmt) bool { return top != nil && slices.Contains(top.List, ast.Stmt(ds)) }
+	ownFrame := deferFrameLits(f, top)
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.BlockStmt:
@@ -69,6 +70,14 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.ValueSpec:
 			for _, v := range n.Values {
 				r.ifaceValue(v)
+			}
+		case *ast.FuncLit:
+			if ownFrame[n] {
+				r.ownFrameLit(n)
+			}
+		case *ast.DeferStmt:
+			if top == nil || !slices.Contains(top.List, ast.Stmt(n)) { // the cell's own: see topStmt
+				r.deferCall(n)
 			}
 		case *ast.SendStmt:
 			r.ifaceValue(n.Value)
@@ -134,6 +143,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				r.edits = append(r.edits, edit{r.off(id.Pos()), r.off(id.End()), rtName + ".Clear"})
 			}
 		case *ast.SelectorExpr:
+			r.methodValue(n)
 			if r.ck != nil && len(r.ck.methodExprs) > 0 {
 				p := r.pos(n.Pos())
 				if text, ok := r.ck.methodExprs[cellPos{p.Line % lineBase, p.Column}]; ok {
