@@ -25,8 +25,13 @@ func TestDeferEvaluatesOperands(t *testing.T) {
 		{cell: "func typed() { defer func(b byte, e error) { fmt.Println(\"typed\", b, e == nil) }(200, nil) }\ntyped()"},
 		{cell: "func named() (n int) { defer func(d int) { n += d }(10); return 1 }\nnamed()", out: "11"},
 		{cell: "p := P{1}\nsum := p.Sum\np.N = 100\nsum(1)", out: "2"},
+		// A func literal without arguments deferred in a loop: yaegi made
+		// the closure when the function returned, so each saw the last turn.
+		{cell: "func lits() { for i := 0; i < 3; i++ { j := i * 2; defer func() { fmt.Println(\"lits\", i, j) }() } }\nlits()"},
+		{cell: "func guarded() (err error) {\n\tdefer func() { if r := recover(); r != nil { err = fmt.Errorf(\"recovered %v\", r) } }()\n\tfor _, s := range []string{\"a\", \"b\"} { defer func() { fmt.Println(\"undo\", s) }() }\n\tpanic(\"boom\")\n}\nfmt.Println(guarded())"},
 	})
-	want := "x 1\ni 20\ni 10\ni 0\nlit 1\nshow 1\nptr 1\nptr 0\nptr 2\ntyped 200 true\n"
+	want := "x 1\ni 20\ni 10\ni 0\nlit 1\nshow 1\nptr 1\nptr 0\nptr 2\ntyped 200 true\n" +
+		"lits 2 4\nlits 1 2\nlits 0 0\nundo b\nundo a\nrecovered boom\n"
 	if got := out.String(); got != want {
 		t.Errorf("output = %q, want %q", got, want)
 	}

@@ -29,8 +29,10 @@ type deferPlan struct {
 
 // deferPlanOf returns the plan for the defer statement d, ok false for a
 // call that needs none or that the rewrite leaves to yaegi: a builtin, a
-// conversion, a generic function, a func literal without arguments or
-// with a recover (which must stay the deferred function itself).
+// conversion, a generic function, a func literal with a recover (which
+// must stay the deferred function itself). A func literal without
+// arguments is rewritten too: yaegi made its closure when the function
+// returned, so one deferred in a loop saw the last turn's variables.
 func deferPlanOf(info *types.Info, d *ast.DeferStmt, qualifier types.Qualifier) (deferPlan, bool) {
 	c := d.Call
 	fun := ast.Unparen(c.Fun)
@@ -45,7 +47,7 @@ func deferPlanOf(info *types.Info, d *ast.DeferStmt, qualifier types.Qualifier) 
 	var p deferPlan
 	switch f := fun.(type) {
 	case *ast.FuncLit:
-		if len(c.Args) == 0 || callsRecover(f) {
+		if callsRecover(f) {
 			return deferPlan{}, false
 		}
 	case *ast.IndexExpr, *ast.IndexListExpr:
