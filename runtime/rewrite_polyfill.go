@@ -32,6 +32,7 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.splitAssigns(n.Body, false)
 		case *ast.CommClause:
 			r.splitAssigns(n.Body, false)
+			r.commClauseBranch(n)
 		case *ast.RangeStmt:
 			if n.Value != nil || !r.isInt(n.X) {
 				return true
@@ -477,4 +478,21 @@ func (r *rewriter) goStmt(g *ast.GoStmt) {
 		keep = append(keep, e)
 	}
 	r.edits = append(keep, edit{start, end, inner})
+}
+
+// commClauseBranch keeps a branch that ends a select's case (break L,
+// continue, continue L, goto L) going where Go sends it: yaegi v0.16.1
+// sends the last statement of every case to the end of the select, which
+// overrode the branch's own target (a break of the enclosing loop only
+// left the select). A statement after the branch, never reached, takes
+// that place.
+func (r *rewriter) commClauseBranch(c *ast.CommClause) {
+	if len(c.Body) == 0 {
+		return
+	}
+	b, ok := c.Body[len(c.Body)-1].(*ast.BranchStmt)
+	if !ok || (b.Tok == token.BREAK && b.Label == nil) {
+		return // a plain break leaves the select, as yaegi has it
+	}
+	r.edits = append(r.edits, edit{r.off(b.End()), r.off(b.End()), "; _ = 0"})
 }
