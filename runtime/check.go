@@ -201,6 +201,10 @@ type checked struct {
 	// names one, with the name the rewrite gives it: yaegi took p.K for
 	// the type parameter ("undefined selector: K").
 	renames map[cellPos]string
+	// dropDecls are the declarations of type aliases inside functions,
+	// which yaegi v0.16.1 cannot compile; each use names the aliased type
+	// instead (see localAliases and renames).
+	dropDecls map[cellPos]bool
 	// showOne is set when the displayed expression is a slice of
 	// interfaces, which the variadic display call would spread the same
 	// way ([]any{1, 2} showed as (1, 2)).
@@ -261,7 +265,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -602,6 +606,51 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		for id, o := range m {
 			if clashing[o] {
 				res.renames[posAt(id.Pos())] = typeParamName(id.Name)
+			}
+		}
+	}
+	// A type alias declared inside a function (type row = []float32) was
+	// "undefined" to yaegi at its uses: each use names the type itself.
+	if aliases, drops := localAliases(f, info, pkg, fset, checkedSrc); len(aliases) > 0 {
+		inDrop := func(p token.Pos) bool {
+			for _, d := range drops {
+				if d.Pos() <= p && p < d.End() {
+					return true
+				}
+			}
+			return false
+		}
+		for _, d := range drops {
+			res.dropDecls[posAt(d.Pos())] = true
+		}
+		// As an operand (a conversion P(x), a method expression P.M) a
+		// type other than a name goes in parentheses (*T(x) would be
+		// *(T(x))), which yaegi refuses around a type elsewhere (var p (*T)).
+		operand := map[*ast.Ident]bool{}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+					operand[id] = true
+				}
+			case *ast.SelectorExpr:
+				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+					operand[id] = true
+				}
+			}
+			return true
+		})
+		for id, o := range info.Uses {
+			if text, ok := aliases[o]; ok && !inDrop(id.Pos()) {
+				if operand[id] && !isIdentText(text) {
+					text = "(" + text + ")"
+				}
+				res.renames[posAt(id.Pos())] = text
+			}
+		}
+		for id, o := range info.Defs {
+			if _, ok := aliases[o]; ok && !inDrop(id.Pos()) {
+				res.renames[posAt(id.Pos())] = "_" // beside other types in a group
 			}
 		}
 	}
@@ -1813,4 +1862,79 @@ func methodCallsAsFuncs(src string, f *ast.File, fset *token.FileSet, info *type
 	}
 	b.WriteString(src[at:])
 	return b.String(), strings.NewReplacer(back...), used, true
+}
+
+// localAliases returns, for each type alias declared inside a function
+// (not a generic one), the text that names its type where the alias is
+// used: the source of its right-hand side, with the local aliases in it
+// spelled out the same way; and the declarations that hold only such
+// aliases.
+func localAliases(f *ast.File, info *types.Info, pkg *types.Package, fset *token.FileSet, src string) (map[types.Object]string, []*ast.DeclStmt) {
+	specs := map[types.Object]ast.Expr{}
+	var drops []*ast.DeclStmt
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if ds, ok := n.(*ast.DeclStmt); ok {
+				if g := ds.Decl.(*ast.GenDecl); g.Tok == token.TYPE && !slices.ContainsFunc(g.Specs, func(s ast.Spec) bool {
+					ts := s.(*ast.TypeSpec)
+					return !ts.Assign.IsValid() || ts.TypeParams != nil
+				}) {
+					drops = append(drops, ds) // only aliases: yaegi fails on the declaration itself
+				}
+			}
+			if ts, ok := n.(*ast.TypeSpec); ok && ts.Assign.IsValid() && ts.TypeParams == nil {
+				if tn, ok := info.Defs[ts.Name].(*types.TypeName); ok && tn.Pkg() == pkg {
+					specs[tn] = ts.Type
+				}
+			}
+			return true
+		})
+	}
+	texts := map[types.Object]string{}
+	var expand func(o types.Object) string
+	expand = func(o types.Object) string {
+		if t, ok := texts[o]; ok {
+			return t
+		}
+		e := specs[o]
+		base := fset.File(e.Pos()).Offset(e.Pos())
+		text := src[base:fset.File(e.End()).Offset(e.End())]
+		type sub struct {
+			at, end int
+			text    string
+		}
+		var subs []sub
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if u := info.Uses[id]; specs[u] != nil {
+					at := fset.File(id.Pos()).Offset(id.Pos()) - base
+					subs = append(subs, sub{at, at + len(id.Name), expand(u)})
+				}
+			}
+			return true
+		})
+		for i := len(subs) - 1; i >= 0; i-- { // Inspect visits in source order
+			text = text[:subs[i].at] + subs[i].text + text[subs[i].end:]
+		}
+		texts[o] = text
+		return text
+	}
+	for o := range specs {
+		expand(o)
+	}
+	return texts, drops
+}
+
+// isIdentText reports whether s is a name or a qualified name (pkg.T).
+func isIdentText(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if !token.IsIdentifier(part) {
+			return false
+		}
+	}
+	return true
 }

@@ -104,6 +104,13 @@ func (r *rewriter) walk(f *ast.File) error {
 				}
 			}
 		case *ast.DeclStmt:
+			if r.ck != nil && len(r.ck.dropDecls) > 0 {
+				p := r.pos(n.Pos())
+				if r.ck.dropDecls[cellPos{p.Line % lineBase, p.Column}] {
+					r.blank(n)
+					return false
+				}
+			}
 			if !inTop(n) { // those are splitAssigns's
 				r.genericVar(n, false)
 			}
