@@ -205,6 +205,17 @@ type checked struct {
 	// which yaegi v0.16.1 cannot compile; each use names the aliased type
 	// instead (see localAliases and renames).
 	dropDecls map[cellPos]bool
+	// promoted are the methods reached through an interface embedded in a
+	// struct (r.Walk, where Robot embeds Walker), keyed at the method's
+	// name, with the path of embedded fields that leads there ("Walker."):
+	// yaegi panicked ("invalid interface value") calling r.Walk().
+	promoted map[cellPos]string
+	// ownIfaceStores are the values of the user's concrete types assigned
+	// to a field, element or pointee of an interface type of the user's
+	// (r.W = Legs{4}), with the interface as the cell writes it: yaegi
+	// panicked ("reflect.Set: value of type interp.valueInterface is not
+	// assignable"), and takes the value converted, Walker(Legs{4}).
+	ownIfaceStores map[cellPos]string
 	// showOne is set when the displayed expression is a slice of
 	// interfaces, which the variadic display call would spread the same
 	// way ([]any{1, 2} showed as (1, 2)).
@@ -265,7 +276,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -694,6 +705,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
 				for i, l := range n.Lhs {
 					storeIface(info.TypeOf(l), n.Rhs[i])
+					if t, ok := ownIfaceStore(info, l, n.Rhs[i], qualifier); ok {
+						res.ownIfaceStores[posAt(n.Rhs[i].Pos())] = t
+					}
 				}
 			}
 			if splittable(n) && callsIn(n.Rhs) {
@@ -738,7 +752,9 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 					res.methodExprs[posAt(n.Pos())] = text
 				}
 			}
-			if t, ok := methodValueRecv(info, n, calledAt[n], qualifier); ok {
+			if path, ok := viaEmbeddedIface(info.Selections[n]); ok {
+				res.promoted[posAt(n.Sel.Pos())] = path
+			} else if t, ok := methodValueRecv(info, n, calledAt[n], qualifier); ok {
 				res.methodValues[posAt(n.Sel.Pos())] = t
 			}
 		case *ast.TypeSwitchStmt:
@@ -1937,4 +1953,51 @@ func isIdentText(s string) bool {
 		}
 	}
 	return true
+}
+
+// viaEmbeddedIface returns the embedded fields ("A.B.") through which sel,
+// a method value or call, reaches a method of an embedded interface, ok
+// false if it reaches none.
+func viaEmbeddedIface(sel *types.Selection) (string, bool) {
+	if sel == nil || sel.Kind() != types.MethodVal || len(sel.Index()) < 2 {
+		return "", false
+	}
+	t := sel.Recv()
+	var path strings.Builder
+	iface := false
+	for _, i := range sel.Index()[:len(sel.Index())-1] {
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok {
+			return "", false
+		}
+		f := st.Field(i)
+		path.WriteString(f.Name() + ".")
+		t = f.Type()
+		iface = iface || types.IsInterface(t)
+	}
+	return path.String(), iface
+}
+
+// ownIfaceStore reports whether v, of a concrete type, is assigned to l, a
+// place other than a variable (a field, an element, *p) whose type is a
+// non-empty interface of the user's, and returns that interface's name.
+func ownIfaceStore(info *types.Info, l, v ast.Expr, qualifier types.Qualifier) (string, bool) {
+	if _, ok := ast.Unparen(l).(*ast.Ident); ok {
+		return "", false
+	}
+	to := info.TypeOf(l)
+	if to == nil || !ownType(to) {
+		return "", false
+	}
+	if it, ok := to.Underlying().(*types.Interface); !ok || it.Empty() {
+		return "", false
+	}
+	tv, ok := info.Types[v]
+	if !ok || tv.IsNil() || tv.Type == nil || types.IsInterface(tv.Type) {
+		return "", false
+	}
+	return types.TypeString(to, qualifier), true
 }

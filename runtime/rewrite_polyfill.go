@@ -117,6 +117,12 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.AssignStmt:
 			for _, v := range n.Rhs {
 				r.ifaceValue(v)
+				if r.ck != nil && len(r.ck.ownIfaceStores) > 0 {
+					p := r.pos(v.Pos())
+					if t, ok := r.ck.ownIfaceStores[cellPos{p.Line % lineBase, p.Column}]; ok {
+						r.edits = append(r.edits, edit{r.off(v.Pos()), r.off(v.Pos()), t + "("}, edit{r.off(v.End()), r.off(v.End()), ")"})
+					}
+				}
 			}
 		case *ast.CallExpr:
 			r.recoverCall(n)
@@ -154,6 +160,12 @@ func (r *rewriter) walk(f *ast.File) error {
 			}
 		case *ast.SelectorExpr:
 			r.methodValue(n)
+			if r.ck != nil && len(r.ck.promoted) > 0 {
+				p := r.pos(n.Sel.Pos())
+				if path, ok := r.ck.promoted[cellPos{p.Line % lineBase, p.Column}]; ok {
+					r.edits = append(r.edits, edit{r.off(n.Sel.Pos()), r.off(n.Sel.Pos()), path})
+				}
+			}
 			if r.ck != nil && len(r.ck.methodExprs) > 0 {
 				p := r.pos(n.Pos())
 				if text, ok := r.ck.methodExprs[cellPos{p.Line % lineBase, p.Column}]; ok {

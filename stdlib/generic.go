@@ -205,6 +205,68 @@ func Repeat[E any](s []E, count int) []E {
 	}
 	return r
 }
+
+// The iterator functions take and give func(yield func(E) bool), which is
+// iter.Seq[E] without the name (yaegi has no iter package); a cell calls
+// them, as range-over-func is not available to it.
+
+func All[E any](s []E) func(yield func(int, E) bool) {
+	return func(yield func(int, E) bool) {
+		for i, v := range s {
+			if !yield(i, v) {
+				return
+			}
+		}
+	}
+}
+
+func Values[E any](s []E) func(yield func(E) bool) {
+	return func(yield func(E) bool) {
+		for _, v := range s {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+func Backward[E any](s []E) func(yield func(int, E) bool) {
+	return func(yield func(int, E) bool) {
+		for i := len(s) - 1; i >= 0; i-- {
+			if !yield(i, s[i]) {
+				return
+			}
+		}
+	}
+}
+
+func AppendSeq[E any](s []E, seq func(yield func(E) bool)) []E {
+	seq(func(v E) bool {
+		s = append(s, v)
+		return true
+	})
+	return s
+}
+
+func Collect[E any](seq func(yield func(E) bool)) []E { return AppendSeq([]E(nil), seq) }
+
+func Sorted[E ordered](seq func(yield func(E) bool)) []E {
+	s := Collect(seq)
+	Sort(s)
+	return s
+}
+
+func SortedFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
+	s := Collect(seq)
+	SortFunc(s, cmp)
+	return s
+}
+
+func SortedStableFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
+	s := Collect(seq)
+	SortStableFunc(s, cmp)
+	return s
+}
 `
 
 const genericMaps = `package maps
@@ -256,5 +318,48 @@ func DeleteFunc[K comparable, V any](m map[K]V, del func(K, V) bool) {
 			delete(m, k)
 		}
 	}
+}
+
+func Keys[K comparable, V any](m map[K]V) func(yield func(K) bool) {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func Values[K comparable, V any](m map[K]V) func(yield func(V) bool) {
+	return func(yield func(V) bool) {
+		for _, v := range m {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+func All[K comparable, V any](m map[K]V) func(yield func(K, V) bool) {
+	return func(yield func(K, V) bool) {
+		for k, v := range m {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+func Insert[K comparable, V any](m map[K]V, seq func(yield func(K, V) bool)) {
+	seq(func(k K, v V) bool {
+		m[k] = v
+		return true
+	})
+}
+
+func Collect[K comparable, V any](seq func(yield func(K, V) bool)) map[K]V {
+	m := map[K]V{}
+	Insert(m, seq)
+	return m
 }
 `
