@@ -216,6 +216,10 @@ type checked struct {
 	// panicked ("reflect.Set: value of type interp.valueInterface is not
 	// assignable"), and takes the value converted, Walker(Legs{4}).
 	ownIfaceStores map[cellPos]string
+	// errorCompares are the comparisons a == b and a != b of two errors
+	// (neither nil), keyed at the operator, which the rewrite makes calls
+	// of sameError.
+	errorCompares map[cellPos]bool
 	// showOne is set when the displayed expression is a slice of
 	// interfaces, which the variadic display call would spread the same
 	// way ([]any{1, 2} showed as (1, 2)).
@@ -276,7 +280,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}, errorCompares: map[cellPos]bool{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -745,6 +749,10 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				res.ifaceDefines[posAt(n.Pos())] = true
 			default:
 				res.ifaceAssigns[posAt(n.Pos())] = true
+			}
+		case *ast.BinaryExpr:
+			if (n.Op == token.EQL || n.Op == token.NEQ) && isErrorOperand(info, n.X) && isErrorOperand(info, n.Y) {
+				res.errorCompares[posAt(n.OpPos)] = true
 			}
 		case *ast.SelectorExpr:
 			if sel, ok := info.Selections[n]; ok && sel.Kind() == types.MethodExpr && !calledAt[n] {
@@ -2000,4 +2008,10 @@ func ownIfaceStore(info *types.Info, l, v ast.Expr, qualifier types.Qualifier) (
 		return "", false
 	}
 	return types.TypeString(to, qualifier), true
+}
+
+// isErrorOperand reports whether e is an operand of type error, not nil.
+func isErrorOperand(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[e]
+	return ok && !tv.IsNil() && tv.Type != nil && types.Identical(tv.Type, types.Universe.Lookup("error").Type())
 }

@@ -70,6 +70,10 @@ func (r *rewriter) walk(f *ast.File) error {
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
 		case *ast.StructType:
 			r.hideUnexported(n)
+		case *ast.FuncDecl:
+			if unwrapsManyDecl(n) {
+				r.s.joinedUnwrap()
+			}
 		case *ast.ValueSpec:
 			for _, v := range n.Values {
 				r.ifaceValue(v)
@@ -193,6 +197,19 @@ func (r *rewriter) walk(f *ast.File) error {
 					if u, ok := ast.Unparen(x).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 						r.edits = append(r.edits, edit{r.off(x.Pos()), r.off(x.Pos()), "!!"})
 					}
+				}
+			}
+			// a == b of two errors: see sameError.
+			if r.ck != nil && len(r.ck.errorCompares) > 0 {
+				p := r.pos(n.OpPos)
+				if r.ck.errorCompares[cellPos{p.Line % lineBase, p.Column}] {
+					call := rtName + ".SameError("
+					if n.Op == token.NEQ {
+						call = "!" + call
+					}
+					r.edits = append(r.edits, edit{r.off(n.X.Pos()), r.off(n.X.Pos()), call},
+						edit{r.off(n.X.End()), r.off(n.Y.Pos()), ", "},
+						edit{r.off(n.Y.End()), r.off(n.Y.End()), ")"})
 				}
 			}
 		}
@@ -516,4 +533,18 @@ func (r *rewriter) commClauseBranch(c *ast.CommClause) {
 		return // a plain break leaves the select, as yaegi has it
 	}
 	r.edits = append(r.edits, edit{r.off(b.End()), r.off(b.End()), "; _ = 0"})
+}
+
+// unwrapsManyDecl reports whether d declares a method Unwrap() []error
+// (see Session.errWrappers).
+func unwrapsManyDecl(d *ast.FuncDecl) bool {
+	if d.Recv == nil || d.Name.Name != "Unwrap" || d.Type.Params.NumFields() != 0 || d.Type.Results.NumFields() != 1 {
+		return false
+	}
+	at, ok := d.Type.Results.List[0].Type.(*ast.ArrayType)
+	if !ok || at.Len != nil {
+		return false
+	}
+	id, ok := at.Elt.(*ast.Ident)
+	return ok && id.Name == "error"
 }

@@ -108,6 +108,9 @@ type sym struct {
 type Session struct {
 	opts  Options
 	guard *guard // run-time checks on interpreted code (depth.go)
+	// errWrappers are the wrapper types yaegi tries, in order, for an
+	// error of the user's handed to compiled code (see joinedUnwrap).
+	errWrappers []reflect.Type
 	// blockedAfter is how long a cell waits with all the user's goroutines
 	// blocked before the session says so (blocked.go).
 	blockedAfter time.Duration
@@ -262,6 +265,9 @@ func New(opts Options) (*Session, error) {
 		stdout = os.Stdout
 	}
 	fmtSyms, fmtTypes := stdlib.FmtSymbols(stdout, s.fixFormat, s.fixArgs, errorWrapper)
+	if errorWrapper.IsValid() {
+		s.errWrappers = fmtTypes[errorWrapper] // shared with yaegi: see joinedUnwrap
+	}
 	// "fmt/./fmt" is package fmt too; yaegi re-runs its stdlib set-up
 	// (its own Print functions, the generic sources) only for "fmt/fmt".
 	if err := s.in.Use(interp.Exports{"fmt/./fmt": fmtSyms, ".": {"MapTypes": reflect.ValueOf(fmtTypes)}}); err != nil {
@@ -285,6 +291,7 @@ func New(opts Options) (*Session, error) {
 		"Unwrapped": reflect.ValueOf(unwrapped),
 		"KeepError": reflect.ValueOf(stdlib.KeepError),
 		"Keep":      reflect.ValueOf(stdlib.Keep),
+		"SameError": reflect.ValueOf(sameError),
 	}}); err != nil {
 		return nil, err
 	}
@@ -525,6 +532,36 @@ func unwrapped(x any) any {
 		}
 		x = v.Field(0).Interface()
 	}
+}
+
+// joinedUnwrap is called when a cell declares a method Unwrap() []error:
+// yaegi picks the wrapper of an error for compiled code by its methods'
+// names alone, and would give such a value the one for Unwrap() error
+// (which panics), so from then on the session's errors get the plain
+// wrapper, and errors.Is no longer follows an Unwrap of theirs. The list
+// is the one yaegi reads (the slice shares its array).
+func (s *Session) joinedUnwrap() {
+	if n := len(s.errWrappers); n > 1 {
+		s.errWrappers[0] = s.errWrappers[n-1]
+	}
+}
+
+// sameError is a == b for two errors, the rewrite of such a comparison
+// (see checked.errorCompares): yaegi hands compiled code an interpreted
+// error in a wrapper that holds funcs, so comparing one that came back
+// from compiled code (errors.Unwrap(w) == err) panicked with "comparing
+// uncomparable type", and compared wrappers, not the errors in them.
+func sameError(a, b error) bool {
+	x, y := unwrapped(a), unwrapped(b)
+	if x == nil || y == nil {
+		return x == nil && y == nil
+	}
+	if t := reflect.TypeOf(x); t != reflect.TypeOf(y) {
+		return false
+	} else if !t.Comparable() {
+		panic(fmt.Sprintf("runtime error: comparing uncomparable type %s", t))
+	}
+	return x == y
 }
 
 // hookRecovered is the value of a recover() in the user's code other than

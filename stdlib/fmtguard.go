@@ -81,7 +81,9 @@ func FmtSymbols(stdout io.Writer, fix func(format string, a []any) (string, []an
 		mt[v] = mapTypes[reflect.ValueOf(fmt.Sprint)]
 	}
 	if errorWrapper.IsValid() {
-		mt[errorWrapper] = []reflect.Type{reflect.TypeFor[errorer]()}
+		// yaegi takes the first whose methods the value has; an Unwrap of
+		// the other form leaves it with errorer.
+		mt[errorWrapper] = []reflect.Type{reflect.TypeFor[errorUnwrapper](), reflect.TypeFor[errorer]()}
 	}
 	return f, mt
 }
