@@ -134,6 +134,11 @@ func (s *Session) exec(ctx context.Context, pl *plan, fname string, ck *checked)
 		s.hasShow, s.shown = false, nil
 		err := s.execute(ctx, c.prog)
 		if err != nil {
+			if c.decl {
+				// Its declarations are not kept (see below), but yaegi
+				// made its funcs while compiling: the old ones go back.
+				s.restoreChunkFuncs(c)
+			}
 			lines := s.filter.take()
 			// Keep the globals of the statements that completed; in a
 			// declaration chunk, none.
@@ -178,21 +183,29 @@ func (s *Session) commit(c *chunk) {
 }
 
 // restoreFuncs compiles again the earlier definitions of the funcs that the
-// compiled chunks of a failed cell redefined in the interpreter.
+// chunks of a failed cell redefined in the interpreter: the compiled ones,
+// and the one that failed, as yaegi declares names while it compiles (g
+// of a chunk that failed on a later func returned zero values). Compiling
+// again a definition that a chunk did not reach changes nothing.
 func (s *Session) restoreFuncs(pl *plan) {
 	for _, c := range pl.chunks {
-		if c.prog == nil || !c.decl {
+		if c.decl {
+			s.restoreChunkFuncs(c)
+		}
+	}
+}
+
+// restoreChunkFuncs compiles again the earlier definitions of the funcs
+// that the declaration chunk c redefined.
+func (s *Session) restoreChunkFuncs(c *chunk) {
+	for n := range c.funcs {
+		old, ok := s.chk.funcSrc[n]
+		if !ok {
 			continue
 		}
-		for n := range c.funcs {
-			old, ok := s.chk.funcSrc[n]
-			if !ok {
-				continue
-			}
-			prev := &chunk{decl: true, src: "package main\n" + old}
-			if s.compileChunk(prev) == nil {
-				s.in.Execute(prev.prog)
-			}
+		prev := &chunk{decl: true, src: "package main\n" + old}
+		if s.compileChunk(prev) == nil {
+			s.in.Execute(prev.prog)
 		}
 	}
 }

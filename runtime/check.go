@@ -220,6 +220,9 @@ type checked struct {
 	// (neither nil), keyed at the operator, which the rewrite makes calls
 	// of sameError.
 	errorCompares map[cellPos]bool
+	// rangeFuncs are the ranges over functions (iterators), which the
+	// rewrite makes calls (see rangeFunc).
+	rangeFuncs map[cellPos]rangeFunc
 	// showOne is set when the displayed expression is a slice of
 	// interfaces, which the variadic display call would spread the same
 	// way ([]any{1, 2} showed as (1, 2)).
@@ -280,7 +283,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}, errorCompares: map[cellPos]bool{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}, errorCompares: map[cellPos]bool{}, rangeFuncs: map[cellPos]rangeFunc{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -670,6 +673,7 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 		}
 	}
 	calledAt := map[*ast.SelectorExpr]bool{}
+	rangeLabels := map[*ast.RangeStmt]string{} // filled as the walk meets their labels
 	// globals are the session's names as this cell sees them.
 	globals := func(yield func(types.Object) bool) {
 		for _, m := range []map[string]types.Object{overlay, c.objs} {
@@ -749,6 +753,14 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 				res.ifaceDefines[posAt(n.Pos())] = true
 			default:
 				res.ifaceAssigns[posAt(n.Pos())] = true
+			}
+		case *ast.LabeledStmt:
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok {
+				rangeLabels[rs] = n.Label.Name
+			}
+		case *ast.RangeStmt:
+			if rf, ok := rangeFuncOf(info, n, rangeLabels[n], qualifier); ok {
+				res.rangeFuncs[posAt(n.Pos())] = rf
 			}
 		case *ast.BinaryExpr:
 			if (n.Op == token.EQL || n.Op == token.NEQ) && isErrorOperand(info, n.X) && isErrorOperand(info, n.Y) {

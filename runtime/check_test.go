@@ -197,14 +197,15 @@ func TestCellTypes(t *testing.T) {
 }
 
 // TestInterpreterLimitChangesNothing: a cell that is valid Go but that
-// yaegi cannot compile (range over a func) fails with a plain message, and
-// the func it redefined before the failing part is put back.
+// yaegi cannot compile (a generic type alias inside a function) fails with
+// a plain message, and the func it redefined before the failing part is
+// put back.
 func TestInterpreterLimitChangesNothing(t *testing.T) {
 	s, _, _ := newSession(t)
 	runSteps(t, s, []step{
 		{cell: "func g() int { return 7 }"},
 		{cell: "x := 1"},
-		{cell: "x := 2\nfunc g() int { return 8 }\nfor v := range func(yield func(int) bool) { yield(1) } {\n\tx = v\n}", errSub: "line 3:"},
+		{cell: "x := 2\nfunc g() int { return 8 }\nfunc h() int { type L[T any] = []T; var l L[int]; return len(l) }", errSub: "the interpreter under nnlab cannot compile it"},
 		{cell: "g()", out: "7"},
 		{cell: "x", out: "1"},
 		{cell: "recover()", out: ""},
@@ -508,4 +509,18 @@ func TestCheckScopeHoldsUsedNames(t *testing.T) {
 	if n := o.Pkg().Scope().Len(); n > 5 {
 		t.Errorf("the scope of z's cell holds %d names %v, want z, v3, v7 and little else", n, o.Pkg().Scope().Names())
 	}
+}
+
+// TestDeclFailureRestoresFuncs: a declaration chunk that yaegi compiled
+// but that failed as it ran (its var: "variable definition loop") is not
+// kept, yet yaegi had already replaced the funcs it redefines, so the
+// session's g and the interpreter's disagreed (g() gave the new one).
+func TestDeclFailureRestoresFuncs(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: "func g() int { return 7 }"},
+		{cell: "var ErrR = fmt.Errorf(\"r\")\ntype Multi struct{ errs []error }\nfunc (m Multi) Error() string { return \"x\" }"},
+		{cell: "func g() int { return 8 }\nfunc (m Multi) Unwrap() []error { return m.errs }; var me error = Multi{[]error{ErrR}}", errSub: "line 2"},
+		{cell: "g()", out: "7"},
+	})
 }

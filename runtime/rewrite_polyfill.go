@@ -13,6 +13,8 @@ import (
 func (r *rewriter) walk(f *ast.File) error {
 	var gos []*ast.GoStmt
 	labeled := map[*ast.TypeSwitchStmt]*ast.LabeledStmt{}
+	rangeLabel := map[*ast.RangeStmt]*ast.LabeledStmt{}
+	var walkErr error // a range over a function that cannot be rewritten
 	shadowed := func(n string) bool { return r.s.syms[n] != nil || r.c.newSyms[n] != nil }
 	var top *ast.BlockStmt // the cell's own statements
 	if !r.c.decl {
@@ -34,6 +36,17 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.splitAssigns(n.Body, false)
 			r.commClauseBranch(n)
 		case *ast.RangeStmt:
+			if rf, ok := r.rangeFuncAt(n); ok {
+				label := ""
+				if l := rangeLabel[n]; l != nil {
+					label = l.Label.Name
+					r.edits = append(r.edits, edit{r.off(l.Pos()), r.off(l.Colon) + 1, ""})
+				}
+				if err := r.rangeFuncCall(n, label, rf); err != nil && walkErr == nil {
+					walkErr = err
+				}
+				return true
+			}
 			if n.Value != nil || !r.isInt(n.X) {
 				return true
 			}
@@ -180,6 +193,9 @@ func (r *rewriter) walk(f *ast.File) error {
 			if ts, ok := n.Stmt.(*ast.TypeSwitchStmt); ok {
 				labeled[ts] = n
 			}
+			if rs, ok := n.Stmt.(*ast.RangeStmt); ok {
+				rangeLabel[rs] = n
+			}
 		case *ast.TypeSwitchStmt:
 			r.typeSwitch(n, labeled[n])
 		case *ast.TypeAssertExpr:
@@ -220,7 +236,7 @@ func (r *rewriter) walk(f *ast.File) error {
 	for _, g := range gos {
 		r.goStmt(g)
 	}
-	return nil
+	return walkErr
 }
 
 // ifaceConv rewrites the conversion I(x) to a non-empty interface type,

@@ -149,7 +149,8 @@ func TestTraps(t *testing.T) {
 			{cell: `m := map[string]int{"a": 1}; clear(m); len(m)`, out: "0"},
 			{cell: `sl := []int{1, 2}; clear(sl); sl`, out: "[0 0]"},
 			{cell: `func seq(yield func(int) bool) { yield(1) }`},
-			{cell: `for x := range seq { _ = x }`, errSub: "cannot range over an integer or a function"},
+			{cell: `got := 0; for x := range seq { got += x }; got`, out: "1"},
+			{cell: `func firstOf(s func(func(int) bool)) int { for v := range s { return v }; return -1 }`, errSub: "cannot range over a function (an iterator) whose loop its body returns from the function"},
 		}},
 		{"multi-value := inside a top-level block", []step{
 			{cell: `f := func() (int, int) { return 1, 2 }; n := 0`},
