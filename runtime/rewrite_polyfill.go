@@ -84,6 +84,7 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.StructType:
 			r.hideUnexported(n)
 		case *ast.FuncDecl:
+			r.zeroResults(n.Type, n.Body)
 			if unwrapsManyDecl(n) {
 				r.s.joinedUnwrap()
 			}
@@ -92,6 +93,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				r.ifaceValue(v)
 			}
 		case *ast.FuncLit:
+			r.zeroResults(n.Type, n.Body)
 			if ownFrame[n] {
 				r.ownFrameLit(n)
 			}
