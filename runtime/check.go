@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/parser"
 	"go/scanner"
 	"go/token"
@@ -223,6 +224,10 @@ type checked struct {
 	// rangeFuncs are the ranges over functions (iterators), which the
 	// rewrite makes calls (see rangeFunc).
 	rangeFuncs map[cellPos]rangeFunc
+	// constTexts are the constants the cell declares with an integer,
+	// string or boolean value, keyed at their names, as the rest of a
+	// spec that gives that value: " Op = 2", " = \"a\"" (see constGroup).
+	constTexts map[cellPos]string
 	// showOne is set when the displayed expression is a slice of
 	// interfaces, which the variadic display call would spread the same
 	// way ([]any{1, 2} showed as (1, 2)).
@@ -283,7 +288,7 @@ func (s *Session) check(items []item, fname string) (*checked, error) {
 		s.chk = c
 	}
 	imports := map[string]string{}
-	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}, errorCompares: map[cellPos]bool{}, rangeFuncs: map[cellPos]rangeFunc{}}
+	res := &checked{fork: map[string]bool{}, imports: imports, ifaceAssigns: map[cellPos]bool{}, ifaceDefines: map[cellPos]bool{}, callAssigns: map[cellPos]bool{}, typeSwitches: map[cellPos]bool{}, ifaceAsserts: map[cellPos]ifaceAssert{}, ownAsserts: map[cellPos]bool{}, defers: map[cellPos]deferPlan{}, errorsAs: map[cellPos]string{}, methodExprs: map[cellPos]string{}, methodValues: map[cellPos][2]string{}, ifaceConvs: map[cellPos]bool{}, fakes: map[string]standIn{}, grows: map[cellPos]string{}, ifaceValues: map[cellPos]ifaceValue{}, typeArgs: map[cellPos]inferred{}, genericCalls: map[cellPos]bool{}, spreadCalls: map[cellPos]spread{}, renames: map[cellPos]string{}, dropDecls: map[cellPos]bool{}, promoted: map[cellPos]string{}, ownIfaceStores: map[cellPos]string{}, errorCompares: map[cellPos]bool{}, rangeFuncs: map[cellPos]rangeFunc{}, constTexts: map[cellPos]string{}}
 	overlay := map[string]types.Object{}
 	for n, p := range s.imports {
 		imports[n] = p
@@ -629,6 +634,13 @@ func (s *Session) checkGroup(g *group, fname string, overlay map[string]types.Ob
 	}
 	// A type alias declared inside a function (type row = []float32) was
 	// "undefined" to yaegi at its uses: each use names the type itself.
+	for id, o := range info.Defs {
+		if c, ok := o.(*types.Const); ok {
+			if t, ok := constText(c, qualifier); ok {
+				res.constTexts[posAt(id.Pos())] = t
+			}
+		}
+	}
 	if aliases, drops := localAliases(f, info, pkg, fset, checkedSrc); len(aliases) > 0 {
 		inDrop := func(p token.Pos) bool {
 			for _, d := range drops {
@@ -2026,4 +2038,21 @@ func ownIfaceStore(info *types.Info, l, v ast.Expr, qualifier types.Qualifier) (
 func isErrorOperand(info *types.Info, e ast.Expr) bool {
 	tv, ok := info.Types[e]
 	return ok && !tv.IsNil() && tv.Type != nil && types.Identical(tv.Type, types.Universe.Lookup("error").Type())
+}
+
+// constText writes the value of c as the rest of a constant spec, ok
+// false for a value that has no exact literal here (floats, complex).
+func constText(c *types.Const, qualifier types.Qualifier) (string, bool) {
+	v := c.Val()
+	switch v.Kind() {
+	case constant.Int, constant.String, constant.Bool:
+	default:
+		return "", false
+	}
+	lit := v.ExactString()
+	b, ok := c.Type().(*types.Basic)
+	if ok && b.Info()&types.IsUntyped != 0 {
+		return " = " + lit, true
+	}
+	return " " + types.TypeString(c.Type(), qualifier) + " = " + lit, true
 }

@@ -81,6 +81,8 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.edits = append(r.edits,
 				edit{r.off(from), r.off(n.X.Pos()), fmt.Sprintf("%s, %s := __nnlab_range(", key, bound)},
 				edit{r.off(n.X.End()), r.off(n.X.End()), fmt.Sprintf("); %s < %s; %s++", key, bound, key)})
+		case *ast.GenDecl:
+			r.constGroup(n)
 		case *ast.StructType:
 			r.hideUnexported(n)
 		case *ast.FuncDecl:
