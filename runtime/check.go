@@ -99,6 +99,11 @@ type newObj struct {
 // cellPos is a line and column of a cell.
 type cellPos struct{ line, col int }
 
+// rewritePos is the cell position of p, a position in the rewriter's
+// source, whose line directives number a cell's lines from
+// lineSlot(cell)*lineBase: the key of the check's records.
+func rewritePos(p token.Position) cellPos { return cellPos{p.Line % lineBase, p.Column} }
+
 func (p cellPos) before(q cellPos) bool {
 	return p.line < q.line || p.line == q.line && p.col < q.col
 }

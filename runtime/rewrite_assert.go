@@ -108,7 +108,7 @@ func (r *rewriter) ifaceAssert(n *ast.TypeAssertExpr) {
 		return
 	}
 	p := r.pos(n.Lparen)
-	a, ok := r.ck.ifaceAsserts[cellPos{p.Line % lineBase, p.Column}]
+	a, ok := r.ck.ifaceAsserts[rewritePos(p)]
 	if !ok {
 		return
 	}
@@ -133,7 +133,7 @@ func (r *rewriter) unwrapAssert(n *ast.TypeAssertExpr) {
 		return
 	}
 	p := r.pos(n.Lparen)
-	if !r.ck.ownAsserts[cellPos{p.Line % lineBase, p.Column}] {
+	if !r.ck.ownAsserts[rewritePos(p)] {
 		return
 	}
 	r.edits = append(r.edits,

@@ -193,7 +193,7 @@ func (r *rewriter) splitSpec(vs *ast.ValueSpec, inParens bool) {
 		return
 	}
 	p := r.pos(vs.Pos())
-	if !r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}] {
+	if !r.ck.ifaceAssigns[rewritePos(p)] {
 		return
 	}
 	typ := r.text(vs.Type)

@@ -137,7 +137,7 @@ func (r *rewriter) deferCall(d *ast.DeferStmt) {
 		return
 	}
 	p := r.pos(d.Pos())
-	plan, ok := r.ck.defers[cellPos{p.Line % lineBase, p.Column}]
+	plan, ok := r.ck.defers[rewritePos(p)]
 	if !ok {
 		return
 	}
@@ -303,7 +303,7 @@ func (r *rewriter) methodValue(n *ast.SelectorExpr) {
 		return
 	}
 	p := r.pos(n.Sel.Pos())
-	t, ok := r.ck.methodValues[cellPos{p.Line % lineBase, p.Column}]
+	t, ok := r.ck.methodValues[rewritePos(p)]
 	if !ok {
 		return
 	}

@@ -203,7 +203,7 @@ func (r *rewriter) callAssign(as *ast.AssignStmt) bool {
 		return false
 	}
 	p := r.pos(as.Pos())
-	return r.ck.callAssigns[cellPos{p.Line % lineBase, p.Column}]
+	return r.ck.callAssigns[rewritePos(p)]
 }
 
 // ifaceDefine reports whether the check found a, b := x, y declaring an
@@ -215,7 +215,7 @@ func (r *rewriter) ifaceDefine(as *ast.AssignStmt) bool {
 		return false
 	}
 	p := r.pos(as.Pos())
-	return r.ck.ifaceDefines[cellPos{p.Line % lineBase, p.Column}]
+	return r.ck.ifaceDefines[rewritePos(p)]
 }
 
 // splitAssign rewrites a, b = x, y with an interface among a, b, where
@@ -252,7 +252,7 @@ func (r *rewriter) splitVar(ds *ast.DeclStmt, top bool) bool {
 		return false
 	}
 	p := r.pos(vs.Pos())
-	if r.ck == nil || !r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}] {
+	if r.ck == nil || !r.ck.ifaceAssigns[rewritePos(p)] {
 		return false
 	}
 	for _, v := range vs.Values {

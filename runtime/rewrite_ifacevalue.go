@@ -181,7 +181,7 @@ func (r *rewriter) ifaceValueAt(v ast.Expr) (ifaceValue, bool) {
 		return ifaceValue{}, false
 	}
 	p := r.pos(v.Pos())
-	iv, ok := r.ck.ifaceValues[cellPos{p.Line % lineBase, p.Column}]
+	iv, ok := r.ck.ifaceValues[rewritePos(p)]
 	return iv, ok
 }
 

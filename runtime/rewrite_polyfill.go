@@ -120,14 +120,14 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.Ident:
 			if r.ck != nil && len(r.ck.renames) > 0 {
 				p := r.pos(n.Pos())
-				if name, ok := r.ck.renames[cellPos{p.Line % lineBase, p.Column}]; ok {
+				if name, ok := r.ck.renames[rewritePos(p)]; ok {
 					r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), name})
 				}
 			}
 		case *ast.DeclStmt:
 			if r.ck != nil && len(r.ck.dropDecls) > 0 {
 				p := r.pos(n.Pos())
-				if r.ck.dropDecls[cellPos{p.Line % lineBase, p.Column}] {
+				if r.ck.dropDecls[rewritePos(p)] {
 					r.blank(n)
 					return false
 				}
@@ -140,7 +140,7 @@ func (r *rewriter) walk(f *ast.File) error {
 				r.ifaceValue(v)
 				if r.ck != nil && len(r.ck.ownIfaceStores) > 0 {
 					p := r.pos(v.Pos())
-					if t, ok := r.ck.ownIfaceStores[cellPos{p.Line % lineBase, p.Column}]; ok {
+					if t, ok := r.ck.ownIfaceStores[rewritePos(p)]; ok {
 						r.edits = append(r.edits, edit{r.off(v.Pos()), r.off(v.Pos()), t + "("}, edit{r.off(v.End()), r.off(v.End()), ")"})
 					}
 				}
@@ -183,13 +183,13 @@ func (r *rewriter) walk(f *ast.File) error {
 			r.methodValue(n)
 			if r.ck != nil && len(r.ck.promoted) > 0 {
 				p := r.pos(n.Sel.Pos())
-				if path, ok := r.ck.promoted[cellPos{p.Line % lineBase, p.Column}]; ok {
+				if path, ok := r.ck.promoted[rewritePos(p)]; ok {
 					r.edits = append(r.edits, edit{r.off(n.Sel.Pos()), r.off(n.Sel.Pos()), path})
 				}
 			}
 			if r.ck != nil && len(r.ck.methodExprs) > 0 {
 				p := r.pos(n.Pos())
-				if text, ok := r.ck.methodExprs[cellPos{p.Line % lineBase, p.Column}]; ok {
+				if text, ok := r.ck.methodExprs[rewritePos(p)]; ok {
 					r.edits = append(r.edits, edit{r.off(n.Pos()), r.off(n.End()), text})
 				}
 			}
@@ -222,7 +222,7 @@ func (r *rewriter) walk(f *ast.File) error {
 			// a == b of two errors: see sameError.
 			if r.ck != nil && len(r.ck.errorCompares) > 0 {
 				p := r.pos(n.OpPos)
-				if r.ck.errorCompares[cellPos{p.Line % lineBase, p.Column}] {
+				if r.ck.errorCompares[rewritePos(p)] {
 					call := rtName + ".SameError("
 					if n.Op == token.NEQ {
 						call = "!" + call
@@ -255,7 +255,7 @@ func (r *rewriter) ifaceConv(c *ast.CallExpr) bool {
 		return false
 	}
 	p := r.pos(c.Pos())
-	if !r.ck.ifaceConvs[cellPos{p.Line % lineBase, p.Column}] {
+	if !r.ck.ifaceConvs[rewritePos(p)] {
 		return false
 	}
 	if iv, ok := r.ifaceValueAt(c.Args[0]); ok {
@@ -282,7 +282,7 @@ func (r *rewriter) errorsAs(c *ast.CallExpr) {
 		return
 	}
 	p := r.pos(c.Pos())
-	t, ok := r.ck.errorsAs[cellPos{p.Line % lineBase, p.Column}]
+	t, ok := r.ck.errorsAs[rewritePos(p)]
 	if !ok {
 		return
 	}
@@ -301,7 +301,7 @@ func (r *rewriter) growCall(c *ast.CallExpr) {
 		return
 	}
 	p := r.pos(c.Pos())
-	name := r.ck.grows[cellPos{p.Line % lineBase, p.Column}]
+	name := r.ck.grows[rewritePos(p)]
 	if name == "" {
 		return
 	}
@@ -322,7 +322,7 @@ func (r *rewriter) typeArgCall(c *ast.CallExpr) {
 		return
 	}
 	p := r.pos(id.Pos())
-	ta, ok := r.ck.typeArgs[cellPos{p.Line % lineBase, p.Column}]
+	ta, ok := r.ck.typeArgs[rewritePos(p)]
 	if !ok || ta.fn != id.Name {
 		return
 	}
@@ -348,7 +348,7 @@ func (r *rewriter) spreadOf(c *ast.CallExpr) (spread, bool) {
 		return spread{}, false
 	}
 	p := r.pos(c.Pos())
-	sp, ok := r.ck.spreadCalls[cellPos{p.Line % lineBase, p.Column}]
+	sp, ok := r.ck.spreadCalls[rewritePos(p)]
 	return sp, ok && sp.first < len(c.Args)
 }
 
@@ -379,7 +379,7 @@ func (r *rewriter) genericValue(values []ast.Expr) bool {
 	for _, v := range values {
 		if c, ok := ast.Unparen(v).(*ast.CallExpr); ok {
 			p := r.pos(c.Pos())
-			if r.ck.genericCalls[cellPos{p.Line % lineBase, p.Column}] {
+			if r.ck.genericCalls[rewritePos(p)] {
 				return true
 			}
 		}
@@ -474,7 +474,7 @@ func (r *rewriter) ifaceAssign(as *ast.AssignStmt) bool {
 		return false
 	}
 	p := r.pos(as.Pos())
-	return r.ck.ifaceAssigns[cellPos{p.Line % lineBase, p.Column}]
+	return r.ck.ifaceAssigns[rewritePos(p)]
 }
 
 // goStmt rewrites `go f(a, b)` so that a panic in the goroutine is reported

@@ -161,6 +161,6 @@ func (r *rewriter) rangeFuncAt(n *ast.RangeStmt) (rangeFunc, bool) {
 		return rangeFunc{}, false
 	}
 	p := r.pos(n.Pos())
-	rf, ok := r.ck.rangeFuncs[cellPos{p.Line % lineBase, p.Column}]
+	rf, ok := r.ck.rangeFuncs[rewritePos(p)]
 	return rf, ok
 }

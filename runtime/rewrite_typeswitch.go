@@ -28,7 +28,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 	if r.ck == nil {
 		return
 	}
-	if p := r.pos(ts.Pos()); !r.ck.typeSwitches[cellPos{p.Line % lineBase, p.Column}] {
+	if p := r.pos(ts.Pos()); !r.ck.typeSwitches[rewritePos(p)] {
 		return
 	}
 	var bind string
@@ -43,7 +43,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 		return
 	}
 	p := r.pos(switchGuard(ts).Lparen)
-	unwrap := r.ck.ownAsserts[cellPos{p.Line % lineBase, p.Column}]
+	unwrap := r.ck.ownAsserts[rewritePos(p)]
 	t, k := r.s.temp(), r.s.temp()
 	head := "{ "
 	if ts.Init != nil {
@@ -99,7 +99,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt, ls *ast.LabeledStmt) {
 // with t.
 func (r *rewriter) assertText(t string, e ast.Expr, unwrap bool) string {
 	p := r.pos(e.Pos())
-	if a, ok := r.ck.ifaceAsserts[cellPos{p.Line % lineBase, p.Column}]; ok {
+	if a, ok := r.ck.ifaceAsserts[rewritePos(p)]; ok {
 		return "(" + a.text() + ")(" + t + ")"
 	}
 	if unwrap {
@@ -130,7 +130,7 @@ func (r *rewriter) typeText(e ast.Expr) string {
 			return true
 		}
 		p := r.pos(id.Pos())
-		if name, ok := r.ck.renames[cellPos{p.Line % lineBase, p.Column}]; ok {
+		if name, ok := r.ck.renames[rewritePos(p)]; ok {
 			b.WriteString(r.src[at:r.off(id.Pos())])
 			b.WriteString(name)
 			at = r.off(id.End())

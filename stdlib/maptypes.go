@@ -103,23 +103,6 @@ func (w errorUnwrapper) Unwrap() error { return w.WUnwrap() }
 // Format is errorer's.
 func (w errorUnwrapper) Format(f fmt.State, verb rune) { formatMethod(f, verb, w.IValue, w.WError) }
 
-// errorJoiner is errorer for an interpreted error whose Unwrap gives
-// several errors, as errors.Join's does.
-type errorJoiner struct {
-	IValue  any
-	WError  func() string
-	WUnwrap func() []error
-}
-
-// Error calls the interpreted method.
-func (w errorJoiner) Error() string { return w.WError() }
-
-// Unwrap calls the interpreted method.
-func (w errorJoiner) Unwrap() []error { return w.WUnwrap() }
-
-// Format is errorer's.
-func (w errorJoiner) Format(f fmt.State, verb rune) { formatMethod(f, verb, w.IValue, w.WError) }
-
 // formatMethod formats v, whose String or Error method is text, for verb
 // as fmt does: text for %v, %s, %q, %x and %X (not %#v), v itself for the
 // other verbs.
@@ -199,8 +182,6 @@ func Wrapped(v any) (any, bool) {
 	case errorer:
 		return w.IValue, true
 	case errorUnwrapper:
-		return w.IValue, true
-	case errorJoiner:
 		return w.IValue, true
 	case readerWriterTo:
 		return w.IValue, true
