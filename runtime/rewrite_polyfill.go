@@ -108,6 +108,7 @@ func (r *rewriter) walk(f *ast.File) error {
 		case *ast.ReturnStmt:
 			for _, v := range n.Results {
 				r.ifaceValue(v)
+				r.parenReceive(v)
 			}
 		case *ast.CompositeLit:
 			for _, e := range n.Elts {
@@ -567,4 +568,13 @@ func unwrapsManyDecl(d *ast.FuncDecl) bool {
 	}
 	id, ok := at.Elt.(*ast.Ident)
 	return ok && id.Name == "error"
+}
+
+// parenReceive puts a returned receive (return <-ch) in parentheses:
+// yaegi v0.16.1 panics storing the bare form's value in the result
+// ("reflect.Value.Set using unaddressable value", traefik/yaegi#1725).
+func (r *rewriter) parenReceive(v ast.Expr) {
+	if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		r.edits = append(r.edits, edit{r.off(u.Pos()), r.off(u.Pos()), "("}, edit{r.off(u.End()), r.off(u.End()), ")"})
+	}
 }

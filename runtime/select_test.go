@@ -32,3 +32,19 @@ func TestSelectCaseBranch(t *testing.T) {
 		}
 	}
 }
+
+// A returned receive (return <-ch) gives the value received, in every form
+// of function (yaegi v0.16.1 panicked on it: see parenReceive).
+func TestReturnReceive(t *testing.T) {
+	s, _, _ := newSession(t)
+	runSteps(t, s, []step{
+		{cell: `ch := make(chan int, 2)`},
+		{cell: `func recv() int { return <-ch }`},
+		{cell: `lit := func() int { return <-ch }; two := func() (int, int) { return <-ch, <-ch }; boxed := func() any { return <-ch }`},
+		{cell: `ch <- 3; recv()`, out: "3"},
+		{cell: `ch <- 4; lit()`, out: "4"},
+		{cell: `ch <- 5; ch <- 6; two()`, out: "(5, 6)"},
+		{cell: `ch <- 7; boxed()`, out: "7"},
+		{cell: `cc := make(chan chan int, 1); cc <- ch; ch <- 8; func() int { return <-<-cc }()`, out: "8"},
+	})
+}

@@ -123,6 +123,9 @@ type Session struct {
 	syms         map[string]*sym
 	imports      map[string]string // local name -> import path
 	waiting      uint64            // id of a runner goroutine whose execution, stopped in nn's work, may still run
+	runs         runCounter        // yaegi's run counter, put back after a stop (runid.go)
+	waitingBase  uint64            // the counter to put back once waiting's execution has ended
+	stop         stopSignal        // closed while a stopped cell winds down (runid.go)
 	left         map[uint64]bool   // goroutines of cells left behind, blocked in compiled calls (guarded by whereMu)
 	shown        []any
 	strs         []string // beside shown: String of values of interpreted types
@@ -255,6 +258,10 @@ func New(opts Options) (*Session, error) {
 	}
 	newMu.Unlock()
 	if err := s.in.Use(stdlib.Symbols); err != nil {
+		return nil, err
+	}
+	s.runs = newRunCounter(s.in)
+	if err := s.in.Use(interp.Exports{"time/time": {"Sleep": reflect.ValueOf(s.sleep)}}); err != nil {
 		return nil, err
 	}
 	if err := s.in.Use(interp.Exports{"flag/flag": stdlib.FlagSymbols(args, opts.Stderr)}); err != nil {
@@ -1087,6 +1094,7 @@ func (s *Session) waitAbandoned(ctx context.Context, max time.Duration) error {
 	}
 	s.waiting = 0
 	nnClearInterrupt()
+	s.resume(s.waitingBase)
 	return nil
 }
 
@@ -1105,6 +1113,20 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	}
 	nnClearInterrupt()
 	ctx = s.guard.begin(ctx) // depth.go: a call nested too deep cancels it
+	base := s.runs.load()
+	s.waitingBase = base
+	// Waits in s.sleep end when the cell is stopped; the signal is open
+	// again once execute returns.
+	finished, fired := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(fired)
+		select {
+		case <-ctx.Done():
+			s.stop.fire()
+		case <-finished:
+		}
+	}()
+	defer func() { close(finished); <-fired; s.stop.rearm() }()
 	idc := make(chan uint64, 1)
 	done := make(chan error, 1)
 	stopped := make(chan struct{})
@@ -1131,6 +1153,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	for start := time.Now(); time.Since(start) < abandonGrace; time.Sleep(time.Millisecond) {
 		if !executing(id) {
 			nnClearInterrupt()
+			s.resume(base)
 			return ErrInterrupted
 		}
 	}
@@ -1138,6 +1161,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	switch {
 	case !ok:
 		nnClearInterrupt()
+		s.resume(base)
 	case inNN(stack):
 		s.waiting = id
 		if werr := s.waitAbandoned(context.Background(), stopGrace); werr != nil {
@@ -1146,7 +1170,7 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) error {
 	default:
 		s.leaveBehind(gid)
 		nnClearInterrupt()
-		fmt.Fprintf(s.stderr, "the stopped cell is still blocked in %s; it was left behind (if that call ever returns, the cell stops there and changes nothing more)\n", blockedIn(stack))
+		fmt.Fprintf(s.stderr, "the stopped cell is still blocked in %s; it was left behind (if that call ever returns, the cell stops there and changes nothing more; func values made before this stop no longer run: run the cells that make them again)\n", blockedIn(stack))
 	}
 	return ErrInterrupted
 }
